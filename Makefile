@@ -1,0 +1,71 @@
+# 未愛小屋 — the two commands a newcomer needs: `make run` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test install install-dev browser migrate seed worker lint check messages bench clean
+
+$(VENV)/bin/activate:
+	$(PYTHON) -m venv $(VENV)
+	$(PIP) install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(VENV)/bin/activate
+	$(PIP) install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-dev: pyproject.toml | $(VENV)/bin/activate
+	$(PIP) install --quiet -e ".[dev]"
+	touch $@ $(VENV)/.installed
+
+install: $(VENV)/.installed
+install-dev: $(VENV)/.installed-dev
+
+# Debian's chromium for the Playwright tests (installed only when root and missing).
+browser:
+	@if ! command -v chromium >/dev/null 2>&1; then \
+	  if [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "Installing Debian's chromium for browser tests…"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else \
+	    echo "chromium is missing: install Debian's 'chromium' package to run browser tests" >&2; exit 1; \
+	  fi; \
+	fi
+
+migrate: install
+	DJANGO_SETTINGS_MODULE=portal.settings.dev $(PY) manage.py migrate --noinput
+
+seed: migrate
+	DJANGO_SETTINGS_MODULE=portal.settings.dev $(PY) manage.py seed_demo
+
+# Serves http://127.0.0.1:8000 with demo content; the task worker (emails,
+# reminders) runs beside it and stops with it.
+run: seed
+	@echo "未愛小屋: http://$(HOST):$(PORT)/  (demo accounts: see README.md)"
+	@trap 'kill 0' EXIT INT TERM; \
+	DJANGO_SETTINGS_MODULE=portal.settings.dev $(PY) manage.py db_worker & \
+	DJANGO_SETTINGS_MODULE=portal.settings.dev $(PY) manage.py runserver $(HOST):$(PORT)
+
+worker: install
+	DJANGO_SETTINGS_MODULE=portal.settings.dev $(PY) manage.py db_worker
+
+# Every test; DATABASE_URL=postgres://… runs them on PostgreSQL.
+test: install-dev browser
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: install-dev
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check . || true
+
+check: install-dev
+	DJANGO_SETTINGS_MODULE=portal.settings.test $(PY) manage.py check
+	DJANGO_SETTINGS_MODULE=portal.settings.test $(PY) manage.py makemigrations --check --dry-run
+
+bench: install-dev
+	$(PY) bench/run.py
+
+clean:
+	rm -rf $(VENV) db.sqlite3 media staticfiles .pytest_cache

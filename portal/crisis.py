@@ -1,0 +1,80 @@
+"""Crisis resources: the lines every page and email must carry."""
+
+from dataclasses import dataclass
+
+from django.core.cache import cache
+
+CACHE_KEY = "portal:crisis-lines:v1"
+
+
+@dataclass(frozen=True)
+class Line:
+    name: str
+    name_en: str
+    number: str
+    hours: str
+    hours_en: str
+
+    @property
+    def tel(self) -> str:
+        return "".join(ch for ch in self.number if ch.isdigit() or ch == "+")
+
+
+# Used when the database is unreachable, and as the seed for SiteSettings.
+DEFAULT_LINES = (
+    Line("全国心理援助热线", "National psychological assistance line", "12356",
+         "24小时", "24 hours"),
+    Line("上海市心理热线", "Shanghai mental-health hotline", "962525",
+         "24小时", "24 hours"),
+    Line("青少年服务台", "Youth helpline", "12355", "工作日 9:00–17:00",
+         "Weekdays 9:00–17:00"),
+    Line("报警", "Police", "110", "24小时", "24 hours"),
+    Line("急救", "Ambulance", "120", "24小时", "24 hours"),
+)
+
+
+def fallback_crisis_lines() -> tuple[Line, ...]:
+    """The last known lines from the cache, else the built-in defaults."""
+    try:
+        cached = cache.get(CACHE_KEY)
+    except Exception:  # noqa: BLE001 - the cache may be down with the database
+        cached = None
+    return tuple(cached) if cached else DEFAULT_LINES
+
+
+def crisis_lines(site=None) -> tuple[Line, ...]:
+    """The lines configured in SiteSettings, cached; defaults if none set."""
+    cached = cache.get(CACHE_KEY)
+    if cached:
+        return tuple(cached)
+    from wagtail.models import Site
+
+    from portal.models import CrisisLine
+
+    site = site or Site.objects.filter(is_default_site=True).first()
+    lines = ()
+    if site is not None:
+        lines = tuple(
+            Line(c.name, c.name_en, c.number, c.hours, c.hours_en)
+            for c in CrisisLine.objects.filter(setting__site=site).order_by("sort_order")
+        )
+    lines = lines or DEFAULT_LINES
+    cache.set(CACHE_KEY, list(lines), 60 * 60)
+    return lines
+
+
+def invalidate() -> None:
+    cache.delete(CACHE_KEY)
+
+
+def as_text(lines=None, *, language: str = "zh-hans") -> str:
+    """Plain-text block for emails and calendar descriptions."""
+    lines = lines or crisis_lines()
+    if language.startswith("en"):
+        head = "If you or your child are in danger or thinking of self-harm, call now:"
+        rows = [f"{ln.name_en or ln.name}: {ln.number} ({ln.hours_en or ln.hours})"
+                for ln in lines]
+    else:
+        head = "如果你或孩子此刻有危险或想伤害自己，请立即拨打："
+        rows = [f"{ln.name}：{ln.number}（{ln.hours}）" for ln in lines]
+    return "\n".join([head, *rows])

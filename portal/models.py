@@ -1,0 +1,408 @@
+"""Accounts, consent, access logging and the site shell.
+
+`portal` is the lowest app: its models import neither `courses` nor `bookings`.
+"""
+
+import hashlib
+import secrets
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from modelcluster.fields import ParentalKey
+from modelcluster.models import ClusterableModel
+from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
+from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
+from wagtail.fields import RichTextField
+from wagtail.models import Orderable, Page
+from wagtail.search import index
+
+
+class Role(models.TextChoices):
+    """Roles are Django groups of these names; see `portal.roles`."""
+
+    FAMILY = "family", _("家庭")
+    COUNSELLOR = "counsellor", _("咨询师")
+    COORDINATOR = "coordinator", _("协调员")
+    EDITOR = "editor", _("编辑")
+
+
+STAFF_ROLES = (Role.COUNSELLOR, Role.COORDINATOR, Role.EDITOR)
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def _create_user(self, email, password, **extra_fields):
+        if not email:
+            raise ValueError("An email address is required.")
+        email = self.normalize_email(email).lower()
+        user = self.model(email=email, **extra_fields)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email, password=None, **extra_fields):
+        extra_fields.setdefault("is_staff", False)
+        extra_fields.setdefault("is_superuser", False)
+        return self._create_user(email, password, **extra_fields)
+
+    def create_superuser(self, email, password=None, **extra_fields):
+        extra_fields.setdefault("is_staff", True)
+        extra_fields.setdefault("is_superuser", True)
+        return self._create_user(email, password, **extra_fields)
+
+
+class User(AbstractUser):
+    """A person who signs in with an email address."""
+
+    username = None
+    email = models.EmailField(_("电子邮箱"), unique=True)
+    display_name = models.CharField(_("称呼"), max_length=60, blank=True)
+    preferred_language = models.CharField(
+        _("语言"), max_length=10, choices=settings.LANGUAGES, default="zh-hans"
+    )
+    display_timezone = models.CharField(
+        _("显示时区"), max_length=64, default="Asia/Shanghai",
+        help_text=_("预约时间按此时区显示；在海外的家庭可以改为所在地时区。"),
+    )
+    erased_at = models.DateTimeField(_("注销时间"), null=True, blank=True, editable=False)
+
+    USERNAME_FIELD = "email"
+    REQUIRED_FIELDS = []
+
+    objects = UserManager()
+
+    class Meta:
+        verbose_name = _("用户")
+        verbose_name_plural = _("用户")
+
+    def __str__(self):
+        return self.display_name or self.email
+
+    def get_short_name(self):
+        return self.display_name or self.email.split("@")[0]
+
+    def has_role(self, role: str) -> bool:
+        # Group names are cached per instance: templates ask several times.
+        if not hasattr(self, "_role_names"):
+            self._role_names = set(self.groups.values_list("name", flat=True))
+        return role in self._role_names
+
+    @property
+    def is_family(self) -> bool:
+        return self.has_role(Role.FAMILY)
+
+    @property
+    def is_counsellor(self) -> bool:
+        return self.has_role(Role.COUNSELLOR)
+
+    @property
+    def is_coordinator(self) -> bool:
+        return self.is_superuser or self.has_role(Role.COORDINATOR)
+
+    @property
+    def is_editor(self) -> bool:
+        return self.is_superuser or self.has_role(Role.EDITOR)
+
+    @property
+    def is_station_staff(self) -> bool:
+        """Counsellors, coordinators and editors: MFA and idle timeout apply."""
+        return (
+            self.is_superuser
+            or self.is_staff
+            or any(self.has_role(r) for r in STAFF_ROLES)
+        )
+
+
+class FamilyProfile(models.Model):
+    """The guardian's side of a family account."""
+
+    class Relationship(models.TextChoices):
+        MOTHER = "mother", _("母亲")
+        FATHER = "father", _("父亲")
+        GRANDPARENT = "grandparent", _("祖辈")
+        GUARDIAN = "guardian", _("其他监护人")
+        SELF = "self", _("本人（年满14岁）")
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="family_profile"
+    )
+    guardian_name = models.CharField(_("监护人称呼"), max_length=60, blank=True)
+    relationship = models.CharField(
+        _("与孩子的关系"), max_length=20, choices=Relationship.choices, blank=True
+    )
+    phone = models.CharField(_("联系电话"), max_length=20, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("家庭资料")
+        verbose_name_plural = _("家庭资料")
+
+    def __str__(self):
+        return self.guardian_name or str(self.user)
+
+
+class Child(models.Model):
+    """A child in a family account: nickname, birth year, stage, needs — nothing more."""
+
+    class SchoolStage(models.TextChoices):
+        PRESCHOOL = "preschool", _("学龄前")
+        PRIMARY = "primary", _("小学")
+        JUNIOR = "junior", _("初中")
+        SENIOR = "senior", _("高中/职校")
+        OTHER = "other", _("其他")
+
+    family = models.ForeignKey(
+        FamilyProfile, on_delete=models.CASCADE, related_name="children"
+    )
+    nickname = models.CharField(_("昵称"), max_length=30)
+    birth_year = models.PositiveSmallIntegerField(_("出生年份"))
+    school_stage = models.CharField(
+        _("学段"), max_length=20, choices=SchoolStage.choices
+    )
+    needs = models.CharField(_("需要我们了解的情况"), max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("孩子")
+        verbose_name_plural = _("孩子")
+        ordering = ["birth_year", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(birth_year__gte=1990) & models.Q(birth_year__lte=2100),
+                name="child_birth_year_plausible",
+            )
+        ]
+
+    def __str__(self):
+        return self.nickname
+
+    @property
+    def age(self) -> int:
+        return timezone.localdate().year - self.birth_year
+
+    @property
+    def needs_guardian_consent(self) -> bool:
+        """PIPL Art. 31: under-14s' data needs the guardian's consent."""
+        return self.age < 14
+
+
+class Consent(models.Model):
+    """A consent given (or withdrawn), with the notice version and time."""
+
+    class Kind(models.TextChoices):
+        PRIVACY_NOTICE = "privacy_notice", _("隐私政策")
+        SENSITIVE_DATA = "sensitive_data", _("敏感个人信息单独同意")
+        GUARDIAN_UNDER_14 = "guardian_under_14", _("不满十四周岁儿童监护人同意")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="consents"
+    )
+    child = models.ForeignKey(
+        Child, on_delete=models.CASCADE, null=True, blank=True, related_name="consents"
+    )
+    kind = models.CharField(_("类型"), max_length=30, choices=Kind.choices)
+    notice_version = models.CharField(_("文本版本"), max_length=20)
+    given_at = models.DateTimeField(_("同意时间"), default=timezone.now)
+    withdrawn_at = models.DateTimeField(_("撤回时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("同意记录")
+        verbose_name_plural = _("同意记录")
+        ordering = ["-given_at"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} v{self.notice_version}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.withdrawn_at is None
+
+
+class AccessLog(models.Model):
+    """Append-only record of reads of sensitive data (intake, notes, exports).
+
+    Rows are never updated or deleted by the application; `save()` refuses
+    updates and the admin offers no change or delete.
+    """
+
+    class Action(models.TextChoices):
+        VIEW_INTAKE = "view_intake", _("查看预约登记信息")
+        VIEW_NOTES = "view_notes", _("查看咨询记录")
+        EXPORT = "export", _("导出个人数据")
+        ERASE = "erase", _("注销并删除个人数据")
+        VIEW_CHILD = "view_child", _("查看孩子资料")
+
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
+        related_name="+",
+    )
+    actor_label = models.CharField(max_length=254, blank=True)
+    action = models.CharField(max_length=30, choices=Action.choices)
+    subject_user_id = models.BigIntegerField(null=True, blank=True, db_index=True)
+    object_type = models.CharField(max_length=60, blank=True)
+    object_id = models.CharField(max_length=60, blank=True)
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("访问记录")
+        verbose_name_plural = _("访问记录")
+        ordering = ["-at"]
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_label} {self.action}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValueError("Access log entries cannot be changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValueError("Access log entries cannot be deleted.")
+
+
+class ApiToken(models.Model):
+    """A personal bearer token for the API. Only a SHA-256 of the secret is kept."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="personal_api_tokens"
+    )
+    name = models.CharField(_("名称"), max_length=60)
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    prefix = models.CharField(max_length=8, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("API 令牌")
+        verbose_name_plural = _("API 令牌")
+
+    def __str__(self):
+        return f"{self.name} ({self.prefix}…)"
+
+    @staticmethod
+    def hash_secret(secret: str) -> str:
+        return hashlib.sha256(secret.encode()).hexdigest()
+
+    @classmethod
+    def issue(cls, *, user, name: str) -> tuple["ApiToken", str]:
+        """Create a token; the plain secret is returned once and never stored."""
+        secret = secrets.token_urlsafe(32)
+        token = cls.objects.create(
+            user=user, name=name, token_hash=cls.hash_secret(secret), prefix=secret[:8]
+        )
+        return token, secret
+
+
+# --- Site settings ------------------------------------------------------------
+
+
+@register_setting(icon="warning")
+class SiteSettings(BaseSiteSetting, ClusterableModel):
+    """Crisis resources and the station's contacts, shown on every page and email."""
+
+    station_name = models.CharField(
+        _("站点名称"), max_length=100, default="街道未成年人保护工作站 · 未愛小屋"
+    )
+    station_address = models.CharField(_("地址"), max_length=200, blank=True)
+    station_phone = models.CharField(_("站点电话"), max_length=30, blank=True)
+    station_email = models.EmailField(_("站点邮箱"), blank=True)
+    opening_hours = models.CharField(_("开放时间"), max_length=200, blank=True)
+    crisis_intro = models.CharField(
+        _("危机提示语"), max_length=200,
+        default="如果你或孩子此刻有危险或想伤害自己，请立即拨打：",
+    )
+    retention_days = models.PositiveIntegerField(
+        _("预约资料保存天数"), default=730,
+        help_text=_("超过此天数的预约登记信息将被匿名化。"),
+    )
+
+    panels = [
+        MultiFieldPanel(
+            [
+                FieldPanel("station_name"),
+                FieldPanel("station_address"),
+                FieldPanel("station_phone"),
+                FieldPanel("station_email"),
+                FieldPanel("opening_hours"),
+            ],
+            heading=_("站点信息"),
+        ),
+        FieldPanel("crisis_intro"),
+        InlinePanel("crisis_lines", heading=_("危机求助热线"), min_num=1),
+        FieldPanel("retention_days"),
+    ]
+
+    class Meta:
+        verbose_name = _("站点设置")
+
+    def __str__(self):
+        return self.station_name
+
+
+class CrisisLine(Orderable):
+    setting = ParentalKey(SiteSettings, on_delete=models.CASCADE, related_name="crisis_lines")
+    name = models.CharField(_("名称"), max_length=60)
+    name_en = models.CharField(_("英文名称"), max_length=80, blank=True)
+    number = models.CharField(_("号码"), max_length=20)
+    hours = models.CharField(_("服务时间"), max_length=60, blank=True)
+    hours_en = models.CharField(_("英文服务时间"), max_length=60, blank=True)
+
+    panels = [
+        FieldPanel("name"),
+        FieldPanel("name_en"),
+        FieldPanel("number"),
+        FieldPanel("hours"),
+        FieldPanel("hours_en"),
+    ]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("热线")
+
+    def __str__(self):
+        return f"{self.name} {self.number}"
+
+    @property
+    def tel(self) -> str:
+        return "".join(ch for ch in self.number if ch.isdigit() or ch == "+")
+
+
+# --- Pages ------------------------------------------------------------------
+
+
+class HomePage(Page):
+    intro = models.CharField(_("导语"), max_length=250, blank=True)
+    purpose = RichTextField(
+        _("项目介绍"), blank=True, features=["bold", "italic", "link", "ol", "ul"]
+    )
+
+    content_panels = Page.content_panels + [FieldPanel("intro"), FieldPanel("purpose")]
+    search_fields = Page.search_fields + [index.SearchField("intro")]
+
+    parent_page_types = ["wagtailcore.Page"]
+    max_count_per_parent = 1
+
+    class Meta:
+        verbose_name = _("首页")
+
+
+class StandardPage(Page):
+    intro = models.CharField(_("导语"), max_length=250, blank=True)
+    body = RichTextField(
+        _("正文"), blank=True,
+        features=["h2", "h3", "bold", "italic", "link", "ol", "ul", "hr"],
+    )
+
+    content_panels = Page.content_panels + [FieldPanel("intro"), FieldPanel("body")]
+    search_fields = Page.search_fields + [index.SearchField("body")]
+
+    parent_page_types = ["portal.HomePage", "portal.StandardPage"]
+    subpage_types = ["portal.StandardPage"]
+
+    class Meta:
+        verbose_name = _("普通页面")

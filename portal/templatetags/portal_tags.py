@@ -1,0 +1,57 @@
+from django import template
+from django.conf import settings
+from django.urls import translate_url
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import get_language
+
+register = template.Library()
+
+HREFLANG = {"zh-hans": "zh-Hans", "en": "en"}
+
+
+def _page_translations(context) -> dict[str, str]:
+    """URLs of the current Wagtail page in each language, if it has translations."""
+    page = context.get("page")
+    request = context.get("request")
+    if page is None or not hasattr(page, "get_translations") or request is None:
+        return {}
+    urls = {}
+    for translation in page.get_translations(inclusive=True).live().select_related(
+        "locale"
+    ):
+        url = translation.get_url(request=request)
+        if url:
+            urls[translation.locale.language_code] = url
+    return urls
+
+
+@register.simple_tag(takes_context=True)
+def translated_path(context, language: str) -> str:
+    request = context.get("request")
+    return request.get_full_path() if request else "/"
+
+
+@register.simple_tag(takes_context=True)
+def hreflang_links(context):
+    request = context.get("request")
+    if request is None:
+        return ""
+    pages = _page_translations(context)
+    links = []
+    for code, _name in settings.LANGUAGES:
+        url = pages.get(code) or translate_url(request.path, code)
+        links.append((HREFLANG.get(code, code), request.build_absolute_uri(url)))
+    return format_html_join(
+        "\n  ", '<link rel="alternate" hreflang="{}" href="{}">', links
+    )
+
+
+@register.simple_tag
+def current_language() -> str:
+    return get_language() or settings.LANGUAGE_CODE
+
+
+@register.simple_tag
+def tel_link(number: str):
+    digits = "".join(ch for ch in number if ch.isdigit() or ch == "+")
+    return format_html('<a href="tel:{}">{}</a>', digits, number)
