@@ -406,3 +406,56 @@ class StandardPage(Page):
 
     class Meta:
         verbose_name = _("普通页面")
+
+
+# --- Privacy rights -------------------------------------------------------------
+
+
+def export_upload_to(instance, filename):
+    return f"private/exports/{instance.token}.zip"
+
+
+class DataExport(models.Model):
+    """A family's download of all their data, built by a background task."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("生成中")
+        READY = "ready", _("可下载")
+        EXPIRED = "expired", _("已过期")
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                             related_name="data_exports")
+    token = models.CharField(max_length=64, unique=True, default=secrets.token_urlsafe,
+                             editable=False)
+    status = models.CharField(max_length=20, choices=Status.choices,
+                              default=Status.PENDING)
+    archive = models.FileField(upload_to=export_upload_to, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    ready_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("数据导出")
+        verbose_name_plural = _("数据导出")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.user} {self.created_at:%Y-%m-%d}"
+
+
+class ErasureRecord(models.Model):
+    """That an account was erased, and when — with no personal data in it."""
+
+    erased_user_id = models.BigIntegerField(db_index=True)
+    requested_by_self = models.BooleanField(default=True)
+    at = models.DateTimeField(default=timezone.now)
+    summary = models.JSONField(default=dict, blank=True,
+                               help_text="Counts of rows erased or anonymised, per table.")
+
+    class Meta:
+        verbose_name = _("注销记录")
+        verbose_name_plural = _("注销记录")
+        ordering = ["-at"]
+
+    def __str__(self):
+        return f"user {self.erased_user_id} erased {self.at:%Y-%m-%d}"

@@ -1,0 +1,20 @@
+"""The access log: every read of intake answers, notes or an export is recorded."""
+
+from portal.models import AccessLog
+
+
+def log_access(*, actor, action: str, subject_user_id: int | None = None,
+               obj=None, request=None) -> AccessLog:
+    """Record that `actor` performed `action` (an `AccessLog.Action`) on `obj`."""
+    ip = None
+    if request is not None:
+        ip = request.META.get("REMOTE_ADDR") or None
+    return AccessLog.objects.create(
+        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        actor_label=getattr(actor, "email", "") or "",
+        action=action,
+        subject_user_id=subject_user_id,
+        object_type=obj._meta.label_lower if obj is not None else "",
+        object_id=str(obj.pk) if obj is not None else "",
+        ip_address=ip,
+    )
