@@ -20,3 +20,22 @@ def site_shell(db):
     from wagtail.models import Site
 
     return Site.objects.get(is_default_site=True)
+
+
+def is_postgres() -> bool:
+    from django.db import connection
+
+    return connection.vendor == "postgresql"
+
+
+def pytest_collection_modifyitems(config, items):
+    """`@pytest.mark.postgres` tests run on PostgreSQL and skip (visibly) on SQLite."""
+    import os
+
+    on_postgres = os.environ.get("DATABASE_URL", "").startswith(("postgres", "postgresql"))
+    if on_postgres:
+        return
+    skip = pytest.mark.skip(reason="needs PostgreSQL (CI runs it there)")
+    for item in items:
+        if "postgres" in item.keywords:
+            item.add_marker(skip)

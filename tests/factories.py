@@ -1,0 +1,179 @@
+"""Shared factory-boy factories. Append new factories; don't rewrite others'."""
+
+import datetime as dt
+
+import factory
+from allauth.account.models import EmailAddress
+from django.utils import timezone
+from wagtail.models import Locale
+
+from bookings.models import (
+    AvailabilityRule,
+    Booking,
+    Counsellor,
+    GroupSession,
+    Mode,
+    SessionType,
+)
+from courses.models import Topic
+from portal.models import Child, FamilyProfile, Role, User
+from portal.roles import add_role
+
+PASSWORD = "correct-horse-battery-9"  # noqa: S105
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"user{n}@example.cn")
+    display_name = factory.Sequence(lambda n: f"用户{n}")
+    password = factory.PostGenerationMethodCall("set_password", PASSWORD)
+
+    @factory.post_generation
+    def verified(self, create, extracted, **kwargs):
+        if create:
+            self.save()
+            EmailAddress.objects.get_or_create(
+                user=self, email=self.email, defaults={"verified": True, "primary": True}
+            )
+
+
+class FamilyFactory(UserFactory):
+    @factory.post_generation
+    def family_role(self, create, extracted, **kwargs):
+        if create:
+            add_role(self, Role.FAMILY)
+            FamilyProfile.objects.get_or_create(user=self)
+
+
+class CounsellorUserFactory(UserFactory):
+    @factory.post_generation
+    def counsellor_role(self, create, extracted, **kwargs):
+        if create:
+            add_role(self, Role.COUNSELLOR)
+
+
+class CoordinatorFactory(UserFactory):
+    is_staff = True
+
+    @factory.post_generation
+    def coordinator_role(self, create, extracted, **kwargs):
+        if create:
+            add_role(self, Role.COORDINATOR)
+
+
+class EditorFactory(UserFactory):
+    is_staff = True
+
+    @factory.post_generation
+    def editor_role(self, create, extracted, **kwargs):
+        if create:
+            add_role(self, Role.EDITOR)
+
+
+class ChildFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Child
+
+    family = factory.LazyFunction(lambda: FamilyFactory().family_profile)
+    nickname = factory.Sequence(lambda n: f"小朋友{n}")
+    birth_year = factory.LazyFunction(lambda: timezone.localdate().year - 10)
+    school_stage = Child.SchoolStage.PRIMARY
+
+
+class TopicFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Topic
+        django_get_or_create = ("slug", "locale")
+
+    name = factory.Sequence(lambda n: f"主题{n}")
+    slug = factory.Sequence(lambda n: f"topic-{n}")
+    locale = factory.LazyFunction(
+        lambda: Locale.objects.get_or_create(language_code="zh-hans")[0]
+    )
+
+
+class CounsellorFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Counsellor
+        skip_postgeneration_save = True
+
+    user = factory.SubFactory(CounsellorUserFactory)
+    display_name = factory.Sequence(lambda n: f"咨询师{n}")
+    slug = factory.Sequence(lambda n: f"counsellor-{n}")
+    languages = factory.LazyFunction(lambda: ["zh-hans"])
+    modes = factory.LazyFunction(lambda: [Mode.IN_PERSON, Mode.ONLINE])
+
+    @factory.post_generation
+    def specialties(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.specialties.set(extracted)
+
+
+class SessionTypeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = SessionType
+        skip_postgeneration_save = True
+
+    name = "个体咨询"
+    name_en = "Individual consultation"
+    slug = factory.Sequence(lambda n: f"individual-{n}")
+    kind = SessionType.Kind.INDIVIDUAL
+    duration_minutes = 50
+    buffer_after_minutes = 10
+    modes = factory.LazyFunction(lambda: [Mode.IN_PERSON, Mode.ONLINE])
+
+    @factory.post_generation
+    def counsellors(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.counsellors.set(extracted)
+
+
+class AvailabilityRuleFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = AvailabilityRule
+
+    counsellor = factory.SubFactory(CounsellorFactory)
+    weekday = 0
+    start_time = dt.time(9, 0)
+    end_time = dt.time(17, 0)
+
+
+class GroupSessionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = GroupSession
+        skip_postgeneration_save = True
+
+    session_type = factory.SubFactory(
+        SessionTypeFactory, kind=SessionType.Kind.GROUP, name="家长工作坊",
+        duration_minutes=90, capacity=12,
+    )
+    title = factory.Sequence(lambda n: f"家长工作坊{n}")
+    start = factory.LazyFunction(lambda: timezone.now() + dt.timedelta(days=7))
+    end = factory.LazyAttribute(lambda o: o.start + dt.timedelta(minutes=90))
+    capacity = 12
+
+    @factory.post_generation
+    def counsellors(self, create, extracted, **kwargs):
+        if create:
+            self.counsellors.set(extracted or [CounsellorFactory()])
+
+
+class BookingFactory(factory.django.DjangoModelFactory):
+    """A booking row written directly (no service, no emails): for read-side tests."""
+
+    class Meta:
+        model = Booking
+
+    family = factory.SubFactory(FamilyFactory)
+    counsellor = factory.SubFactory(CounsellorFactory)
+    session_type = factory.SubFactory(SessionTypeFactory)
+    start = factory.LazyFunction(
+        lambda: (timezone.now() + dt.timedelta(days=3)).replace(minute=0, second=0,
+                                                                 microsecond=0)
+    )
+    end = factory.LazyAttribute(lambda o: o.start + dt.timedelta(minutes=50))
+    blocks_until = factory.LazyAttribute(lambda o: o.end + dt.timedelta(minutes=10))
+    mode = Mode.IN_PERSON
