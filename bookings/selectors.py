@@ -1,0 +1,368 @@
+"""Reads of the bookings domain. Each returns a QuerySet or plain data.
+
+Query counts do not grow with the data: slot search runs a fixed number of
+queries for any number of counsellors and days, and reads only the bookings
+that overlap the dates asked for (indexed on ``(counsellor, start)``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable
+
+from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.http import Http404
+from django.utils import timezone
+
+from bookings import slots as engine
+from bookings.models import (
+    AvailabilityException,
+    AvailabilityRule,
+    Booking,
+    BookingPolicy,
+    Counsellor,
+    GroupSession,
+    SessionType,
+    StationClosure,
+    TimeOff,
+    WaitlistEntry,
+)
+from bookings.slots import Slot
+
+__all__ = [
+    "Slot",
+    "booking_for_viewer",
+    "booking_policy",
+    "counsellor_week",
+    "counsellors_for",
+    "engine_policy",
+    "family_bookings",
+    "free_slots",
+    "free_slots_for_counsellors",
+    "upcoming_workshops",
+]
+
+
+def booking_policy() -> BookingPolicy:
+    """The default site's policy (one query), or the model defaults if unset."""
+    policy = BookingPolicy.objects.filter(site__is_default_site=True).first()
+    return policy or BookingPolicy()
+
+
+def engine_policy(policy: BookingPolicy, session_type: SessionType) -> engine.Policy:
+    """The slot engine's view of the site policy with the session type's overrides."""
+    notice = session_type.min_notice_hours
+    if notice is None:
+        notice = policy.min_notice_hours
+    return engine.Policy(
+        granularity_minutes=policy.slot_granularity_minutes or 30,
+        min_notice=dt.timedelta(hours=notice),
+        horizon=dt.timedelta(days=policy.horizon_days),
+        buffer_after=dt.timedelta(minutes=session_type.buffer_after_minutes),
+    )
+
+
+def cancel_cutoff(policy: BookingPolicy, session_type: SessionType) -> dt.timedelta:
+    hours = session_type.cancel_cutoff_hours
+    if hours is None:
+        hours = policy.cancel_cutoff_hours
+    return dt.timedelta(hours=hours)
+
+
+def _local_midnight(day: dt.date) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time(0), tzinfo=engine.STATION_TZ)
+
+
+def schedule_inputs(
+    *,
+    counsellor_ids: Iterable[int],
+    start_date: dt.date,
+    end_date: dt.date,
+    exclude_booking_id: int | None = None,
+) -> dict[int, dict]:
+    """Everything the engine needs per counsellor, in five queries in all.
+
+    Only rows that touch ``start_date``…``end_date`` (plus a day's margin for
+    buffers running past midnight) are read.
+    """
+    ids = list(counsellor_ids)
+    window_start = _local_midnight(start_date) - dt.timedelta(days=1)
+    window_end = _local_midnight(end_date) + dt.timedelta(days=2)
+    data: dict[int, dict] = {
+        cid: {"rules": [], "extra_hours": [], "time_off": [], "busy": []} for cid in ids
+    }
+    if not ids:
+        return data
+
+    rules = AvailabilityRule.objects.filter(counsellor_id__in=ids).filter(
+        Q(valid_from__isnull=True) | Q(valid_from__lte=end_date),
+        Q(valid_to__isnull=True) | Q(valid_to__gte=start_date),
+    )
+    for cid, weekday, start, end, vfrom, vto in rules.values_list(
+        "counsellor_id", "weekday", "start_time", "end_time", "valid_from", "valid_to"
+    ):
+        data[cid]["rules"].append(engine.WeeklyRule(weekday, start, end, vfrom, vto))
+
+    extra = AvailabilityException.objects.filter(
+        counsellor_id__in=ids, date__gte=start_date, date__lte=end_date
+    )
+    for cid, day, start, end in extra.values_list(
+        "counsellor_id", "date", "start_time", "end_time"
+    ):
+        data[cid]["extra_hours"].append(engine.ExtraHours(day, start, end))
+
+    time_off = TimeOff.objects.filter(
+        counsellor_id__in=ids, start__lt=window_end, end__gt=window_start
+    )
+    for cid, start, end in time_off.values_list("counsellor_id", "start", "end"):
+        data[cid]["time_off"].append(engine.Interval(start, end))
+
+    bookings = Booking.objects.filter(
+        counsellor_id__in=ids,
+        status__in=Booking.ACTIVE_STATUSES,
+        group_session__isnull=True,
+        start__lt=window_end,
+        blocks_until__gt=window_start,
+    )
+    if exclude_booking_id is not None:
+        bookings = bookings.exclude(pk=exclude_booking_id)
+    for cid, start, until in bookings.values_list("counsellor_id", "start", "blocks_until"):
+        data[cid]["busy"].append(engine.Interval(start, until))
+
+    leads = GroupSession.counsellors.through.objects.filter(
+        counsellor_id__in=ids,
+        groupsession__status=GroupSession.Status.SCHEDULED,
+        groupsession__start__lt=window_end,
+        groupsession__end__gt=window_start - dt.timedelta(days=1),
+    )
+    for cid, start, end, buffer in leads.values_list(
+        "counsellor_id", "groupsession__start", "groupsession__end",
+        "groupsession__session_type__buffer_after_minutes",
+    ):
+        data[cid]["busy"].append(engine.Interval(start, end + dt.timedelta(minutes=buffer)))
+    return data
+
+
+def closures_between(start_date: dt.date, end_date: dt.date) -> list[engine.Closure]:
+    return [
+        engine.Closure(s, e)
+        for s, e in StationClosure.objects.filter(
+            start_date__lte=end_date, end_date__gte=start_date
+        ).values_list("start_date", "end_date")
+    ]
+
+
+def free_slots_for_counsellors(
+    *,
+    counsellors: Iterable[Counsellor],
+    session_type: SessionType,
+    start_date: dt.date,
+    end_date: dt.date,
+    now: dt.datetime | None = None,
+    exclude_booking_id: int | None = None,
+    policy: BookingPolicy | None = None,
+) -> dict[int, list[Slot]]:
+    """Free slots per counsellor id, in a fixed number of queries (seven)."""
+    now = now or timezone.now()
+    counsellors = list(counsellors)
+    if end_date < start_date or not counsellors:
+        return {c.pk: [] for c in counsellors}
+    policy = policy or booking_policy()
+    rules = engine_policy(policy, session_type)
+    closures = closures_between(start_date, end_date)
+    inputs = schedule_inputs(
+        counsellor_ids=[c.pk for c in counsellors], start_date=start_date,
+        end_date=end_date, exclude_booking_id=exclude_booking_id,
+    )
+    duration = dt.timedelta(minutes=session_type.duration_minutes)
+    return {
+        cid: engine.free_slots(
+            start_date=start_date, end_date=end_date, duration=duration, now=now,
+            policy=rules, closures=closures, **data,
+        )
+        for cid, data in inputs.items()
+    }
+
+
+def free_slots(
+    *,
+    counsellor: Counsellor,
+    session_type: SessionType,
+    start_date: dt.date,
+    end_date: dt.date,
+    now: dt.datetime | None = None,
+) -> list[Slot]:
+    """Bookable slots of ``session_type`` with ``counsellor``, sorted by start."""
+    return free_slots_for_counsellors(
+        counsellors=[counsellor], session_type=session_type, start_date=start_date,
+        end_date=end_date, now=now,
+    )[counsellor.pk]
+
+
+def _topic_filter(topic) -> Q:
+    """Match a Topic instance (any locale of it) or a topic slug."""
+    if isinstance(topic, str):
+        return Q(specialties__slug=topic)
+    return Q(specialties__translation_key=topic.translation_key)
+
+
+def counsellors_for(*, topic=None, language: str | None = None,
+                    mode: str | None = None) -> QuerySet[Counsellor]:
+    """Active counsellors, optionally with a specialty, a language and a mode."""
+    qs = Counsellor.objects.filter(is_active=True)
+    if topic:
+        matching = Counsellor.objects.filter(_topic_filter(topic)).values("pk")
+        qs = qs.filter(pk__in=matching)
+    if language or mode:
+        # JSON list membership has no portable lookup (SQLite lacks `contains`);
+        # the counsellor table is small, so filter the two short lists here.
+        ids = [
+            pk for pk, langs, modes in qs.values_list("pk", "languages", "modes")
+            if (not language or language in (langs or []))
+            and (not mode or mode in (modes or []))
+        ]
+        qs = Counsellor.objects.filter(pk__in=ids)
+    return qs.prefetch_related("specialties").order_by("display_name", "pk")
+
+
+def upcoming_workshops(*, topic=None, limit: int | None = None,
+                       now: dt.datetime | None = None) -> QuerySet[GroupSession]:
+    """Scheduled workshops still to come, soonest first.
+
+    Annotated with ``seats_taken`` (active seats) and ``waiting`` (families on
+    the waitlist).
+    """
+    now = now or timezone.now()
+    waiting = (
+        WaitlistEntry.objects.filter(group_session=OuterRef("pk"), promoted_at__isnull=True,
+                                     left_at__isnull=True)
+        .order_by().values("group_session").annotate(n=Count("pk")).values("n")
+    )
+    qs = (
+        GroupSession.objects.filter(status=GroupSession.Status.SCHEDULED, start__gt=now)
+        .annotate(
+            seats_taken=Count("seats", filter=Q(seats__status__in=Booking.ACTIVE_STATUSES)),
+            waiting=Subquery(waiting, output_field=IntegerField()),
+        )
+        .select_related("session_type", "topic")
+        .prefetch_related("counsellors")
+        .order_by("start", "pk")
+    )
+    if topic:
+        if isinstance(topic, str):
+            qs = qs.filter(topic__slug=topic)
+        else:
+            qs = qs.filter(topic__translation_key=topic.translation_key)
+    if limit is not None:
+        qs = qs[:limit]
+    return qs
+
+
+def family_bookings(*, user) -> QuerySet[Booking]:
+    """The user's bookings (sessions and workshop seats), soonest first."""
+    return (
+        Booking.objects.filter(family=user)
+        .select_related("counsellor", "session_type", "group_session", "child", "topic")
+        .order_by("start", "pk")
+    )
+
+
+def family_waitlist(*, user) -> QuerySet[WaitlistEntry]:
+    """Workshops the user is still waiting for."""
+    return (
+        WaitlistEntry.objects.filter(family=user, promoted_at__isnull=True,
+                                     left_at__isnull=True)
+        .select_related("group_session", "group_session__session_type")
+        .order_by("group_session__start")
+    )
+
+
+def can_view_booking(user, booking: Booking) -> bool:
+    """Owner, its counsellor (or a workshop leader) and coordinators."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if user.is_coordinator or booking.family_id == user.pk:
+        return True
+    if booking.counsellor.user_id == user.pk:
+        return True
+    return bool(
+        booking.group_session_id
+        and booking.group_session.counsellors.filter(user_id=user.pk).exists()
+    )
+
+
+def booking_for_viewer(*, user, pk) -> Booking:
+    """The booking if ``user`` may see it; Http404 otherwise (no existence leak)."""
+    try:
+        pk = int(pk)
+    except (TypeError, ValueError):
+        raise Http404 from None
+    booking = (
+        Booking.objects.select_related(
+            "counsellor", "session_type", "group_session", "child", "topic", "family"
+        )
+        .filter(pk=pk)
+        .first()
+    )
+    if booking is None or not can_view_booking(user, booking):
+        raise Http404
+    return booking
+
+
+def counsellor_week(*, counsellor: Counsellor, week_start: dt.date,
+                    session_type: SessionType | None = None,
+                    now: dt.datetime | None = None) -> dict:
+    """The counsellor's week: per day its bookings, workshops and free slots.
+
+    ``week_start`` is moved back to its Monday. Free slots are those families
+    can book now, for ``session_type`` (default: the counsellor's first active
+    individual type). Returns ``{"week_start", "prev_week", "next_week",
+    "session_type", "days": [{"date", "bookings", "workshops", "free"}]}``.
+    """
+    monday = week_start - dt.timedelta(days=week_start.weekday())
+    sunday = monday + dt.timedelta(days=6)
+    start, end = _local_midnight(monday), _local_midnight(sunday + dt.timedelta(days=1))
+    if session_type is None:
+        session_type = (
+            counsellor.session_types.filter(kind=SessionType.Kind.INDIVIDUAL, is_active=True)
+            .order_by("pk").first()
+        )
+    bookings = list(
+        Booking.objects.filter(
+            counsellor=counsellor, group_session__isnull=True, start__gte=start,
+            start__lt=end,
+        )
+        .exclude(status__in=[Booking.Status.CANCELLED, Booking.Status.LATE_CANCELLED])
+        .select_related("session_type", "child", "family")
+        .order_by("start")
+    )
+    workshops = list(
+        counsellor.group_sessions.filter(start__gte=start, start__lt=end,
+                                         status=GroupSession.Status.SCHEDULED)
+        .annotate(seats_taken=Count(
+            "seats", filter=Q(seats__status__in=Booking.ACTIVE_STATUSES)))
+        .order_by("start")
+    )
+    free: list[Slot] = []
+    if session_type is not None:
+        free = free_slots(counsellor=counsellor, session_type=session_type,
+                          start_date=monday, end_date=sunday, now=now)
+    per_day = defaultdict(lambda: {"bookings": [], "workshops": [], "free": []})
+    for booking in bookings:
+        per_day[timezone.localtime(booking.start).date()]["bookings"].append(booking)
+    for workshop in workshops:
+        per_day[timezone.localtime(workshop.start).date()]["workshops"].append(workshop)
+    for slot in free:
+        per_day[slot.start.date()]["free"].append(slot)
+    days = []
+    for offset in range(7):
+        day = monday + dt.timedelta(days=offset)
+        days.append({"date": day, **per_day[day]})
+    return {
+        "week_start": monday,
+        "prev_week": monday - dt.timedelta(days=7),
+        "next_week": monday + dt.timedelta(days=7),
+        "session_type": session_type,
+        "days": days,
+    }

@@ -1,0 +1,472 @@
+"""Writes of the bookings domain: typed, keyword-only, atomic, validated.
+
+"A counsellor is never booked twice at once" holds in the database:
+
+* PostgreSQL: the exclusion constraint of migration 0003 over
+  ``[start, blocks_until)`` of active individual bookings. The service also
+  locks the counsellor row (``SELECT … FOR UPDATE``) so that concurrent
+  requests queue up and the losers get a clean ``SLOT_TAKEN`` from the
+  re-check; an ``IntegrityError`` from the constraint maps to the same message.
+* SQLite: ``transaction_mode = IMMEDIATE`` (settings) takes the write lock at
+  ``BEGIN``, so writers run one at a time and the re-check inside the
+  transaction sees every committed booking.
+
+Workshop seats lock the ``GroupSession`` row and count active seats; when the
+workshop is full the family joins its waitlist, and a freed seat goes to the
+first family waiting.
+
+Emails are background tasks enqueued with ``transaction.on_commit``: nothing is
+sent for a write that rolled back.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_noop as N_
+
+from bookings import intake
+from bookings import selectors as sel
+from bookings import slots as engine
+from bookings.models import (
+    Booking,
+    Counsellor,
+    GroupSession,
+    SessionNote,
+    SessionType,
+    WaitlistEntry,
+)
+
+# Messages (msgids; shown translated). Tests compare against these.
+SLOT_TAKEN = N_("这个时间刚刚被预约了，请选择其他时间。")
+OUTSIDE_AVAILABILITY = N_("这个时间不在咨询师的可预约时段内，请选择列表中的时间。")
+STATION_CLOSED = N_("站点这一天闭馆，请选择其他日期。")
+TOO_SOON = N_("这个时间太近了，请至少提前预约。")
+TOO_FAR = N_("这个时间超出了可预约的范围，请选择更近的日期。")
+LIMIT_REACHED = N_("你已有的有效预约达到上限，请先完成或取消其中一个。")
+WORKSHOP_FULL = N_("这场工作坊已经满员，你已加入候补名单。")
+WORKSHOP_CLOSED = N_("这场工作坊已经开始、结束或取消，不能再报名。")
+NOT_CANCELLABLE = N_("这个预约已经开始、结束或取消，不能再更改。")
+CONSENT_REQUIRED = N_("请先阅读并同意个人信息处理说明。")
+ALREADY_JOINED = N_("你已经报名或在候补名单中了。")
+NOT_ON_WAITLIST = N_("你没有报名也不在候补名单中。")
+SERVICE_UNAVAILABLE = N_("这位咨询师不提供这项服务。")
+MODE_UNAVAILABLE = N_("这项服务不提供所选的方式。")
+CHILD_INVALID = N_("请选择你家庭账户中的孩子。")
+NOT_ALLOWED = N_("你没有权限进行这项操作。")
+NOT_STARTED = N_("这个预约还没有开始，不能记录到场情况。")
+NOTE_EMPTY = N_("请填写记录内容。")
+NAIVE_TIME = N_("请提供带时区的时间。")
+TIME_NONEXISTENT = N_("这个当地时间因夏令时调整并不存在，请换一个时间。")
+TIME_AMBIGUOUS = N_("这个当地时间因夏令时调整出现两次，请换一个时间。")
+TIMEZONE_INVALID = N_("无法识别这个时区。")
+
+
+class BookingError(ValidationError):
+    """A refused booking action; ``.message`` is for the person, ``.code`` for code.
+
+    Codes: the message constant's name in lower case (``slot_taken``, …).
+    """
+
+    def __init__(self, message: str, code: str | None = None):
+        super().__init__(gettext(message), code=code or _code_for(message))
+        self.msgid = message
+
+
+def _code_for(message: str) -> str:
+    for name, value in globals().items():
+        if name.isupper() and value == message:
+            return name.lower()
+    return "invalid"
+
+
+# --- helpers -------------------------------------------------------------------
+
+
+def aware_from_local(*, local: dt.datetime, zone: str) -> dt.datetime:
+    """A naive wall-clock time in ``zone`` as an aware datetime.
+
+    Refuses, with a clear message, times skipped or repeated by a
+    daylight-saving change in that zone (the station's zone has none, families
+    abroad may). Used by views and the API to read a viewer's local time.
+    """
+    try:
+        return engine.aware_from_local(local, zone)
+    except engine.LocalTimeError as exc:
+        message = {
+            "nonexistent": TIME_NONEXISTENT,
+            "ambiguous": TIME_AMBIGUOUS,
+        }.get(exc.code, TIMEZONE_INVALID)
+        raise BookingError(message) from exc
+
+
+def _require_aware(value: dt.datetime) -> dt.datetime:
+    if not isinstance(value, dt.datetime) or value.tzinfo is None \
+            or value.utcoffset() is None:
+        raise BookingError(NAIVE_TIME)
+    return value
+
+
+def _on_commit_email(booking_id: int, kind: str) -> None:
+    from bookings.tasks import send_booking_email
+
+    transaction.on_commit(lambda: send_booking_email.enqueue(booking_id, kind))
+
+
+def _is_staff_for(user, booking: Booking) -> bool:
+    """The booking's counsellor, a workshop leader, or a coordinator."""
+    if user.is_coordinator:
+        return True
+    if booking.counsellor.user_id == user.pk:
+        return True
+    return bool(booking.group_session_id and booking.group_session.counsellors.filter(
+        user_id=user.pk).exists())
+
+
+def _check_start(*, session_type: SessionType, start: dt.datetime, now: dt.datetime,
+                 policy) -> None:
+    rules = sel.engine_policy(policy, session_type)
+    if start < now + rules.min_notice:
+        raise BookingError(TOO_SOON)
+    if start > now + rules.horizon:
+        raise BookingError(TOO_FAR)
+
+
+def _check_slot(*, counsellor: Counsellor, session_type: SessionType, start: dt.datetime,
+                now: dt.datetime, policy, exclude_booking_id: int | None = None) -> None:
+    """Raise unless ``start`` is a free slot now (run with the counsellor locked)."""
+    day = timezone.localtime(start, engine.STATION_TZ).date()
+    closures = sel.closures_between(day, day)
+    if closures:
+        raise BookingError(STATION_CLOSED)
+    inputs = sel.schedule_inputs(counsellor_ids=[counsellor.pk], start_date=day,
+                                 end_date=day, exclude_booking_id=exclude_booking_id)
+    data = inputs[counsellor.pk]
+    rules = sel.engine_policy(policy, session_type)
+    duration = dt.timedelta(minutes=session_type.duration_minutes)
+    kwargs = {"start_date": day, "end_date": day, "duration": duration, "now": now,
+              "policy": rules, "rules": data["rules"], "extra_hours": data["extra_hours"]}
+    if any(s.start == start for s in engine.free_slots(
+            **kwargs, time_off=data["time_off"], busy=data["busy"])):
+        return
+    if any(s.start == start for s in engine.free_slots(**kwargs, time_off=data["time_off"])):
+        raise BookingError(SLOT_TAKEN)
+    raise BookingError(OUTSIDE_AVAILABILITY)
+
+
+def _save_individual(booking: Booking) -> None:
+    """full_clean and save; the exclusion constraint's refusal means SLOT_TAKEN."""
+    booking.full_clean()
+    try:
+        with transaction.atomic():
+            booking.save()
+    except IntegrityError as exc:
+        raise BookingError(SLOT_TAKEN) from exc
+
+
+def _active_upcoming_count(family, now: dt.datetime) -> int:
+    return Booking.objects.filter(
+        family=family, group_session__isnull=True, status=Booking.Status.CONFIRMED,
+        start__gt=now,
+    ).count()
+
+
+def _lock_user(user) -> None:
+    type(user).objects.select_for_update().filter(pk=user.pk).values_list("pk").first()
+
+
+# --- individual sessions -------------------------------------------------------------
+
+
+@transaction.atomic
+def booking_create(
+    *,
+    family,
+    counsellor: Counsellor,
+    session_type: SessionType,
+    start: dt.datetime,
+    mode: str,
+    child=None,
+    concern: str = "",
+    risk_answers: Mapping | None = None,
+    consent: bool,
+    topic=None,
+) -> Booking:
+    """Book ``counsellor`` for ``session_type`` at ``start`` for ``family``.
+
+    Enforces consent, the service and mode on offer, the child belonging to
+    the family, minimum notice, horizon, closures, working hours, buffers and
+    the family's limit of active bookings. A positive risk screen marks the
+    booking urgent and alerts the coordinators; the booking still goes through.
+    """
+    if not consent:
+        raise BookingError(CONSENT_REQUIRED)
+    start = _require_aware(start)
+    if (session_type.is_group or not session_type.is_active or not counsellor.is_active
+            or not session_type.counsellors.filter(pk=counsellor.pk).exists()):
+        raise BookingError(SERVICE_UNAVAILABLE)
+    if (session_type.modes and mode not in session_type.modes) or (
+            counsellor.modes and mode not in counsellor.modes):
+        raise BookingError(MODE_UNAVAILABLE)
+    if child is not None and child.family.user_id != family.pk:
+        raise BookingError(CHILD_INVALID)
+    now = timezone.now()
+    policy = sel.booking_policy()
+    _check_start(session_type=session_type, start=start, now=now, policy=policy)
+
+    # Lock order everywhere: family user, then counsellor.
+    _lock_user(family)
+    Counsellor.objects.select_for_update().filter(pk=counsellor.pk).values_list(
+        "pk").first()
+    if _active_upcoming_count(family, now) >= policy.max_active_bookings:
+        raise BookingError(LIMIT_REACHED)
+    _check_slot(counsellor=counsellor, session_type=session_type, start=start, now=now,
+                policy=policy)
+
+    answers = intake.clean_answers(risk_answers)
+    end = start + dt.timedelta(minutes=session_type.duration_minutes)
+    booking = Booking(
+        family=family, child=child, counsellor=counsellor, session_type=session_type,
+        topic=topic, start=start, end=end,
+        blocks_until=end + dt.timedelta(minutes=session_type.buffer_after_minutes),
+        mode=mode, concern=concern or "", intake_answers={"risk": answers},
+        is_urgent=intake.is_urgent(answers),
+    )
+    _save_individual(booking)
+    _on_commit_email(booking.pk, "confirmation")
+    if booking.is_urgent:
+        _on_commit_email(booking.pk, "urgent_alert")
+    return booking
+
+
+def _lock_booking(booking: Booking) -> Booking:
+    locked = (
+        Booking.objects.select_for_update(of=("self",))
+        .select_related("counsellor", "session_type", "group_session")
+        .get(pk=booking.pk)
+    )
+    return locked
+
+
+def _is_late(booking: Booking, now: dt.datetime, policy) -> bool:
+    return booking.start - now < sel.cancel_cutoff(policy, booking.session_type)
+
+
+@transaction.atomic
+def booking_cancel(*, booking: Booking, by_user, reason: str = "") -> Booking:
+    """Cancel a future booking; inside the cutoff a family's cancel is late.
+
+    A freed workshop seat goes to the first family on the waitlist, who is
+    told by email.
+    """
+    now = timezone.now()
+    if booking.group_session_id:
+        # Lock the workshop first so seat counts and promotion are serialised.
+        GroupSession.objects.select_for_update().filter(
+            pk=booking.group_session_id).values_list("pk").first()
+    booking = _lock_booking(booking)
+    is_owner = booking.family_id == by_user.pk
+    if not is_owner and not _is_staff_for(by_user, booking):
+        raise BookingError(NOT_ALLOWED)
+    if booking.status != Booking.Status.CONFIRMED or booking.start <= now:
+        raise BookingError(NOT_CANCELLABLE)
+    policy = sel.booking_policy()
+    late = is_owner and _is_late(booking, now, policy)
+    booking.status = Booking.Status.LATE_CANCELLED if late else Booking.Status.CANCELLED
+    booking.is_late_change = booking.is_late_change or late
+    booking.cancelled_at = now
+    booking.cancel_reason = (reason or "")[:300]
+    booking.sequence += 1
+    booking.full_clean()
+    booking.save()
+    _on_commit_email(booking.pk, "cancellation")
+    if booking.group_session_id:
+        _promote_waitlisted(booking.group_session, now=now)
+    return booking
+
+
+@transaction.atomic
+def booking_reschedule(*, booking: Booking, new_start: dt.datetime, by_user) -> Booking:
+    """Move a future individual booking to another free slot.
+
+    Same calendar UID, SEQUENCE + 1; inside the cutoff a family's move is late.
+    """
+    new_start = _require_aware(new_start)
+    now = timezone.now()
+    current = Booking.objects.select_related("counsellor", "group_session").get(
+        pk=booking.pk)
+    is_owner = current.family_id == by_user.pk
+    if not is_owner and not _is_staff_for(by_user, current):
+        raise BookingError(NOT_ALLOWED)
+    if current.group_session_id:
+        raise BookingError(NOT_CANCELLABLE)
+    if current.family_id:
+        _lock_user(current.family)
+    Counsellor.objects.select_for_update().filter(pk=current.counsellor_id).values_list(
+        "pk").first()
+    booking = _lock_booking(current)
+    if booking.status != Booking.Status.CONFIRMED or booking.start <= now:
+        raise BookingError(NOT_CANCELLABLE)
+    policy = sel.booking_policy()
+    session_type = booking.session_type
+    _check_start(session_type=session_type, start=new_start, now=now, policy=policy)
+    _check_slot(counsellor=booking.counsellor, session_type=session_type, start=new_start,
+                now=now, policy=policy, exclude_booking_id=booking.pk)
+    late = is_owner and _is_late(booking, now, policy)
+    booking.start = new_start
+    booking.end = new_start + dt.timedelta(minutes=session_type.duration_minutes)
+    booking.blocks_until = booking.end + dt.timedelta(
+        minutes=session_type.buffer_after_minutes)
+    booking.is_late_change = booking.is_late_change or late
+    booking.sequence += 1
+    booking.reminder_sent_at = None
+    _save_individual(booking)
+    _on_commit_email(booking.pk, "change")
+    return booking
+
+
+@transaction.atomic
+def booking_mark_attendance(*, booking: Booking, by_user, attended: bool) -> Booking:
+    """Record attended / no-show once the session has started (staff only)."""
+    booking = _lock_booking(booking)
+    if not _is_staff_for(by_user, booking):
+        raise BookingError(NOT_ALLOWED)
+    if booking.status not in Booking.ACTIVE_STATUSES:
+        raise BookingError(NOT_CANCELLABLE)
+    if booking.start > timezone.now():
+        raise BookingError(NOT_STARTED)
+    booking.status = Booking.Status.ATTENDED if attended else Booking.Status.NO_SHOW
+    booking.full_clean()
+    booking.save(update_fields=["status", "updated_at"])
+    return booking
+
+
+# --- workshops -------------------------------------------------------------------
+
+
+def _lock_workshop(group_session: GroupSession) -> GroupSession:
+    return (
+        GroupSession.objects.select_for_update(of=("self",))
+        .select_related("session_type")
+        .get(pk=group_session.pk)
+    )
+
+
+def _seat_booking(group_session: GroupSession, *, family, child) -> Booking:
+    leader = group_session.counsellors.order_by("pk").first()
+    if leader is None:
+        raise BookingError(WORKSHOP_CLOSED)
+    booking = Booking(
+        family=family, child=child, counsellor=leader,
+        session_type=group_session.session_type, group_session=group_session,
+        topic=group_session.topic, start=group_session.start, end=group_session.end,
+        blocks_until=group_session.end, mode=group_session.mode,
+    )
+    booking.full_clean()
+    booking.save()
+    return booking
+
+
+def _active_seats(group_session: GroupSession) -> int:
+    return group_session.seats.filter(status__in=Booking.ACTIVE_STATUSES).count()
+
+
+def _promote_waitlisted(group_session: GroupSession, *, now: dt.datetime) -> Booking | None:
+    """Give free seats to the families waiting longest (workshop row locked)."""
+    group_session = _lock_workshop(group_session)
+    if group_session.status != GroupSession.Status.SCHEDULED or group_session.start <= now:
+        return None
+    promoted = None
+    while _active_seats(group_session) < group_session.capacity:
+        entry = (
+            WaitlistEntry.objects.select_for_update()
+            .filter(group_session=group_session, promoted_at__isnull=True,
+                    left_at__isnull=True)
+            .order_by("created_at", "pk").first()
+        )
+        if entry is None:
+            break
+        entry.promoted_at = now
+        entry.save(update_fields=["promoted_at"])
+        if group_session.seats.filter(family_id=entry.family_id,
+                                      status__in=Booking.ACTIVE_STATUSES).exists():
+            continue
+        promoted = _seat_booking(group_session, family=entry.family, child=entry.child)
+        _on_commit_email(promoted.pk, "waitlist_promotion")
+    return promoted
+
+
+@transaction.atomic
+def workshop_join(*, family, group_session: GroupSession,
+                  child=None) -> Booking | WaitlistEntry:
+    """A seat if one is free, else a place on the waitlist (returned as such)."""
+    if child is not None and child.family.user_id != family.pk:
+        raise BookingError(CHILD_INVALID)
+    group_session = _lock_workshop(group_session)
+    now = timezone.now()
+    if group_session.status != GroupSession.Status.SCHEDULED or group_session.start <= now:
+        raise BookingError(WORKSHOP_CLOSED)
+    if group_session.seats.filter(family=family,
+                                  status__in=Booking.ACTIVE_STATUSES).exists():
+        raise BookingError(ALREADY_JOINED)
+    if WaitlistEntry.objects.filter(group_session=group_session, family=family,
+                                    promoted_at__isnull=True, left_at__isnull=True).exists():
+        raise BookingError(ALREADY_JOINED)
+    if _active_seats(group_session) < group_session.capacity:
+        booking = _seat_booking(group_session, family=family, child=child)
+        _on_commit_email(booking.pk, "confirmation")
+        return booking
+    entry = WaitlistEntry(group_session=group_session, family=family, child=child,
+                          created_at=now)
+    entry.full_clean()
+    entry.save()
+    return entry
+
+
+@transaction.atomic
+def workshop_leave(*, family, group_session: GroupSession) -> None:
+    """Give up a seat (promoting the first family waiting) or a waitlist place."""
+    seat = group_session.seats.filter(family=family,
+                                      status=Booking.Status.CONFIRMED).first()
+    if seat is not None:
+        booking_cancel(booking=seat, by_user=family)
+        return
+    entry = WaitlistEntry.objects.filter(group_session=group_session, family=family,
+                                         promoted_at__isnull=True,
+                                         left_at__isnull=True).first()
+    if entry is None:
+        raise BookingError(NOT_ON_WAITLIST)
+    waitlist_leave(entry=entry, by_user=family)
+
+
+@transaction.atomic
+def waitlist_leave(*, entry: WaitlistEntry, by_user) -> None:
+    entry = WaitlistEntry.objects.select_for_update().get(pk=entry.pk)
+    if entry.family_id != by_user.pk and not by_user.is_coordinator:
+        raise BookingError(NOT_ALLOWED)
+    if entry.promoted_at is not None or entry.left_at is not None:
+        raise BookingError(NOT_ON_WAITLIST)
+    entry.left_at = timezone.now()
+    entry.save(update_fields=["left_at"])
+
+
+# --- notes ------------------------------------------------------------------------
+
+
+@transaction.atomic
+def note_add(*, booking: Booking, author, body: str) -> SessionNote:
+    """A private note by the booking's counsellor or a coordinator."""
+    if not _is_staff_for(author, booking):
+        raise BookingError(NOT_ALLOWED)
+    body = (body or "").strip()
+    if not body:
+        raise BookingError(NOTE_EMPTY)
+    note = SessionNote(booking=booking, author=author, body=body)
+    note.full_clean()
+    note.save()
+    return note

@@ -1,0 +1,226 @@
+"""The availability engine: a pure function from schedules to free slots.
+
+No models are imported here. Callers (``bookings.selectors``) load rules,
+exceptions, time off, closures and busy intervals from the database, turn them
+into the plain dataclasses below and call :func:`free_slots`. That keeps the
+rules of "when can this counsellor be booked" in one place that property tests
+can exercise without a database.
+
+Conventions:
+
+* Weekdays are ``date.weekday()`` numbers: Monday = 0 … Sunday = 6
+  (``bookings.models.Weekday``).
+* Working hours are wall-clock times in the station's zone (Asia/Shanghai);
+  every datetime in and out is aware.
+* A booking holds the counsellor from its start until its end plus the buffer
+  after it: the half-open range ``[start, end + buffer)``. Busy intervals passed
+  in already include their own buffer (``Booking.blocks_until``); a candidate
+  slot is free when its own held range overlaps no busy interval and no time
+  off. Back-to-back holds (one ends exactly when the next starts) are allowed,
+  exactly like the ``[)`` range of the PostgreSQL exclusion constraint.
+* The session itself (``[start, end)``) must lie inside one working window
+  (weekly rule or extra hours of that date); its buffer may run past the end of
+  the window.
+* Slot starts are aligned to the granularity counted from local midnight.
+"""
+
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+STATION_TZ = ZoneInfo("Asia/Shanghai")
+
+
+@dataclass(frozen=True)
+class WeeklyRule:
+    """Working hours on one weekday (Monday = 0), optionally bounded in dates."""
+
+    weekday: int
+    start: dt.time
+    end: dt.time
+    valid_from: dt.date | None = None
+    valid_to: dt.date | None = None
+
+    def applies_on(self, day: dt.date) -> bool:
+        if day.weekday() != self.weekday:
+            return False
+        if self.valid_from is not None and day < self.valid_from:
+            return False
+        return not (self.valid_to is not None and day > self.valid_to)
+
+
+@dataclass(frozen=True)
+class ExtraHours:
+    """Working hours on one date, on top of the weekly rules."""
+
+    date: dt.date
+    start: dt.time
+    end: dt.time
+
+
+@dataclass(frozen=True)
+class Interval:
+    """A half-open aware range ``[start, end)``: a booking's hold, or time off."""
+
+    start: dt.datetime
+    end: dt.datetime
+
+    def overlaps(self, start: dt.datetime, end: dt.datetime) -> bool:
+        return self.start < end and start < self.end
+
+
+@dataclass(frozen=True)
+class Closure:
+    """Dates (inclusive) on which the whole station is closed."""
+
+    start_date: dt.date
+    end_date: dt.date
+
+    def covers(self, day: dt.date) -> bool:
+        return self.start_date <= day <= self.end_date
+
+
+@dataclass(frozen=True)
+class Policy:
+    granularity_minutes: int = 30
+    min_notice: dt.timedelta = dt.timedelta(hours=12)
+    horizon: dt.timedelta = dt.timedelta(days=42)
+    buffer_after: dt.timedelta = dt.timedelta(minutes=10)
+
+
+@dataclass(frozen=True, order=True)
+class Slot:
+    """A bookable session ``[start, end)``; aware, in the station's zone."""
+
+    start: dt.datetime
+    end: dt.datetime
+
+
+def _windows_on(day: dt.date, rules: Iterable[WeeklyRule],
+                extra: Iterable[ExtraHours]) -> list[tuple[dt.time, dt.time]]:
+    """The day's working windows, sorted and merged where they touch."""
+    ranges = sorted(
+        [(r.start, r.end) for r in rules if r.applies_on(day) and r.end > r.start]
+        + [(e.start, e.end) for e in extra if e.date == day and e.end > e.start]
+    )
+    merged: list[tuple[dt.time, dt.time]] = []
+    for start, end in ranges:
+        if merged and start <= merged[-1][1]:
+            if end > merged[-1][1]:
+                merged[-1] = (merged[-1][0], end)
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def _minutes(t: dt.time) -> int:
+    return t.hour * 60 + t.minute + (1 if (t.second or t.microsecond) else 0)
+
+
+def free_slots(
+    *,
+    start_date: dt.date,
+    end_date: dt.date,
+    duration: dt.timedelta,
+    now: dt.datetime,
+    policy: Policy,
+    rules: Sequence[WeeklyRule] = (),
+    extra_hours: Sequence[ExtraHours] = (),
+    time_off: Sequence[Interval] = (),
+    busy: Sequence[Interval] = (),
+    closures: Sequence[Closure] = (),
+    tz: dt.tzinfo = STATION_TZ,
+) -> list[Slot]:
+    """Free slots of ``duration`` whose start falls on ``start_date``…``end_date``.
+
+    A slot is offered when: its date is not closed; ``[start, end)`` lies inside
+    one working window of that date; ``start`` is aligned to the granularity,
+    at least ``policy.min_notice`` after ``now`` and at most ``policy.horizon``
+    after ``now``; and ``[start, end + buffer)`` overlaps no busy interval and
+    no time off. Sorted by start.
+    """
+    if now.tzinfo is None or now.utcoffset() is None:
+        raise ValueError("now must be an aware datetime")
+    if duration <= dt.timedelta(0):
+        raise ValueError("duration must be positive")
+    step = max(1, int(policy.granularity_minutes))
+    earliest = now + policy.min_notice
+    latest = now + policy.horizon
+    first_day = max(start_date, earliest.astimezone(tz).date())
+    last_day = min(end_date, latest.astimezone(tz).date())
+
+    blocked = sorted(
+        (i for i in [*busy, *time_off] if i.end > i.start),
+        key=lambda i: (i.start, i.end),
+    )
+    starts = [i.start for i in blocked]
+    # The longest blocked interval bounds how far back an overlapping one can start.
+    longest = max((i.end - i.start for i in blocked), default=dt.timedelta(0))
+    duration_minutes = duration.total_seconds() / 60
+    hold = duration + policy.buffer_after
+
+    slots: list[Slot] = []
+    day = first_day
+    while day <= last_day:
+        if not any(c.covers(day) for c in closures):
+            for win_start, win_end in _windows_on(day, rules, extra_hours):
+                begin = _minutes(win_start)
+                minute = -(-begin // step) * step  # round up to the granularity
+                end_minutes = win_end.hour * 60 + win_end.minute + win_end.second / 60
+                while minute + duration_minutes <= end_minutes:
+                    start = dt.datetime.combine(day, dt.time(0), tzinfo=tz) + dt.timedelta(
+                        minutes=minute)
+                    minute += step
+                    if start < earliest or start > latest:
+                        continue
+                    hold_end = start + hold
+                    lo = bisect.bisect_left(starts, start - longest)
+                    hi = bisect.bisect_left(starts, hold_end)
+                    if any(blocked[k].overlaps(start, hold_end) for k in range(lo, hi)):
+                        continue
+                    slots.append(Slot(start=start, end=start + duration))
+        day += dt.timedelta(days=1)
+    return slots
+
+
+# --- Local wall-clock times in a viewer's zone --------------------------------
+
+
+class LocalTimeError(ValueError):
+    """A wall-clock time that does not name exactly one instant in its zone."""
+
+    def __init__(self, code: str, message: str):
+        super().__init__(message)
+        self.code = code
+
+
+def zone_named(name: str) -> ZoneInfo:
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError, TypeError) as exc:
+        raise LocalTimeError("invalid_timezone", f"Unknown time zone: {name!r}") from exc
+
+
+def aware_from_local(local: dt.datetime, zone: str | dt.tzinfo) -> dt.datetime:
+    """Attach ``zone`` to the naive wall-clock time ``local``, refusing guesses.
+
+    Raises :class:`LocalTimeError` with code ``nonexistent`` for a time skipped
+    by a daylight-saving change (e.g. 02:30 when clocks jump to 03:00) and
+    ``ambiguous`` for a time that happens twice (clocks turned back). An aware
+    ``local`` is returned unchanged.
+    """
+    if local.tzinfo is not None and local.utcoffset() is not None:
+        return local
+    tz = zone_named(zone) if isinstance(zone, str) else zone
+    first = local.replace(tzinfo=tz, fold=0)
+    second = local.replace(tzinfo=tz, fold=1)
+    if first.utcoffset() == second.utcoffset():
+        return first
+    round_trip = first.astimezone(dt.UTC).astimezone(tz).replace(tzinfo=None, fold=0)
+    if round_trip != local.replace(fold=0):
+        raise LocalTimeError("nonexistent", "This local time does not exist in that zone.")
+    raise LocalTimeError("ambiguous", "This local time happens twice in that zone.")

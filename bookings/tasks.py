@@ -1,0 +1,94 @@
+"""Background tasks (django-tasks, database backend): emails and reminders.
+
+Tasks take ids, never objects, and are enqueued with ``transaction.on_commit``
+by the services, so a rolled-back write sends nothing and a crash after the
+commit loses nothing: the task row waits in the database for the worker
+(``manage.py db_worker``).
+
+Reminders: ``enqueue_due_reminders`` (run by ``manage.py send_reminders`` from
+cron, or by the ``send_due_reminders`` task) queues one reminder task per
+booking starting within ``BookingPolicy.reminder_hours``; the reminder task
+locks the booking and sends only if ``reminder_sent_at`` is empty and the
+session has not started, so a reminder is never sent twice.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+
+from django.core.mail import get_connection
+from django.db import transaction
+from django.utils import timezone
+from django_tasks import task
+
+from bookings import emails
+from bookings.models import Booking, BookingPolicy
+
+logger = logging.getLogger(__name__)
+
+_RELATED = ("family", "counsellor", "session_type", "group_session", "child")
+
+
+@task()
+def send_booking_email(booking_id: int, kind: str) -> int:
+    """Send the ``kind`` email about booking ``booking_id``; returns emails sent."""
+    if kind not in emails.KINDS:
+        raise ValueError(f"unknown email kind {kind!r}")
+    if kind == "reminder":
+        return _send_reminder(booking_id)
+    booking = Booking.objects.select_related(*_RELATED).filter(pk=booking_id).first()
+    if booking is None:
+        return 0
+    messages = emails.build_messages(booking, kind)
+    if messages:
+        get_connection().send_messages(messages)
+    return len(messages)
+
+
+def _send_reminder(booking_id: int) -> int:
+    now = timezone.now()
+    with transaction.atomic():
+        booking = (
+            Booking.objects.select_for_update(of=("self",)).select_related(*_RELATED)
+            .filter(pk=booking_id).first()
+        )
+        if (booking is None or booking.reminder_sent_at is not None
+                or booking.status != Booking.Status.CONFIRMED or booking.start <= now):
+            return 0
+        messages = emails.build_messages(booking, "reminder")
+        if messages:
+            get_connection().send_messages(messages)
+        # Marked even with no recipient (erased account): nothing to retry.
+        booking.reminder_sent_at = now
+        booking.save(update_fields=["reminder_sent_at"])
+        return len(messages)
+
+
+def due_reminders(*, now: dt.datetime | None = None):
+    """Confirmed bookings starting within the reminder window, not yet reminded."""
+    now = now or timezone.now()
+    policy = BookingPolicy.objects.filter(site__is_default_site=True).first()
+    hours = policy.reminder_hours if policy else BookingPolicy().reminder_hours
+    return Booking.objects.filter(
+        status=Booking.Status.CONFIRMED, reminder_sent_at__isnull=True,
+        start__gt=now, start__lte=now + dt.timedelta(hours=hours),
+    ).order_by("start")
+
+
+def enqueue_due_reminders(*, now: dt.datetime | None = None) -> int:
+    """Queue a reminder task per due booking; returns how many were queued.
+
+    Running it again before the worker has sent them queues duplicates of the
+    task, never of the email: the task itself checks ``reminder_sent_at``.
+    """
+    ids = list(due_reminders(now=now).values_list("pk", flat=True))
+    for booking_id in ids:
+        send_booking_email.enqueue(booking_id, "reminder")
+    return len(ids)
+
+
+@task()
+def send_due_reminders() -> int:
+    """Periodic entry point for deployments that schedule tasks, not cron."""
+    return enqueue_due_reminders()
