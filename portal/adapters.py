@@ -1,6 +1,8 @@
 from allauth.account.adapter import DefaultAccountAdapter
+from django.conf import settings
+from django.utils.translation import get_language
 
-from portal import services
+from portal import crisis, services
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -15,3 +17,12 @@ class AccountAdapter(DefaultAccountAdapter):
                 language=getattr(request, "LANGUAGE_CODE", "zh-hans"),
             )
         return user
+
+    def send_mail(self, template_prefix, email, context):
+        """Every account email names the site and ends with the crisis lines."""
+        context = {
+            "crisis_text": crisis.as_text(language=get_language() or "zh-hans"),
+            "site_base_url": settings.SITE_BASE_URL,
+            **context,
+        }
+        super().send_mail(template_prefix, email, context)

@@ -116,6 +116,8 @@ def _home_page(locale) -> HomePage:
     content = HOME["zh-hans"]
     if home is None:
         root = Page.get_first_root_node()
+        if root is None:  # a database built without Wagtail's migrations
+            root = Page.add_root(instance=Page(title="Root", slug="root", locale=locale))
         # Wagtail's initial migration leaves a placeholder page at the site root.
         for stale in root.get_children().exclude(content_type__model="homepage"):
             if stale.slug == "home":

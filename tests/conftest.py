@@ -11,6 +11,18 @@ def _clear_cache():
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in zh-hans: a request in English must not leak into
+    the next test's reverse() calls (the active language is per thread)."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
 @pytest.fixture
 def site_shell(db):
     """Home page (zh-hans and en), standard pages, crisis lines and demo accounts."""
