@@ -31,6 +31,7 @@ urlpatterns = [
 
 urlpatterns += i18n_patterns(
     path("accounts/", include("allauth.urls")),
+    path("account/privacy/", include("portal.privacy_urls")),
     path("account/", include("portal.account_urls")),
     path("courses/", include("courses.urls")),
     path("search/", include("courses.search_urls")),

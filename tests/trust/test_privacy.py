@@ -1,0 +1,438 @@
+"""Export, erasure, consent withdrawal and retention, as a family sees them."""
+
+import datetime as dt
+import io
+import json
+import zipfile
+from http import HTTPStatus
+
+import pytest
+from django.core import mail
+from django.core.management import call_command
+from django.db import connection
+from django.urls import reverse
+from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
+
+from portal import privacy
+from portal.models import AccessLog, Consent, DataExport, ErasureRecord, User
+from portal.tasks import build_data_export, send_erasure_cancellation_notice
+from tests.factories import PASSWORD, BookingFactory, CoordinatorFactory, FamilyFactory
+from tests.trust.conftest import (
+    CHILD_NICK,
+    CONCERN,
+    FAMILY_EMAIL,
+    INTAKE,
+    MARKERS,
+    PHONE,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def _request_and_build_export(client, user, django_capture_on_commit_callbacks):
+    client.force_login(user)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("privacy:export_request"))
+    assert response.status_code == HTTPStatus.FOUND
+    export = DataExport.objects.get(user=user)
+    assert export.status == DataExport.Status.PENDING
+    queued = DBTaskResult.objects.get(task_path="portal.tasks.build_data_export")
+    assert queued.args_kwargs == {"args": [export.pk], "kwargs": {}}
+    with django_capture_on_commit_callbacks(execute=True):
+        build_data_export.call(export.pk)
+    export.refresh_from_db()
+    return export
+
+
+# --- Export -------------------------------------------------------------------------
+
+
+def test_export_zip_holds_all_family_data(client, rich_family,
+                                           django_capture_on_commit_callbacks):
+    user = rich_family["user"]
+    export = _request_and_build_export(client, user, django_capture_on_commit_callbacks)
+    assert export.status == DataExport.Status.READY
+    assert export.expires_at - export.ready_at == dt.timedelta(days=7)
+
+    response = client.get(reverse("privacy:export_download", args=[export.token]))
+    assert response.status_code == HTTPStatus.OK
+    assert response["Content-Type"] == "application/zip"
+    assert response["Content-Disposition"].startswith("attachment;")
+    archive = zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content)))
+    assert sorted(archive.namelist()) == ["README.txt", "data.json"]
+    data = json.loads(archive.read("data.json"))
+
+    assert data["account"]["email"] == FAMILY_EMAIL
+    assert data["family_profile"]["phone"] == PHONE
+    assert [c["nickname"] for c in data["children"]] == [CHILD_NICK]
+    assert sorted(c["kind"] for c in data["consents"]) == [
+        "guardian_under_14", "privacy_notice", "sensitive_data"]
+    bookings = {b["id"]: b for b in data["bookings"]}
+    assert set(bookings) == {rich_family["past"].pk, rich_family["future"].pk}
+    assert bookings[rich_family["past"].pk]["intake_answers"] == INTAKE
+    assert bookings[rich_family["past"].pk]["concern"] == CONCERN
+    assert [w["workshop"] for w in data["workshop_waitlist"]] == [
+        rich_family["workshop"].title]
+    assert [f["kind"] for f in data["calendar_feeds"]] == ["family"]
+    assert [t["name"] for t in data["api_tokens"]] == ["Token-Marker-4821"]
+    assert "token_hash" not in json.dumps(data)
+    assert "password" not in data["account"]
+
+
+def test_export_email_links_to_the_download_and_carries_crisis_lines(
+        client, rich_family, django_capture_on_commit_callbacks):
+    export = _request_and_build_export(client, rich_family["user"],
+                                       django_capture_on_commit_callbacks)
+    assert len(mail.outbox) == 1
+    message = mail.outbox[0]
+    assert message.to == [FAMILY_EMAIL]
+    assert reverse("privacy:export_download", args=[export.token]) in message.body
+    assert "12356" in message.body and "962525" in message.body
+    assert "tel:12356" in message.alternatives[0][0]
+
+
+def test_export_download_is_logged_each_time(client, rich_family,
+                                              django_capture_on_commit_callbacks):
+    user = rich_family["user"]
+    export = _request_and_build_export(client, user, django_capture_on_commit_callbacks)
+    url = reverse("privacy:export_download", args=[export.token])
+    client.get(url)
+    client.get(url)
+    logs = AccessLog.objects.filter(action=AccessLog.Action.EXPORT)
+    assert logs.count() == 2
+    assert {(a.actor_id, a.subject_user_id, a.object_id) for a in logs} == {
+        (user.pk, user.pk, str(export.pk))}
+
+
+def test_export_download_is_owner_only_and_expires(client, rich_family,
+                                                   django_capture_on_commit_callbacks):
+    export = _request_and_build_export(client, rich_family["user"],
+                                       django_capture_on_commit_callbacks)
+    url = reverse("privacy:export_download", args=[export.token])
+
+    client.logout()
+    response = client.get(url)
+    assert response.status_code == HTTPStatus.FOUND
+    assert response["Location"].startswith(reverse("account_login"))
+
+    client.force_login(FamilyFactory())
+    assert client.get(url).status_code == HTTPStatus.NOT_FOUND
+    client.force_login(CoordinatorFactory())
+    assert client.get(url).status_code == HTTPStatus.NOT_FOUND
+
+    client.force_login(rich_family["user"])
+    DataExport.objects.filter(pk=export.pk).update(
+        expires_at=timezone.now() - dt.timedelta(seconds=1))
+    assert client.get(url).status_code == HTTPStatus.NOT_FOUND
+    assert not AccessLog.objects.filter(action=AccessLog.Action.EXPORT).exists()
+
+
+def test_second_export_request_while_one_is_pending_is_refused(client, rich_family):
+    client.force_login(rich_family["user"])
+    client.post(reverse("privacy:export_request"))
+    response = client.post(reverse("privacy:export_request"), follow=True)
+    assert privacy.EXPORT_ALREADY_PENDING in response.content.decode()
+    assert DataExport.objects.filter(user=rich_family["user"]).count() == 1
+
+
+# --- Erasure ------------------------------------------------------------------------
+
+
+def _text_hits(needles) -> list[tuple[str, str, str]]:
+    """Every (table, column, needle) whose text contains a needle, in the whole DB."""
+    hits = []
+    with connection.cursor() as cursor:
+        tables = connection.introspection.table_names(cursor)
+        for table in tables:
+            columns = connection.introspection.get_table_description(cursor, table)
+            for column in columns:
+                qcol = connection.ops.quote_name(column.name)
+                qtab = connection.ops.quote_name(table)
+                cast = "TEXT"
+                for needle in needles:
+                    cursor.execute(
+                        f"SELECT COUNT(*) FROM {qtab} WHERE CAST({qcol} AS {cast}) LIKE %s",  # noqa: S608
+                        [f"%{needle}%"],
+                    )
+                    if cursor.fetchone()[0]:
+                        hits.append((table, column.name, needle))
+    return hits
+
+
+def test_the_text_scan_finds_the_markers_before_erasure(rich_family):
+    # Guards the scan itself: a scan that finds nothing proves nothing.
+    tables = {t for t, _c, _n in _text_hits(MARKERS)}
+    assert {"portal_user", "portal_familyprofile", "portal_child",
+            "bookings_booking", "bookings_sessionnote", "account_emailaddress",
+            "portal_apitoken"} <= tables
+
+
+def test_erasure_leaves_no_personal_data_in_any_table(
+        client, rich_family, django_capture_on_commit_callbacks):
+    from bookings.models import Booking, CalendarFeed, SessionNote, WaitlistEntry
+
+    user = rich_family["user"]
+    user_id = user.pk
+    client.force_login(user)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("privacy:erase"),
+                               {"password": PASSWORD, "confirm": "on"})
+    assert response.status_code == HTTPStatus.FOUND
+    assert response["Location"] == reverse("privacy:erased")
+
+    assert _text_hits(MARKERS) == []
+    assert not User.objects.filter(pk=user_id).exists()
+    assert not SessionNote.objects.filter(booking__in=[rich_family["past"]]).exists()
+    assert not WaitlistEntry.objects.filter(family_id=user_id).exists()
+    assert not CalendarFeed.objects.filter(user_id=user_id).exists()
+    assert not Consent.objects.filter(user_id=user_id).exists()
+    past = Booking.objects.get(pk=rich_family["past"].pk)
+    assert (past.family_id, past.child_id, past.concern, past.intake_answers) == (
+        None, None, "", {})
+    assert past.anonymised_at is not None
+    assert past.status == Booking.Status.ATTENDED
+    future = Booking.objects.get(pk=rich_family["future"].pk)
+    assert future.status == Booking.Status.CANCELLED
+    assert future.family_id is None
+
+    record = ErasureRecord.objects.get(erased_user_id=user_id)
+    assert record.summary["bookings.booking.anonymised"] == 2
+    assert record.summary["bookings.sessionnote"] == 1
+    assert record.summary["bookings.future_cancelled"] == 1
+    assert record.summary["portal.child"] == 1
+    assert record.summary["portal.consent"] == 3
+    assert record.summary["portal.familyprofile"] == 1
+    assert record.summary["bookings.calendarfeed"] == 1
+    assert record.summary["portal.apitoken"] == 1
+    assert record.summary["bookings.waitlistentry"] == 1
+    # The session is gone: the account page now asks to log in.
+    assert client.get(reverse("portal:account")).status_code == HTTPStatus.FOUND
+
+
+def test_erasure_tells_the_counsellor_about_the_cancelled_session(
+        client, rich_family, django_capture_on_commit_callbacks):
+    client.force_login(rich_family["user"])
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("privacy:erase"), {"password": PASSWORD, "confirm": "on"})
+    queued = DBTaskResult.objects.filter(
+        task_path="portal.tasks.send_erasure_cancellation_notice")
+    assert queued.count() == 1
+    kwargs = queued.get().args_kwargs["kwargs"]
+    assert kwargs["booking_id"] == rich_family["future"].pk
+    mail.outbox.clear()
+    send_erasure_cancellation_notice.call(**kwargs)
+    assert len(mail.outbox) == 1
+    message = mail.outbox[0]
+    assert message.to == [rich_family["counsellor"].user.email]
+    assert f"#{rich_family['future'].pk}" in message.body
+    assert "12356" in message.body
+    for marker in MARKERS:
+        assert marker not in message.body
+
+
+def test_erasure_needs_the_password_and_the_confirmation(client, rich_family):
+    user = rich_family["user"]
+    client.force_login(user)
+    response = client.post(reverse("privacy:erase"),
+                           {"password": "wrong-password", "confirm": "on"})
+    assert response.status_code == HTTPStatus.OK
+    assert privacy.ERASE_WRONG_PASSWORD in response.content.decode()
+    response = client.post(reverse("privacy:erase"), {"password": PASSWORD})
+    assert privacy.ERASE_NOT_CONFIRMED in response.content.decode()
+    assert User.objects.filter(pk=user.pk).exists()
+    assert not ErasureRecord.objects.exists()
+
+
+def test_staff_accounts_cannot_self_erase(client, site_shell):
+    coordinator = CoordinatorFactory()
+    client.force_login(coordinator)
+    response = client.post(reverse("privacy:erase"),
+                           {"password": PASSWORD, "confirm": "on"})
+    assert response.status_code == HTTPStatus.FORBIDDEN
+    assert User.objects.filter(pk=coordinator.pk).exists()
+
+
+def test_erasure_is_all_or_nothing(rich_family, monkeypatch):
+    user = rich_family["user"]
+
+    def boom(*args, **kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(ErasureRecord, "save", boom)
+    with pytest.raises(RuntimeError):
+        privacy.account_erase(user=user)
+    rich_family["past"].refresh_from_db()
+    assert rich_family["past"].intake_answers == INTAKE
+    assert User.objects.filter(pk=user.pk).exists()
+    assert {t for t, _c, _n in _text_hits([PHONE])} == {"portal_familyprofile"}
+
+
+# --- Consent withdrawal --------------------------------------------------------------
+
+
+def test_privacy_page_states_the_withdrawal_rules(client, rich_family):
+    client.force_login(rich_family["user"])
+    html = client.get(reverse("privacy:index")).content.decode()
+    assert "撤回后，我们会立即删除你所有预约中的登记问答" in html
+    assert "这个孩子的资料（昵称、出生年份、学段、需要我们了解的情况）会被删除" in html
+    assert "撤回即进入注销账户流程" in html
+
+
+def test_withdrawing_sensitive_consent_erases_intake_and_asks_again(client, rich_family):
+    user = rich_family["user"]
+    client.force_login(user)
+    client.post(reverse("privacy:consent_withdraw"), {"kind": "sensitive_data"})
+    for booking in (rich_family["past"], rich_family["future"]):
+        booking.refresh_from_db()
+        assert (booking.concern, booking.intake_answers) == ("", {})
+    assert not privacy.has_active_consent(user=user, kind=Consent.Kind.SENSITIVE_DATA)
+    withdrawn = Consent.objects.get(user=user, kind=Consent.Kind.SENSITIVE_DATA)
+    assert withdrawn.withdrawn_at is not None
+    html = client.get(reverse("privacy:index")).content.decode()
+    assert "同意处理敏感个人信息" in html
+    client.post(reverse("privacy:consent_give"), {"kind": "sensitive_data"})
+    assert privacy.has_active_consent(user=user, kind=Consent.Kind.SENSITIVE_DATA)
+
+
+def test_withdrawing_guardian_consent_deletes_that_child(client, rich_family):
+    from portal.models import Child
+
+    client.force_login(rich_family["user"])
+    child = rich_family["child"]
+    client.post(reverse("privacy:consent_withdraw"),
+                {"kind": "guardian_under_14", "child": child.pk})
+    assert not Child.objects.filter(pk=child.pk).exists()
+    rich_family["past"].refresh_from_db()
+    assert rich_family["past"].child_id is None
+    record = Consent.objects.get(kind=Consent.Kind.GUARDIAN_UNDER_14)
+    assert record.withdrawn_at is not None
+
+
+def test_withdrawing_another_familys_child_consent_changes_nothing(client, rich_family):
+    from portal.models import Child
+
+    client.force_login(FamilyFactory())
+    response = client.post(reverse("privacy:consent_withdraw"),
+                           {"kind": "guardian_under_14", "child": rich_family["child"].pk},
+                           follow=True)
+    assert privacy.CONSENT_UNKNOWN in response.content.decode()
+    assert Child.objects.filter(pk=rich_family["child"].pk).exists()
+
+
+def test_withdrawing_privacy_notice_consent_leads_to_erasure(client, rich_family):
+    client.force_login(rich_family["user"])
+    response = client.post(reverse("privacy:consent_withdraw"),
+                           {"kind": "privacy_notice"})
+    assert response["Location"] == reverse("privacy:erase")
+
+
+def test_bad_consent_post_gets_a_message_not_an_error(client, rich_family):
+    client.force_login(rich_family["user"])
+    response = client.post(reverse("privacy:consent_withdraw"),
+                           {"kind": "nonsense", "child": "x"}, follow=True)
+    assert response.status_code == HTTPStatus.OK
+    assert privacy.CONSENT_UNKNOWN in response.content.decode()
+
+
+# --- Retention --------------------------------------------------------------------
+
+
+def test_apply_retention_anonymises_old_bookings_and_removes_dead_secrets(
+        rich_family, django_capture_on_commit_callbacks):
+    from bookings.models import Booking, CalendarFeed, SessionNote
+    from portal.models import ApiToken
+
+    now = timezone.now()
+    old = BookingFactory(
+        family=rich_family["user"], concern=CONCERN, intake_answers=INTAKE,
+        start=now - dt.timedelta(days=800), end=now - dt.timedelta(days=800, minutes=-50),
+        blocks_until=now - dt.timedelta(days=800, minutes=-60),
+    )
+    SessionNote.objects.create(booking=old, body="old note")
+    CalendarFeed.objects.update(revoked_at=now)
+    live_token, _secret = ApiToken.issue(user=rich_family["user"], name="live")
+    ApiToken.objects.exclude(pk=live_token.pk).update(revoked_at=now)
+    export = DataExport.objects.create(user=rich_family["user"],
+                                       status=DataExport.Status.READY,
+                                       expires_at=now - dt.timedelta(days=1))
+    export.archive.save("x.zip", io.BytesIO(b"zip"), save=True)
+    name = export.archive.name
+    from django.core.files.storage import default_storage
+
+    out = io.StringIO()
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("apply_retention", stdout=out)
+    lines = out.getvalue().splitlines()
+    assert "retention period: 730 days" in lines
+    assert "bookings_anonymised: 1" in lines
+    assert "session_notes_deleted: 1" in lines
+    assert "calendar_feeds_deleted: 1" in lines
+    assert "api_tokens_deleted: 1" in lines
+    assert "exports_expired: 1" in lines
+
+    old.refresh_from_db()
+    assert (old.family_id, old.concern, old.intake_answers) == (None, "", {})
+    recent = Booking.objects.get(pk=rich_family["past"].pk)
+    assert recent.intake_answers == INTAKE
+    assert list(ApiToken.objects.all()) == [live_token]
+    export.refresh_from_db()
+    assert export.status == DataExport.Status.EXPIRED
+    assert not default_storage.exists(name)
+
+    out = io.StringIO()
+    call_command("apply_retention", stdout=out)
+    assert [ln for ln in out.getvalue().splitlines() if not ln.endswith(": 0")] == [
+        "retention period: 730 days"]
+
+
+def test_retention_follows_the_site_setting(rich_family, site_shell):
+    from portal.models import SiteSettings
+
+    SiteSettings.objects.update(retention_days=10)
+    assert privacy.retention_days() == 10
+    result = privacy.retention_apply()
+    assert result["bookings_anonymised"] == 1  # the 20-day-old session
+    rich_family["future"].refresh_from_db()
+    assert rich_family["future"].intake_answers == INTAKE
+
+
+# --- Access log viewer -------------------------------------------------------------
+
+
+def test_access_log_viewer_is_for_coordinators_and_filters(client, rich_family):
+    from portal.access import log_access
+
+    coordinator = CoordinatorFactory(email="coord-4821@example.cn")
+    for _ in range(60):
+        log_access(actor=coordinator, action=AccessLog.Action.VIEW_INTAKE,
+                   subject_user_id=rich_family["user"].pk, obj=rich_family["past"])
+    log_access(actor=coordinator, action=AccessLog.Action.VIEW_NOTES,
+               subject_user_id=rich_family["user"].pk, obj=rich_family["past"])
+    url = reverse("privacy:access_log")
+
+    client.force_login(rich_family["user"])
+    assert client.get(url).status_code == HTTPStatus.FORBIDDEN
+    client.force_login(coordinator)
+    response = client.get(url)
+    assert response.status_code == HTTPStatus.OK
+    assert response.context["page_obj"].paginator.count == 61
+    assert len(response.context["page_obj"]) == 50
+    response = client.get(url, {"action": "view_notes"})
+    assert response.context["page_obj"].paginator.count == 1
+    assert "coord-4821@example.cn" in response.content.decode()
+    response = client.get(url, {"action": "view_intake", "page": 2})
+    assert len(response.context["page_obj"]) == 10
+    assert client.get(url, {"subject": "abc", "since": "x"}).status_code == HTTPStatus.OK
+    assert client.post(url).status_code == HTTPStatus.METHOD_NOT_ALLOWED
+
+
+def test_access_log_rows_cannot_be_changed_or_deleted(rich_family):
+    from portal.access import log_access
+
+    entry = log_access(actor=rich_family["user"], action=AccessLog.Action.EXPORT)
+    entry.actor_label = "forged"
+    with pytest.raises(ValueError, match="cannot be changed"):
+        entry.save()
+    with pytest.raises(ValueError, match="cannot be deleted"):
+        entry.delete()
