@@ -1,0 +1,209 @@
+"""Calendar endpoints: one booking's .ics, personal feeds, the workshop feed,
+and the account-page POST handlers that create, rotate and revoke feeds."""
+
+from __future__ import annotations
+
+from functools import wraps
+from http import HTTPStatus
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse, HttpResponseNotFound
+from django.shortcuts import redirect
+from django.utils import timezone, translation
+from django.utils.cache import get_conditional_response, patch_cache_control
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from bookings import calendar as ical
+from bookings import feeds
+from bookings.models import Booking, CalendarFeed
+from courses.models import Topic
+
+
+def _cookieless(view):
+    """Feeds are fetched by calendar apps: never set a cookie, never vary on one.
+
+    The session and auth middleware run before the view (and may read the
+    session); a feed does not depend on them, so they must not leave a
+    `Set-Cookie` or `Vary: Cookie` behind.
+    """
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        response = view(request, *args, **kwargs)
+        session = getattr(request, "session", None)
+        if session is not None:
+            session.accessed = False
+            session.modified = False
+        return response
+
+    return wrapped
+
+
+def _client_ip(request) -> str:
+    return request.META.get("REMOTE_ADDR", "") or "unknown"
+
+
+def _too_many(retry_after: int) -> HttpResponse:
+    response = HttpResponse(
+        _("请求过于频繁，请稍后再试。"), status=HTTPStatus.TOO_MANY_REQUESTS,
+        content_type="text/plain; charset=utf-8",
+    )
+    response["Retry-After"] = str(retry_after)
+    response["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+def _ics_response(request, rendered: feeds.RenderedFeed, *, private: bool,
+                  filename: str) -> HttpResponse:
+    not_modified = get_conditional_response(request, etag=rendered.etag)
+    response = not_modified or HttpResponse(rendered.body,
+                                            content_type=ical.ICS_CONTENT_TYPE)
+    response["ETag"] = rendered.etag
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    response["Referrer-Policy"] = "no-referrer"
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    if private:
+        patch_cache_control(response, private=True, max_age=0, must_revalidate=True)
+    else:
+        patch_cache_control(response, public=True, max_age=feeds.FEED_CACHE_SECONDS)
+    return response
+
+
+@require_GET
+@_cookieless
+def personal_feed(request, secret: str):
+    per_secret, per_ip = feeds.rate_limits()
+    wait = feeds.check_rate(scope="ip", ident=_client_ip(request), limit=per_ip)
+    if wait is None:
+        wait = feeds.check_rate(scope="secret", ident=feeds.hash_secret(secret),
+                                limit=per_secret)
+    if wait is not None:
+        return _too_many(wait)
+    feed = feeds.feed_for_secret(secret)
+    if feed is None:
+        # Plain text, not the site's HTML 404: no session, no cookies.
+        response = HttpResponseNotFound(_("没有这个日历订阅，或它已被停用。"),
+                                        content_type="text/plain; charset=utf-8")
+        response["Referrer-Policy"] = "no-referrer"
+        return response
+    now = timezone.now()
+    feeds.touch(feed, now=now)
+    rendered = feeds.render_feed(feed, now=now)
+    return _ics_response(request, rendered, private=True, filename="weiai.ics")
+
+
+@require_GET
+@_cookieless
+def workshops_feed(request):
+    wait = feeds.check_rate(scope="ip", ident=_client_ip(request),
+                            limit=feeds.rate_limits()[1])
+    if wait is not None:
+        return _too_many(wait)
+    topic = None
+    slug = request.GET.get("topic", "").strip()
+    if slug:
+        topic = Topic.objects.filter(slug=slug).order_by("pk").first()
+        if topic is None:
+            raise Http404(_("没有这个主题。"))
+    language = translation.get_language() or "zh-hans"
+    rendered = feeds.render_workshops_feed(topic=topic, language=language)
+    return _ics_response(request, rendered, private=False,
+                         filename="weiai-workshops.ics")
+
+
+def viewable_booking(*, user, pk: int) -> Booking:
+    """The booking if `user` is its family, its counsellor or a coordinator; else 404."""
+    if not user.is_authenticated:
+        raise Http404
+    booking = (
+        Booking.objects.select_related("counsellor", "session_type", "group_session",
+                                       "group_session__session_type",
+                                       "group_session__topic")
+        .filter(pk=pk)
+        .first()
+    )
+    if booking is None:
+        raise Http404
+    if booking.family_id == user.pk or user.is_coordinator:
+        return booking
+    if booking.counsellor.user_id == user.pk:
+        return booking
+    if booking.group_session_id and booking.group_session.counsellors.filter(
+        user=user
+    ).exists():
+        return booking
+    raise Http404
+
+
+@require_GET
+def booking_ics(request, pk: int):
+    """One booking as an .ics download (owner, its counsellor, coordinators)."""
+    booking = viewable_booking(user=request.user, pk=pk)
+    body = ical.booking_ics(booking=booking, viewer=request.user)
+    response = HttpResponse(body, content_type=ical.ICS_CONTENT_TYPE)
+    response["Content-Disposition"] = (
+        f'attachment; filename="weiai-booking-{booking.pk}.ics"'
+    )
+    response["Referrer-Policy"] = "no-referrer"
+    patch_cache_control(response, private=True, no_store=True)
+    return response
+
+
+# --- account page handlers -------------------------------------------------------
+
+
+def _kind(request) -> str:
+    kind = request.POST.get("kind", "")
+    if kind not in CalendarFeed.Kind.values:
+        raise Http404
+    return kind
+
+
+def _back_to_account():
+    return redirect(f"{_account_url()}#calendar-feeds")
+
+
+def _account_url() -> str:
+    from django.urls import reverse
+
+    return reverse("portal:account")
+
+
+@require_POST
+@login_required
+def feed_create(request):
+    try:
+        feeds.feed_create(user=request.user, kind=_kind(request))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("日历订阅已创建。请在手机日历中添加下面的链接。"))
+    return _back_to_account()
+
+
+@require_POST
+@login_required
+def feed_rotate(request):
+    try:
+        feeds.feed_rotate(user=request.user, kind=_kind(request))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(
+            request, _("已生成新的订阅链接。旧链接已失效，请在日历应用中重新订阅。"))
+    return _back_to_account()
+
+
+@require_POST
+@login_required
+def feed_revoke(request):
+    try:
+        feeds.feed_revoke(user=request.user, kind=_kind(request))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("日历订阅已停用，旧链接不再更新。"))
+    return _back_to_account()
