@@ -8,10 +8,21 @@ from django.db import transaction
 from wagtail.models import Locale, Page, Site
 
 from portal.crisis import DEFAULT_LINES
-from portal.models import CrisisLine, HomePage, Role, SiteSettings, StandardPage, User
+from portal.models import (
+    STAFF_ROLES,
+    CrisisLine,
+    HomePage,
+    Role,
+    SiteSettings,
+    StandardPage,
+    User,
+)
 from portal.roles import add_role, ensure_groups
 
 DEMO_PASSWORD = "weiai-demo-2026"  # noqa: S105 - documented demo credential
+# Base32 TOTP secret shared by the demo staff accounts (documented in README):
+# add it to an authenticator app, or run `manage.py demo_totp <email>`.
+DEMO_TOTP_SECRET = "WEIAIXIAOWUDEMOTOTPSECRETKEYAAAA"  # noqa: S105
 
 DEMO_ACCOUNTS = [
     # email, display name, role, is_staff
@@ -194,6 +205,8 @@ def _accounts() -> None:
         EmailAddress.objects.update_or_create(
             user=user, email=email, defaults={"verified": True, "primary": True}
         )
+        if role in STAFF_ROLES:
+            _demo_totp(user)
         if role == Role.FAMILY:
             from portal.models import Consent, FamilyProfile
 
@@ -203,3 +216,12 @@ def _accounts() -> None:
 
                 Consent.objects.create(user=user, kind=Consent.Kind.PRIVACY_NOTICE,
                                        notice_version=settings.PRIVACY_NOTICE_VERSION)
+
+
+def _demo_totp(user) -> None:
+    """Demo staff have TOTP set up already, with the documented demo secret."""
+    from allauth.mfa.models import Authenticator
+    from allauth.mfa.totp.internal.auth import TOTP
+
+    if not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
+        TOTP.activate(user, DEMO_TOTP_SECRET)

@@ -91,3 +91,74 @@ class StaffSessionMiddleware:
             elif "_last_seen" not in session:
                 session["_last_seen"] = now
         return self.get_response(request)
+
+
+def _strip_language_prefix(path: str) -> str:
+    for code, _name in settings.LANGUAGES:
+        prefix = f"/{code}/"
+        if path.startswith(prefix):
+            return path[len(prefix) - 1:]
+    return path
+
+
+def in_staff_area(path: str) -> bool:
+    path = _strip_language_prefix(path)
+    return any(path.startswith(p) for p in settings.STAFF_AREA_PREFIXES)
+
+
+def has_totp(user) -> bool:
+    from allauth.mfa.models import Authenticator
+
+    return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+
+
+class StaffMFAMiddleware:
+    """Staff reach their areas (settings.STAFF_AREA_PREFIXES) only with TOTP set up.
+
+    Counsellors, coordinators, editors and superusers without an active TOTP
+    authenticator are sent to allauth's activation page; once it exists,
+    allauth asks for a code at every login. Signed-in users who may not use
+    an admin get a 403 instead of a login redirect (which would loop, since
+    both admin logins go to allauth's login).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if (
+            user is not None
+            and user.is_authenticated
+            and request.path_info.startswith(("/admin/", "/django-admin/"))
+            and not self._may_use_admin(user, request.path_info)
+        ):
+            from django.core.exceptions import PermissionDenied
+
+            raise PermissionDenied
+        if (
+            user is not None
+            and user.is_authenticated
+            and user.is_station_staff
+            and in_staff_area(request.path_info)
+            and not has_totp(user)
+        ):
+            from django.contrib import messages
+            from django.shortcuts import redirect
+            from django.urls import reverse
+            from django.utils.http import urlencode
+            from django.utils.translation import gettext
+
+            messages.info(
+                request,
+                gettext("工作人员需要先设置两步验证（身份验证器应用），才能进入工作区域。"),
+            )
+            url = reverse("mfa_activate_totp")
+            return redirect(f"{url}?{urlencode({'next': request.get_full_path()})}")
+        return self.get_response(request)
+
+    @staticmethod
+    def _may_use_admin(user, path: str) -> bool:
+        if path.startswith("/django-admin/"):
+            return user.is_active and user.is_staff
+        return user.has_perm("wagtailadmin.access_admin")

@@ -71,7 +71,9 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "portal.middleware.StaffMFAMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "courses.middleware.AnonymousPageCacheMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]
 
@@ -181,6 +183,15 @@ MFA_TOTP_ISSUER = "未愛小屋"
 # Staff (counsellor, coordinator, editor) sessions end after 30 idle minutes;
 # every session ends after 12 hours whatever the activity (ASVS V3.3).
 STAFF_IDLE_TIMEOUT_SECONDS = 30 * 60
+# Paths (after any language prefix) that station staff reach only with TOTP
+# set up (portal.middleware.StaffMFAMiddleware). Areas added later go here.
+STAFF_AREA_PREFIXES = [
+    "/admin/",
+    "/django-admin/",
+    "/bookings/counsellor/",
+    "/bookings/coordinator/",
+    "/account/privacy/access-log/",
+]
 SESSION_ABSOLUTE_TIMEOUT_SECONDS = 12 * 60 * 60
 SESSION_COOKIE_AGE = 14 * 24 * 60 * 60
 SESSION_COOKIE_HTTPONLY = True
@@ -245,7 +256,9 @@ WAGTAILUSERS_PASSWORD_ENABLED = False
 WAGTAILDOCS_EXTENSIONS = ["pdf", "txt", "vtt", "srt", "mp3", "m4a", "mp4", "docx", "xlsx"]
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 20 * 1024 * 1024
 WAGTAILDOCS_SERVE_METHOD = "serve_view"
+WAGTAILDOCS_INLINE_CONTENT_TYPES: list[str] = []  # every document downloads
 WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp"]
+WAGTAILIMAGES_IMAGE_FORM_BASE = "portal.uploads.HardenedImageForm"
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 5 * 1024 * 1024
 WAGTAILIMAGES_MAX_IMAGE_PIXELS = 40_000_000
 WAGTAILEMBEDS_RESPONSIVE_HTML = True
