@@ -1,13 +1,15 @@
 """Writes for accounts and consent. Views and adapters call these."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from portal.models import Child, Consent, FamilyProfile, Role, User
 from portal.roles import add_role
 
-CHILD_CONSENT_REQUIRED = "为不满十四周岁的孩子登记信息，需要监护人同意。"
+CHILD_CONSENT_REQUIRED = _("为不满十四周岁的孩子登记信息，需要监护人同意。")
 
 
 @transaction.atomic
@@ -18,7 +20,7 @@ def family_signup_completed(*, user: User, guardian_name: str = "",
     if language in dict(settings.LANGUAGES):
         user.preferred_language = language
         user.save(update_fields=["preferred_language"])
-    profile, _ = FamilyProfile.objects.get_or_create(
+    profile, _created = FamilyProfile.objects.get_or_create(
         user=user, defaults={"guardian_name": guardian_name}
     )
     Consent.objects.create(
@@ -32,9 +34,7 @@ def family_signup_completed(*, user: User, guardian_name: str = "",
 def child_add(*, user: User, nickname: str, birth_year: int, school_stage: str,
               needs: str = "", guardian_consent: bool = False) -> Child:
     """Add a child; under-14s need the guardian's recorded consent (PIPL Art. 31)."""
-    from django.core.exceptions import ValidationError
-
-    profile, _ = FamilyProfile.objects.get_or_create(user=user)
+    profile, _created = FamilyProfile.objects.get_or_create(user=user)
     child = Child(family=profile, nickname=nickname, birth_year=birth_year,
                   school_stage=school_stage, needs=needs)
     child.full_clean()
@@ -47,3 +47,56 @@ def child_add(*, user: User, nickname: str, birth_year: int, school_stage: str,
             notice_version=settings.PRIVACY_NOTICE_VERSION, given_at=timezone.now(),
         )
     return child
+
+
+def _has_guardian_consent(child: Child) -> bool:
+    return Consent.objects.filter(
+        child=child, kind=Consent.Kind.GUARDIAN_UNDER_14, withdrawn_at__isnull=True
+    ).exists()
+
+
+@transaction.atomic
+def child_update(*, user: User, child: Child, nickname: str, birth_year: int,
+                 school_stage: str, needs: str = "",
+                 guardian_consent: bool = False) -> Child:
+    """Edit a child of `user`'s family. A child who is (now) under 14 and has no
+    active guardian consent needs it given here."""
+    if child.family.user_id != user.pk:
+        raise ValidationError("This child belongs to another family.")
+    child.nickname, child.birth_year = nickname, birth_year
+    child.school_stage, child.needs = school_stage, needs
+    child.full_clean()
+    has_consent = _has_guardian_consent(child)
+    if child.needs_guardian_consent and not has_consent and not guardian_consent:
+        raise ValidationError({"guardian_consent": CHILD_CONSENT_REQUIRED})
+    child.save()
+    if child.needs_guardian_consent and not has_consent:
+        Consent.objects.create(
+            user=user, child=child, kind=Consent.Kind.GUARDIAN_UNDER_14,
+            notice_version=settings.PRIVACY_NOTICE_VERSION, given_at=timezone.now(),
+        )
+    return child
+
+
+@transaction.atomic
+def child_remove(*, user: User, child: Child) -> None:
+    """Delete a child's profile. Its consent records stay (withdrawn, without
+    the child) as the proof of what was agreed and when."""
+    if child.family.user_id != user.pk:
+        raise ValidationError("This child belongs to another family.")
+    Consent.objects.filter(child=child, withdrawn_at__isnull=True).update(
+        withdrawn_at=timezone.now()
+    )
+    Consent.objects.filter(child=child).update(child=None)
+    child.delete()
+
+
+@transaction.atomic
+def family_profile_update(*, user: User, guardian_name: str, relationship: str = "",
+                          phone: str = "") -> FamilyProfile:
+    profile, _created = FamilyProfile.objects.get_or_create(user=user)
+    profile.guardian_name, profile.relationship, profile.phone = (
+        guardian_name, relationship, phone)
+    profile.full_clean()
+    profile.save()
+    return profile

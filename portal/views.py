@@ -1,10 +1,18 @@
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import HttpResponse, HttpResponseNotFound, HttpResponseServerError
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.template import loader
-from django.views.decorators.http import require_GET
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
 
+from portal import selectors, services
 from portal.crisis import fallback_crisis_lines
+from portal.forms import ChildForm, FamilyProfileForm
+from portal.models import Role
+from portal.roles import role_required
 
 
 @require_GET
@@ -25,7 +33,88 @@ def robots_txt(request):
 
 @login_required
 def account(request):
-    return render(request, "portal/account.html", {})
+    user = request.user
+    context = {}
+    if user.has_role(Role.FAMILY):
+        context = {
+            "family_profile": selectors.family_profile(user=user),
+            "children": list(selectors.family_children(user=user)),
+        }
+    return render(request, "portal/account.html", context)
+
+
+def _account_section(anchor: str) -> str:
+    return f"{reverse('portal:account')}#{anchor}"
+
+
+def _apply_service_errors(form, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+@role_required(Role.FAMILY)
+@require_http_methods(["GET", "POST"])
+def profile_edit(request):
+    profile = selectors.family_profile(user=request.user)
+    form = FamilyProfileForm(request.POST or None, instance=profile)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.family_profile_update(user=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            _apply_service_errors(form, exc)
+        else:
+            messages.success(request, _("家庭资料已保存。"))
+            return redirect(_account_section("family"))
+    return render(request, "portal/family_profile_form.html", {"form": form})
+
+
+@role_required(Role.FAMILY)
+@require_http_methods(["GET", "POST"])
+def child_add(request):
+    form = ChildForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            child = services.child_add(user=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            _apply_service_errors(form, exc)
+        else:
+            messages.success(request, _("已添加 %(name)s。") % {"name": child.nickname})
+            return redirect(_account_section("family"))
+    return render(request, "portal/child_form.html", {"form": form, "child": None})
+
+
+@role_required(Role.FAMILY)
+@require_http_methods(["GET", "POST"])
+def child_edit(request, pk: int):
+    child = selectors.child_for_family(user=request.user, pk=pk)
+    initial = {"nickname": child.nickname, "birth_year": child.birth_year,
+               "school_stage": child.school_stage, "needs": child.needs}
+    form = ChildForm(request.POST or None, initial=initial,
+                     consent_on_file=child.has_guardian_consent)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.child_update(user=request.user, child=child, **form.cleaned_data)
+        except ValidationError as exc:
+            _apply_service_errors(form, exc)
+        else:
+            messages.success(request, _("%(name)s 的资料已保存。") % {"name": child.nickname})
+            return redirect(_account_section("family"))
+    return render(request, "portal/child_form.html", {"form": form, "child": child})
+
+
+@role_required(Role.FAMILY)
+@require_http_methods(["GET", "POST"])
+def child_remove(request, pk: int):
+    child = selectors.child_for_family(user=request.user, pk=pk)
+    if request.method == "POST":
+        name = child.nickname
+        services.child_remove(user=request.user, child=child)
+        messages.success(request, _("已删除 %(name)s 的资料。") % {"name": name})
+        return redirect(_account_section("family"))
+    return render(request, "portal/child_confirm_remove.html", {"child": child})
 
 
 def page_not_found(request, exception=None):
