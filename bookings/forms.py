@@ -1,0 +1,297 @@
+"""Forms of the booking pages. They parse and validate input; services decide."""
+
+import datetime as dt
+import zoneinfo
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from bookings.models import (
+    Booking,
+    Counsellor,
+    Mode,
+    Weekday,
+)
+from courses.models import Topic
+
+STATION_ZONE = "Asia/Shanghai"
+
+NONEXISTENT_TIME = _("这个时间在所选时区不存在（夏令时调整），请换一个时间。")
+AMBIGUOUS_TIME = _("这个时间在所选时区出现两次（夏令时结束），请换一个时间。")
+BAD_SLOT = _("无法识别这个时间，请重新选择。")
+CONSENT_MISSING = _("请勾选同意，我们才能保存登记信息。")
+RISK_ANSWER_MISSING = _("请回答这个问题。")
+
+
+def user_zone(user) -> zoneinfo.ZoneInfo:
+    """The zone a user reads times in; the station's zone if unset or unknown."""
+    name = getattr(user, "display_timezone", "") or STATION_ZONE
+    try:
+        return zoneinfo.ZoneInfo(name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return zoneinfo.ZoneInfo(STATION_ZONE)
+
+
+def zone_label(zone: zoneinfo.ZoneInfo) -> str:
+    if zone.key == STATION_ZONE:
+        return str(_("北京时间"))
+    return zone.key
+
+
+def aware_in_zone(value: dt.datetime, zone: zoneinfo.ZoneInfo) -> dt.datetime:
+    """Attach `zone` to a wall-clock time, refusing times DST skips or repeats."""
+    first = value.replace(tzinfo=zone, fold=0)
+    second = value.replace(tzinfo=zone, fold=1)
+    if first.utcoffset() != second.utcoffset():
+        back = first.astimezone(dt.UTC).astimezone(zone).replace(tzinfo=None)
+        if back != value.replace(tzinfo=None):
+            raise forms.ValidationError(NONEXISTENT_TIME, code="nonexistent")
+        raise forms.ValidationError(AMBIGUOUS_TIME, code="ambiguous")
+    return first
+
+
+def parse_slot(value: str) -> dt.datetime | None:
+    """An aware datetime from an ISO 8601 string with offset, else None."""
+    try:
+        parsed = dt.datetime.fromisoformat((value or "").strip().replace(" ", "+"))
+    except ValueError:
+        return None
+    if timezone.is_naive(parsed):
+        return None
+    return parsed
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class TimeInput(forms.TimeInput):
+    input_type = "time"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%H:%M", **kwargs)
+
+
+class DateTimeLocalInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
+
+
+def topics_for_language():
+    """Topics in the active language's locale, falling back to Chinese."""
+    language = get_language() or "zh-hans"
+    topics = Topic.objects.filter(locale__language_code=language)
+    if not topics.exists():
+        topics = Topic.objects.filter(locale__language_code="zh-hans")
+    return topics.order_by("sort_order", "pk")
+
+
+LANGUAGE_CHOICES = [("", _("不限")), ("zh-hans", _("普通话")), ("en", _("英语")),
+                    ("wuu", _("上海话"))]
+
+
+class CounsellorFilterForm(forms.Form):
+    topic = forms.ModelChoiceField(
+        label=_("主题"), queryset=Topic.objects.none(), required=False,
+        to_field_name="slug", empty_label=_("全部主题"),
+    )
+    language = forms.ChoiceField(label=_("语言"), choices=LANGUAGE_CHOICES, required=False)
+    mode = forms.ChoiceField(label=_("方式"), required=False,
+                             choices=[("", _("不限")), *Mode.choices])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["topic"].queryset = topics_for_language()
+
+
+def risk_questions():
+    from bookings.intake import RISK_QUESTIONS
+
+    return RISK_QUESTIONS
+
+
+YES_NO = [("no", _("没有")), ("yes", _("有"))]
+
+
+class BookingDetailsForm(forms.Form):
+    """Who the session is for, what it is about, the risk screen and consent."""
+
+    start = forms.CharField(widget=forms.HiddenInput)
+    child = forms.ModelChoiceField(
+        label=_("为谁预约"), queryset=None, required=False,
+        empty_label=_("为我自己"),
+        help_text=_("可以在“我的账户”中添加孩子。"),
+    )
+    concern = forms.CharField(
+        label=_("希望得到帮助的事情"), max_length=2000, required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("简单写几句就好，也可以留空，见面时再谈。"),
+    )
+    mode = forms.ChoiceField(label=_("希望的方式"), choices=Mode.choices,
+                             widget=forms.RadioSelect)
+    consent = forms.BooleanField(
+        label=_("我同意未愛小屋为安排本次咨询而保存上述登记信息（属于敏感个人信息），"
+                "仅咨询师和站点协调员可以查看。"),
+        required=True, error_messages={"required": CONSENT_MISSING},
+    )
+
+    def __init__(self, *args, user, counsellor: Counsellor, session_type, **kwargs):
+        super().__init__(*args, **kwargs)
+        profile = getattr(user, "family_profile", None)
+        from portal.models import Child
+
+        self.fields["child"].queryset = (
+            Child.objects.filter(family=profile) if profile else Child.objects.none()
+        )
+        modes = [m for m in (session_type.modes or []) if m in (counsellor.modes or [])]
+        modes = modes or list(counsellor.modes or []) or [Mode.IN_PERSON]
+        self.fields["mode"].choices = [(m, Mode(m).label) for m in modes if m in Mode]
+        if len(self.fields["mode"].choices) == 1:
+            self.fields["mode"].initial = self.fields["mode"].choices[0][0]
+        language = get_language() or "zh-hans"
+        self.risk_keys = []
+        for key, question_zh, question_en in risk_questions():
+            name = f"risk_{key}"
+            self.risk_keys.append((name, key))
+            self.fields[name] = forms.ChoiceField(
+                label=question_en if language.startswith("en") else question_zh,
+                choices=YES_NO, widget=forms.RadioSelect,
+                error_messages={"required": RISK_ANSWER_MISSING},
+            )
+
+    def clean_start(self):
+        start = parse_slot(self.cleaned_data["start"])
+        if start is None:
+            raise forms.ValidationError(BAD_SLOT)
+        return start
+
+    def risk_fields(self):
+        return [self[name] for name, _key in self.risk_keys]
+
+    def other_fields(self):
+        return [self["child"], self["concern"], self["mode"]]
+
+    def risk_answers(self) -> dict:
+        return {key: self.cleaned_data[name] == "yes" for name, key in self.risk_keys}
+
+
+class RescheduleForm(forms.Form):
+    new_start = forms.CharField(widget=forms.HiddenInput)
+
+    def clean_new_start(self):
+        start = parse_slot(self.cleaned_data["new_start"])
+        if start is None:
+            raise forms.ValidationError(BAD_SLOT)
+        return start
+
+
+class NoteForm(forms.Form):
+    body = forms.CharField(label=_("新增记录"), max_length=10_000,
+                           widget=forms.Textarea(attrs={"rows": 5}))
+
+
+class RuleForm(forms.Form):
+    weekday = forms.TypedChoiceField(label=_("星期"), choices=Weekday.choices, coerce=int)
+    start_time = forms.TimeField(label=_("开始"), widget=TimeInput())
+    end_time = forms.TimeField(label=_("结束"), widget=TimeInput())
+    valid_from = forms.DateField(label=_("生效日期（可选）"), required=False,
+                                 widget=DateInput())
+    valid_to = forms.DateField(label=_("截止日期（可选）"), required=False,
+                               widget=DateInput())
+
+
+class ExceptionForm(forms.Form):
+    date = forms.DateField(label=_("日期"), widget=DateInput())
+    start_time = forms.TimeField(label=_("开始"), widget=TimeInput())
+    end_time = forms.TimeField(label=_("结束"), widget=TimeInput())
+
+
+class WallClockField(forms.DateTimeField):
+    """A naive wall-clock datetime; the form attaches the zone (and refuses gaps)."""
+
+    widget = DateTimeLocalInput
+    input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        if isinstance(value, dt.datetime):
+            return value.replace(tzinfo=None)
+        for fmt in self.input_formats:
+            try:
+                return dt.datetime.strptime(str(value).strip(), fmt)
+            except ValueError:
+                continue
+        raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+
+
+class TimeOffForm(forms.Form):
+    """Start and end are wall-clock times in the counsellor's display zone."""
+
+    start = WallClockField(label=_("开始"))
+    end = WallClockField(label=_("结束"))
+    reason = forms.CharField(label=_("事由（可选，仅站内可见）"), max_length=100,
+                             required=False)
+
+    def __init__(self, *args, zone: zoneinfo.ZoneInfo, **kwargs):
+        self.zone = zone
+        super().__init__(*args, **kwargs)
+
+    def _aware(self, name):
+        return aware_in_zone(self.cleaned_data[name], self.zone)
+
+    def clean_start(self):
+        return self._aware("start")
+
+    def clean_end(self):
+        return self._aware("end")
+
+
+class ClosureForm(forms.Form):
+    name = forms.CharField(label=_("名称"), max_length=60)
+    start_date = forms.DateField(label=_("开始日期"), widget=DateInput())
+    end_date = forms.DateField(label=_("结束日期"), widget=DateInput())
+
+
+class CoordinatorFilterForm(forms.Form):
+    counsellor = forms.ModelChoiceField(label=_("咨询师"), queryset=Counsellor.objects.all(),
+                                        required=False, empty_label=_("全部"))
+    topic = forms.ModelChoiceField(label=_("主题"), queryset=Topic.objects.none(),
+                                   required=False, empty_label=_("全部"))
+    status = forms.ChoiceField(label=_("状态"), required=False,
+                               choices=[("", _("全部")), *Booking.Status.choices])
+    date_from = forms.DateField(label=_("从"), required=False, widget=DateInput())
+    date_to = forms.DateField(label=_("到"), required=False, widget=DateInput())
+    urgent = forms.BooleanField(label=_("只看紧急"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["topic"].queryset = Topic.objects.filter(
+            locale__language_code="zh-hans").order_by("sort_order", "pk")
+
+    def clean(self):
+        data = super().clean()
+        if data.get("date_from") and data.get("date_to") and data["date_to"] < data["date_from"]:
+            self.add_error("date_to", _("结束日期不能早于开始日期。"))
+        return data
+
+
+class ReportPeriodForm(forms.Form):
+    start = forms.DateField(label=_("从"), widget=DateInput())
+    end = forms.DateField(label=_("到"), widget=DateInput())
+
+    def clean(self):
+        data = super().clean()
+        if data.get("start") and data.get("end"):
+            if data["end"] < data["start"]:
+                self.add_error("end", _("结束日期不能早于开始日期。"))
+            elif (data["end"] - data["start"]).days > 3 * 366:
+                self.add_error("end", _("一次最多查看三年。"))
+        return data

@@ -1,0 +1,294 @@
+"""Programme reports for coordinators, their bar charts and CSV export.
+
+Every report is a fixed number of queries whatever the data size: aggregation
+happens in the database, lead times are bucketed from one `values_list`.
+"""
+
+import csv
+import datetime as dt
+import statistics
+from dataclasses import dataclass
+
+from django.db.models import Count, Q
+from django.db.models.functions import Coalesce, TruncMonth
+from django.http import HttpResponse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from bookings.models import Booking, Counsellor, GroupSession, WaitlistEntry
+
+# Cells starting with these are formulas to Excel, LibreOffice and Sheets
+# (CSV injection, OWASP); tab and carriage return can smuggle one in too.
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+NO_TOPIC = _("未选主题")
+
+
+@dataclass(frozen=True)
+class Period:
+    start: dt.date
+    end: dt.date  # inclusive
+
+    @property
+    def start_dt(self) -> dt.datetime:
+        return dt.datetime.combine(self.start, dt.time.min,
+                                   tzinfo=timezone.get_default_timezone())
+
+    @property
+    def end_dt(self) -> dt.datetime:
+        return dt.datetime.combine(self.end + dt.timedelta(days=1), dt.time.min,
+                                   tzinfo=timezone.get_default_timezone())
+
+
+def default_period(today: dt.date | None = None) -> Period:
+    """The last six calendar months up to the end of the current month."""
+    today = today or timezone.localdate()
+    first = today.replace(day=1)
+    for _month in range(5):
+        first = (first - dt.timedelta(days=1)).replace(day=1)
+    next_month = (today.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+    return Period(first, next_month - dt.timedelta(days=1))
+
+
+def _in_period(period: Period):
+    return Booking.objects.filter(start__gte=period.start_dt, start__lt=period.end_dt)
+
+
+def bookings_per_topic_month(*, period: Period) -> list[dict]:
+    """Rows {month, topic, booked, cancelled} ordered by month then topic (1 query)."""
+    rows = (
+        _in_period(period)
+        .annotate(
+            month=TruncMonth("start", tzinfo=timezone.get_default_timezone()),
+            topic_name=Coalesce("topic__name", "group_session__topic__name"),
+        )
+        .values("month", "topic_name")
+        .annotate(
+            booked=Count("pk", filter=Q(status__in=Booking.ACTIVE_STATUSES)),
+            cancelled=Count("pk", filter=Q(status__in=[
+                Booking.Status.CANCELLED, Booking.Status.LATE_CANCELLED])),
+        )
+        .order_by("month", "topic_name")
+    )
+    result = []
+    for row in rows:
+        month = row["month"]
+        if isinstance(month, dt.datetime):
+            month = timezone.localtime(month, timezone.get_default_timezone()).date()
+        result.append({
+            "month": month.strftime("%Y-%m"),
+            "topic": row["topic_name"] or str(NO_TOPIC),
+            "booked": row["booked"],
+            "cancelled": row["cancelled"],
+        })
+    return result
+
+
+def _rate(part: int, whole: int) -> float | None:
+    return round(100 * part / whole, 1) if whole else None
+
+
+def attendance_by_counsellor(*, period: Period, now=None) -> list[dict]:
+    """Past sessions per counsellor: attended, no-show, late cancellations (1 query).
+
+    Rates are over sessions that took place or should have (attended + no-show).
+    """
+    now = now or timezone.now()
+    end = min(period.end_dt, now)
+    past = Q(bookings__start__gte=period.start_dt, bookings__start__lt=end)
+    rows = (
+        Counsellor.objects.annotate(
+            attended=Count("bookings", filter=past & Q(
+                bookings__status=Booking.Status.ATTENDED)),
+            no_show=Count("bookings", filter=past & Q(
+                bookings__status=Booking.Status.NO_SHOW)),
+            late_cancelled=Count("bookings", filter=past & Q(
+                bookings__status=Booking.Status.LATE_CANCELLED)),
+            unmarked=Count("bookings", filter=past & Q(
+                bookings__status=Booking.Status.CONFIRMED)),
+        )
+        .filter(Q(attended__gt=0) | Q(no_show__gt=0) | Q(late_cancelled__gt=0)
+                | Q(unmarked__gt=0))
+        .order_by("display_name", "pk")
+        .values("display_name", "attended", "no_show", "late_cancelled", "unmarked")
+    )
+    result = []
+    for row in rows:
+        held = row["attended"] + row["no_show"]
+        result.append({
+            "counsellor": row["display_name"],
+            "attended": row["attended"],
+            "no_show": row["no_show"],
+            "late_cancelled": row["late_cancelled"],
+            "unmarked": row["unmarked"],
+            "attendance_rate": _rate(row["attended"], held),
+            "no_show_rate": _rate(row["no_show"], held),
+        })
+    return result
+
+
+def attendance_totals(rows: list[dict]) -> dict:
+    attended = sum(r["attended"] for r in rows)
+    no_show = sum(r["no_show"] for r in rows)
+    return {
+        "attended": attended,
+        "no_show": no_show,
+        "late_cancelled": sum(r["late_cancelled"] for r in rows),
+        "unmarked": sum(r["unmarked"] for r in rows),
+        "attendance_rate": _rate(attended, attended + no_show),
+        "no_show_rate": _rate(no_show, attended + no_show),
+    }
+
+
+def workshop_fill(*, period: Period) -> list[dict]:
+    """Each workshop in the period: seats taken of capacity, people waiting (1 query)."""
+    waiting = Q(waitlist__promoted_at__isnull=True, waitlist__left_at__isnull=True)
+    rows = (
+        GroupSession.objects.filter(start__gte=period.start_dt, start__lt=period.end_dt)
+        .exclude(status=GroupSession.Status.CANCELLED)
+        .annotate(
+            taken=Count("seats", filter=Q(seats__status__in=Booking.ACTIVE_STATUSES),
+                        distinct=True),
+            waiting=Count("waitlist", filter=waiting, distinct=True),
+        )
+        .order_by("start", "pk")
+        .values("pk", "title", "start", "capacity", "taken", "waiting")
+    )
+    return [
+        {
+            "pk": row["pk"],
+            "title": row["title"],
+            "date": timezone.localtime(row["start"],
+                                       timezone.get_default_timezone()).date(),
+            "capacity": row["capacity"],
+            "taken": row["taken"],
+            "waiting": row["waiting"],
+            "fill_rate": _rate(row["taken"], row["capacity"]),
+        }
+        for row in rows
+    ]
+
+
+LEAD_TIME_BUCKETS = (
+    (0, 1, _("不到1天")),
+    (1, 3, _("1–2天")),
+    (3, 7, _("3–6天")),
+    (7, 14, _("7–13天")),
+    (14, None, _("14天及以上")),
+)
+
+
+def lead_time(*, period: Period) -> dict:
+    """Days between booking and session, bucketed, with median and mean (1 query)."""
+    pairs = (
+        _in_period(period)
+        .filter(group_session__isnull=True)
+        .values_list("created_at", "start")
+    )
+    days = [max((start - created).total_seconds() / 86400, 0) for created, start in pairs]
+    buckets = []
+    for low, high, label in LEAD_TIME_BUCKETS:
+        count = sum(1 for d in days if d >= low and (high is None or d < high))
+        buckets.append({"label": str(label), "count": count})
+    return {
+        "buckets": buckets,
+        "count": len(days),
+        "median_days": round(statistics.median(days), 1) if days else None,
+        "mean_days": round(statistics.fmean(days), 1) if days else None,
+    }
+
+
+def waitlist_open_count() -> int:
+    return WaitlistEntry.objects.filter(promoted_at__isnull=True,
+                                        left_at__isnull=True).count()
+
+
+# --- Charts ----------------------------------------------------------------------
+
+
+def bar_chart(items: list[tuple[str, float | int | None]], *, unit: str = "",
+              max_value: float | None = None, title: str = "") -> dict:
+    """Geometry for a horizontal SVG bar chart, rendered by a template (no JS).
+
+    The viewBox is 100 units wide: labels in 0–34, bars from 35 up to 50 units
+    long, the value after the bar. Each row is 10 units tall.
+    """
+    values = [v or 0 for _label, v in items]
+    top = max_value if max_value is not None else max(values, default=0)
+    bars = []
+    for index, (label, value) in enumerate(items):
+        fraction = min((value or 0) / top, 1) if top else 0
+        width = round(fraction * 50, 2)
+        bars.append({
+            "label": label,
+            "value": value if value is not None else "–",
+            "width": width,
+            "y": index * 10 + 2,
+            "text_y": index * 10 + 6.5,
+            "value_x": round(36 + width, 2),
+        })
+    return {"bars": bars, "height": max(len(bars) * 10, 10), "unit": unit,
+            "title": title}
+
+
+# --- CSV ------------------------------------------------------------------------
+
+
+def neutralise(value) -> object:
+    """Make a cell inert in spreadsheets: text starting a formula gets a `'`."""
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return "'" + value
+    return value
+
+
+def csv_response(*, filename: str, header: list[str], rows: list[list]) -> HttpResponse:
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response.write("\ufeff")  # BOM: Excel opens UTF-8 Chinese correctly
+    writer = csv.writer(response)
+    writer.writerow([neutralise(str(h)) for h in header])
+    for row in rows:
+        writer.writerow([neutralise(cell) for cell in row])
+    return response
+
+
+def report_csv(name: str, *, period: Period) -> HttpResponse | None:
+    """The CSV export of one report by name, or None for an unknown name."""
+    if name == "topics":
+        data = bookings_per_topic_month(period=period)
+        header = [_("月份"), _("主题"), _("有效预约"), _("取消")]
+        rows = [[r["month"], r["topic"], r["booked"], r["cancelled"]] for r in data]
+    elif name == "attendance":
+        data = attendance_by_counsellor(period=period)
+        header = [_("咨询师"), _("到场"), _("未到场"), _("迟取消"), _("未标记"),
+                  _("到场率%"), _("未到场率%")]
+        rows = [[r["counsellor"], r["attended"], r["no_show"], r["late_cancelled"],
+                 r["unmarked"], r["attendance_rate"], r["no_show_rate"]] for r in data]
+    elif name == "workshops":
+        data = workshop_fill(period=period)
+        header = [_("工作坊"), _("日期"), _("名额"), _("已报名"), _("候补"), _("满员率%")]
+        rows = [[r["title"], r["date"].isoformat(), r["capacity"], r["taken"],
+                 r["waiting"], r["fill_rate"]] for r in data]
+    elif name == "lead-time":
+        data = lead_time(period=period)
+        header = [_("提前预约"), _("预约数")]
+        rows = [[b["label"], b["count"]] for b in data["buckets"]]
+    else:
+        return None
+    filename = f"weiai-{name}-{period.start:%Y%m%d}-{period.end:%Y%m%d}.csv"
+    return csv_response(filename=filename, header=header, rows=rows)
+
+
+__all__ = [
+    "Period",
+    "attendance_by_counsellor",
+    "attendance_totals",
+    "bar_chart",
+    "bookings_per_topic_month",
+    "csv_response",
+    "default_period",
+    "lead_time",
+    "neutralise",
+    "report_csv",
+    "workshop_fill",
+]

@@ -1,0 +1,151 @@
+"""Booking sections other apps show: home-page workshops, a module's help box,
+the account page's bookings, and small display helpers for booking templates.
+
+`render_home_workshops` and `render_topic_help` are looked up by dotted path at
+render time (portal's home tags, courses' module templates), so they take the
+template context and return HTML.
+"""
+
+import datetime as dt
+
+from django import template
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from bookings.forms import user_zone, zone_label
+
+register = template.Library()
+
+
+def _request(context):
+    return context.get("request")
+
+
+def render_home_workshops(context) -> str:
+    """The next three workshops with seats left, or a quiet note when none."""
+    from bookings import selectors
+
+    workshops = list(selectors.upcoming_workshops(limit=3))
+    return render_to_string(
+        "bookings/includes/home_workshops.html",
+        {"workshops": workshops},
+        request=_request(context),
+    )
+
+
+def _default_locale_topic(topic):
+    """Counsellors' specialties are Chinese-locale topics; map a translation to it."""
+    from courses.models import Topic
+
+    if topic is None or getattr(topic, "locale", None) is None:
+        return topic
+    if topic.locale.language_code == "zh-hans":
+        return topic
+    original = Topic.objects.filter(
+        translation_key=topic.translation_key, locale__language_code="zh-hans"
+    ).first()
+    return original or topic
+
+
+def render_topic_help(context, topic) -> str:
+    """"Talk to a counsellor about this": matching counsellors and workshops."""
+    from bookings import selectors
+
+    topic = _default_locale_topic(topic)
+    counsellors = list(
+        selectors.counsellors_for(topic=topic)[:3]
+    ) if topic is not None else []
+    workshops = list(selectors.upcoming_workshops(topic=topic, limit=3)) if topic else []
+    return render_to_string(
+        "bookings/includes/topic_help.html",
+        {"topic": topic, "counsellors": counsellors, "workshops": workshops},
+        request=_request(context),
+    )
+
+
+@register.simple_tag(takes_context=True)
+def home_workshops(context):
+    return render_home_workshops(context)
+
+
+@register.simple_tag(takes_context=True)
+def topic_help(context, topic):
+    return render_topic_help(context, topic)
+
+
+@register.simple_tag(takes_context=True)
+def account_bookings(context):
+    """The account page section: next bookings for families, links for staff."""
+    from bookings import selectors
+    from bookings.models import Booking
+
+    request = _request(context)
+    user = getattr(request, "user", None) or context.get("user")
+    upcoming = []
+    if user is not None and user.is_authenticated:
+        upcoming = list(
+            selectors.family_bookings(user=user).filter(
+                start__gte=timezone.now(), status=Booking.Status.CONFIRMED
+            ).order_by("start")[:3]
+        )
+    zone = user_zone(user)
+    with timezone.override(zone):
+        return render_to_string(
+            "bookings/includes/account_bookings.html",
+            {"upcoming": upcoming, "display_zone_label": zone_label(zone), "user": user},
+            request=request,
+        )
+
+
+@register.filter
+def seats_left(workshop) -> int:
+    taken = getattr(workshop, "seats_taken", None)
+    if taken is None:
+        taken = workshop.seats.filter(status__in=("confirmed", "attended", "no_show")).count()
+    return max(workshop.capacity - taken, 0)
+
+
+@register.filter
+def minutes_between(start: dt.datetime, end: dt.datetime) -> int:
+    return int((end - start).total_seconds() // 60)
+
+
+_WEEKDAYS_ZH = "一二三四五六日"
+_WEEKDAYS_EN = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+_MONTHS_EN = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct",
+              "Nov", "Dec")
+
+
+def _english() -> bool:
+    from django.utils.translation import get_language
+
+    return (get_language() or "").startswith("en")
+
+
+@register.filter
+def day(value) -> str:
+    """A date (or a datetime in the active zone) as "12月3日 周三" / "Wed 3 Dec"."""
+    if value in (None, ""):
+        return ""
+    if isinstance(value, dt.datetime):
+        value = timezone.localtime(value).date()
+    if _english():
+        return f"{_WEEKDAYS_EN[value.weekday()]} {value.day} {_MONTHS_EN[value.month - 1]}"
+    return f"{value.month}月{value.day}日 周{_WEEKDAYS_ZH[value.weekday()]}"
+
+
+@register.filter
+def when(value) -> str:
+    """A datetime in the active zone as "12月3日 周三 14:00" / "Wed 3 Dec 14:00"."""
+    if value in (None, ""):
+        return ""
+    local = timezone.localtime(value)
+    return f"{day(local.date())} {local:%H:%M}"
+
+
+@register.filter
+def clock(value) -> str:
+    """Just the wall-clock time in the active zone."""
+    if value in (None, ""):
+        return ""
+    return f"{timezone.localtime(value):%H:%M}"

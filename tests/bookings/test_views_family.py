@@ -1,0 +1,438 @@
+"""The family booking flow, My bookings, cancel/reschedule and workshops, as pages."""
+
+import datetime as dt
+from http import HTTPStatus
+from urllib.parse import quote
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.contrib.messages import get_messages
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from bookings import services
+from bookings.forms import CONSENT_MISSING
+from bookings.intake import RISK_KEYS
+from bookings.models import Booking, Mode, WaitlistEntry
+from tests.bookings.web_setup import booking_at, day_ahead, local, working_counsellor
+from tests.factories import (
+    ChildFactory,
+    FamilyFactory,
+    GroupSessionFactory,
+    TopicFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def _messages(response) -> list[str]:
+    return [str(m) for m in get_messages(response.wsgi_request)]
+
+
+def _details(start: dt.datetime, *, risk="no", consent=True, mode=Mode.IN_PERSON,
+             **extra) -> dict:
+    data = {"start": start.isoformat(), "concern": "孩子最近不愿意上学", "mode": mode,
+            **{f"risk_{key}": risk for key in RISK_KEYS}, **extra}
+    if consent:
+        data["consent"] = "on"
+    return data
+
+
+@pytest.fixture
+def setup():
+    topic = TopicFactory(name="情绪疏导", slug="emotional-guidance")
+    counsellor, session_type = working_counsellor(display_name="林晓舟",
+                                                  specialties=[topic])
+    return counsellor, session_type, topic
+
+
+def book_url(counsellor, session_type):
+    return reverse("bookings:book", kwargs={"slug": counsellor.slug,
+                                            "type_slug": session_type.slug})
+
+
+# --- choosing topic, counsellor and time -------------------------------------------------
+
+
+def test_index_lists_topics_linking_to_filtered_counsellors(client, setup):
+    response = client.get(reverse("bookings:index"))
+    assert response.status_code == HTTPStatus.OK
+    assert (f'href="{reverse("bookings:counsellors")}?topic=emotional-guidance"'
+            in response.content.decode())
+
+
+def test_counsellor_list_filters_by_topic_language_and_mode(client, setup):
+    counsellor, _type, topic = setup
+    other_topic = TopicFactory(name="自闭症咨询与科普", slug="autism")
+    working_counsellor(display_name="周一诺", specialties=[other_topic],
+                       languages=["en"], modes=[Mode.PHONE])
+    url = reverse("bookings:counsellors")
+
+    html = client.get(url, {"topic": "emotional-guidance"}).content.decode()
+    assert "林晓舟" in html
+    assert "周一诺" not in html
+
+    html = client.get(url, {"language": "en"}).content.decode()
+    assert "周一诺" in html
+    assert "林晓舟" not in html
+
+    html = client.get(url, {"mode": Mode.PHONE}).content.decode()
+    assert "周一诺" in html
+    assert "林晓舟" not in html
+
+
+def test_counsellor_page_lists_soonest_free_slots_first_in_station_time(client, setup):
+    counsellor, session_type, _topic = setup
+    response = client.get(reverse("bookings:counsellor", kwargs={"slug": counsellor.slug}))
+    html = response.content.decode()
+    assert response.status_code == HTTPStatus.OK
+    assert "时间均按北京时间显示" in html
+    soonest = response.context["soonest"]
+    assert len(soonest) == 6
+    assert soonest == sorted(soonest)
+    first = soonest[0].start
+    assert f"?start={quote(first.isoformat(), safe='')}" in html
+
+
+def test_times_are_shown_in_the_viewers_own_zone_with_the_zone_named(client, setup):
+    counsellor, session_type, _topic = setup
+    family = FamilyFactory(display_timezone="Europe/London")
+    start = local(day_ahead(5), 16)  # 16:00 in Shanghai
+    booking = booking_at(start, family=family, counsellor=counsellor,
+                         session_type=session_type)
+    client.force_login(family)
+    html = client.get(reverse("bookings:detail", kwargs={"pk": booking.pk})).content.decode()
+    london = start.astimezone(ZoneInfo("Europe/London"))
+    assert f"{london:%H:%M}" in html
+    assert "时间均按Europe/London显示" in html
+
+
+def test_counsellor_page_answers_404_for_unknown_or_inactive(client, setup):
+    counsellor, _type, _topic = setup
+    counsellor.is_active = False
+    counsellor.save()
+    url = reverse("bookings:counsellor", kwargs={"slug": counsellor.slug})
+    assert client.get(url).status_code == HTTPStatus.NOT_FOUND
+
+
+# --- details, review, confirm -------------------------------------------------------------
+
+
+def test_details_step_needs_a_login(client, setup):
+    counsellor, session_type, _topic = setup
+    url = book_url(counsellor, session_type)
+    response = client.get(url, {"start": local(day_ahead(), 10).isoformat()})
+    assert response.status_code == HTTPStatus.FOUND
+    assert response["Location"].startswith(reverse("account_login"))
+
+
+def test_details_step_refuses_a_time_that_is_not_free(client, setup):
+    counsellor, session_type, _topic = setup
+    client.force_login(FamilyFactory())
+    response = client.get(book_url(counsellor, session_type),
+                          {"start": local(day_ahead(), 20).isoformat()})
+    assert response.status_code == HTTPStatus.FOUND
+    assert _messages(response) == ["这个时间已不可预约，请重新选择。"]
+
+
+def test_details_form_shows_risk_questions_children_and_consent(client, setup):
+    counsellor, session_type, _topic = setup
+    family = FamilyFactory()
+    ChildFactory(family=family.family_profile, nickname="小满")
+    client.force_login(family)
+    response = client.get(book_url(counsellor, session_type),
+                          {"start": local(day_ahead(), 10).isoformat()})
+    html = response.content.decode()
+    assert response.status_code == HTTPStatus.OK
+    assert "小满" in html
+    assert "为我自己" in html
+    for key in RISK_KEYS:
+        assert f'name="risk_{key}"' in html
+    assert 'name="consent"' in html
+
+
+def test_details_without_consent_are_refused_with_a_message(client, setup):
+    counsellor, session_type, _topic = setup
+    client.force_login(FamilyFactory())
+    response = client.post(book_url(counsellor, session_type),
+                           _details(local(day_ahead(), 10), consent=False))
+    assert response.status_code == HTTPStatus.BAD_REQUEST
+    assert str(CONSENT_MISSING) in response.content.decode()
+    assert Booking.objects.count() == 0
+
+
+def test_review_step_shows_the_cancellation_policy_and_books_nothing(client, setup):
+    counsellor, session_type, _topic = setup
+    client.force_login(FamilyFactory())
+    start = local(day_ahead(), 10)
+    response = client.post(book_url(counsellor, session_type), _details(start))
+    html = response.content.decode()
+    assert response.status_code == HTTPStatus.OK
+    assert "开始前 24 小时以上可以在“我的预约”中免费取消或改期。" in html
+    late_from = start - dt.timedelta(hours=24)
+    assert f"{late_from.month}月{late_from.day}日" in html
+    assert 'value="confirm"' in html
+    assert Booking.objects.count() == 0
+
+
+def test_confirming_books_the_session_and_shows_it(client, setup):
+    counsellor, session_type, topic = setup
+    family = FamilyFactory()
+    child = ChildFactory(family=family.family_profile)
+    client.force_login(family)
+    start = local(day_ahead(), 10)
+    response = client.post(book_url(counsellor, session_type), _details(
+        start, step="confirm", child=child.pk, topic=topic.slug))
+    booking = Booking.objects.get()
+    assert response.status_code == HTTPStatus.FOUND
+    assert response["Location"] == reverse("bookings:detail", kwargs={"pk": booking.pk}) \
+        + "?new=1"
+    assert (booking.family, booking.child, booking.start, booking.topic) == (
+        family, child, start, topic)
+    assert booking.is_urgent is False
+    page = client.get(response["Location"]).content.decode()
+    assert "预约成功" in page
+    assert 'data-testid="crisis-panel"' not in page
+
+
+def test_a_risk_answer_shows_crisis_lines_at_once_and_still_books(client, setup, site_shell):
+    counsellor, session_type, _topic = setup
+    client.force_login(FamilyFactory())
+    response = client.post(book_url(counsellor, session_type),
+                           _details(local(day_ahead(), 11), risk="yes", step="confirm"),
+                           follow=True)
+    booking = Booking.objects.get()
+    assert booking.is_urgent is True
+    assert booking.status == Booking.Status.CONFIRMED
+    html = response.content.decode()
+    panel = html[html.index('data-testid="crisis-panel"'):]
+    panel = panel[:panel.index("</section>")]
+    for number in ("12356", "962525", "12355", "110", "120"):
+        assert f'href="tel:{number}"' in panel
+    assert "站点协调员会尽快主动与你联系" in panel
+
+
+def test_a_slot_taken_meanwhile_sends_the_family_back_with_the_message(client, setup):
+    counsellor, session_type, _topic = setup
+    start = local(day_ahead(), 10)
+    booking_at(start, counsellor=counsellor, session_type=session_type)
+    client.force_login(FamilyFactory())
+    response = client.post(book_url(counsellor, session_type),
+                           _details(start, step="confirm"))
+    assert response.status_code == HTTPStatus.FOUND
+    assert response["Location"].startswith(
+        reverse("bookings:counsellor", kwargs={"slug": counsellor.slug}))
+    assert _messages(response) == [str(services.SLOT_TAKEN)]
+    assert Booking.objects.count() == 1
+
+
+def test_another_familys_child_is_refused(client, setup):
+    counsellor, session_type, _topic = setup
+    other_child = ChildFactory()
+    client.force_login(FamilyFactory())
+    response = client.post(book_url(counsellor, session_type), _details(
+        local(day_ahead(), 10), step="confirm", child=other_child.pk))
+    assert response.status_code == HTTPStatus.BAD_REQUEST
+    assert Booking.objects.count() == 0
+
+
+def test_garbage_start_is_a_message_not_a_500(client, setup):
+    counsellor, session_type, _topic = setup
+    client.force_login(FamilyFactory())
+    data = _details(local(day_ahead(), 10))
+    data["start"] = "not-a-time"
+    response = client.post(book_url(counsellor, session_type), data)
+    assert response.status_code == HTTPStatus.FOUND
+    assert _messages(response) == ["这个时间已不可预约，请重新选择。"]
+
+
+# --- My bookings, detail, cancel, reschedule ---------------------------------------------------
+
+
+def test_my_bookings_splits_upcoming_and_past_and_shows_only_mine(client, setup):
+    counsellor, session_type, _topic = setup
+    family = FamilyFactory()
+    upcoming = booking_at(local(day_ahead(3), 10), family=family, counsellor=counsellor,
+                          session_type=session_type)
+    past = booking_at(local(day_ahead(-3), 10), family=family, counsellor=counsellor,
+                      session_type=session_type, status=Booking.Status.ATTENDED)
+    others = booking_at(local(day_ahead(4), 10), counsellor=counsellor,
+                        session_type=session_type)
+    client.force_login(family)
+    response = client.get(reverse("bookings:mine"))
+    assert response.context["upcoming"] == [upcoming]
+    assert response.context["past"] == [past]
+    assert reverse("bookings:detail", kwargs={"pk": others.pk}) not in \
+        response.content.decode()
+
+
+def test_family_b_gets_404_for_family_as_booking_everywhere(client, setup):
+    counsellor, session_type, _topic = setup
+    booking = booking_at(local(day_ahead(3), 10), counsellor=counsellor,
+                         session_type=session_type)
+    client.force_login(FamilyFactory())
+    for name in ("detail", "cancel", "reschedule"):
+        url = reverse(f"bookings:{name}", kwargs={"pk": booking.pk})
+        assert client.get(url).status_code == HTTPStatus.NOT_FOUND
+    for name in ("cancel", "reschedule"):
+        url = reverse(f"bookings:{name}", kwargs={"pk": booking.pk})
+        response = client.post(url, {"new_start": local(day_ahead(6), 10).isoformat()})
+        assert response.status_code == HTTPStatus.NOT_FOUND
+    booking.refresh_from_db()
+    assert booking.status == Booking.Status.CONFIRMED
+
+
+def test_owner_does_not_see_the_intake_answers(client, setup):
+    counsellor, session_type, _topic = setup
+    booking = booking_at(local(day_ahead(3), 10), counsellor=counsellor,
+                         session_type=session_type, concern="只给咨询师看的内容")
+    client.force_login(booking.family)
+    html = client.get(booking.get_absolute_url()).content.decode()
+    assert "只给咨询师看的内容" not in html
+    assert 'data-testid="intake"' not in html
+
+
+def test_cancel_confirm_page_says_whether_it_would_be_late(client, setup):
+    counsellor, session_type, _topic = setup
+    family = FamilyFactory()
+    early = booking_at(local(day_ahead(5), 10), family=family, counsellor=counsellor,
+                       session_type=session_type)
+    soon = booking_at(timezone.now() + dt.timedelta(hours=3), family=family,
+                      counsellor=counsellor, session_type=session_type)
+    client.force_login(family)
+    html = client.get(reverse("bookings:cancel", kwargs={"pk": early.pk})).content.decode()
+    assert "现在取消不算迟取消。" in html
+    html = client.get(reverse("bookings:cancel", kwargs={"pk": soon.pk})).content.decode()
+    assert "现在已在截止时间内，这次取消会记为“迟取消”。" in html
+
+
+def test_cancelling_frees_the_booking_and_late_cancels_are_recorded(client, setup):
+    counsellor, session_type, _topic = setup
+    family = FamilyFactory()
+    early = booking_at(local(day_ahead(5), 10), family=family, counsellor=counsellor,
+                       session_type=session_type)
+    soon = booking_at(timezone.now() + dt.timedelta(hours=3), family=family,
+                      counsellor=counsellor, session_type=session_type)
+    client.force_login(family)
+    response = client.post(reverse("bookings:cancel", kwargs={"pk": early.pk}))
+    assert response["Location"] == reverse("bookings:mine")
+    assert _messages(response) == ["已取消，名额已释放。"]
+    client.post(reverse("bookings:cancel", kwargs={"pk": soon.pk}))
+    early.refresh_from_db()
+    soon.refresh_from_db()
+    assert early.status == Booking.Status.CANCELLED
+    assert soon.status == Booking.Status.LATE_CANCELLED
+
+
+def test_cancel_without_csrf_token_is_refused(setup):
+    counsellor, session_type, _topic = setup
+    booking = booking_at(local(day_ahead(5), 10), counsellor=counsellor,
+                         session_type=session_type)
+    csrf_client = Client(enforce_csrf_checks=True)
+    csrf_client.force_login(booking.family)
+    response = csrf_client.post(reverse("bookings:cancel", kwargs={"pk": booking.pk}))
+    assert response.status_code == HTTPStatus.FORBIDDEN
+    booking.refresh_from_db()
+    assert booking.status == Booking.Status.CONFIRMED
+
+
+def test_booking_without_csrf_token_is_refused(setup):
+    counsellor, session_type, _topic = setup
+    csrf_client = Client(enforce_csrf_checks=True)
+    csrf_client.force_login(FamilyFactory())
+    response = csrf_client.post(book_url(counsellor, session_type),
+                                _details(local(day_ahead(), 10), step="confirm"))
+    assert response.status_code == HTTPStatus.FORBIDDEN
+    assert Booking.objects.count() == 0
+
+
+def test_reschedule_lists_free_slots_and_moves_the_booking(client, setup):
+    counsellor, session_type, _topic = setup
+    family = FamilyFactory()
+    booking = booking_at(local(day_ahead(5), 10), family=family, counsellor=counsellor,
+                         session_type=session_type)
+    client.force_login(family)
+    url = reverse("bookings:reschedule", kwargs={"pk": booking.pk})
+    html = client.get(url).content.decode()
+    new_start = local(day_ahead(6), 14)
+    assert f'value="{new_start.isoformat()}"' in html
+    assert f'value="{booking.start.isoformat()}"' not in html
+    response = client.post(url, {"new_start": new_start.isoformat()})
+    assert response["Location"] == booking.get_absolute_url()
+    booking.refresh_from_db()
+    assert booking.start == new_start
+    assert booking.sequence == 1
+
+
+def test_reschedule_to_a_taken_time_shows_the_message(client, setup):
+    counsellor, session_type, _topic = setup
+    family = FamilyFactory()
+    booking = booking_at(local(day_ahead(5), 10), family=family, counsellor=counsellor,
+                         session_type=session_type)
+    taken = booking_at(local(day_ahead(6), 14), counsellor=counsellor,
+                       session_type=session_type)
+    client.force_login(family)
+    response = client.post(reverse("bookings:reschedule", kwargs={"pk": booking.pk}),
+                           {"new_start": taken.start.isoformat()})
+    assert response.status_code == HTTPStatus.FOUND
+    assert _messages(response) == [str(services.SLOT_TAKEN)]
+    booking.refresh_from_db()
+    assert booking.start == local(day_ahead(5), 10)
+
+
+# --- workshops ---------------------------------------------------------------------------------
+
+
+def test_workshop_pages_show_seats_left(client):
+    workshop = GroupSessionFactory(title="和青春期孩子好好说话", capacity=2)
+    booking_at(workshop.start, group_session=workshop, counsellor=workshop.counsellors.get(),
+               session_type=workshop.session_type)
+    html = client.get(reverse("bookings:workshops")).content.decode()
+    assert "和青春期孩子好好说话" in html
+    assert "还剩 1 个名额" in html
+    html = client.get(workshop.get_absolute_url()).content.decode()
+    assert "剩余 1 / 共 2" in html
+
+
+def test_joining_a_full_workshop_puts_the_family_on_the_waitlist(client):
+    workshop = GroupSessionFactory(capacity=1)
+    first, second = FamilyFactory(), FamilyFactory()
+    client.force_login(first)
+    client.post(reverse("bookings:workshop_join", kwargs={"pk": workshop.pk}))
+    client.force_login(second)
+    response = client.post(reverse("bookings:workshop_join", kwargs={"pk": workshop.pk}))
+    assert _messages(response)[-1:] == [
+        "名额已满，你已加入候补。有名额时我们会自动为你报名并通知你。"]
+    assert workshop.seats.get().family == first
+    entry = WaitlistEntry.objects.get()
+    assert entry.family == second
+    html = client.get(workshop.get_absolute_url()).content.decode()
+    assert "你在候补名单中" in html
+
+    # The first family leaves: the waiting family gets the seat.
+    client.force_login(first)
+    client.post(reverse("bookings:workshop_leave", kwargs={"pk": workshop.pk}))
+    assert workshop.seats.get(status=Booking.Status.CONFIRMED).family == second
+
+
+def test_leaving_the_waitlist(client):
+    workshop = GroupSessionFactory(capacity=1)
+    booking_at(workshop.start, group_session=workshop, counsellor=workshop.counsellors.get(),
+               session_type=workshop.session_type)
+    family = FamilyFactory()
+    client.force_login(family)
+    client.post(reverse("bookings:workshop_join", kwargs={"pk": workshop.pk}))
+    entry = WaitlistEntry.objects.get(family=family)
+    assert client.get(reverse("bookings:mine")).context["waitlist"] == [entry]
+    client.post(reverse("bookings:waitlist_leave", kwargs={"pk": entry.pk}))
+    entry.refresh_from_db()
+    assert entry.left_at is not None
+
+
+def test_another_family_cannot_leave_my_waitlist_place(client):
+    workshop = GroupSessionFactory(capacity=1)
+    entry = WaitlistEntry.objects.create(group_session=workshop, family=FamilyFactory())
+    client.force_login(FamilyFactory())
+    response = client.post(reverse("bookings:waitlist_leave", kwargs={"pk": entry.pk}))
+    assert response.status_code == HTTPStatus.NOT_FOUND
