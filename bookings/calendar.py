@@ -466,7 +466,9 @@ def attach_invitation(message, *, booking: Booking, method: str,
     ics = invitation_ics(booking=booking, method=method, attendee_email=attendee_email)
     text = ics.decode("utf-8")
     # Django builds the part as MIMEText(text, subtype): the parameter rides on
-    # the subtype, giving `Content-Type: text/calendar; method=...; charset="utf-8"`.
+    # the subtype, giving `Content-Type: text/calendar; method="REQUEST";
+    # charset="utf-8"` (Python quotes every MIME parameter; RFC 2045 treats a
+    # quoted-string and a token alike).
     mimetype = f"text/calendar; method={method}"
     if hasattr(message, "attach_alternative"):
         message.attach_alternative(text, mimetype)
