@@ -74,3 +74,14 @@ def rich_family(site_shell):
         "user": user, "child": child, "counsellor": counsellor, "past": past,
         "future": future, "workshop": workshop,
     }
+
+
+def with_totp(user):
+    """Give a staff user a TOTP authenticator, as the staff-area middleware requires."""
+    from allauth.mfa.models import Authenticator
+
+    Authenticator.objects.get_or_create(
+        user=user, type=Authenticator.Type.TOTP,
+        defaults={"data": {"secret": "JBSWY3DPEHPK3PXP"}},
+    )
+    return user

@@ -25,6 +25,7 @@ from tests.trust.conftest import (
     INTAKE,
     MARKERS,
     PHONE,
+    with_totp,
 )
 
 pytestmark = pytest.mark.django_db
@@ -403,7 +404,7 @@ def test_retention_follows_the_site_setting(rich_family, site_shell):
 def test_access_log_viewer_is_for_coordinators_and_filters(client, rich_family):
     from portal.access import log_access
 
-    coordinator = CoordinatorFactory(email="coord-4821@example.cn")
+    coordinator = with_totp(CoordinatorFactory(email="coord-4821@example.cn"))
     for _ in range(60):
         log_access(actor=coordinator, action=AccessLog.Action.VIEW_INTAKE,
                    subject_user_id=rich_family["user"].pk, obj=rich_family["past"])
