@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class CoursesConfig(AppConfig):
     name = "courses"
     verbose_name = _("培训课程")
+
+    def ready(self):
+        from courses import signals
+
+        signals.connect_portal_signals()

@@ -1,10 +1,19 @@
 """Training modules. `Topic` is the programme theme that bookings also use."""
 
+from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
-from wagtail.admin.panels import FieldPanel
-from wagtail.models import TranslatableMixin
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.fields import StreamField
+from wagtail.models import Page, TranslatableMixin
 from wagtail.search import index
+
+from courses.blocks import CourseStreamBlock
+from courses.text import reading_minutes, stream_text
 
 
 class Topic(TranslatableMixin, index.Indexed, models.Model):
@@ -47,3 +56,278 @@ class Topic(TranslatableMixin, index.Indexed, models.Model):
 
     def __str__(self):
         return self.name
+
+
+class Audience(models.TextChoices):
+    PARENTS = "parents", _("家长和监护人")
+    CHILDREN = "children", _("6–12岁儿童")
+    TEENS = "teens", _("13–17岁青少年")
+    TEACHERS = "teachers", _("老师")
+    COUNSELLORS = "counsellors", _("咨询师和社工")
+
+
+class AgeBand(models.TextChoices):
+    ALL = "all", _("各年龄")
+    EARLY = "0-5", _("0–5岁")
+    CHILD = "6-12", _("6–12岁")
+    TEEN = "13-17", _("13–17岁")
+
+
+class CachedPageMixin:
+    """Marks anonymous GET responses of course pages as cacheable.
+
+    `courses.middleware.AnonymousPageCacheMiddleware` stores and replays them;
+    signed-in users always get a fresh render with their own progress.
+    """
+
+    def serve(self, request, *args, **kwargs):
+        if request.method in ("GET", "HEAD") and not request.user.is_authenticated:
+            request.courses_page_cacheable = True
+        return super().serve(request, *args, **kwargs)
+
+
+class ClinicalReviewMixin:
+    """Modules and lessons go live only through clinical review (see courses.permissions)."""
+
+    def permissions_for_user(self, user):
+        from courses.permissions import ClinicalReviewPermissionTester
+
+        return ClinicalReviewPermissionTester(user, self)
+
+
+class CourseIndexPage(ClinicalReviewMixin, CachedPageMixin, Page):
+    """The library of modules, at /courses/, filterable by topic, audience and age."""
+
+    intro = models.TextField(_("导语"), blank=True)
+
+    content_panels = Page.content_panels + [FieldPanel("intro")]
+    parent_page_types = ["portal.HomePage"]
+    subpage_types = ["courses.ModulePage"]
+    max_count_per_parent = 1
+
+    class Meta:
+        verbose_name = _("课程目录")
+
+    def get_context(self, request, *args, **kwargs):
+        from courses import selectors
+
+        context = super().get_context(request, *args, **kwargs)
+        context.update(selectors.course_index_context(index=self, request=request))
+        return context
+
+
+class ModulePage(ClinicalReviewMixin, CachedPageMixin, Page):
+    """A training module: a short course of ordered lessons on one topic."""
+
+    topic = models.ForeignKey(
+        Topic, on_delete=models.PROTECT, related_name="modules", verbose_name=_("主题")
+    )
+    audience = models.CharField(
+        _("对象"), max_length=20, choices=Audience.choices, default=Audience.PARENTS
+    )
+    age_band = models.CharField(
+        _("年龄段"), max_length=10, choices=AgeBand.choices, default=AgeBand.ALL
+    )
+    summary = models.TextField(_("简介"), max_length=600)
+    learning_outcomes = models.TextField(
+        _("学习收获"), blank=True, help_text=_("每行一条。")
+    )
+    estimated_minutes = models.PositiveSmallIntegerField(
+        _("预计学习时长（分钟）"), default=20
+    )
+    cover_image = models.ForeignKey(
+        "wagtailimages.Image", null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+", verbose_name=_("封面图片"),
+    )
+    cover_alt = models.CharField(_("封面替代文字"), max_length=200, blank=True)
+    content_warning = models.TextField(
+        _("内容提示"), blank=True,
+        help_text=_("如果模块涉及可能引起不适的内容，请在这里说明；读者会先看到这段提示。"),
+    )
+    body = StreamField(CourseStreamBlock(), blank=True, verbose_name=_("模块介绍"))
+    last_reviewed = models.DateField(_("最近审核日期"), null=True, blank=True)
+    next_review = models.DateField(_("下次审核日期"), null=True, blank=True)
+    reviewer_name = models.CharField(_("审核人"), max_length=60, blank=True)
+    reviewer_credential = models.CharField(_("审核人资质"), max_length=120, blank=True)
+
+    content_panels = Page.content_panels + [
+        MultiFieldPanel(
+            [
+                FieldPanel("topic"),
+                FieldPanel("audience"),
+                FieldPanel("age_band"),
+                FieldPanel("estimated_minutes"),
+            ],
+            heading=_("分类"),
+        ),
+        FieldPanel("summary"),
+        FieldPanel("learning_outcomes"),
+        FieldPanel("cover_image"),
+        FieldPanel("cover_alt"),
+        FieldPanel("content_warning"),
+        FieldPanel("body"),
+        MultiFieldPanel(
+            [
+                FieldPanel("last_reviewed"),
+                FieldPanel("next_review"),
+                FieldPanel("reviewer_name"),
+                FieldPanel("reviewer_credential"),
+            ],
+            heading=_("临床审核"),
+        ),
+    ]
+    search_fields = Page.search_fields + [index.SearchField("summary")]
+    parent_page_types = ["courses.CourseIndexPage"]
+    subpage_types = ["courses.LessonPage"]
+
+    class Meta:
+        verbose_name = _("课程模块")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(next_review__isnull=True)
+                | models.Q(last_reviewed__isnull=True)
+                | models.Q(next_review__gt=models.F("last_reviewed")),
+                name="module_next_review_after_last",
+            )
+        ]
+
+    def clean(self):
+        super().clean()
+        if self.last_reviewed and self.next_review and self.next_review <= self.last_reviewed:
+            raise ValidationError({"next_review": _("下次审核日期应晚于最近审核日期。")})
+
+    @property
+    def outcomes(self) -> list[str]:
+        return [line.strip() for line in self.learning_outcomes.splitlines() if line.strip()]
+
+    @property
+    def is_review_due(self) -> bool:
+        return self.next_review is not None and self.next_review < timezone.localdate()
+
+    def get_context(self, request, *args, **kwargs):
+        from courses import selectors
+
+        context = super().get_context(request, *args, **kwargs)
+        context.update(selectors.module_context(module=self, request=request))
+        return context
+
+
+class LessonPage(ClinicalReviewMixin, CachedPageMixin, Page):
+    """One lesson of a module; lessons follow the module's page order."""
+
+    summary = models.CharField(_("简介"), max_length=300, blank=True)
+    body = StreamField(CourseStreamBlock(), verbose_name=_("正文"))
+
+    content_panels = Page.content_panels + [FieldPanel("summary"), FieldPanel("body")]
+    search_fields = Page.search_fields + [index.SearchField("summary")]
+    parent_page_types = ["courses.ModulePage"]
+    subpage_types = []
+
+    class Meta:
+        verbose_name = _("课时")
+
+    @cached_property
+    def reading_minutes(self) -> int:
+        return reading_minutes(f"{self.title}\n{self.summary}\n{stream_text(self.body)}")
+
+    def quiz_blocks(self):
+        return [block for block in self.body if block.block_type == "quiz"]
+
+    def get_context(self, request, *args, **kwargs):
+        from courses import selectors
+
+        context = super().get_context(request, *args, **kwargs)
+        context.update(selectors.lesson_context(lesson=self, request=request))
+        return context
+
+
+class LessonCompletion(models.Model):
+    """That a signed-in learner finished a lesson (button or passed self-check)."""
+
+    class Via(models.TextChoices):
+        MANUAL = "manual", _("标记完成")
+        QUIZ = "quiz", _("通过自我检测")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+        related_name="lesson_completions",
+    )
+    lesson = models.ForeignKey(
+        LessonPage, on_delete=models.CASCADE, related_name="completions"
+    )
+    module = models.ForeignKey(
+        ModulePage, on_delete=models.CASCADE, related_name="lesson_completions"
+    )
+    via = models.CharField(max_length=10, choices=Via.choices, default=Via.MANUAL)
+    completed_at = models.DateTimeField(_("完成时间"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("课时完成记录")
+        verbose_name_plural = _("课时完成记录")
+        ordering = ["-completed_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "lesson"], name="completion_once"),
+        ]
+
+    def __str__(self):
+        return f"{self.user} · {self.lesson}"
+
+
+class Certificate(models.Model):
+    """A printable record that a learner completed a module, checkable by its code."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="certificates"
+    )
+    module = models.ForeignKey(
+        ModulePage, on_delete=models.CASCADE, related_name="certificates"
+    )
+    code = models.CharField(_("验证码"), max_length=16, unique=True)
+    holder_name = models.CharField(_("学员称呼"), max_length=60)
+    module_title = models.CharField(_("模块名称"), max_length=255)
+    issued_at = models.DateTimeField(_("颁发时间"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("结业证书")
+        verbose_name_plural = _("结业证书")
+        ordering = ["-issued_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "module"], name="certificate_once"),
+        ]
+
+    def __str__(self):
+        return f"{self.code} · {self.module_title}"
+
+    def get_absolute_url(self):
+        return reverse("courses:certificate", kwargs={"code": self.code})
+
+
+class SearchEntry(models.Model):
+    """A published module or lesson as segmented, simplified text.
+
+    Wagtail's database backends and PostgreSQL full-text search treat a run of
+    Chinese characters as one token, so 危机干预 inside a sentence is never
+    found. Here the text is converted to Simplified Chinese, cut into words by
+    jieba and stored space-joined (with a space at each end), so a word matches
+    with a portable `LIKE '% word %'` on SQLite and PostgreSQL alike.
+    """
+
+    page = models.OneToOneField(
+        Page, on_delete=models.CASCADE, related_name="course_search_entry"
+    )
+    language = models.CharField(max_length=10, db_index=True)
+    kind = models.CharField(max_length=10)
+    title = models.CharField(max_length=255)
+    topic = models.ForeignKey(Topic, null=True, on_delete=models.SET_NULL, related_name="+")
+    module_title = models.CharField(max_length=255, blank=True)
+    text = models.TextField(help_text="Plain text as written, for snippets.")
+    segmented_title = models.TextField()
+    segmented = models.TextField()
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("搜索索引")
+        verbose_name_plural = _("搜索索引")
+
+    def __str__(self):
+        return self.title

@@ -1,14 +1,109 @@
+"""Search, quiz marking, lesson completion and certificate verification.
+
+Views parse input, call one service or selector and render.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404
-from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from courses import selectors, services
+from courses.highlight import highlight_snippet
+from courses.models import LessonPage, Topic
+
+RESULTS_PER_PAGE = 10
+MAX_QUERY_LENGTH = 100
 
 
 @require_GET
 def search(request):
-    # Replaced by the Chinese-aware search of the training-modules issue.
-    return render(request, "courses/search.html", {"query": request.GET.get("q", "")})
+    query = request.GET.get("q", "").strip()[:MAX_QUERY_LENGTH]
+    language = selectors.current_locale_code()
+    context = {"query": query, "results": None, "page_obj": None, "terms": []}
+    if query:
+        terms, entries = selectors.search_entries(query=query, language=language)
+        paginator = Paginator(entries, RESULTS_PER_PAGE)
+        page_obj = paginator.get_page(request.GET.get("page"))
+        for entry in page_obj.object_list:
+            entry.snippet = highlight_snippet(entry.text, terms)
+        context.update(terms=terms, page_obj=page_obj, results=page_obj.object_list,
+                       meaningful=bool(terms))
+    if not query or not context["results"]:
+        context["suggested_topics"] = Topic.objects.filter(locale__language_code=language)
+    return render(request, "courses/search.html", context)
+
+
+def _live_lesson(pk: int) -> LessonPage:
+    lesson = get_object_or_404(LessonPage.objects.live().public(), pk=pk)
+    return lesson
+
+
+@require_POST
+def quiz_submit(request, pk: int):
+    """Mark a self-check on the server and show the lesson with per-answer feedback.
+
+    Passing every question completes the lesson for a signed-in learner.
+    """
+    lesson = _live_lesson(pk)
+    block_id = request.POST.get("quiz", "")
+    answers: dict[int, list[str]] = {}
+    for key in request.POST:
+        if key.startswith("q-"):
+            try:
+                answers[int(key[2:])] = request.POST.getlist(key)
+            except ValueError:
+                continue
+    context = lesson.get_context(request)
+    try:
+        result = services.quiz_grade(lesson=lesson, block_id=block_id, answers=answers)
+    except ValidationError as exc:
+        context["quiz_error"] = exc.messages[0]
+        context["quiz_error_block"] = block_id
+        return TemplateResponse(request, lesson.get_template(request), context,
+                                status=400)
+    context["quiz_result"] = result
+    if result.passed and request.user.is_authenticated:
+        services.lesson_complete(user=request.user, lesson=lesson, via="quiz")
+        context.update(lesson.get_context(request))
+        context["quiz_result"] = result
+        context["quiz_completed_lesson"] = True
+    return TemplateResponse(request, lesson.get_template(request), context)
+
+
+@login_required
+@require_POST
+def lesson_complete(request, pk: int):
+    lesson = _live_lesson(pk)
+    services.lesson_complete(user=request.user, lesson=lesson)
+    messages.success(request, _("已记录：这一课学完了。"))
+    context = selectors.lesson_context(lesson=lesson, request=request)
+    if context["next_lesson"] is not None:
+        return redirect(context["next_lesson"].get_url(request))
+    return redirect(context["module"].get_url(request))
 
 
 @require_GET
-def certificate_verify(request, code):
-    raise Http404
+def certificate_verify(request, code: str):
+    certificate = selectors.certificate_by_code(code=code)
+    if certificate is None:
+        raise Http404
+    return render(request, "courses/certificate.html", {"certificate": certificate})
+
+
+@require_GET
+def certificate_lookup(request):
+    """A form to check a certificate's code, for schools and employers."""
+    code = request.GET.get("code", "").strip()
+    if code:
+        certificate = selectors.certificate_by_code(code=code)
+        if certificate is not None:
+            return redirect(certificate.get_absolute_url())
+        return render(request, "courses/certificate_lookup.html",
+                      {"code": code, "not_found": True}, status=404)
+    return render(request, "courses/certificate_lookup.html", {"code": ""})

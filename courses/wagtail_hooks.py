@@ -1,5 +1,12 @@
+from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.menu import MenuItem
+from wagtail.admin.ui.components import Component
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
+
+from courses import admin_views, selectors
 
 from .models import Topic
 
@@ -7,8 +14,48 @@ from .models import Topic
 class TopicViewSet(SnippetViewSet):
     model = Topic
     icon = "tag"
-    menu_label = "主题"
+    menu_label = _("主题")
     list_display = ["name", "slug", "sort_order"]
 
 
 register_snippet(TopicViewSet)
+
+
+@hooks.register("register_admin_urls")
+def review_due_urls():
+    return [
+        path("reports/review-due/", admin_views.review_due, name="courses_review_due"),
+    ]
+
+
+class ReviewDueMenuItem(MenuItem):
+    def is_shown(self, request):
+        return admin_views.can_see_review_report(request.user)
+
+
+@hooks.register("register_reports_menu_item")
+def review_due_menu_item():
+    return ReviewDueMenuItem(
+        _("到期复核的课程"), reverse("courses_review_due"), icon_name="date", order=50
+    )
+
+
+class ReviewDuePanel(Component):
+    name = "courses_review_due"
+    order = 110
+    template_name = "courses/admin/review_due_panel.html"
+
+    def __init__(self, modules):
+        self.modules = modules
+
+    def get_context_data(self, parent_context=None):
+        return {"modules": self.modules}
+
+
+@hooks.register("construct_homepage_panels")
+def add_review_due_panel(request, panels):
+    if not admin_views.can_see_review_report(request.user):
+        return
+    modules = list(selectors.review_due_modules()[:10])
+    if modules:
+        panels.append(ReviewDuePanel(modules))

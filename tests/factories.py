@@ -177,3 +177,64 @@ class BookingFactory(factory.django.DjangoModelFactory):
     end = factory.LazyAttribute(lambda o: o.start + dt.timedelta(minutes=50))
     blocks_until = factory.LazyAttribute(lambda o: o.end + dt.timedelta(minutes=10))
     mode = Mode.IN_PERSON
+
+
+# --- Courses (helper B) ----------------------------------------------------------
+
+import wagtail_factories  # noqa: E402
+
+from courses.models import CourseIndexPage, LessonPage, ModulePage  # noqa: E402
+
+
+def quiz_block(prompt="孩子说“我不想活了”时，第一步最好怎么做？"):
+    """A one-question self-check: choice 1 is right."""
+    return ("quiz", {
+        "title": "自我检测",
+        "intro": "",
+        "questions": [{
+            "prompt": prompt,
+            "multiple": False,
+            "choices": [
+                {"text": "先转移话题，让孩子别多想", "correct": False,
+                 "feedback": "转移话题会让孩子觉得不被听见。"},
+                {"text": "停下手头的事，认真听，并直接询问安全情况", "correct": True,
+                 "feedback": "对。直接、平静地询问不会“提醒”孩子，反而让孩子感到被重视。"},
+            ],
+        }],
+    })
+
+
+class CourseIndexPageFactory(wagtail_factories.PageFactory):
+    class Meta:
+        model = CourseIndexPage
+
+    title = "学习课程"
+    slug = "courses"
+    intro = "按主题、对象和年龄找到合适的课程。"
+
+
+class ModulePageFactory(wagtail_factories.PageFactory):
+    class Meta:
+        model = ModulePage
+
+    title = factory.Sequence(lambda n: f"模块{n}")
+    slug = factory.Sequence(lambda n: f"module-{n}")
+    topic = factory.SubFactory(TopicFactory)
+    summary = "写给家长的简短课程。"
+    estimated_minutes = 20
+    reviewer_name = "演示审核人"
+    reviewer_credential = "心理咨询师（演示）"
+    last_reviewed = factory.LazyFunction(lambda: timezone.localdate() - dt.timedelta(days=30))
+    next_review = factory.LazyFunction(lambda: timezone.localdate() + dt.timedelta(days=300))
+
+
+class LessonPageFactory(wagtail_factories.PageFactory):
+    class Meta:
+        model = LessonPage
+
+    title = factory.Sequence(lambda n: f"课时{n}")
+    slug = factory.Sequence(lambda n: f"lesson-{n}")
+    summary = "一节短课。"
+    body = factory.LazyFunction(
+        lambda: [("paragraph", "<p>和孩子一起练习情绪疏导，从倾听开始。</p>")]
+    )

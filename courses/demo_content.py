@@ -1,0 +1,870 @@
+"""The demo modules' writing: original, evidence-informed, never a diagnosis.
+
+Compact shape, expanded by `courses.demo`:
+  lesson body: list of paragraphs ("## " starts a heading);
+  "callout": (kind, title, text); "quiz": [(prompt, multiple, [(choice, correct,
+  feedback), ...]), ...]; "audio": {"title", "transcript"};
+  module "resource": (title, [checklist lines]) goes on the last lesson;
+  "review": (days since last review, days until next review; negative = overdue).
+"""
+
+HOTLINES = "全国心理援助热线 12356、上海市心理热线 962525、青少年服务台 12355；有生命危险时拨打 110 或 120"
+HOTLINES_EN = ("the national psychological assistance line 12356, the Shanghai mental-health "
+               "hotline 962525, the youth helpline 12355, or 110 / 120 when a life is in danger")
+
+INDEX = {
+    "title": "学习课程",
+    "intro": "为家长、孩子和老师准备的短课程。每一课几分钟就能读完，按自己的节奏来。",
+    "title_en": "Learning modules",
+    "intro_en": "Short modules for parents, children and teachers. Each lesson takes a few "
+                "minutes; go at your own pace.",
+}
+
+TOPICS = {
+    "crisis-intervention": {
+        "name": "心理危机干预", "name_en": "Crisis intervention", "icon": "🆘",
+        "colour": "#b5533c",
+        "description": "当孩子处在危险或极度痛苦中，家长和老师可以怎样识别、陪伴和求助。",
+        "description_en": "How parents and teachers can notice, stay with and get help "
+                          "for a child in danger or deep distress.",
+    },
+    "positive-life-education": {
+        "name": "积极生命教育", "name_en": "Positive life education", "icon": "🌱",
+        "colour": "#3f7d4e",
+        "description": "和孩子一起珍惜生命、发现自己的优势、建立有意义的联结。",
+        "description_en": "Valuing life with children, finding their strengths and building "
+                          "meaningful connections.",
+    },
+    "family-relationships": {
+        "name": "家庭关系调适", "name_en": "Family relationships", "icon": "🏠",
+        "colour": "#2f6f8f",
+        "description": "亲子沟通、青春期冲突、隔代养育——让家成为安全的港湾。",
+        "description_en": "Parent–child communication, teenage conflict, grandparents "
+                          "raising children — making home a safe harbour.",
+    },
+    "emotional-guidance": {
+        "name": "情绪疏导", "name_en": "Emotional guidance", "icon": "🌤",
+        "colour": "#7a5aa6",
+        "description": "认识情绪、接纳情绪、学会调节，帮助孩子安稳度过起伏。",
+        "description_en": "Naming, accepting and regulating emotions so children can ride "
+                          "out the ups and downs.",
+    },
+    "autism": {
+        "name": "自闭症咨询与科普", "name_en": "Autism consultation and awareness", "icon": "🧩",
+        "colour": "#a06a1c",
+        "description": "了解自闭症谱系，支持孩子的独特发展，也照顾好家长自己。",
+        "description_en": "Understanding the autism spectrum, supporting each child's "
+                          "development, and caring for parents too.",
+    },
+}
+
+REVIEWER_A = ("演示审核人·许老师", "心理治疗师（演示资质）")
+REVIEWER_A_EN = ("Demo reviewer Ms Xu", "Psychotherapist (demo credential)")
+REVIEWER_B = ("演示审核人·顾医生", "儿童精神科医生（演示资质）")
+REVIEWER_B_EN = ("Demo reviewer Dr Gu", "Child psychiatrist (demo credential)")
+REVIEWER_C = ("演示审核人·沈社工", "中级社会工作师（演示资质）")
+REVIEWER_C_EN = ("Demo reviewer Mr Shen", "Social worker (demo credential)")
+
+MODULES = [
+    # --- 心理危机干预 -------------------------------------------------------------
+    {
+        "slug": "recognising-crisis-signs", "topic": "crisis-intervention",
+        "audience": "parents", "age": "13-17", "minutes": 25, "review": (40, 320),
+        "reviewer": REVIEWER_B, "reviewer_en": REVIEWER_B_EN,
+        "title": "识别孩子的危机信号",
+        "summary": "孩子很少直接说“我撑不下去了”。这一模块帮助家长留意变化、敢于开口，并知道下一步找谁。",
+        "outcomes": ["说出几种值得留意的情绪和行为变化", "用平静、直接的方式询问孩子的安全",
+                     "知道何时以及如何寻求专业帮助"],
+        "warning": "本模块谈到自我伤害和自杀的想法。如果读的时候感到难受，可以先停下来，或拨打热线找人聊聊。",
+        "cover_alt": "暖红色的柔和圆形图案",
+        "resource": ("家长安全清单", ["记下三个孩子信任的大人的电话", f"把热线存进手机：{HOTLINES}",
+                                     "收好家里的药品、刀具等危险物品", "约定一句“我需要帮助”的暗号",
+                                     "每天留十分钟，不带评判地听孩子说话"]),
+        "lessons": [
+            {"slug": "changes-worth-noticing", "title": "哪些变化值得留意",
+             "summary": "情绪、睡眠、社交和言语上的变化，往往比一句话更早出现。",
+             "body": [
+                 "青春期的孩子本来就会有起伏，但当变化持续两周以上、而且越来越明显时，就值得多一分留意。比如原本爱好的事情突然都不做了，睡得太多或整夜睡不着，成绩明显下滑，或者不再和好朋友来往。",
+                 "有些信号藏在言语里：“活着没意思”“你们没有我会更好”“我是个累赘”。也有些藏在行为里：把心爱的东西送人、在网上搜索伤害自己的方法、突然写下像告别的话。",
+                 "## 不要一个人判断",
+                 "这些变化不代表孩子一定有危险，也不是给孩子下结论的依据。它们提醒我们：该停下来，好好问一问了。心理危机干预的第一步，往往就是家长愿意看见。",
+             ],
+             "callout": ("important", "变化叠加时更要重视", "如果几种变化同时出现，或者孩子说过想死的话，请当天就和孩子谈，并联系专业人员。")},
+            {"slug": "how-to-ask", "title": "怎样开口询问",
+             "summary": "直接问“你有没有想过结束生命”，不会把念头放进孩子脑子里。",
+             "body": [
+                 "很多家长担心，一问反而“提醒”了孩子。研究和一线经验都表明，平静、直接地询问并不会增加风险，反而让孩子感到自己被认真对待。",
+                 "可以这样开头：“最近看你很累，我有点担心你。有时候人难受到极点，会想到不想活了，你有过这样的念头吗？”然后停下来，等孩子回答，不急着讲道理。",
+                 "如果孩子说“有”，先谢谢他愿意告诉你，再问得具体一点：这个念头出现多久了？有没有想过怎么做？现在安全吗？这些回答决定接下来有多紧急。",
+             ],
+             "callout": ("seek_help", "如果孩子已经有计划", f"请不要让孩子独处，移开可能用于伤害自己的物品，并立即求助：{HOTLINES}。"),
+             "quiz": [
+                 ("孩子说“活着好累”，哪种回应更有帮助？", False, [
+                     ("“别瞎想，你还小，有什么好累的。”", False, "否定感受会让孩子下次不再开口。"),
+                     ("“听起来你真的很累。能和我说说是什么让你这么累吗？”", True, "对。先接住感受，再邀请孩子多说一些。"),
+                     ("“你看看别人家的孩子，多努力。”", False, "比较会加重孩子的羞愧感。"),
+                 ]),
+                 ("关于直接询问自杀念头，下面哪些说法是对的？", True, [
+                     ("平静、直接地问，不会增加孩子的风险", True, "对，这是危机干预中反复被证实的一点。"),
+                     ("问了之后要认真听，不急着说教", True, "对，倾听本身就是支持。"),
+                     ("只要孩子说“没事”，就不需要再关心", False, "孩子可能还没准备好说，过几天可以再温和地问一次。"),
+                 ]),
+             ]},
+            {"slug": "staying-and-referring", "title": "陪伴与转介",
+             "summary": "家长不需要独自扛下所有，专业帮助是陪伴的一部分。",
+             "body": [
+                 "孩子告诉你难受之后，最重要的是不离开：陪着、听着，让孩子知道你会一起想办法。你不需要马上给出答案。",
+                 "接下来，请联系专业人员。可以预约工作站的咨询师，也可以带孩子到医院的心理科或精神科做评估。评估由专业人员完成，家长的任务是陪孩子去、把观察到的情况说清楚。",
+                 "照顾好自己同样重要。陪伴一个痛苦的孩子很耗心力，家长也可以找咨询师谈谈，或者和信任的亲友分担。",
+             ],
+             "callout": ("seek_help", "紧急情况", f"孩子有立即的危险时，请马上拨打 110 或 120。想找人聊聊，可以拨打{HOTLINES}。")},
+        ],
+        "en": {
+            "title": "Recognising the signs of crisis in a child",
+            "summary": "Children rarely say “I can’t go on”. This module helps parents notice "
+                       "changes, dare to ask, and know who to call next.",
+            "outcomes": ["Name changes in mood and behaviour worth noticing",
+                         "Ask calmly and directly about a child’s safety",
+                         "Know when and how to get professional help"],
+            "warning": "This module talks about self-harm and suicidal thoughts. If reading "
+                       "it feels hard, pause, or call a helpline and talk to someone.",
+            "cover_alt": "Soft warm-red circles",
+            "resource": ("Parent safety checklist", [
+                "Write down the numbers of three adults your child trusts",
+                f"Save the helplines in your phone: {HOTLINES_EN}",
+                "Lock away medicines, blades and other dangerous items",
+                "Agree on a code phrase that means “I need help”",
+                "Give ten minutes a day to listening without judging"]),
+            "lessons": [
+                {"slug": "changes-worth-noticing", "title": "Changes worth noticing",
+                 "summary": "Changes in mood, sleep, friendships and words often come before "
+                            "any direct statement.",
+                 "body": [
+                     "Teenagers have ups and downs, but when a change lasts more than two "
+                     "weeks and keeps growing, it deserves attention: giving up things they "
+                     "loved, sleeping far more or hardly at all, falling grades, pulling away "
+                     "from close friends.",
+                     "Some signs are in words: “there’s no point”, “you’d be better off "
+                     "without me”. Some are in actions: giving away treasured things, "
+                     "searching for ways to self-harm, writing what sounds like a goodbye.",
+                     "These signs are not a diagnosis. They tell us it is time to stop and "
+                     "ask. Noticing is the first step of crisis intervention.",
+                 ],
+                 "callout": ("important", "When changes pile up",
+                             "If several changes appear together, or your child has spoken of "
+                             "wanting to die, talk with them today and contact a professional.")},
+                {"slug": "how-to-ask", "title": "How to ask",
+                 "summary": "Asking directly about suicide does not put the idea in a "
+                            "child’s head.",
+                 "body": [
+                     "Many parents fear that asking will plant the idea. Research and "
+                     "practice agree: asking calmly and directly does not raise the risk, "
+                     "and it shows the child they are taken seriously.",
+                     "You might say: “You’ve seemed so tired lately and I’m worried. "
+                     "Sometimes when people hurt this much they think about not wanting to "
+                     "live. Have you had thoughts like that?” Then wait. Don’t rush to advise.",
+                 ],
+                 "callout": ("seek_help", "If your child has a plan",
+                             f"Do not leave them alone, remove anything they could use to hurt "
+                             f"themselves, and get help now: {HOTLINES_EN}."),
+                 "quiz": [
+                     ("Your child says “I’m so tired of living.” Which reply helps most?",
+                      False, [
+                          ("“Don’t be silly, you’re too young to be tired.”", False,
+                           "Dismissing the feeling makes it less likely they will speak "
+                           "again."),
+                          ("“It sounds like you’re really worn out. Can you tell me what’s "
+                           "making it so hard?”", True,
+                           "Yes. Receive the feeling first, then invite them to say more."),
+                      ]),
+                 ]},
+                {"slug": "staying-and-referring", "title": "Staying close and getting help",
+                 "summary": "You don’t have to carry it alone; professional help is part of "
+                            "caring.",
+                 "body": [
+                     "After your child tells you they are hurting, the most important thing "
+                     "is to stay: be there, listen, and let them know you will work it out "
+                     "together.",
+                     "Then contact a professional: book one of the station’s counsellors, or "
+                     "take your child to a hospital’s psychology or psychiatry clinic for an "
+                     "assessment. Look after yourself too.",
+                 ],
+                 "callout": ("seek_help", "In an emergency",
+                             f"If your child is in immediate danger call 110 or 120. To talk "
+                             f"to someone, call {HOTLINES_EN}.")},
+            ],
+        },
+    },
+    {
+        "slug": "after-a-crisis", "topic": "crisis-intervention",
+        "audience": "parents", "age": "all", "minutes": 20, "review": (90, 270),
+        "reviewer": REVIEWER_A, "reviewer_en": REVIEWER_A_EN,
+        "title": "危机之后：陪孩子慢慢恢复",
+        "summary": "经历了一次危机之后，家里的日常该怎么过？这一模块讲恢复期的陪伴、安全计划和家长的自我照顾。",
+        "outcomes": ["和孩子一起制定一份安全计划", "在恢复期保持规律而不过度监控", "识别自己的疲惫并求助"],
+        "warning": "本模块涉及孩子经历心理危机后的情形。",
+        "resource": ("我的安全计划（和孩子一起填）", ["让我难受的信号是：", "我可以自己做的三件事：",
+                                                   "我可以去找的人和地方：", f"需要时拨打：{HOTLINES}",
+                                                   "让环境更安全的做法："]),
+        "lessons": [
+            {"slug": "the-first-weeks", "title": "最初的几周",
+             "summary": "恢复不是直线，反复是常见的。",
+             "body": [
+                 "危机过后，孩子和家长都可能很疲惫。最初几周，目标不是“恢复如常”，而是让生活重新有一些可以依靠的节奏：按时吃饭、睡觉，有一两件每天都会做的小事。",
+                 "孩子有时会好一点，有时又退回去。这很常见，不代表前面的努力白费了。继续按时复诊、和咨询师保持联系，比盯着每天的情绪更有用。",
+             ]},
+            {"slug": "safety-plan", "title": "一起做一份安全计划",
+             "summary": "安全计划把“难受的时候怎么办”提前写下来。",
+             "body": [
+                 "安全计划是危机干预中常用、也有研究支持的方法。它由孩子和大人一起写，内容包括：让自己难受的早期信号、自己能做的缓解方法、可以联系的人、专业求助电话，以及让环境更安全的安排。",
+                 "计划要用孩子自己的话写，放在孩子随手能拿到的地方，比如手机备忘录。定期一起回顾、修改，让它一直管用。",
+             ],
+             "callout": ("seek_help", "计划不能代替求助", f"如果感到撑不住，请马上拨打{HOTLINES}。"),
+             "quiz": [
+                 ("关于安全计划，哪一项最重要？", False, [
+                     ("由家长写好交给孩子遵守", False, "孩子参与写下的计划，才更可能在难受时用上。"),
+                     ("用孩子自己的话写，并放在随手可得的地方", True, "对。计划要在最需要的时刻拿得到、看得懂。"),
+                     ("写好以后就不用再改", False, "情况会变化，定期回顾才能让计划一直有用。"),
+                 ]),
+             ]},
+            {"slug": "caring-for-yourself", "title": "家长也需要被照顾",
+             "summary": "照顾者的疲惫是真实的，求助不是软弱。",
+             "body": [
+                 "长期处在紧张和担心里，家长可能失眠、易怒，或者觉得麻木。这些都是压力的正常反应。",
+                 "试着把照顾的责任分给家里其他大人，每周留一点属于自己的时间。家长也可以预约咨询，整理自己的情绪，这会让你更有力气陪伴孩子。",
+             ]},
+        ],
+    },
+    {
+        "slug": "teachers-first-response", "topic": "crisis-intervention",
+        "audience": "teachers", "age": "6-12", "minutes": 20, "review": (400, -10),
+        "reviewer": REVIEWER_C, "reviewer_en": REVIEWER_C_EN,
+        "title": "老师在校园里的第一反应",
+        "summary": "当学生在学校里透露痛苦或危险，老师可以怎样回应、记录和联动家长与专业力量。",
+        "outcomes": ["用支持性的语言回应学生", "按流程通知家长和学校心理老师", "照顾其他同学的情绪"],
+        "resource": ("校园危机第一反应卡", ["保持冷静，带学生到安静安全的地方", "不承诺保密，但说明会告诉谁、为什么",
+                                             "不让学生独处，通知学校心理老师", "当天联系家长，说明观察到的情况",
+                                             f"必要时拨打 {HOTLINES}"]),
+        "lessons": [
+            {"slug": "when-a-student-tells-you", "title": "当学生向你倾诉",
+             "summary": "先听，先稳住，不急着解决。",
+             "body": [
+                 "学生愿意告诉老师，是出于信任。请放下手头的事，带学生到安静、安全、但不完全封闭的地方，用平稳的语气说：“谢谢你告诉我，我们一起想办法。”",
+                 "不要承诺“我谁也不告诉”。可以坦诚地说明：“为了你的安全，我需要告诉心理老师和你的家长，我会陪着你。”这样既保护了学生，也保住了信任。",
+             ]},
+            {"slug": "following-the-procedure", "title": "按流程联动",
+             "summary": "学校、家长和专业机构各司其职。",
+             "body": [
+                 "发现学生可能有危险时，请按学校的危机干预流程，第一时间通知心理老师和分管领导，并在当天联系家长。记录下学生说了什么、你观察到什么、做了哪些处理。",
+                 "老师的角色是发现、陪伴和转介，而不是评估或诊断。评估交给专业人员，老师要做的是让学生不落单、让信息传到对的人手里。",
+             ],
+             "quiz": [
+                 ("学生请求“千万别告诉任何人”，老师应该怎么做？", False, [
+                     ("答应保密，以免失去学生的信任", False, "涉及安全时不能承诺保密。"),
+                     ("坦诚说明需要告诉谁、为什么，并承诺陪着他", True, "对。诚实说明比虚假的承诺更能保住信任。"),
+                     ("先不处理，等学生自己想通", False, "可能的危险需要当天处理。"),
+                 ]),
+             ]},
+            {"slug": "caring-for-the-class", "title": "照顾班级里的其他孩子",
+             "summary": "一个孩子的危机，也会牵动身边的同学。",
+             "body": [
+                 "同学之间可能已经听说了一些事。老师不必透露细节，但可以告诉全班：“有同学最近遇到困难，学校正在帮助他。如果你也感到难过或担心，可以来找我或心理老师。”",
+                 "留意和当事学生关系近的同学，他们可能自责或害怕。给他们一个可以说话的地方，必要时请心理老师一起关心。",
+             ]},
+        ],
+    },
+    # --- 积极生命教育 ------------------------------------------------------------
+    {
+        "slug": "talking-about-life", "topic": "positive-life-education",
+        "audience": "parents", "age": "6-12", "minutes": 20, "review": (30, 330),
+        "reviewer": REVIEWER_A, "reviewer_en": REVIEWER_A_EN,
+        "title": "和孩子聊生命的意义",
+        "summary": "孩子会问“人为什么会死”“我为什么存在”。这些问题是积极生命教育的好起点。",
+        "outcomes": ["用适合年龄的方式回答关于生死的问题", "和孩子一起发现日常中的意义感", "陪孩子面对失去"],
+        "resource": ("家庭生命教育小活动", ["一起种一盆植物，记录它的变化", "睡前分享今天感谢的一件事",
+                                            "翻看老照片，讲讲家里人的故事", "为社区做一件小事"]),
+        "lessons": [
+            {"slug": "when-children-ask", "title": "当孩子问起生和死",
+             "summary": "诚实、简单、温和，是回答的三个关键词。",
+             "body": [
+                 "六到十二岁的孩子开始明白死亡是不可逆的，也会因此害怕。回答时可以简单而诚实：“每个生命都有开始和结束，所以我们更要好好照顾自己和身边的人。”",
+                 "不必用“睡着了”“去远方了”来代替，这可能让孩子害怕睡觉或分离。允许孩子反复问同一个问题，这是他们消化的方式。",
+             ]},
+            {"slug": "meaning-in-everyday-life", "title": "在日常里找到意义",
+             "summary": "意义感来自联结、贡献和成长。",
+             "body": [
+                 "积极心理学的研究发现，意义感常常来自三个地方：和别人有联结、为别人做点什么、看见自己的成长。这些都可以在家里练习。",
+                 "比如让孩子负责照顾一盆植物，一起为邻居老人送一次菜，或者每周回顾一件“我以前不会、现在会了”的事。小事积累起来，就是孩子对生活的热爱。",
+             ],
+             "quiz": [
+                 ("下面哪些做法有助于培养孩子的意义感？", True, [
+                     ("让孩子照顾一盆植物", True, "对，照顾生命能带来责任感和联结。"),
+                     ("和孩子一起帮助邻居", True, "对，为别人做事是意义感的重要来源。"),
+                     ("只关注考试排名", False, "排名很难带来持久的意义感。"),
+                 ]),
+             ]},
+            {"slug": "facing-loss", "title": "陪孩子面对失去",
+             "summary": "宠物离开、亲人去世，孩子也需要哀悼。",
+             "body": [
+                 "失去会带来悲伤、愤怒，甚至内疚。告诉孩子这些感受都是正常的，大人也会难过。可以一起做一个纪念：画一幅画、写一封信、种一棵树。",
+                 "如果几个月后孩子仍然无法上学、睡不好或常常说想跟着离开，请寻求专业帮助。",
+             ],
+             "callout": ("seek_help", "需要帮助时", f"孩子说想跟着离开时，请认真对待并尽快求助：{HOTLINES}。")},
+        ],
+        "en": {
+            "title": "Talking with children about the meaning of life",
+            "summary": "Children ask “why do people die?” and “why am I here?”. These "
+                       "questions are a good start for positive life education.",
+            "outcomes": ["Answer questions about life and death in an age-appropriate way",
+                         "Find meaning in everyday life together",
+                         "Stay with a child through loss"],
+            "resource": ("Family life-education activities", [
+                "Grow a plant together and record how it changes",
+                "Share one thing you’re grateful for at bedtime",
+                "Look at old photos and tell family stories",
+                "Do one small thing for the neighbourhood"]),
+            "lessons": [
+                {"slug": "when-children-ask", "title": "When children ask about life and death",
+                 "summary": "Honest, simple, gentle.",
+                 "body": [
+                     "Children aged six to twelve begin to understand that death is "
+                     "permanent, and it can frighten them. Answer simply and honestly: "
+                     "“Every life has a beginning and an end, so we take good care of "
+                     "ourselves and each other.”",
+                     "Avoid “went to sleep” or “went far away”; these can make children "
+                     "afraid of sleep or separation. Let them ask the same question many "
+                     "times; that is how they make sense of it.",
+                 ]},
+                {"slug": "meaning-in-everyday-life", "title": "Meaning in everyday life",
+                 "summary": "Meaning grows from connection, contribution and growth.",
+                 "body": [
+                     "Positive psychology research finds meaning often comes from feeling "
+                     "connected, doing something for others, and seeing ourselves grow. All "
+                     "three can be practised at home.",
+                     "Let your child look after a plant, take a meal to an older neighbour "
+                     "together, or look back each week at one thing they can do now that "
+                     "they couldn’t before.",
+                 ],
+                 "quiz": [
+                     ("Which of these help a child build a sense of meaning?", True, [
+                         ("Looking after a plant", True,
+                          "Yes: caring for a living thing builds responsibility and "
+                          "connection."),
+                         ("Helping a neighbour together", True,
+                          "Yes: doing things for others is a key source of meaning."),
+                         ("Focusing only on exam rankings", False,
+                          "Rankings rarely bring lasting meaning."),
+                     ]),
+                 ]},
+                {"slug": "facing-loss", "title": "Facing loss together",
+                 "summary": "When a pet or a relative dies, children need to grieve too.",
+                 "body": [
+                     "Loss brings sadness, anger and even guilt. Tell your child these "
+                     "feelings are normal and adults feel them too. Make a keepsake "
+                     "together: a drawing, a letter, a tree.",
+                     "If months later your child still cannot go to school, cannot sleep, or "
+                     "talks about wanting to follow the person who died, seek professional "
+                     "help.",
+                 ],
+                 "callout": ("seek_help", "When to get help",
+                             f"Take it seriously if your child talks about wanting to die, and "
+                             f"get help soon: {HOTLINES_EN}.")},
+            ],
+        },
+    },
+    {
+        "slug": "seeing-strengths", "topic": "positive-life-education",
+        "audience": "parents", "age": "all", "minutes": 15, "review": (20, 340),
+        "reviewer": REVIEWER_C, "reviewer_en": REVIEWER_C_EN,
+        "title": "看见孩子的优点：优势视角",
+        "summary": "与其只盯着问题，不如先找到孩子的优势。优势视角能让孩子更有力量面对困难。",
+        "outcomes": ["识别孩子的性格优势", "用具体的语言肯定孩子", "把优势用在困难上"],
+        "resource": ("优势观察记录表", ["这周孩子做得好的一件事：", "它体现了哪种优势（如善良、好奇、坚持）：",
+                                         "我是怎么告诉孩子的：", "下周可以用这个优势做什么："]),
+        "lessons": [
+            {"slug": "what-are-strengths", "title": "什么是性格优势",
+             "summary": "善良、好奇、坚持、幽默……每个孩子都有。",
+             "body": [
+                 "性格优势是孩子身上自然流露的好品质，比如善良、好奇、勇敢、坚持、幽默、公平。积极心理学的研究发现，经常使用自己的优势，能让人更有幸福感和韧性。",
+                 "优势不等于成绩好。一个成绩一般、却总愿意照顾弟弟妹妹的孩子，身上有很珍贵的善良和责任感。",
+             ]},
+            {"slug": "praise-that-works", "title": "具体的肯定更有力量",
+             "summary": "说出你看到的行为和它体现的品质。",
+             "body": [
+                 "比起“你真棒”，更有帮助的是具体的描述：“你刚才主动把玩具分给新同学，我看到了你的善良。”具体的肯定让孩子知道自己做对了什么，也更相信这是真的。",
+                 "肯定努力和方法，而不只是结果：“这道题你换了三种方法，一直没放弃。”这会帮助孩子形成成长型思维。",
+             ],
+             "quiz": [
+                 ("哪一句是具体、有帮助的肯定？", False, [
+                     ("“你真聪明。”", False, "笼统夸聪明，可能让孩子害怕失败。"),
+                     ("“你试了三种方法都没放弃，这份坚持很了不起。”", True, "对。说出具体行为和它体现的优势。"),
+                     ("“比你表哥强多了。”", False, "比较式的夸奖容易带来压力。"),
+                 ]),
+             ]},
+            {"slug": "strengths-in-hard-times", "title": "困难时用上优势",
+             "summary": "优势是面对困难时的工具。",
+             "body": [
+                 "当孩子遇到困难，可以问：“你的哪个优势能帮上忙？”好奇的孩子可以把难题当作探索，幽默的孩子可以用轻松的方式缓解紧张。",
+                 "家长也可以分享自己如何用优势度过难关。孩子从你的故事里学到：困难是可以面对的。",
+             ]},
+        ],
+    },
+    # --- 家庭关系调适 ------------------------------------------------------------
+    {
+        "slug": "parent-child-communication", "topic": "family-relationships",
+        "audience": "parents", "age": "all", "minutes": 30, "review": (50, 310),
+        "reviewer": REVIEWER_A, "reviewer_en": REVIEWER_A_EN,
+        "title": "亲子沟通的四个小习惯",
+        "summary": "好的关系不是靠一次长谈，而是每天的小习惯。这一模块介绍四个容易上手的亲子沟通习惯。",
+        "outcomes": ["每天安排一段专注陪伴的时间", "用倾听代替说教", "用“我”开头表达感受", "在冲突后修复关系"],
+        "resource": ("亲子沟通每日小卡", ["今天有十分钟只陪孩子、不看手机吗？", "我先听完了孩子的话吗？",
+                                           "我用“我感到……因为……”表达了吗？", "吵架后我主动修复了吗？"]),
+        "lessons": [
+            {"slug": "ten-minutes-a-day", "title": "每天十分钟的专注陪伴",
+             "summary": "放下手机，跟着孩子的兴趣走。",
+             "body": [
+                 "亲子沟通的基础是关系。每天留出十分钟，放下手机，让孩子决定做什么：搭积木、聊游戏、一起散步。大人的任务是跟随和欣赏，不指导、不纠正。",
+                 "这段时间看起来很短，却能让孩子感到“我在爸爸妈妈心里很重要”。坚持几周，很多家长会发现孩子更愿意主动说话了。",
+             ]},
+            {"slug": "listening-first", "title": "先听，再说",
+             "summary": "倾听比说教更能打开孩子的话匣子。",
+             "body": [
+                 "孩子说起学校的事，家长常常忍不住马上给建议或批评。试着先听完，再用自己的话复述：“听起来你觉得老师不公平，所以很生气。”",
+                 "被理解的感觉会让孩子平静下来，也更愿意听你的想法。良好的亲子沟通，往往从一句“然后呢？”开始。",
+             ],
+             "quiz": [
+                 ("孩子回家说“今天数学老师冤枉我了”，哪种回应最能帮助沟通？", False, [
+                     ("“老师肯定有原因，你先反省自己。”", False, "马上评判会让孩子关上门。"),
+                     ("“听起来你觉得很委屈，能说说发生了什么吗？”", True, "对。先回应感受，再了解事情。"),
+                     ("“别想了，快去写作业。”", False, "回避会让孩子觉得说了也没用。"),
+                 ]),
+             ]},
+            {"slug": "i-statements", "title": "用“我”开头说感受",
+             "summary": "“我感到……因为……”比“你总是……”更容易被听进去。",
+             "body": [
+                 "冲突时，“你总是拖拉”“你从来不听话”这样的话容易引发对抗。换成“我感到着急，因为快到睡觉时间了，作业还没开始”，孩子更容易听到你的需要。",
+                 "“我”信息包括三部分：我的感受、发生的具体事情、我的需要或请求。多练几次，就会变成自然的说话方式。",
+             ]},
+            {"slug": "repair-after-conflict", "title": "吵架之后的修复",
+             "summary": "关系的韧性来自修复，而不是从不冲突。",
+             "body": [
+                 "每个家庭都会吵架。重要的是吵完之后，大人愿意主动修复：“刚才我声音太大了，对不起。我还是想和你一起解决这件事。”",
+                 "大人的道歉不会降低威信，反而教会孩子如何面对错误、如何重新靠近。",
+             ],
+             "quiz": [
+                 ("关于吵架后的修复，哪些说法是对的？", True, [
+                     ("大人主动道歉，能示范如何面对错误", True, "对。孩子从大人身上学会修复关系。"),
+                     ("修复时可以重申想一起解决问题", True, "对。道歉和解决问题可以同时进行。"),
+                     ("道歉会让孩子以后不听话", False, "真诚的道歉通常会增进信任。"),
+                 ]),
+             ]},
+        ],
+        "en": {
+            "title": "Four small habits of parent–child communication",
+            "summary": "Good relationships grow from daily habits, not one long talk. Four "
+                       "easy habits to start with.",
+            "outcomes": ["Set aside focused time every day", "Listen instead of lecturing",
+                         "Say how you feel with “I” statements", "Repair after a quarrel"],
+            "resource": ("Daily communication card", [
+                "Did I spend ten phone-free minutes with my child today?",
+                "Did I listen to the end before answering?",
+                "Did I say “I feel … because …”?",
+                "After a quarrel, did I take the first step to repair?"]),
+            "lessons": [
+                {"slug": "ten-minutes-a-day", "title": "Ten focused minutes a day",
+                 "summary": "Put the phone away and follow your child’s lead.",
+                 "body": [
+                     "Communication rests on the relationship. Give ten minutes a day, phone "
+                     "away, and let your child choose: building blocks, talking about a "
+                     "game, a walk. Your job is to follow and enjoy, not to teach or correct.",
+                     "It seems short, but it tells a child “I matter to my parents”. After a "
+                     "few weeks many parents find their child talks to them more.",
+                 ]},
+                {"slug": "listening-first", "title": "Listen first, then speak",
+                 "summary": "Listening opens children up more than advice does.",
+                 "body": [
+                     "When children talk about school, parents often jump in with advice or "
+                     "criticism. Try listening to the end, then reflect it back: “It sounds "
+                     "like you felt the teacher was unfair, and you’re angry.”",
+                     "Feeling understood calms children and makes them readier to hear you.",
+                 ],
+                 "quiz": [
+                     ("Your child says “the maths teacher blamed me unfairly today.” Which "
+                      "reply helps most?", False, [
+                          ("“The teacher must have had a reason. Think about what you did.”",
+                           False, "Judging straight away closes the door."),
+                          ("“That sounds really unfair. What happened?”", True,
+                           "Yes. Respond to the feeling first, then find out more."),
+                      ]),
+                 ]},
+                {"slug": "i-statements", "title": "Start with “I”",
+                 "summary": "“I feel … because …” is easier to hear than “you always …”.",
+                 "body": [
+                     "In a conflict, “you’re always slow” invites a fight. “I feel anxious "
+                     "because it’s nearly bedtime and homework hasn’t started” lets your "
+                     "child hear what you need.",
+                     "An I-statement has three parts: my feeling, the specific situation, "
+                     "and my need or request.",
+                 ]},
+            ],
+        },
+    },
+    {
+        "slug": "teenage-conflict", "topic": "family-relationships",
+        "audience": "parents", "age": "13-17", "minutes": 20, "review": (70, 290),
+        "reviewer": REVIEWER_C, "reviewer_en": REVIEWER_C_EN,
+        "title": "青春期冲突：少一点争吵",
+        "summary": "青春期的孩子渴望独立，冲突难免。理解背后的需要，可以让争吵少一些、沟通多一些。",
+        "outcomes": ["理解青春期对独立的需要", "和孩子协商家庭规则", "在情绪激动时暂停"],
+        "resource": ("家庭规则协商单", ["我们要讨论的事：", "孩子的想法：", "家长的担心：",
+                                         "我们都能接受的做法：", "下次回顾的日期："]),
+        "lessons": [
+            {"slug": "why-teens-push-back", "title": "孩子为什么总顶嘴",
+             "summary": "对独立的渴望，是成长的一部分。",
+             "body": [
+                 "青春期大脑中负责情绪的部分发育较快，负责计划和自控的部分要到二十多岁才成熟。这意味着孩子情绪来得快，也更在意同伴和自主。",
+                 "顶嘴往往是在说“我想自己做决定”。把它看成成长的信号，而不是对父母的不尊重，家长会更容易冷静下来。",
+             ]},
+            {"slug": "negotiating-rules", "title": "一起商量家庭规则",
+             "summary": "孩子参与制定的规则，更容易被遵守。",
+             "body": [
+                 "手机时间、回家时间、零花钱，这些常见的冲突点都可以坐下来商量。先听孩子的想法，再说出你的担心，最后找一个双方都能接受的做法，并约定什么时候回顾。",
+                 "安全底线（比如不和陌生网友见面）可以坚持，其他事情尽量给孩子选择的空间。",
+             ],
+             "quiz": [
+                 ("协商手机使用时间时，第一步最好是？", False, [
+                     ("直接宣布新规定", False, "单方面规定容易引发对抗。"),
+                     ("先听孩子怎么安排、为什么", True, "对。先听，孩子才会愿意听你。"),
+                     ("没收手机再谈", False, "先惩罚会让协商变成对抗。"),
+                 ]),
+             ]},
+            {"slug": "taking-a-pause", "title": "情绪上头时先暂停",
+             "summary": "暂停不是逃避，而是为了更好地谈。",
+             "body": [
+                 "当双方都很激动时，任何话都可能变成伤害。可以约定一个暂停信号：“我们都先冷静二十分钟，再接着谈。”",
+                 "暂停之后一定要回来继续谈，否则孩子会觉得被敷衍。冷静下来的对话，才可能真正解决问题。",
+             ]},
+        ],
+    },
+    {
+        "slug": "grandparents-co-parenting", "topic": "family-relationships",
+        "audience": "parents", "age": "0-5", "minutes": 15, "review": (100, 260),
+        "reviewer": REVIEWER_C, "reviewer_en": REVIEWER_C_EN,
+        "title": "隔代养育中的合作",
+        "summary": "很多家庭由祖辈帮忙带孩子。理念不同很正常，关键是大人之间的合作。",
+        "outcomes": ["理解祖辈的付出和顾虑", "在孩子面前保持一致", "用商量代替指责"],
+        "lessons": [
+            {"slug": "understanding-grandparents", "title": "理解祖辈的付出",
+             "summary": "先看见付出，再谈分歧。",
+             "body": [
+                 "祖辈帮忙照顾孩子，常常付出了大量的时间和体力。他们的育儿经验来自自己的年代，有的做法和现在的建议不一样，但出发点都是爱孩子。",
+                 "谈分歧之前，先表达感谢：“这段时间您接送孩子太辛苦了。”被肯定的人，更愿意听不同的意见。",
+             ]},
+            {"slug": "being-consistent", "title": "在孩子面前保持一致",
+             "summary": "大人之间的分歧，最好私下商量。",
+             "body": [
+                 "如果爸爸说不能吃零食、奶奶却偷偷给，孩子会感到困惑，也会学着利用大人之间的矛盾。重要的规则，大人们要先私下商量好，再一起告诉孩子。",
+                 "不必事事一致，但作息、安全和屏幕时间这几件事，最好有统一的做法。",
+             ],
+             "quiz": [
+                 ("发现奶奶的做法和自己的理念不同，较好的做法是？", False, [
+                     ("当着孩子的面纠正奶奶", False, "这会让祖辈难堪，也让孩子困惑。"),
+                     ("先感谢付出，再私下商量几条重要规则", True, "对。先肯定，再商量，合作更顺利。"),
+                     ("不再让奶奶带孩子", False, "往往不现实，也会伤害家庭关系。"),
+                 ]),
+             ]},
+            {"slug": "talking-it-through", "title": "用商量代替指责",
+             "summary": "一起找办法，而不是分对错。",
+             "body": [
+                 "可以定期开一个小小的家庭会议，每个人说说最近带孩子的困难和想法。把讨论的重点放在“我们可以怎么做”，而不是“谁做错了”。",
+                 "如果分歧很大，也可以一起来参加工作站的家长工作坊，由第三方帮助大家找到共识。",
+             ]},
+        ],
+    },
+    # --- 情绪疏导 -----------------------------------------------------------------
+    {
+        "slug": "naming-feelings", "topic": "emotional-guidance",
+        "audience": "children", "age": "6-12", "minutes": 15, "review": (45, 315),
+        "reviewer": REVIEWER_A, "reviewer_en": REVIEWER_A_EN,
+        "title": "认识情绪：给感受起名字",
+        "summary": "说得出感受，就更容易平静下来。这一模块适合家长和孩子一起读，练习给情绪起名字、做放松呼吸。",
+        "outcomes": ["说出至少六种情绪的名字", "知道所有情绪都可以被接纳", "会做一次放松呼吸"],
+        "resource": ("情绪温度计（贴在冰箱上）", ["0 平静：我可以正常做事", "3 有点烦：深呼吸三次",
+                                                 "6 很生气或很难过：去我的冷静角", "9 快爆炸了：找大人帮忙",
+                                                 "任何时候都可以说：“我需要帮助”"]),
+        "lessons": [
+            {"slug": "many-feelings", "title": "情绪有很多种",
+             "summary": "开心、难过、生气、害怕、惊讶、失望……",
+             "body": [
+                 "我们的心里住着很多情绪：开心、难过、生气、害怕、惊讶、失望、紧张、骄傲。每一种情绪都在告诉我们一些事情，比如害怕提醒我们小心，难过告诉我们失去了重要的东西。",
+                 "所有的情绪都是可以有的。生气不是坏孩子，哭也不丢人。重要的是，我们可以选择怎么表达它们。",
+             ]},
+            {"slug": "name-it", "title": "说出来，就好一点",
+             "summary": "给情绪起名字，能帮大脑平静下来。",
+             "body": [
+                 "研究发现，当我们用语言说出“我现在很生气”时，大脑中负责警报的部分会安静一些。这就是情绪疏导里常说的“说出来，就好一点”。",
+                 "家长可以帮孩子找词：“你把积木推倒了，是不是因为搭不好，觉得很失望？”慢慢地，孩子就能自己说出感受了。",
+             ],
+             "quiz": [
+                 ("小明的画被弟弟弄脏了，他大哭起来。大人怎么说更有帮助？", False, [
+                     ("“别哭了，再画一张不就行了。”", False, "急着让孩子停止哭，他会觉得感受不被允许。"),
+                     ("“你的画被弄脏了，你很伤心，也很生气，对吗？”", True, "对。先帮孩子说出感受，再一起想办法。"),
+                     ("“男孩子不许哭。”", False, "每个人都可以哭，情绪没有性别之分。"),
+                 ]),
+                 ("下面哪些是情绪的名字？", True, [
+                     ("失望", True, "对。"), ("紧张", True, "对。"), ("桌子", False, "桌子是一样东西，不是情绪。"),
+                 ]),
+             ]},
+            {"slug": "calm-breathing", "title": "放松呼吸练习",
+             "summary": "像闻花、吹蜡烛一样慢慢呼吸。",
+             "body": [
+                 "当情绪很大的时候，身体会紧张，心跳会变快。慢慢地呼吸，可以告诉身体：“现在是安全的。”",
+                 "下面的音频带你做一次“闻花吹蜡烛”呼吸。你也可以直接阅读文字稿，和家长一起练习。",
+             ],
+             "audio": {"title": "闻花吹蜡烛：三分钟放松呼吸", "transcript": (
+                 "找一个舒服的姿势坐好，可以闭上眼睛，也可以看着地面。\n"
+                 "想象你手里有一朵香香的花。用鼻子慢慢吸气，闻一闻花香，一、二、三、四。\n"
+                 "再想象另一只手里有一根蜡烛。用嘴巴慢慢吹气，把蜡烛吹得轻轻摇晃，但不要吹灭，一、二、三、四、五、六。\n"
+                 "我们再来一次。闻花……吹蜡烛……\n"
+                 "感觉一下你的肩膀，让它松下来。感觉一下你的肚子，随着呼吸一起一伏。\n"
+                 "最后一次，闻花……吹蜡烛……\n"
+                 "做得很好。无论什么时候觉得紧张或生气，你都可以闻闻花、吹吹蜡烛。")}},
+        ],
+        "en": {
+            "title": "Naming feelings",
+            "summary": "Feelings we can name are easier to calm. Read this with your child: "
+                       "practise naming emotions and a calm-breathing exercise.",
+            "outcomes": ["Name at least six feelings", "Know that every feeling is allowed",
+                         "Do one calm-breathing exercise"],
+            "resource": ("Feelings thermometer (for the fridge)", [
+                "0 Calm: I can get on with things", "3 A bit annoyed: three deep breaths",
+                "6 Very angry or sad: go to my calm corner",
+                "9 About to explode: ask an adult for help",
+                "Any time I can say: “I need help”"]),
+            "lessons": [
+                {"slug": "many-feelings", "title": "There are many feelings",
+                 "summary": "Happy, sad, angry, scared, surprised, disappointed…",
+                 "body": [
+                     "Lots of feelings live inside us: happy, sad, angry, scared, surprised, "
+                     "disappointed, nervous, proud. Each one tells us something: fear says "
+                     "be careful, sadness says we lost something important.",
+                     "Every feeling is allowed. Being angry doesn’t make you bad, and crying "
+                     "is nothing to be ashamed of. What we can choose is how we show them.",
+                 ]},
+                {"slug": "name-it", "title": "Name it to tame it",
+                 "summary": "Putting a feeling into words helps the brain calm down.",
+                 "body": [
+                     "Research finds that saying “I’m really angry right now” quietens the "
+                     "brain’s alarm system a little.",
+                     "Parents can help find the words: “You knocked the blocks over — were "
+                     "you disappointed they wouldn’t stand up?” Little by little children "
+                     "learn to say it themselves.",
+                 ],
+                 "quiz": [
+                     ("Ming’s drawing got spoiled by his little brother and he bursts into "
+                      "tears. What helps most?", False, [
+                          ("“Stop crying, just draw another one.”", False,
+                           "Rushing to stop tears tells a child the feeling isn’t allowed."),
+                          ("“Your drawing got spoiled and you’re sad and cross, aren’t "
+                           "you?”", True,
+                           "Yes. Name the feeling first, then solve the problem together."),
+                      ]),
+                 ]},
+                {"slug": "calm-breathing", "title": "Calm breathing",
+                 "summary": "Breathe slowly, like smelling a flower and blowing a candle.",
+                 "body": [
+                     "When feelings are big, the body tenses and the heart beats faster. "
+                     "Slow breathing tells the body: “right now I am safe.”",
+                     "The audio guides you through “smell the flower, blow the candle”. You "
+                     "can also read the transcript and practise with a parent.",
+                 ],
+                 "audio": {"title": "Smell the flower, blow the candle", "transcript": (
+                     "Sit comfortably. Close your eyes or look at the floor.\n"
+                     "Imagine a sweet flower in one hand. Breathe in slowly through your "
+                     "nose and smell it: one, two, three, four.\n"
+                     "Imagine a candle in the other hand. Breathe out slowly through your "
+                     "mouth so the flame flickers but doesn’t go out: one to six.\n"
+                     "Once more. Smell the flower… blow the candle…\n"
+                     "Let your shoulders drop. Feel your tummy rise and fall.\n"
+                     "Well done. Whenever you feel tense or cross, you can smell the flower "
+                     "and blow the candle.")}},
+            ],
+        },
+    },
+    {
+        "slug": "exam-anxiety", "topic": "emotional-guidance",
+        "audience": "teens", "age": "13-17", "minutes": 20, "review": (25, 335),
+        "reviewer": REVIEWER_B, "reviewer_en": REVIEWER_B_EN,
+        "title": "考试焦虑的自我调节",
+        "summary": "写给初高中同学：适度紧张能帮你发挥，过度焦虑则需要调一调。几个方法，帮你把焦虑变成可以管理的东西。",
+        "outcomes": ["分辨适度紧张和过度焦虑", "用呼吸和身体放松平复紧张", "换一种方式看待考试中的念头"],
+        "resource": ("考前一周自我照顾清单", ["每天睡够 8 小时", "每天运动 20 分钟", "把担心写下来，再写一个小行动",
+                                               "考前一晚准备好文具，不熬夜", "紧张时做 4-6 呼吸：吸 4 秒，呼 6 秒"]),
+        "lessons": [
+            {"slug": "good-stress-bad-stress", "title": "紧张不都是坏事",
+             "summary": "适度的紧张让你专注，过度的焦虑让你卡住。",
+             "body": [
+                 "考试前心跳加快、手心出汗，是身体在为挑战做准备。适度的紧张能让注意力更集中。",
+                 "但如果担心让你连续几晚睡不着、吃不下饭、一看书就头脑空白，或者总想逃避上学，那就是焦虑过度了，值得认真照顾，也可以找老师、家长或咨询师聊聊。",
+             ]},
+            {"slug": "calming-the-body", "title": "先让身体平静",
+             "summary": "呼吸和肌肉放松，是随身带着的工具。",
+             "body": [
+                 "试试 4-6 呼吸：用鼻子吸气四秒，用嘴巴呼气六秒，做五轮。呼气比吸气长，能帮助身体从“战斗模式”切换到放松状态。",
+                 "还可以做渐进式肌肉放松：握紧拳头五秒，再松开，感受放松的感觉；依次放松肩膀、脸和腿。考场上也可以悄悄做。",
+             ],
+             "quiz": [
+                 ("4-6 呼吸的关键是什么？", False, [
+                     ("吸气比呼气长", False, "反过来：呼气更长才有放松效果。"),
+                     ("呼气比吸气长", True, "对。延长呼气能帮助身体平静下来。"),
+                     ("尽量快速呼吸", False, "快速呼吸会让紧张感更强。"),
+                 ]),
+             ]},
+            {"slug": "thinking-differently", "title": "换个角度看念头",
+             "summary": "念头不等于事实。",
+             "body": [
+                 "焦虑时脑子里常冒出“我肯定考砸”“考不好人生就完了”。这些是念头，不是事实。可以问问自己：有什么证据？最坏的情况真的会发生吗？如果发生了，我能怎么应对？",
+                 "把担心写下来，再在旁边写一个能做的小行动，比如“今晚复习错题二十分钟”。行动会让焦虑变小。",
+             ],
+             "callout": ("seek_help", "如果焦虑让你想伤害自己", f"请马上告诉信任的大人，或拨打{HOTLINES}。你不需要一个人扛。")},
+        ],
+    },
+    # --- 自闭症咨询与科普 ----------------------------------------------------------
+    {
+        "slug": "understanding-autism", "topic": "autism",
+        "audience": "parents", "age": "all", "minutes": 30, "review": (60, 300),
+        "reviewer": REVIEWER_B, "reviewer_en": REVIEWER_B_EN,
+        "title": "认识自闭症谱系",
+        "summary": "自闭症是一种发育上的差异，每个孩子都不一样。这一模块介绍基本知识、常见误解、评估途径和家庭支持。",
+        "outcomes": ["了解自闭症谱系的基本特点", "分辨常见误解", "知道如何寻求专业评估", "在家里用上视觉支持"],
+        "resource": ("就诊前准备清单", ["记录孩子在沟通、社交方面让你在意的具体例子", "记录孩子特别的兴趣和重复行为",
+                                         "带上孩子的成长记录和以往检查结果", "写下你最想问医生的三个问题",
+                                         "记得问：有哪些本地的康复和家长支持资源"]),
+        "lessons": [
+            {"slug": "what-is-autism", "title": "什么是自闭症谱系",
+             "summary": "一种大脑发育上的差异，表现因人而异。",
+             "body": [
+                 "自闭症（也叫孤独症）谱系是一种神经发育上的差异，主要表现在社交沟通方面的不同，以及兴趣较为集中、喜欢重复和规律。之所以叫“谱系”，是因为每个孩子的表现和需要差别很大。",
+                 "有的孩子语言很少，有的孩子说话很流利却不太懂得聊天的来回；很多孩子对声音、光线或触碰特别敏感。了解自闭症，是为了更好地理解孩子，而不是给孩子贴标签。",
+             ]},
+            {"slug": "common-myths", "title": "常见的误解",
+             "summary": "不是父母养出来的，也不是疫苗引起的。",
+             "body": [
+                 "误解一：自闭症是父母冷漠造成的。这是错误的，自闭症与遗传和早期大脑发育有关，不是教养方式导致的。误解二：疫苗会引起自闭症。大量研究已经证明两者没有关系。",
+                 "误解三：自闭症孩子没有感情。其实他们同样有丰富的情感，只是表达方式可能不同。理解这些，可以让家长放下不必要的自责。",
+             ],
+             "quiz": [
+                 ("关于自闭症，下面哪些说法是对的？", True, [
+                     ("自闭症不是父母教养方式造成的", True, "对。家长不需要为此自责。"),
+                     ("疫苗会导致自闭症", False, "大量研究已证实疫苗与自闭症无关。"),
+                     ("每个自闭症孩子的表现差别很大", True, "对，这正是“谱系”的含义。"),
+                 ]),
+             ]},
+            {"slug": "getting-an-assessment", "title": "如何寻求专业评估",
+             "summary": "担心时尽早评估，早支持早受益。",
+             "body": [
+                 "如果你对孩子的语言、眼神交流、社交或重复行为有担心，可以带孩子到儿童医院的发育行为科或儿童精神科做评估。评估和诊断只能由专业医生完成，网上的量表不能代替。",
+                 "无论结果如何，早一点了解孩子的需要，就能早一点得到合适的支持。工作站的咨询师也可以帮你整理问题、了解就诊流程。",
+             ]},
+            {"slug": "visual-supports", "title": "在家里用上视觉支持",
+             "summary": "图片日程表让一天变得可预期。",
+             "body": [
+                 "很多自闭症孩子更容易理解看得见的信息。可以用图片做一张日程表：起床、刷牙、早饭、上学……每完成一项就翻过去。可预期的安排能减少焦虑和情绪爆发。",
+                 "需要变化时，提前用图片或社交故事告诉孩子会发生什么。同时别忘了看见孩子的兴趣和长处，它们常常是学习和联结的最好入口。",
+             ]},
+        ],
+        "en": {
+            "title": "Understanding the autism spectrum",
+            "summary": "Autism is a difference in development, and every child is different. "
+                       "The basics, common myths, getting an assessment, and support at home.",
+            "outcomes": ["Know the basic features of the autism spectrum",
+                         "Tell myths from facts", "Know how to seek a professional assessment"],
+            "resource": ("Before the appointment", [
+                "Note specific examples of communication or social differences",
+                "Note special interests and repetitive behaviours",
+                "Bring growth records and earlier test results",
+                "Write down the three questions you most want to ask",
+                "Ask about local therapy and parent-support resources"]),
+            "lessons": [
+                {"slug": "what-is-autism", "title": "What is the autism spectrum?",
+                 "summary": "A difference in brain development that shows differently in "
+                            "each child.",
+                 "body": [
+                     "The autism spectrum is a neurodevelopmental difference, mainly in "
+                     "social communication, with focused interests and a liking for "
+                     "repetition and routine. It is a spectrum because children’s needs "
+                     "vary so widely.",
+                     "Understanding autism is about understanding your child, not labelling "
+                     "them.",
+                 ]},
+                {"slug": "common-myths", "title": "Common myths",
+                 "summary": "Not caused by parenting, not caused by vaccines.",
+                 "body": [
+                     "Myth: autism is caused by cold parenting. It is not; it relates to "
+                     "genetics and early brain development. Myth: vaccines cause autism. "
+                     "Large studies have shown there is no link.",
+                     "Myth: autistic children have no feelings. They feel deeply; they may "
+                     "show it differently.",
+                 ],
+                 "quiz": [
+                     ("Which statements about autism are true?", True, [
+                         ("Autism is not caused by parenting", True,
+                          "Right. Parents need not blame themselves."),
+                         ("Vaccines cause autism", False,
+                          "Large studies show vaccines and autism are unrelated."),
+                         ("Autistic children differ greatly from one another", True,
+                          "Right — that is what “spectrum” means."),
+                     ]),
+                 ]},
+                {"slug": "getting-an-assessment", "title": "Getting an assessment",
+                 "summary": "If you are worried, ask early.",
+                 "body": [
+                     "If you are concerned about your child’s speech, eye contact, social "
+                     "play or repetitive behaviour, ask for an assessment at a children’s "
+                     "hospital developmental-behavioural or child psychiatry clinic. Only "
+                     "specialists can assess and diagnose; online questionnaires cannot.",
+                     "Whatever the outcome, understanding your child’s needs early means "
+                     "support can start early.",
+                 ]},
+            ],
+        },
+    },
+    {
+        "slug": "inclusive-classrooms", "topic": "autism",
+        "audience": "teachers", "age": "6-12", "minutes": 20, "review": (35, 325),
+        "reviewer": REVIEWER_C, "reviewer_en": REVIEWER_C_EN,
+        "title": "融合教育：老师和同学可以做什么",
+        "summary": "自闭症孩子在普通班级里学习，需要一些小小的调整。写给老师：环境、沟通和同伴支持。",
+        "outcomes": ["为班级做几项感官友好的调整", "用清晰具体的语言沟通", "引导同学理解和接纳"],
+        "resource": ("融合课堂小调整清单", ["固定座位，远离门口和噪音", "课表和变化提前用图片告知",
+                                             "指令一次一个，简短具体", "准备一个可以安静休息的角落",
+                                             "和家长约定每周简短沟通一次"]),
+        "lessons": [
+            {"slug": "sensory-friendly-classroom", "title": "感官友好的教室",
+             "summary": "少一点噪音和意外，多一点安心。",
+             "body": [
+                 "很多自闭症孩子对声音、光线很敏感。把孩子的座位安排在远离门口和窗边的地方，允许在需要时戴降噪耳罩，可以明显减少不适。",
+                 "准备一个安静角落，让孩子在情绪快满的时候可以去休息几分钟。这不是特殊待遇，而是帮助他继续学习的办法。",
+             ]},
+            {"slug": "clear-communication", "title": "清晰、具体的沟通",
+             "summary": "一次一个指令，说到做到。",
+             "body": [
+                 "“把数学书拿出来，翻到第二十页”比“准备上课”更清楚。指令一次给一个，必要时配上图片或板书。",
+                 "课程安排有变化时，尽量提前告诉孩子。可预期的环境能让孩子把精力放在学习上。",
+             ],
+             "quiz": [
+                 ("对自闭症学生，哪种指令更好？", False, [
+                     ("“大家准备一下。”", False, "太笼统，孩子可能不知道要做什么。"),
+                     ("“请把数学书拿出来，翻到第二十页。”", True, "对。具体、一步一步的指令更容易理解。"),
+                     ("连续说出三四个要求", False, "一次一个指令更清楚。"),
+                 ]),
+             ]},
+            {"slug": "peer-support", "title": "引导同学理解和接纳",
+             "summary": "每个人都有不同，班级可以学会包容。",
+             "body": [
+                 "可以用绘本或班会，和同学们聊聊“每个人的大脑都不一样”：有人怕吵，有人喜欢数字，有人需要更多时间。重点是理解和友善，而不是介绍某个同学的诊断。",
+                 "安排耐心友善的同学做“小伙伴”，在分组活动和课间给予一点帮助。被接纳的经历，对每个孩子都很珍贵。",
+             ]},
+        ],
+    },
+]

@@ -1,0 +1,123 @@
+"""Course sections other apps show (home page, account page) and page helpers.
+
+`render_home_themes` and `render_continue_learning` are called by
+`portal.templatetags.home_tags` at render time. The "talk to a counsellor"
+section calls the bookings app the same way, and falls back to the station's
+contacts while bookings cannot answer.
+"""
+
+
+from django import template
+from django.template.loader import render_to_string
+from django.utils.module_loading import import_string
+from django.utils.translation import get_language
+from wagtail.models import Locale
+
+from courses import selectors
+from courses.models import CourseIndexPage, Topic
+
+register = template.Library()
+
+TOPIC_HELP = "bookings.templatetags.booking_tags.render_topic_help"
+
+
+def _locale_code() -> str:
+    language = get_language() or "zh-hans"
+    return language if language in ("zh-hans", "en") else "zh-hans"
+
+
+def _course_index(locale_code: str):
+    return (
+        CourseIndexPage.objects.live().filter(locale__language_code=locale_code).first()
+        or CourseIndexPage.objects.live().first()
+    )
+
+
+def render_home_themes(context) -> str:
+    """The five programme themes, each linking to the filtered course library."""
+    code = _locale_code()
+    topics = list(Topic.objects.filter(locale__language_code=code))
+    if not topics:
+        topics = list(Topic.objects.filter(locale=Locale.get_default()))
+    return render_to_string(
+        "courses/includes/home_themes.html",
+        {"topics": topics, "index": _course_index(code)},
+        request=context.get("request"),
+    )
+
+
+def render_continue_learning(context) -> str:
+    """"Continue where you left off" for a signed-in learner; nothing otherwise."""
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return ""
+    items = selectors.continue_learning(user=user)
+    if not items:
+        return ""
+    return render_to_string(
+        "courses/includes/continue_learning.html", {"items": items}, request=request
+    )
+
+
+@register.simple_tag(takes_context=True)
+def continue_learning(context):
+    return render_continue_learning(context)
+
+
+@register.simple_tag(takes_context=True)
+def home_themes(context):
+    return render_home_themes(context)
+
+
+@register.simple_tag(takes_context=True)
+def learning_section(context):
+    """The account page's learning section: modules in progress and certificates."""
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return ""
+    return render_to_string(
+        "courses/includes/learning_section.html",
+        {
+            "items": selectors.continue_learning(user=user, limit=10),
+            "certificates": list(selectors.user_certificates(user=user)),
+            "index": _course_index(_locale_code()),
+        },
+        request=request,
+    )
+
+
+@register.simple_tag(takes_context=True)
+def topic_help(context, topic):
+    """Counsellors and workshops on `topic` (bookings app), else station contacts."""
+    try:
+        renderer = import_string(TOPIC_HELP)
+    except ImportError:
+        renderer = None
+    if renderer is not None:
+        return renderer(context, topic)
+    return render_to_string(
+        "courses/includes/topic_help_fallback.html", {"topic": topic},
+        request=context.get("request"),
+    )
+
+
+@register.filter
+def audience_label(value: str) -> str:
+    from courses.models import Audience
+
+    try:
+        return Audience(value).label
+    except ValueError:
+        return value
+
+
+@register.filter
+def age_band_label(value: str) -> str:
+    from courses.models import AgeBand
+
+    try:
+        return AgeBand(value).label
+    except ValueError:
+        return value
