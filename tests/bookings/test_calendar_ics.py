@@ -1,7 +1,9 @@
 """What the .ics files say: RFC rules, privacy, folding and escaping."""
 
 import datetime as dt
+import re
 from http import HTTPStatus
+from urllib.parse import parse_qs, urlparse
 
 import pytest
 from django.conf import settings
@@ -248,3 +250,24 @@ def test_booking_ics_endpoint_serves_text_calendar(client, private_booking):
         f'attachment; filename="weiai-booking-{private_booking.pk}.ics"')
     assert response["Referrer-Policy"] == "no-referrer"
     assert only(parse(response.content)).uid == private_booking.calendar_uid
+
+
+def test_booking_page_offers_ics_google_and_outlook(client, site_shell, private_booking):
+    client.force_login(private_booking.family)
+    html = client.get(f"/bookings/{private_booking.pk}/").content.decode()
+    assert f'href="/bookings/{private_booking.pk}/calendar.ics"' in html
+    assert 'href="https://calendar.google.com/calendar/render?action=TEMPLATE' in html
+    assert 'href="https://outlook.live.com/calendar/0/deeplink/compose?' in html
+
+
+def test_counsellor_add_to_calendar_links_use_the_neutral_title(rf, private_booking):
+    from django.template.loader import render_to_string
+
+    request = rf.get("/")
+    request.user = private_booking.counsellor.user
+    html = render_to_string("bookings/includes/add_to_calendar.html",
+                            {"booking": private_booking}, request=request)
+    google = re.search(r'href="(https://calendar\.google\.com[^"]+)"', html).group(1)
+    query = parse_qs(urlparse(google.replace("&amp;", "&")).query)
+    assert query["text"] == [f"个体咨询 · 预约 #{private_booking.pk}"]
+    assert "林晓" not in query["text"][0]
