@@ -1,10 +1,442 @@
-"""The JSON API at /api/v1/ (django-ninja); schema at /api/v1/openapi.json."""
+"""The JSON API at /api/v1/ (django-ninja); schema at /api/v1/openapi.json.
 
-from ninja import NinjaAPI
+Authentication: a personal bearer token (``Authorization: Bearer <secret>``,
+created on the account page; only its SHA-256 is stored) or the browser
+session, in which case unsafe methods need the CSRF token in ``X-CSRFToken``.
+
+Status codes: 201 for a new booking or seat, 404 for anything that is not the
+caller's (or does not exist), 409 when the slot or seat state refuses the
+action (``SLOT_TAKEN``, not cancellable, already joined, limit reached), 422
+with field errors for bad input. Times are ISO 8601 with their offset; a time
+without an offset is read in the caller's display zone, and a local time that
+does not exist or happens twice there is refused (422).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Literal
+
+from django.db.models import Prefetch
+from django.http import Http404, HttpRequest
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.utils.translation import gettext
+from ninja import Field, NinjaAPI, Query, Schema, Status
+from ninja.security import HttpBearer, SessionAuth
+from pydantic import field_validator
+
+from bookings import selectors, services
+from bookings.models import Booking, Counsellor, GroupSession, Mode, SessionType
+from bookings.services import BookingError
+from courses.models import Topic
+from portal.models import ApiToken, Child
+
+MAX_ID = 2**53
+MAX_SLOT_DAYS = 62
+Id = Annotated[int, Field(ge=1, le=MAX_ID)]
+Slug = Annotated[str, Field(min_length=1, max_length=60, pattern=r"^[-a-zA-Z0-9_]+$")]
+
+
+class BearerToken(HttpBearer):
+    """A personal API token; revoked tokens and erased accounts are refused."""
+
+    def authenticate(self, request: HttpRequest, token: str):
+        if not token or len(token) > 200:
+            return None
+        row = (
+            ApiToken.objects.select_related("user")
+            .filter(token_hash=ApiToken.hash_secret(token), revoked_at__isnull=True)
+            .first()
+        )
+        if row is None or not row.user.is_active or row.user.erased_at is not None:
+            return None
+        now = timezone.now()
+        if row.last_used_at is None or now - row.last_used_at > dt.timedelta(minutes=5):
+            ApiToken.objects.filter(pk=row.pk).update(last_used_at=now)
+        request.user = row.user
+        return row.user
+
 
 api = NinjaAPI(
     title="未愛小屋 API",
     version="1.0.0",
+    description=__doc__,
     urls_namespace="api",
     docs_url=None,
+    # The session auth checks CSRF (X-CSRFToken) on unsafe methods.
+    auth=[BearerToken(), SessionAuth(csrf=True)],
 )
+
+# Which refusals are a conflict with the current state (409) and which are bad
+# input, and for which field (422).
+CONFLICTS = {"slot_taken", "not_cancellable", "already_joined", "limit_reached",
+             "workshop_closed", "not_on_waitlist"}
+FIELD_OF = {
+    "too_soon": "start", "too_far": "start", "outside_availability": "start",
+    "station_closed": "start", "naive_time": "start", "time_nonexistent": "start",
+    "time_ambiguous": "start", "timezone_invalid": "start",
+    "consent_required": "consent", "service_unavailable": "session_type",
+    "mode_unavailable": "mode", "child_invalid": "child",
+}
+
+
+@api.exception_handler(BookingError)
+def booking_error(request, exc: BookingError):
+    code = exc.code or "invalid"
+    if code == "not_allowed":
+        return api.create_response(request, {"detail": "Not Found"}, status=404)
+    if code in CONFLICTS:
+        return api.create_response(request, {"detail": exc.message, "code": code},
+                                   status=409)
+    field = FIELD_OF.get(code, "__all__")
+    return api.create_response(
+        request,
+        {"detail": [{"loc": ["body", field], "msg": exc.message, "type": code}]},
+        status=422,
+    )
+
+
+def field_error(field: str, message: str, code: str = "invalid"):
+    return Status(422, {"detail": [{"loc": ["body", field], "msg": message,
+                                    "type": code}]})
+
+
+# --- schemas ---------------------------------------------------------------------
+
+
+class CounsellorOut(Schema):
+    id: int
+    slug: str
+    display_name: str
+    title: str
+    bio: str
+    languages: list[str]
+    modes: list[str]
+    specialties: list[str]
+
+    @staticmethod
+    def resolve_specialties(obj: Counsellor) -> list[str]:
+        return sorted({t.slug for t in obj.specialties.all()})
+
+
+class SessionTypeOut(Schema):
+    id: int
+    slug: str
+    name: str
+    name_en: str
+    kind: str
+    duration_minutes: int
+    capacity: int
+    buffer_after_minutes: int
+    modes: list[str]
+    counsellors: list[int]
+
+    @staticmethod
+    def resolve_counsellors(obj: SessionType) -> list[int]:
+        return sorted(c.pk for c in obj.counsellors.all())
+
+
+class SlotOut(Schema):
+    start: dt.datetime
+    end: dt.datetime
+
+
+class BookingOut(Schema):
+    id: int
+    reference: str
+    status: str
+    counsellor: int
+    counsellor_name: str
+    session_type: int
+    workshop: int | None
+    child: int | None
+    start: dt.datetime
+    end: dt.datetime
+    mode: str
+    concern: str
+    is_urgent: bool
+    is_late_change: bool
+    calendar_uid: str
+    sequence: int
+    created_at: dt.datetime
+
+    @staticmethod
+    def resolve_counsellor(obj: Booking) -> int:
+        return obj.counsellor_id
+
+    @staticmethod
+    def resolve_counsellor_name(obj: Booking) -> str:
+        return obj.counsellor.display_name
+
+    @staticmethod
+    def resolve_session_type(obj: Booking) -> int:
+        return obj.session_type_id
+
+    @staticmethod
+    def resolve_workshop(obj: Booking) -> int | None:
+        return obj.group_session_id
+
+    @staticmethod
+    def resolve_child(obj: Booking) -> int | None:
+        return obj.child_id
+
+    @staticmethod
+    def resolve_start(obj: Booking) -> dt.datetime:
+        return timezone.localtime(obj.start)
+
+    @staticmethod
+    def resolve_end(obj: Booking) -> dt.datetime:
+        return timezone.localtime(obj.end)
+
+
+class WorkshopOut(Schema):
+    id: int
+    title: str
+    title_en: str
+    description: str
+    topic: str | None
+    start: dt.datetime
+    end: dt.datetime
+    mode: str
+    location: str
+    capacity: int
+    seats_taken: int
+    seats_left: int
+    waiting: int
+    counsellors: list[int]
+
+    @staticmethod
+    def resolve_topic(obj: GroupSession) -> str | None:
+        return obj.topic.slug if obj.topic_id else None
+
+    @staticmethod
+    def resolve_seats_left(obj: GroupSession) -> int:
+        return max(0, obj.capacity - obj.seats_taken)
+
+    @staticmethod
+    def resolve_waiting(obj: GroupSession) -> int:
+        return obj.waiting or 0
+
+    @staticmethod
+    def resolve_counsellors(obj: GroupSession) -> list[int]:
+        return sorted(c.pk for c in obj.counsellors.all())
+
+    @staticmethod
+    def resolve_start(obj: GroupSession) -> dt.datetime:
+        return timezone.localtime(obj.start)
+
+    @staticmethod
+    def resolve_end(obj: GroupSession) -> dt.datetime:
+        return timezone.localtime(obj.end)
+
+
+class JoinOut(Schema):
+    result: Literal["seat", "waitlist"]
+    message: str
+    booking: BookingOut | None = None
+
+
+class ErrorOut(Schema):
+    detail: str
+    code: str | None = None
+
+
+class FieldErrorsOut(Schema):
+    detail: list[dict]
+
+
+def _reasonable(value: dt.datetime) -> dt.datetime:
+    if not 2000 <= value.year <= 2200:
+        raise ValueError("time out of range")
+    return value
+
+
+def _text(value: str) -> str:
+    if "\x00" in value:
+        raise ValueError("NUL characters are not allowed")
+    return value
+
+
+class BookingIn(Schema):
+    counsellor: Id
+    session_type: Id
+    start: dt.datetime
+    mode: Literal["in_person", "online", "phone"] = Mode.IN_PERSON.value
+    child: Id | None = None
+    concern: str = Field("", max_length=2000)
+    risk_answers: dict[Annotated[str, Field(max_length=60)], bool] | None = None
+    consent: bool = False
+    topic: Slug | None = None
+
+    _start = field_validator("start")(_reasonable)
+    _concern = field_validator("concern")(_text)
+
+
+class CancelIn(Schema):
+    reason: str = Field("", max_length=300)
+
+    _reason = field_validator("reason")(_text)
+
+
+class RescheduleIn(Schema):
+    start: dt.datetime
+
+    _start = field_validator("start")(_reasonable)
+
+
+class JoinIn(Schema):
+    child: Id | None = None
+
+
+class SlotQuery(Schema):
+    counsellor: Id
+    session_type: Id
+    start: dt.date
+    end: dt.date
+
+
+# --- helpers -----------------------------------------------------------------------
+
+
+def _aware(request, value: dt.datetime) -> dt.datetime:
+    """An offset-less time is read in the caller's display zone (refusing DST guesses)."""
+    if value.tzinfo is not None and value.utcoffset() is not None:
+        return value
+    zone = getattr(request.auth, "display_timezone", "") or "Asia/Shanghai"
+    return services.aware_from_local(local=value, zone=zone)
+
+
+def _own_child(user, child_id: int | None) -> Child | None:
+    if child_id is None:
+        return None
+    child = Child.objects.filter(pk=child_id, family__user=user).first()
+    if child is None:
+        raise BookingError(services.CHILD_INVALID)
+    return child
+
+
+def _own_booking(user, booking_id: int) -> Booking:
+    booking = (
+        selectors.family_bookings(user=user).filter(pk=booking_id).first()
+    )
+    if booking is None:
+        raise Http404
+    return booking
+
+
+# --- endpoints -----------------------------------------------------------------------
+
+
+@api.get("/counsellors", response=list[CounsellorOut], tags=["counsellors"])
+def list_counsellors(request, topic: Slug | None = None,
+                     language: Annotated[str, Field(max_length=10)] | None = None,
+                     mode: Literal["in_person", "online", "phone"] | None = None):
+    """Active counsellors, optionally by topic slug, language code and mode."""
+    if language and "\x00" in language:
+        language = None
+    return list(selectors.counsellors_for(topic=topic, language=language, mode=mode))
+
+
+@api.get("/session-types", response=list[SessionTypeOut], tags=["counsellors"])
+def list_session_types(request):
+    return list(
+        SessionType.objects.filter(is_active=True)
+        .prefetch_related(Prefetch("counsellors",
+                                   queryset=Counsellor.objects.filter(is_active=True)))
+        .order_by("pk")
+    )
+
+
+@api.get("/slots", response={200: list[SlotOut], 404: ErrorOut, 422: FieldErrorsOut},
+         tags=["bookings"])
+def list_slots(request, query: Query[SlotQuery]):
+    """Free slots from ``start`` to ``end`` (dates, inclusive, at most 62 days)."""
+    if query.end < query.start:
+        return field_error("end", "end is before start")
+    if (query.end - query.start).days > MAX_SLOT_DAYS:
+        return field_error("end", f"at most {MAX_SLOT_DAYS} days at a time")
+    counsellor = get_object_or_404(Counsellor, pk=query.counsellor, is_active=True)
+    session_type = get_object_or_404(
+        SessionType, pk=query.session_type, is_active=True,
+        kind=SessionType.Kind.INDIVIDUAL, counsellors=counsellor,
+    )
+    return Status(200, selectors.free_slots(
+        counsellor=counsellor, session_type=session_type, start_date=query.start,
+        end_date=query.end))
+
+
+@api.get("/bookings", response=list[BookingOut], tags=["bookings"])
+def list_bookings(request, upcoming: bool = False):
+    """The caller's own bookings (sessions and workshop seats), soonest first."""
+    qs = selectors.family_bookings(user=request.auth)
+    if upcoming:
+        qs = qs.filter(start__gt=timezone.now())
+    return list(qs)
+
+
+@api.post("/bookings", response={201: BookingOut, 404: ErrorOut, 409: ErrorOut,
+                                 422: FieldErrorsOut}, tags=["bookings"])
+def create_booking(request, payload: BookingIn):
+    counsellor = get_object_or_404(Counsellor, pk=payload.counsellor)
+    session_type = get_object_or_404(SessionType, pk=payload.session_type)
+    topic = None
+    if payload.topic:
+        topic = Topic.objects.filter(slug=payload.topic).order_by("pk").first()
+        if topic is None:
+            return field_error("topic", "unknown topic")
+    booking = services.booking_create(
+        family=request.auth, counsellor=counsellor, session_type=session_type,
+        start=_aware(request, payload.start), mode=payload.mode,
+        child=_own_child(request.auth, payload.child), concern=payload.concern,
+        risk_answers=payload.risk_answers, consent=payload.consent, topic=topic,
+    )
+    return Status(201, booking)
+
+
+@api.get("/bookings/{booking_id}", response={200: BookingOut, 404: ErrorOut},
+         tags=["bookings"])
+def get_booking(request, booking_id: Id):
+    return _own_booking(request.auth, booking_id)
+
+
+@api.post("/bookings/{booking_id}/cancel",
+          response={200: BookingOut, 404: ErrorOut, 409: ErrorOut, 422: FieldErrorsOut},
+          tags=["bookings"])
+def cancel_booking(request, booking_id: Id, payload: CancelIn | None = None):
+    booking = _own_booking(request.auth, booking_id)
+    reason = payload.reason if payload else ""
+    return services.booking_cancel(booking=booking, by_user=request.auth, reason=reason)
+
+
+@api.post("/bookings/{booking_id}/reschedule",
+          response={200: BookingOut, 404: ErrorOut, 409: ErrorOut, 422: FieldErrorsOut},
+          tags=["bookings"])
+def reschedule_booking(request, booking_id: Id, payload: RescheduleIn):
+    booking = _own_booking(request.auth, booking_id)
+    return services.booking_reschedule(booking=booking,
+                                       new_start=_aware(request, payload.start),
+                                       by_user=request.auth)
+
+
+@api.get("/workshops", response=list[WorkshopOut], tags=["workshops"])
+def list_workshops(request, topic: Slug | None = None):
+    """Upcoming scheduled workshops with seats taken and families waiting."""
+    return list(selectors.upcoming_workshops(topic=topic))
+
+
+@api.post("/workshops/{workshop_id}/join",
+          response={201: JoinOut, 404: ErrorOut, 409: ErrorOut, 422: FieldErrorsOut},
+          tags=["workshops"])
+def join_workshop(request, workshop_id: Id, payload: JoinIn | None = None):
+    """A seat if one is free (``result: seat``), else a waitlist place."""
+    workshop = get_object_or_404(GroupSession, pk=workshop_id,
+                                 status=GroupSession.Status.SCHEDULED)
+    child = _own_child(request.auth, payload.child if payload else None)
+    result = services.workshop_join(family=request.auth, group_session=workshop,
+                                     child=child)
+    if isinstance(result, Booking):
+        booking = selectors.family_bookings(user=request.auth).get(pk=result.pk)
+        return Status(201, {"result": "seat", "message": "", "booking": booking})
+    return Status(201, {"result": "waitlist", "message": gettext(services.WORKSHOP_FULL),
+                        "booking": None})

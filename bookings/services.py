@@ -24,6 +24,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -177,7 +178,8 @@ def _active_upcoming_count(family, now: dt.datetime) -> int:
 
 
 def _lock_user(user) -> None:
-    type(user).objects.select_for_update().filter(pk=user.pk).values_list("pk").first()
+    get_user_model().objects.select_for_update().filter(pk=user.pk).values_list(
+        "pk").first()
 
 
 # --- individual sessions -------------------------------------------------------------
@@ -470,3 +472,41 @@ def note_add(*, booking: Booking, author, body: str) -> SessionNote:
     note.full_clean()
     note.save()
     return note
+
+
+# --- personal API tokens -------------------------------------------------------------
+
+MAX_LIVE_TOKENS = 10
+TOKEN_NAME_REQUIRED = N_("请给令牌起一个名字，方便以后辨认。")
+TOKEN_LIMIT = N_("有效令牌已达上限，请先撤销不再使用的令牌。")
+
+
+@transaction.atomic
+def api_token_create(*, user, name: str):
+    """Issue a personal API token; returns ``(token, plain_secret)`` — shown once."""
+    from portal.models import ApiToken
+
+    name = (name or "").strip()
+    if not name or "\x00" in name:
+        raise BookingError(TOKEN_NAME_REQUIRED)
+    _lock_user(user)
+    if ApiToken.objects.filter(user=user, revoked_at__isnull=True).count() >= \
+            MAX_LIVE_TOKENS:
+        raise BookingError(TOKEN_LIMIT)
+    probe = ApiToken(user=user, name=name[:60], token_hash="0" * 64, prefix="x")
+    probe.full_clean(exclude=["token_hash", "prefix"])
+    return ApiToken.issue(user=user, name=name[:60])
+
+
+@transaction.atomic
+def api_token_revoke(*, user, token_id: int) -> None:
+    """Revoke one of the user's own tokens (Http404 for anyone else's)."""
+    from django.http import Http404
+
+    from portal.models import ApiToken
+
+    updated = ApiToken.objects.filter(pk=token_id, user=user,
+                                      revoked_at__isnull=True).update(
+        revoked_at=timezone.now())
+    if not updated and not ApiToken.objects.filter(pk=token_id, user=user).exists():
+        raise Http404

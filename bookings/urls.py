@@ -1,6 +1,6 @@
 from django.urls import path
 
-from bookings import calendar_views, views
+from bookings import api_token_views, calendar_views, views
 
 app_name = "bookings"
 
@@ -41,4 +41,8 @@ urlpatterns = [
     path("coordinator/reports/", views.coordinator_reports, name="coordinator_reports"),
     path("coordinator/reports/<slug:name>.csv", views.coordinator_report_csv,
          name="coordinator_report_csv"),
+    # Personal API tokens (account page section).
+    path("api-tokens/", api_token_views.api_token_create, name="api_token_create"),
+    path("api-tokens/<int:pk>/revoke/", api_token_views.api_token_revoke,
+         name="api_token_revoke"),
 ]
