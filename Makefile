@@ -65,6 +65,13 @@ check: install-dev
 	DJANGO_SETTINGS_MODULE=portal.settings.test $(PY) manage.py makemigrations --check --dry-run
 
 bench: install-dev
+	@if ! command -v wrk >/dev/null 2>&1; then \
+	  if [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; \
+	  else \
+	    echo "wrk is missing: install Debian's 'wrk' package to run the benchmarks" >&2; exit 1; \
+	  fi; \
+	fi
 	$(PY) bench/run.py
 
 clean:

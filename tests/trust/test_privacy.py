@@ -437,3 +437,27 @@ def test_access_log_rows_cannot_be_changed_or_deleted(rich_family):
         entry.save()
     with pytest.raises(ValueError, match="cannot be deleted"):
         entry.delete()
+
+
+def test_django_admin_shows_the_access_log_read_only(client, rich_family):
+    from portal.access import log_access
+    from tests.factories import UserFactory
+
+    entry = log_access(actor=rich_family["user"], action=AccessLog.Action.EXPORT)
+    admin = with_totp(UserFactory(is_staff=True, is_superuser=True))
+    client.force_login(admin)
+    listing = client.get("/django-admin/portal/accesslog/")
+    assert listing.status_code == HTTPStatus.OK
+    assert FAMILY_EMAIL in listing.content.decode()
+    assert client.get("/django-admin/portal/accesslog/add/").status_code == (
+        HTTPStatus.FORBIDDEN)
+    change_url = f"/django-admin/portal/accesslog/{entry.pk}/change/"
+    page = client.get(change_url)
+    assert page.status_code == HTTPStatus.OK
+    assert 'name="_save"' not in page.content.decode()
+    assert client.post(change_url, {"actor_label": "forged"}).status_code == (
+        HTTPStatus.FORBIDDEN)
+    assert client.post(f"/django-admin/portal/accesslog/{entry.pk}/delete/",
+                       {"post": "yes"}).status_code == HTTPStatus.FORBIDDEN
+    entry.refresh_from_db()
+    assert entry.actor_label == FAMILY_EMAIL
