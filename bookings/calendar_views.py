@@ -3,6 +3,7 @@ and the account-page POST handlers that create, rotate and revoke feeds."""
 
 from __future__ import annotations
 
+import re
 from functools import wraps
 from http import HTTPStatus
 
@@ -12,7 +13,11 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse, HttpResponseNotFound
 from django.shortcuts import redirect
 from django.utils import timezone, translation
-from django.utils.cache import get_conditional_response, patch_cache_control
+from django.utils.cache import (
+    get_conditional_response,
+    patch_cache_control,
+    patch_vary_headers,
+)
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -56,12 +61,25 @@ def _too_many(retry_after: int) -> HttpResponse:
     return response
 
 
+_GZIP = re.compile(r"\bgzip\b")
+
+
 def _ics_response(request, rendered: feeds.RenderedFeed, *, private: bool,
                   filename: str) -> HttpResponse:
-    not_modified = get_conditional_response(request, etag=rendered.etag)
-    response = not_modified or HttpResponse(rendered.body,
-                                            content_type=ical.ICS_CONTENT_TYPE)
-    response["ETag"] = rendered.etag
+    use_gzip = bool(rendered.gzipped) and bool(
+        _GZIP.search(request.headers.get("Accept-Encoding", "")))
+    # Each representation has its own validator (RFC 9110 §8.8.3).
+    etag = rendered.etag[:-1] + '-gz"' if use_gzip else rendered.etag
+    not_modified = get_conditional_response(request, etag=etag)
+    if not_modified is not None:
+        response = not_modified
+    elif use_gzip:
+        response = HttpResponse(rendered.gzipped, content_type=ical.ICS_CONTENT_TYPE)
+        response["Content-Encoding"] = "gzip"
+    else:
+        response = HttpResponse(rendered.body, content_type=ical.ICS_CONTENT_TYPE)
+    patch_vary_headers(response, ("Accept-Encoding",))
+    response["ETag"] = etag
     response["Content-Disposition"] = f'inline; filename="{filename}"'
     response["Referrer-Policy"] = "no-referrer"
     response["X-Robots-Tag"] = "noindex, nofollow"
@@ -76,7 +94,8 @@ def _ics_response(request, rendered: feeds.RenderedFeed, *, private: bool,
 @_cookieless
 def personal_feed(request, secret: str):
     per_secret, per_ip = feeds.rate_limits()
-    wait = feeds.check_rate(scope="ip", ident=_client_ip(request), limit=per_ip)
+    ip = _client_ip(request)
+    wait = feeds.peek_rate(scope="ip-miss", ident=ip, limit=per_ip)
     if wait is None:
         wait = feeds.check_rate(scope="secret", ident=feeds.hash_secret(secret),
                                 limit=per_secret)
@@ -84,6 +103,8 @@ def personal_feed(request, secret: str):
         return _too_many(wait)
     feed = feeds.feed_for_secret(secret)
     if feed is None:
+        # Only misses count per IP: that is what guessing secrets looks like.
+        feeds.check_rate(scope="ip-miss", ident=ip, limit=per_ip)
         # Plain text, not the site's HTML 404: no session, no cookies.
         response = HttpResponseNotFound(_("没有这个日历订阅，或它已被停用。"),
                                         content_type="text/plain; charset=utf-8")

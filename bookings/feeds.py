@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import gzip
 import hashlib
 import hmac
 import secrets
@@ -251,6 +252,9 @@ def _counsellor_version(counsellor: Counsellor) -> str:
 class RenderedFeed:
     body: bytes
     etag: str
+    # The same bytes gzipped once at render time: a 500-event feed is ~500 kB
+    # of repetitive text and ~10× smaller compressed.
+    gzipped: bytes = b""
 
 
 def _render_cached(key: str, render) -> RenderedFeed:
@@ -259,8 +263,9 @@ def _render_cached(key: str, render) -> RenderedFeed:
         return RenderedFeed(*cached)
     body = render()
     etag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
-    cache.set(key, (body, etag), FEED_CACHE_SECONDS)
-    return RenderedFeed(body, etag)
+    rendered = RenderedFeed(body, etag, gzip.compress(body, mtime=0))
+    cache.set(key, (rendered.body, rendered.etag, rendered.gzipped), FEED_CACHE_SECONDS)
+    return rendered
 
 
 def render_feed(feed: CalendarFeed, *, now: dt.datetime | None = None) -> RenderedFeed:
@@ -275,8 +280,9 @@ def render_feed(feed: CalendarFeed, *, now: dt.datetime | None = None) -> Render
     if feed.kind == CalendarFeed.Kind.COUNSELLOR:
         counsellor = Counsellor.objects.filter(user=user).first()
         if counsellor is None:
-            return RenderedFeed(ical.counsellor_feed_ics(
-                user=user, bookings=[], workshops=[], time_off=[], now=now), '"empty"')
+            body = ical.counsellor_feed_ics(user=user, bookings=[], workshops=[],
+                                            time_off=[], now=now)
+            return RenderedFeed(body, '"empty"', gzip.compress(body, mtime=0))
         key = _key(feed, language, _counsellor_version(counsellor))
 
         def render():
@@ -317,25 +323,37 @@ def _key(feed: CalendarFeed, language: str, version: str) -> str:
 # --- rate limits ----------------------------------------------------------------
 
 
+def _bucket_key(scope: str, ident: str, window: int) -> tuple[str, int]:
+    now = int(time.time())
+    bucket = now // window
+    return f"calendar:rate:{scope}:{_digest(ident)}:{bucket}", (bucket + 1) * window - now
+
+
 def check_rate(*, scope: str, ident: str, limit: int,
                window: int = RATE_WINDOW_SECONDS) -> int | None:
     """Count one request in a fixed window; None if allowed, else seconds to wait."""
-    now = int(time.time())
-    bucket = now // window
-    key = f"calendar:rate:{scope}:{_digest(ident)}:{bucket}"
+    key, remaining = _bucket_key(scope, ident, window)
     cache.add(key, 0, window + 60)
     try:
         count = cache.incr(key)
     except ValueError:  # evicted between add and incr
         cache.set(key, 1, window + 60)
         count = 1
-    if count > limit:
-        return max(1, (bucket + 1) * window - now)
-    return None
+    return max(1, remaining) if count > limit else None
+
+
+def peek_rate(*, scope: str, ident: str, limit: int,
+              window: int = RATE_WINDOW_SECONDS) -> int | None:
+    """Like check_rate, without counting: seconds to wait if already over."""
+    key, remaining = _bucket_key(scope, ident, window)
+    count = cache.get(key) or 0
+    return max(1, remaining) if count >= limit else None
 
 
 def rate_limits() -> tuple[int, int]:
-    """Requests per hour per feed secret and per client IP (settings override)."""
+    """Per hour: requests per feed secret, and per client IP the unknown-secret
+    lookups (guessing) or public-feed requests. Valid personal feeds are not
+    counted per IP: Google and Outlook fetch many people's feeds from few IPs."""
     return (
         int(getattr(settings, "CALENDAR_FEED_RATE_PER_SECRET", DEFAULT_RATE_PER_SECRET)),
         int(getattr(settings, "CALENDAR_FEED_RATE_PER_IP", DEFAULT_RATE_PER_IP)),

@@ -248,6 +248,10 @@ WAGTAILADMIN_BASE_URL = os.environ.get("SITE_BASE_URL", "http://127.0.0.1:8000")
 SITE_BASE_URL = WAGTAILADMIN_BASE_URL
 # The iCalendar UID domain; opaque and stable for the life of a deployment.
 CALENDAR_UID_DOMAIN = os.environ.get("CALENDAR_UID_DOMAIN", "weiai.example.cn")
+# Calendar feeds, per hour: requests per feed secret; per client IP, unknown-secret
+# lookups and public workshop feed requests (bookings.feeds.rate_limits).
+CALENDAR_FEED_RATE_PER_SECRET = int(os.environ.get("CALENDAR_FEED_RATE_PER_SECRET", "120"))
+CALENDAR_FEED_RATE_PER_IP = int(os.environ.get("CALENDAR_FEED_RATE_PER_IP", "600"))
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILADMIN_LOGIN_URL = "/accounts/login/"
 WAGTAIL_PASSWORD_MANAGEMENT_ENABLED = False

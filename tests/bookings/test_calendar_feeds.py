@@ -1,6 +1,7 @@
 """Personal subscription feeds, the public workshop feed and the .ics access rules."""
 
 import datetime as dt
+import gzip
 import re
 from http import HTTPStatus
 
@@ -247,6 +248,28 @@ def test_one_ip_guessing_secrets_is_rate_limited(client, settings):
     other_ip = client.get("/calendar/guess-from-elsewhere-0000000000.ics",
                           REMOTE_ADDR="10.0.0.9")
     assert other_ip.status_code == HTTPStatus.NOT_FOUND
+
+
+def test_many_valid_feeds_from_one_ip_are_not_limited_per_ip(client, settings):
+    """Google and Outlook fetch thousands of people's feeds from a few IPs."""
+    settings.CALENDAR_FEED_RATE_PER_IP = 2
+    paths = [_feed_path(feeds.feed_create(user=FamilyFactory(), kind="family"))
+             for _ in range(4)]
+    assert [client.get(p).status_code for p in paths] == [HTTPStatus.OK] * 4
+
+
+def test_gzip_is_served_when_asked_and_has_its_own_etag(client, family, family_feed):
+    _bookings(family, CounsellorFactory(), 3)
+    path = _feed_path(family_feed)
+    plain = client.get(path)
+    packed = client.get(path, headers={"Accept-Encoding": "gzip, deflate"})
+    assert packed["Content-Encoding"] == "gzip"
+    assert gzip.decompress(packed.content) == plain.content
+    assert "Accept-Encoding" in packed["Vary"] and "Cookie" not in packed["Vary"]
+    assert packed["ETag"] != plain["ETag"]
+    again = client.get(path, headers={"Accept-Encoding": "gzip",
+                                      "If-None-Match": packed["ETag"]})
+    assert again.status_code == HTTPStatus.NOT_MODIFIED
 
 
 # --- public workshop feed ----------------------------------------------------------------
