@@ -112,11 +112,13 @@ def seed(*, scale: int = 1, stdout=None) -> None:
     home = _home_page(zh)
     site = _site(home)
     _site_settings(site)
-    for slug, langs in STANDARD_PAGES.items():
-        _standard_page(home, slug, *langs["zh-hans"])
+    zh_pages = {
+        slug: _standard_page(home, slug, *langs["zh-hans"])
+        for slug, langs in STANDARD_PAGES.items()
+    }
     home_en = _translate_home(home, en)
     for slug, langs in STANDARD_PAGES.items():
-        _standard_page(home_en, slug, *langs["en"])
+        _standard_page(home_en, slug, *langs["en"], translation_of=zh_pages[slug])
     _accounts()
     if stdout:
         stdout.write("portal: site, settings, pages and demo accounts ready")
@@ -169,8 +171,20 @@ def _site_settings(site) -> None:
             )
 
 
-def _standard_page(parent, slug, title, intro, body) -> StandardPage:
+def _standard_page(parent, slug, title, intro, body, translation_of=None) -> StandardPage:
+    """A page under `parent`; with `translation_of`, linked to it as its
+    translation (same translation_key), so the language switcher and hreflang
+    find it whatever its slug."""
     page = StandardPage.objects.child_of(parent).filter(slug=slug).first()
+    if page is None and translation_of is not None:
+        page = translation_of.get_translation_or_none(parent.locale)
+        if page is None:
+            page = translation_of.copy_for_translation(parent.locale)
+        page = page.specific
+    elif (page is not None and translation_of is not None
+          and page.translation_key != translation_of.translation_key):
+        page.translation_key = translation_of.translation_key
+        page.save(update_fields=["translation_key"])
     if page is None:
         page = StandardPage(slug=slug, title=title, intro=intro, body=body,
                             locale=parent.locale)

@@ -10,6 +10,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from bookings.api import api
 from portal import views
+from portal.sitemaps import LocalizedSitemap
 
 # Both admin logins go through allauth (rate limits, MFA): there is no second door.
 admin_login_redirect = RedirectView.as_view(
@@ -22,8 +23,9 @@ urlpatterns = [
     path("django-admin/", admin.site.urls),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
+    path("i18n/setlang/", views.set_language, name="set_language"),
     path("i18n/", include("django.conf.urls.i18n")),
-    path("sitemap.xml", sitemap),
+    path("sitemap.xml", sitemap, {"sitemaps": {"pages": LocalizedSitemap}}),
     path("robots.txt", views.robots_txt, name="robots_txt"),
     path("api/v1/", api.urls),
     path("calendar/", include("bookings.calendar_urls")),

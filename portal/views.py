@@ -31,6 +31,30 @@ def robots_txt(request):
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain")
 
 
+@require_http_methods(["POST"])
+def set_language(request):
+    """Django's set_language, also remembering a signed-in user's choice, so
+    their emails come in the language they read the site in."""
+    from django.conf import settings
+    from django.utils import translation
+    from django.views.i18n import set_language as django_set_language
+
+    # Django's translate_url() resolves `next` in the active language; with an
+    # unprefixed default language "/en/about/" would resolve as a zh page
+    # called "en/about/". Resolve it in the language its prefix names.
+    next_url = request.POST.get("next", "")
+    path_language = translation.get_language_from_path(next_url.split("?")[0])
+    with translation.override(path_language or settings.LANGUAGE_CODE):
+        response = django_set_language(request)
+    language = request.POST.get("language")
+    user = request.user
+    if (user.is_authenticated and language in dict(settings.LANGUAGES)
+            and user.preferred_language != language):
+        user.preferred_language = language
+        user.save(update_fields=["preferred_language"])
+    return response
+
+
 @login_required
 def account(request):
     user = request.user

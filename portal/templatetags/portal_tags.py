@@ -27,8 +27,17 @@ def _page_translations(context) -> dict[str, str]:
 
 @register.simple_tag(takes_context=True)
 def translated_path(context, language: str) -> str:
+    """This page's address in `language`: the Wagtail page's translation when
+    there is one (slugs may differ), else the same URL with the language prefix
+    swapped. The language switcher posts it as `next`, so switching keeps the page."""
     request = context.get("request")
-    return request.get_full_path() if request else "/"
+    if request is None:
+        return "/"
+    url = _page_translations(context).get(language)
+    if url:
+        query = request.GET.urlencode()
+        return f"{url}?{query}" if query else url
+    return translate_url(request.get_full_path(), language)
 
 
 @register.simple_tag(takes_context=True)
@@ -41,6 +50,8 @@ def hreflang_links(context):
     for code, _name in settings.LANGUAGES:
         url = pages.get(code) or translate_url(request.path, code)
         links.append((HREFLANG.get(code, code), request.build_absolute_uri(url)))
+        if code == settings.LANGUAGE_CODE:
+            links.append(("x-default", request.build_absolute_uri(url)))
     return format_html_join(
         "\n  ", '<link rel="alternate" hreflang="{}" href="{}">', links
     )

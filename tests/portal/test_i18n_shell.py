@@ -1,0 +1,186 @@
+"""Languages, the switcher, hreflang, error pages, sitemap and robots, crisis banner."""
+
+from http import HTTPStatus
+
+import pytest
+from django.test import RequestFactory
+from django.urls import reverse
+from django.utils import translation
+
+from portal.models import StandardPage, User
+from portal.views import server_error
+from tests.factories import FamilyFactory
+
+pytestmark = pytest.mark.django_db
+
+CRISIS_NUMBERS = ("12356", "962525", "12355", "110", "120")
+
+
+def _switcher_next(html: str) -> str:
+    import re
+
+    return re.search(r'name="next" value="([^"]*)"', html).group(1)
+
+
+@pytest.mark.parametrize(
+    ("path", "zh", "en"),
+    [("/", "/", "/en/"), ("/about/", "/about/", "/en/about/"),
+     ("/en/about/", "/about/", "/en/about/"),
+     ("/accounts/login/", "/accounts/login/", "/en/accounts/login/")],
+)
+def test_hreflang_links_point_at_the_same_page_in_each_language(client, site_shell,
+                                                                 path, zh, en):
+    html = client.get(path).content.decode()
+    assert f'<link rel="alternate" hreflang="zh-Hans" href="http://testserver{zh}">' in html
+    assert f'<link rel="alternate" hreflang="en" href="http://testserver{en}">' in html
+    assert f'<link rel="alternate" hreflang="x-default" href="http://testserver{zh}">' in html
+
+
+def test_html_lang_follows_the_language(client, site_shell):
+    assert '<html lang="zh-Hans">' in client.get("/").content.decode()
+    assert '<html lang="en">' in client.get("/en/").content.decode()
+
+
+def test_switcher_keeps_the_page_and_the_query(client, site_shell):
+    html = client.get("/about/?from=home").content.decode()
+    assert _switcher_next(html) == "/en/about/?from=home"
+    assert 'value="en" lang="en">English</button>' in html
+
+    response = client.post(reverse("set_language"),
+                           {"language": "en", "next": _switcher_next(html)})
+    assert response.status_code == HTTPStatus.FOUND
+    assert response["Location"] == "/en/about/?from=home"
+    english = client.get(response["Location"]).content.decode()
+    assert "<h1>About us</h1>" in english
+    assert _switcher_next(english) == "/about/?from=home"
+
+    back = client.post(reverse("set_language"),
+                       {"language": "zh-hans", "next": _switcher_next(english)})
+    assert back["Location"] == "/about/?from=home"
+    assert "关于我们" in client.get(back["Location"]).content.decode()
+
+
+def test_switcher_uses_the_translated_page_even_with_another_slug(client, site_shell):
+    page = StandardPage.objects.get(slug="about", locale__language_code="en")
+    page.slug = "who-we-are"
+    page.save_revision().publish()
+    html = client.get("/about/").content.decode()
+    assert _switcher_next(html) == "/en/who-we-are/"
+    assert 'hreflang="en" href="http://testserver/en/who-we-are/"' in html
+
+
+def test_switcher_on_an_app_page_keeps_the_page(client, site_shell):
+    html = client.get("/accounts/signup/").content.decode()
+    assert _switcher_next(html) == "/en/accounts/signup/"
+    english = client.get("/en/accounts/signup/").content.decode()
+    assert "Sign up for a family account" in english
+    assert "注册家庭账户" not in english
+
+
+def test_switching_language_remembers_a_signed_in_users_choice(client, site_shell):
+    user = FamilyFactory()
+    client.force_login(user)
+    client.post(reverse("set_language"), {"language": "en", "next": "/en/account/"})
+    user.refresh_from_db()
+    assert user.preferred_language == "en"
+
+
+def test_switcher_refuses_foreign_redirects(client, site_shell):
+    response = client.post(reverse("set_language"),
+                           {"language": "en", "next": "https://evil.example/"})
+    assert response["Location"] == "/en/"
+
+
+def test_set_language_is_post_only(client, site_shell):
+    assert client.get(reverse("set_language")).status_code == HTTPStatus.METHOD_NOT_ALLOWED
+
+
+# --- error pages ------------------------------------------------------------------
+
+
+def test_404_in_chinese_and_english(client, site_shell):
+    zh = client.get("/no-such-page/")
+    assert zh.status_code == HTTPStatus.NOT_FOUND
+    assert "<h1>找不到这个页面</h1>" in zh.content.decode()
+    en = client.get("/en/no-such-page/")
+    assert en.status_code == HTTPStatus.NOT_FOUND
+    html = en.content.decode()
+    assert "<h1>Page not found</h1>" in html
+    assert 'href="/en/"' in html
+    for number in CRISIS_NUMBERS:
+        assert f'href="tel:{number}"' in html
+
+
+def test_500_page_is_bilingual_and_needs_no_database(django_assert_num_queries):
+    request = RequestFactory().get("/")
+    with translation.override("en"), django_assert_num_queries(0):
+        response = server_error(request)
+    html = response.content.decode()
+    assert response.status_code == HTTPStatus.INTERNAL_SERVER_ERROR
+    assert "抱歉，页面出了点问题" in html
+    assert "Sorry, something went wrong" in html
+    for number in CRISIS_NUMBERS:
+        assert f'href="tel:{number}"' in html
+
+
+@pytest.mark.urls("tests.portal.crash_urls")
+def test_a_crashing_view_answers_with_the_friendly_500(client, site_shell):
+    client.raise_request_exception = False
+    response = client.get("/crash/")
+    assert response.status_code == HTTPStatus.INTERNAL_SERVER_ERROR
+    html = response.content.decode()
+    assert "抱歉，页面出了点问题" in html and "Sorry, something went wrong" in html
+    assert "boom" not in html
+    assert 'href="tel:12356"' in html
+
+
+# --- sitemap, robots -----------------------------------------------------------------
+
+
+def test_sitemap_lists_pages_in_both_languages(client, site_shell):
+    response = client.get("/sitemap.xml")
+    assert response.status_code == HTTPStatus.OK
+    assert response["Content-Type"].startswith("application/xml")
+    xml = response.content.decode()
+    for path in ("/", "/about/", "/privacy/", "/terms/", "/en/", "/en/about/"):
+        assert f"<loc>http://localhost{path}</loc>" in xml
+    assert "/accounts/" not in xml
+
+
+def test_robots_txt(client, site_shell):
+    response = client.get("/robots.txt")
+    assert response.status_code == HTTPStatus.OK
+    assert response["Content-Type"] == "text/plain"
+    body = response.content.decode()
+    assert "User-agent: *" in body
+    for path in ("/admin/", "/django-admin/", "/accounts/", "/account/", "/api/"):
+        assert f"Disallow: {path}\n" in body
+    assert "Sitemap: http://testserver/sitemap.xml" in body
+
+
+# --- crisis banner on every page type ------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/accounts/login/", "/accounts/signup/", "/accounts/password/reset/",
+     "/en/accounts/login/", "/no-such-page/", "/en/no-such-page/"],
+)
+def test_crisis_lines_on_account_and_error_pages(client, site_shell, path):
+    html = client.get(path).content.decode()
+    for number in CRISIS_NUMBERS:
+        assert f'href="tel:{number}"' in html
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/account/", "/account/children/add/", "/account/family/", "/accounts/email/",
+     "/accounts/password/change/", "/accounts/logout/", "/accounts/2fa/"],
+)
+def test_crisis_lines_on_signed_in_pages(client, site_shell, path):
+    client.force_login(User.objects.get(email="family@demo.weiai.cn"))
+    response = client.get(path)
+    assert response.status_code == HTTPStatus.OK
+    html = response.content.decode()
+    for number in CRISIS_NUMBERS:
+        assert f'href="tel:{number}"' in html
