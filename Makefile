@@ -64,6 +64,19 @@ check: install-dev
 	DJANGO_SETTINGS_MODULE=portal.settings.test $(PY) manage.py check
 	DJANGO_SETTINGS_MODULE=portal.settings.test $(PY) manage.py makemigrations --check --dry-run
 
+# UI catalogues. msgids are Simplified Chinese; locale/en/LC_MESSAGES/django.po
+# holds the hand-written English. Run after adding or changing UI strings, fill
+# in every empty msgstr (and fix any marked fuzzy), then commit django.po AND
+# django.mo: the compiled catalogue is committed so running the site needs no
+# gettext. Needs GNU gettext (Debian: apt-get install gettext) to regenerate.
+messages: install
+	DJANGO_SETTINGS_MODULE=portal.settings.test $(PY) manage.py makemessages -l en \
+	  --ignore=.venv --ignore=staticfiles --ignore=media --ignore=bench --no-obsolete
+	DJANGO_SETTINGS_MODULE=portal.settings.test $(PY) manage.py compilemessages -l en \
+	  --ignore=.venv
+	@grep -c '^msgstr ""$$' locale/en/LC_MESSAGES/django.po | \
+	  awk '{ print ($$1 - 1) " entries still untranslated in locale/en/LC_MESSAGES/django.po" }'
+
 bench: install-dev
 	@if ! command -v wrk >/dev/null 2>&1; then \
 	  if [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then \
