@@ -7,9 +7,14 @@ import re
 from functools import wraps
 from http import HTTPStatus
 
+from allauth.account.adapter import get_adapter
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import (
+    ImproperlyConfigured,
+    PermissionDenied,
+    ValidationError,
+)
 from django.http import Http404, HttpResponse, HttpResponseNotFound
 from django.shortcuts import redirect
 from django.utils import timezone, translation
@@ -19,11 +24,11 @@ from django.utils.cache import (
     patch_vary_headers,
 )
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_POST, require_safe
 
 from bookings import calendar as ical
-from bookings import feeds
-from bookings.models import Booking, CalendarFeed
+from bookings import feeds, selectors
+from bookings.models import CalendarFeed
 from courses.models import Topic
 
 
@@ -48,7 +53,19 @@ def _cookieless(view):
 
 
 def _client_ip(request) -> str:
-    return request.META.get("REMOTE_ADDR", "") or "unknown"
+    """The client IP as allauth's rate limits see it (ALLAUTH_TRUSTED_PROXY_COUNT /
+    ALLAUTH_TRUSTED_CLIENT_IP_HEADER behind a proxy), else REMOTE_ADDR."""
+    try:
+        return get_adapter(request).get_client_ip(request)
+    except (PermissionDenied, ImproperlyConfigured):
+        return request.META.get("REMOTE_ADDR", "") or "unknown"
+
+
+def _plain_not_found(text: str) -> HttpResponse:
+    """Plain text, not the site's HTML 404: calendar apps read it, no session."""
+    response = HttpResponseNotFound(text, content_type="text/plain; charset=utf-8")
+    response["Referrer-Policy"] = "no-referrer"
+    return response
 
 
 def _too_many(retry_after: int) -> HttpResponse:
@@ -90,7 +107,7 @@ def _ics_response(request, rendered: feeds.RenderedFeed, *, private: bool,
     return response
 
 
-@require_GET
+@require_safe
 @_cookieless
 def personal_feed(request, secret: str):
     per_secret, per_ip = feeds.rate_limits()
@@ -105,18 +122,14 @@ def personal_feed(request, secret: str):
     if feed is None:
         # Only misses count per IP: that is what guessing secrets looks like.
         feeds.check_rate(scope="ip-miss", ident=ip, limit=per_ip)
-        # Plain text, not the site's HTML 404: no session, no cookies.
-        response = HttpResponseNotFound(_("没有这个日历订阅，或它已被停用。"),
-                                        content_type="text/plain; charset=utf-8")
-        response["Referrer-Policy"] = "no-referrer"
-        return response
+        return _plain_not_found(_("没有这个日历订阅，或它已被停用。"))
     now = timezone.now()
     feeds.touch(feed, now=now)
     rendered = feeds.render_feed(feed, now=now)
     return _ics_response(request, rendered, private=True, filename="weiai.ics")
 
 
-@require_GET
+@require_safe
 @_cookieless
 def workshops_feed(request):
     wait = feeds.check_rate(scope="ip", ident=_client_ip(request),
@@ -128,41 +141,18 @@ def workshops_feed(request):
     if slug:
         topic = Topic.objects.filter(slug=slug).order_by("pk").first()
         if topic is None:
-            raise Http404(_("没有这个主题。"))
+            return _plain_not_found(_("没有这个主题。"))
     language = translation.get_language() or "zh-hans"
     rendered = feeds.render_workshops_feed(topic=topic, language=language)
     return _ics_response(request, rendered, private=False,
                          filename="weiai-workshops.ics")
 
 
-def viewable_booking(*, user, pk: int) -> Booking:
-    """The booking if `user` is its family, its counsellor or a coordinator; else 404."""
-    if not user.is_authenticated:
-        raise Http404
-    booking = (
-        Booking.objects.select_related("counsellor", "session_type", "group_session",
-                                       "group_session__session_type",
-                                       "group_session__topic")
-        .filter(pk=pk)
-        .first()
-    )
-    if booking is None:
-        raise Http404
-    if booking.family_id == user.pk or user.is_coordinator:
-        return booking
-    if booking.counsellor.user_id == user.pk:
-        return booking
-    if booking.group_session_id and booking.group_session.counsellors.filter(
-        user=user
-    ).exists():
-        return booking
-    raise Http404
-
-
 @require_GET
 def booking_ics(request, pk: int):
     """One booking as an .ics download (owner, its counsellor, coordinators)."""
-    booking = viewable_booking(user=request.user, pk=pk)
+    # Owner, its counsellor or a workshop leader, coordinators; else 404.
+    booking = selectors.booking_for_viewer(user=request.user, pk=pk)
     body = ical.booking_ics(booking=booking, viewer=request.user)
     response = HttpResponse(body, content_type=ical.ICS_CONTENT_TYPE)
     response["Content-Disposition"] = (

@@ -116,6 +116,12 @@ def test_a_signed_in_browser_fetching_the_feed_gets_no_cookie_either(client, fam
     assert "Cookie" not in response.get("Vary", "")
 
 
+def test_calendar_apps_may_ask_with_head(client, family_feed):
+    response = client.head(_feed_path(family_feed))
+    assert response.status_code == HTTPStatus.OK
+    assert response["Content-Type"] == "text/calendar; charset=utf-8"
+
+
 def test_conditional_get_answers_304(client, family_feed):
     path = _feed_path(family_feed)
     etag = client.get(path)["ETag"]
@@ -291,7 +297,10 @@ def test_public_workshop_feed_lists_upcoming_workshops_by_topic(client):
                                                        other.calendar_uid}
     by_topic = parse(client.get("/calendar/workshops.ics?topic=autism").content, feed=True)
     assert set(by_topic) == {upcoming.calendar_uid}
-    assert client.get("/calendar/workshops.ics?topic=nope").status_code == 404
+    missing = client.get("/calendar/workshops.ics?topic=nope")
+    assert missing.status_code == HTTPStatus.NOT_FOUND
+    assert missing.content.decode() == "没有这个主题。"
+    assert missing.cookies == {}
 
 
 def test_cancelled_workshop_shows_as_cancelled_in_the_public_feed(client):
