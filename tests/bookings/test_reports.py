@@ -91,8 +91,8 @@ def test_workshop_fill_rate_counts_active_seats_and_waiting_families():
 def test_lead_time_buckets_median_and_mean(data):
     Booking.objects.all().delete()
     counsellor = data["lin"]
-    for days_ahead in (0.5, 2, 5, 10, 20):
-        booking = booking_at(_ago(5), counsellor=counsellor,
+    for hour, days_ahead in enumerate((0.5, 2, 5, 10, 20), start=9):
+        booking = booking_at(_ago(5, hour), counsellor=counsellor,
                              session_type=data["session_type"])
         Booking.objects.filter(pk=booking.pk).update(
             created_at=booking.start - dt.timedelta(days=days_ahead))
