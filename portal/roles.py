@@ -23,6 +23,9 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     ],
     Role.EDITOR: [
         "wagtailadmin.access_admin",
+        "simple_translation.submit_translation",
+        "wagtailcore.add_locale",
+        "wagtailcore.change_locale",
         "courses.*",
         "wagtailimages.add_image",
         "wagtailimages.change_image",

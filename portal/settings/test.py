@@ -15,3 +15,7 @@ STORAGES = {
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     DATABASES["default"]["TEST"] = {"NAME": ""}
 ACCOUNT_RATE_LIMITS = False
+# Tests serve static files from the finders; no collectstatic, no warning
+# about a missing STATIC_ROOT.
+WHITENOISE_AUTOREFRESH = True
+WHITENOISE_USE_FINDERS = True

@@ -282,3 +282,31 @@ def test_active_staff_keep_their_session(client, site_shell):
     assert client.get(reverse("portal:account")).status_code == HTTPStatus.OK
     # The visit refreshed the idle clock.
     assert time.time() - client.session["_last_seen"] < 5
+
+
+# --- content translation (simple_translation) ----------------------------------------
+
+
+def test_editors_can_translate_pages_and_counsellors_cannot(client, site_shell):
+    from portal.models import StandardPage
+
+    page = StandardPage.objects.get(slug="terms", locale__language_code="zh-hans")
+    url = reverse("simple_translation:submit_page_translation", args=[page.pk])
+    editor = with_totp(EditorFactory())
+    assert editor.has_perm("simple_translation.submit_translation")
+    client.force_login(editor)
+    response = client.get(url)
+    assert response.status_code == HTTPStatus.OK
+    client.force_login(with_totp(CounsellorUserFactory()))
+    assert client.get(url).status_code == HTTPStatus.FORBIDDEN
+
+
+def test_demo_content_exists_in_both_locales_as_translations(site_shell):
+    from portal.models import HomePage, StandardPage
+
+    for slug in ("about", "privacy", "terms"):
+        zh = StandardPage.objects.get(slug=slug, locale__language_code="zh-hans")
+        en = zh.get_translation(zh.locale.__class__.objects.get(language_code="en"))
+        assert en.live and en.url_path.endswith(f"/{slug}/")
+    home = HomePage.objects.get(locale__language_code="zh-hans")
+    assert home.get_translations().get().locale.language_code == "en"
