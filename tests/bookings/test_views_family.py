@@ -436,3 +436,70 @@ def test_another_family_cannot_leave_my_waitlist_place(client):
     client.force_login(FamilyFactory())
     response = client.post(reverse("bookings:waitlist_leave", kwargs={"pk": entry.pk}))
     assert response.status_code == HTTPStatus.NOT_FOUND
+
+
+def _count_queries(client, url) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    for _warm in range(2):  # per-process caches (site settings, crisis lines)
+        client.get(url)
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url)
+    assert response.status_code == HTTPStatus.OK
+    return len(ctx.captured_queries)
+
+
+def _add_bookings(family, counsellor, session_type, count: int, first_day: int):
+    for index in range(count):
+        day = day_ahead(first_day + index // 3)
+        booking_at(local(day, 9 + 2 * (index % 3)), family=family, counsellor=counsellor,
+                   session_type=session_type, child=ChildFactory(family=family.family_profile))
+        workshop = GroupSessionFactory(start=timezone.now() + dt.timedelta(days=first_day
+                                                                           + index))
+        WaitlistEntry.objects.create(group_session=workshop, family=family)
+
+
+def test_my_bookings_takes_the_same_queries_for_2_or_20_bookings(client, setup):
+    counsellor, session_type, _topic = setup
+    family = FamilyFactory()
+    client.force_login(family)
+    _add_bookings(family, counsellor, session_type, 2, first_day=2)
+    small = _count_queries(client, reverse("bookings:mine"))
+    _add_bookings(family, counsellor, session_type, 18, first_day=5)
+    large = _count_queries(client, reverse("bookings:mine"))
+    assert len(client.get(reverse("bookings:mine")).context["upcoming"]) == 20
+    assert large == small
+
+
+def test_workshop_list_takes_the_same_queries_for_2_or_20_workshops(client):
+    for days in range(2):
+        GroupSessionFactory(start=timezone.now() + dt.timedelta(days=days + 1),
+                            topic=TopicFactory())
+    small = _count_queries(client, reverse("bookings:workshops"))
+    for days in range(18):
+        GroupSessionFactory(start=timezone.now() + dt.timedelta(days=days + 3),
+                            topic=TopicFactory())
+    large = _count_queries(client, reverse("bookings:workshops"))
+    assert len(client.get(reverse("bookings:workshops")).context["workshops"]) == 20
+    assert large == small
+
+
+def test_counsellor_list_takes_the_same_queries_for_2_or_20_counsellors(client, setup):
+    _counsellor, _type, topic = setup
+    working_counsellor(specialties=[topic, TopicFactory()])
+    small = _count_queries(client, reverse("bookings:counsellors"))
+    for _index in range(18):
+        working_counsellor(specialties=[topic, TopicFactory()])
+    large = _count_queries(client, reverse("bookings:counsellors"))
+    assert len(client.get(reverse("bookings:counsellors")).context["counsellors"]) == 20
+    assert large == small
+
+
+def test_english_pages_render_days_in_english(client, setup):
+    counsellor, _type, _topic = setup
+    response = client.get(f"/en/bookings/counsellors/{counsellor.slug}/")
+    assert response.status_code == HTTPStatus.OK
+    first = response.context["soonest"][0].start
+    html = response.content.decode()
+    assert f"{first:%a} {first.day} {first:%b} {first:%H:%M}" in html
