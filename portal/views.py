@@ -148,6 +148,16 @@ def page_not_found(request, exception=None):
 
 def server_error(request):
     # No database access here: the failure may be the database itself.
+    # A lost database raised inside a middleware (e.g. the session read) is
+    # turned into a 500 before DatabaseUnavailableMiddleware can see it; the
+    # exception being handled tells us, and the visitor gets the calm 503.
+    import sys
+
+    from portal.middleware import _is_connection_error, database_unavailable_response
+
+    exc = sys.exc_info()[1]
+    if exc is not None and _is_connection_error(exc):
+        return database_unavailable_response(request)
     html = loader.render_to_string(
         "500.html", {"crisis_lines": fallback_crisis_lines(), "request": request}
     )
