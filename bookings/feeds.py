@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import (
     Count,
     DateTimeField,
@@ -104,8 +104,13 @@ def feed_create(*, user, kind: str) -> CalendarFeed:
     # The secret depends on the pk: insert with a random placeholder hash first.
     feed = CalendarFeed(user=user, kind=kind,
                         secret_hash=hash_secret(secrets.token_urlsafe(32)))
-    feed.full_clean()
-    feed.save()
+    feed.full_clean(validate_constraints=False)
+    try:
+        with transaction.atomic():
+            feed.save()
+    except IntegrityError:
+        # A concurrent request created it first (one live feed per user and kind).
+        return CalendarFeed.objects.get(user=user, kind=kind, revoked_at__isnull=True)
     feed.secret_hash = hash_secret(feed_secret(feed))
     feed.save(update_fields=["secret_hash"])
     return feed
