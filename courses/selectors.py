@@ -7,7 +7,16 @@ query each, and cover images come with their renditions prefetched.
 
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import (
+    Case,
+    ExpressionWrapper,
+    IntegerField,
+    Prefetch,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
 from django.utils import timezone
 from django.utils.translation import get_language
 from wagtail.images import get_image_model
@@ -264,16 +273,22 @@ def current_locale_code() -> str:
 
 
 def search_entries(*, query: str, language: str) -> tuple[list[str], QuerySet[SearchEntry]]:
-    """(matched words, entries) for `query`: every query word must match.
+    """(words to highlight, entries) for `query`.
 
-    A word matches the entry's segmented text as a whole word, or through all
-    of its sub-words. Entries matching in the title come first.
+    A word matches an entry's segmented text as a whole word, or through all
+    of its sub-words. Entries holding every query word are returned when
+    there are any; otherwise entries holding some of them, most words first
+    (a question typed as a sentence still finds its lesson). Title matches
+    rank first.
     """
     terms = query_terms(query)
     if not terms:
         return [], SearchEntry.objects.none()
-    entries = SearchEntry.objects.filter(language=language, page__live=True)
-    title_q = Q()
+    if any(len(word) > 1 for word, _ in terms):
+        # Lone characters (做, 好) would match nearly everything in partial mode.
+        terms = [(w, p) for w, p in terms if len(w) > 1] or terms
+    hits = Value(0)
+    title_hits = Value(0)
     for word, parts in terms:
         word_q = Q(segmented__contains=f" {word} ")
         if parts:
@@ -281,14 +296,22 @@ def search_entries(*, query: str, language: str) -> tuple[list[str], QuerySet[Se
             for part in parts:
                 parts_q &= Q(segmented__contains=f" {part} ")
             word_q |= parts_q
-        entries = entries.filter(word_q)
-        title_q |= Q(segmented_title__contains=f" {word} ")
-    from django.db.models import Case, IntegerField, Value, When
-
-    entries = entries.annotate(
-        title_hit=Case(When(title_q, then=Value(1)), default=Value(0),
-                       output_field=IntegerField())
-    ).select_related("topic", "page").order_by("-title_hit", "kind", "page__path")
+        hits = hits + Case(When(word_q, then=Value(1)), default=Value(0))
+        title_hits = title_hits + Case(
+            When(segmented_title__contains=f" {word} ", then=Value(1)), default=Value(0)
+        )
+    entries = (
+        SearchEntry.objects.filter(language=language, page__live=True)
+        .annotate(hits=ExpressionWrapper(hits, output_field=IntegerField()),
+                  title_hits=ExpressionWrapper(title_hits, output_field=IntegerField()))
+    )
+    if entries.filter(hits=len(terms)).exists():
+        entries = entries.filter(hits=len(terms))
+    else:
+        entries = entries.filter(hits__gt=0)
+    entries = entries.select_related("topic", "page").order_by(
+        "-hits", "-title_hits", "kind", "page__path"
+    )
     highlight = []
     for word, parts in terms:
         highlight.append(word)

@@ -63,8 +63,9 @@ def quiz_submit(request, pk: int):
     try:
         result = services.quiz_grade(lesson=lesson, block_id=block_id, answers=answers)
     except ValidationError as exc:
+        known = any(block.id == block_id for block in lesson.quiz_blocks())
         context["quiz_error"] = exc.messages[0]
-        context["quiz_error_block"] = block_id
+        context["quiz_error_block"] = block_id if known else ""
         return TemplateResponse(request, lesson.get_template(request), context,
                                 status=400)
     context["quiz_result"] = result

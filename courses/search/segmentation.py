@@ -27,7 +27,7 @@ STOPWORDS = frozenset(
     ["的", "了", "和", "与", "及", "或", "是", "在", "有", "我", "你", "您", "他", "她", "它", "我们", "你们", "他们", "吗", "呢", "吧", "啊", "呀", "也", "就", "都", "而", "把", "被", "让", "给", "对", "从", "向", "这", "那", "这个", "那个", "一个", "一些", "怎么", "怎样", "如何", "什么", "为什么", "可以", "能", "会", "要", "很", "还", "又", "a", "an", "the", "of", "to", "and", "or", "in", "on", "is", "are", "for"]
 )
 
-_WORD_RE = re.compile(r"\w", re.UNICODE)
+_WORD_RE = re.compile(r"[^\W_]", re.UNICODE)
 _lock = threading.Lock()
 _ready = False
 
@@ -60,14 +60,34 @@ def _meaningful(token: str) -> bool:
     return bool(token) and bool(_WORD_RE.search(token)) and token not in STOPWORDS
 
 
+def _sub_words(word: str):
+    """Dictionary words of 2–4 characters inside a longer word.
+
+    jieba's search mode only looks at 2- and 3-grams, so 心理危机干预 would
+    not yield 危机干预; this does.
+    """
+    freq = jieba.dt.FREQ
+    for n in (2, 3, 4):
+        if len(word) <= n:
+            break
+        for i in range(len(word) - n + 1):
+            gram = word[i:i + n]
+            if freq.get(gram):
+                yield gram
+
+
 def index_tokens(text: str) -> list[str]:
-    """Words of `text` for the index: jieba's search mode (words and sub-words)."""
+    """Words of `text` for the index: each word and the dictionary words inside it."""
     _ensure_jieba()
     seen: dict[str, None] = {}
-    for token in jieba.cut_for_search(normalise(text)):
+    for token in jieba.cut(normalise(text)):
         token = token.strip()
-        if _meaningful(token):
-            seen.setdefault(token, None)
+        if not _meaningful(token):
+            continue
+        seen.setdefault(token, None)
+        for sub in _sub_words(token):
+            if _meaningful(sub):
+                seen.setdefault(sub, None)
     return list(seen)
 
 
@@ -91,9 +111,7 @@ def query_terms(query: str) -> list[tuple[str, list[str]]]:
         if not _meaningful(word) or word in seen:
             continue
         seen.add(word)
-        parts = [
-            p for p in jieba.cut_for_search(word)
-            if p != word and len(p) >= 2 and _meaningful(p)
-        ]
+        parts = [p for p in jieba.cut_for_search(word)
+                 if p != word and len(p) >= 2 and _meaningful(p)]
         terms.append((word, parts))
     return terms
