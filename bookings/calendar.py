@@ -312,6 +312,8 @@ def booking_event(booking: Booking, *, audience: Audience, ctx: _Context,
     )
     event.add("created", _utc(booking.created_at))
     event.add("last-modified", _utc(booking.updated_at))
+    # A personal appointment: shared calendars and free/busy views show "busy".
+    event.add("class", "PRIVATE")
     if alarm and status != "CANCELLED":
         event.add_component(_alarm(summary))
     return event
@@ -347,7 +349,7 @@ def timeoff_event(time_off: TimeOff, *, ctx: _Context, now: dt.datetime) -> Even
     if time_off.reason:
         rows.append(_("事由：%(reason)s") % {"reason": time_off.reason})
     rows += ["", _crisis_text(ctx.crisis_lines)]
-    return _base_event(
+    event = _base_event(
         uid=timeoff_uid(time_off),
         stamp=now,
         start=time_off.start, end=time_off.end,
@@ -356,6 +358,8 @@ def timeoff_event(time_off: TimeOff, *, ctx: _Context, now: dt.datetime) -> Even
         summary=pgettext("calendar event title", "休假"),
         description="\n".join(clean_text(r) for r in rows),
     )
+    event.add("class", "PRIVATE")
+    return event
 
 
 # --- calendars ----------------------------------------------------------------

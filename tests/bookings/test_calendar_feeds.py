@@ -166,13 +166,19 @@ def test_counsellor_feed_is_neutral_and_has_workshops_and_time_off(client):
     start = timezone.now() + dt.timedelta(days=10)
     time_off = TimeOff.objects.create(counsellor=counsellor, start=start,
                                       end=start + dt.timedelta(days=2), reason="培训")
+    BookingFactory()  # another counsellor's session
+    GroupSessionFactory(title="别人带的工作坊")
+    TimeOff.objects.create(counsellor=CounsellorFactory(), start=start,
+                           end=start + dt.timedelta(days=1))
     feed = feeds.feed_create(user=counsellor.user, kind=CalendarFeed.Kind.COUNSELLOR)
     body = client.get(_feed_path(feed)).content
     events = parse(body, feed=True)
-    assert events[booking.calendar_uid].summary == f"个体咨询 · 预约 #{booking.pk}"
-    assert events[workshop.calendar_uid].summary == "情绪小课堂"
     from bookings.calendar import timeoff_uid
 
+    assert set(events) == {booking.calendar_uid, workshop.calendar_uid,
+                           timeoff_uid(time_off)}
+    assert events[booking.calendar_uid].summary == f"个体咨询 · 预约 #{booking.pk}"
+    assert events[workshop.calendar_uid].summary == "情绪小课堂"
     assert events[timeoff_uid(time_off)].summary == "休假"
     text = "".join(unfold(body))
     assert "王家长" not in text and "wang@example.cn" not in text
@@ -403,3 +409,34 @@ def test_bench_seed_makes_a_500_event_feed(client):
     response = client.get(path)
     assert response.status_code == HTTPStatus.OK
     assert len(Calendar.from_ical(response.content).walk("VEVENT")) == 500
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_concurrent_creates_leave_one_live_feed():
+    import threading
+
+    from django.db import connections
+
+    family = FamilyFactory()
+    barrier = threading.Barrier(2)
+    results, errors = [], []
+
+    def create():
+        try:
+            barrier.wait()
+            results.append(feeds.feed_create(user=family, kind="family").pk)
+        except Exception as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=create) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    live = CalendarFeed.objects.filter(user=family, revoked_at__isnull=True)
+    assert live.count() == 1
+    assert results == [live.get().pk] * 2

@@ -53,6 +53,7 @@ def test_family_ics_of_one_booking_follows_the_rules(private_booking):
     assert event.end == private_booking.end.astimezone(dt.UTC)
     assert event.sequence == 0
     assert event.status == "CONFIRMED"
+    assert str(event.component["CLASS"]) == "PRIVATE"
     assert event.summary == "个体咨询 · 林晓（虚构）"
     assert f"#{private_booking.pk}" in event.description
     assert f"/bookings/{private_booking.pk}/" in event.description
@@ -100,6 +101,9 @@ def test_english_speaking_family_gets_english_text(private_booking):
     body = ical.family_feed_ics(user=private_booking.family, bookings=[private_booking])
     event = only(parse(body, feed=True))
     assert event.summary == "Individual consultation · 林晓（虚构）"
+    assert f"Booking reference: #{private_booking.pk}" in event.description
+    assert (f"View, reschedule or cancel: {settings.SITE_BASE_URL}/en/bookings/"
+            f"{private_booking.pk}/") in event.description
     assert "National psychological assistance line: 12356" in event.description
 
 
