@@ -577,7 +577,7 @@ def counsellor_week(request):
         day["free_ranges"] = _merge_free(day["free"])
         day["is_today"] = day["date"] == today
     return _render(request, "bookings/counsellor/week.html", {
-        "counsellor": counsellor, "week": week, "today": today,
+        "counsellor": counsellor, "week": week, "today": today, "now": timezone.now(),
         "week_end": week["week_start"] + dt.timedelta(days=6),
     })
 

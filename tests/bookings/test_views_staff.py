@@ -106,6 +106,22 @@ def test_my_week_shows_bookings_with_intake_links_and_free_time(client, counsell
     assert f'?week={(monday - dt.timedelta(days=7)).isoformat()}' in html
 
 
+def test_attendance_can_be_marked_from_the_week(client, counsellor_x):
+    counsellor, session_type = counsellor_x
+    past = booking_at(timezone.now() - dt.timedelta(hours=3), counsellor=counsellor,
+                      session_type=session_type)
+    client.force_login(counsellor.user)
+    week_url = reverse("bookings:counsellor_week") + "?week=" + \
+        timezone.localtime(past.start).date().isoformat()
+    html = client.get(week_url).content.decode()
+    assert f'action="{reverse("bookings:attendance", kwargs={"pk": past.pk})}"' in html
+    response = client.post(reverse("bookings:attendance", kwargs={"pk": past.pk}),
+                           {"attended": "1", "next": week_url})
+    assert response["Location"] == week_url
+    past.refresh_from_db()
+    assert past.status == Booking.Status.ATTENDED
+
+
 def test_my_week_shows_only_my_bookings(client, counsellor_x, counsellor_y):
     day = day_ahead(7)
     mine = booking_at(local(day, 10), counsellor=counsellor_x[0],
