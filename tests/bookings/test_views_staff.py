@@ -25,6 +25,7 @@ from tests.bookings.web_setup import (
     working_counsellor,
 )
 from tests.factories import (
+    ChildFactory,
     CoordinatorFactory,
     CounsellorFactory,
     FamilyFactory,
@@ -499,3 +500,25 @@ def test_account_page_links_staff_to_their_areas(client, counsellor_x, coordinat
     client.force_login(coordinator)
     html = client.get(reverse("portal:account")).content.decode()
     assert reverse("bookings:coordinator_bookings") in html
+
+
+def test_my_week_takes_the_same_queries_for_2_or_20_bookings(client, counsellor_x):
+    counsellor, session_type = counsellor_x
+    client.force_login(counsellor.user)
+    monday = day_ahead(14) - dt.timedelta(days=day_ahead(14).weekday())
+    url = reverse("bookings:counsellor_week") + f"?week={monday.isoformat()}"
+
+    def add(days, hours):
+        for day in days:
+            for hour in hours:
+                booking_at(local(monday + dt.timedelta(days=day), hour),
+                           counsellor=counsellor, session_type=session_type,
+                           child=ChildFactory())
+
+    add([0], [9, 11])
+    small = _count_queries(client, url)
+    add(range(1, 7), [9, 11, 13])
+    large = _count_queries(client, url)
+    bookings = sum(len(d["bookings"]) for d in client.get(url).context["week"]["days"])
+    assert bookings == 20
+    assert large == small
