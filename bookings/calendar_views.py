@@ -15,6 +15,7 @@ from django.core.exceptions import (
     PermissionDenied,
     ValidationError,
 )
+from django.db.models import Case, When
 from django.http import Http404, HttpResponse, HttpResponseNotFound
 from django.shortcuts import redirect
 from django.utils import timezone, translation
@@ -137,12 +138,18 @@ def workshops_feed(request):
     if wait is not None:
         return _too_many(wait)
     topic = None
+    language = translation.get_language() or "zh-hans"
     slug = request.GET.get("topic", "").strip()
     if slug:
-        topic = Topic.objects.filter(slug=slug).order_by("pk").first()
+        # Topics are translated pages of one slug: prefer the reader's language.
+        topic = (
+            Topic.objects.filter(slug=slug)
+            .order_by(Case(When(locale__language_code=language, then=0), default=1),
+                      "pk")
+            .first()
+        )
         if topic is None:
             return _plain_not_found(_("没有这个主题。"))
-    language = translation.get_language() or "zh-hans"
     rendered = feeds.render_workshops_feed(topic=topic, language=language)
     return _ics_response(request, rendered, private=False,
                          filename="weiai-workshops.ics")
