@@ -28,8 +28,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from django.utils.translation import gettext
-from django.utils.translation import gettext_noop as N_
+from django.utils.translation import gettext, gettext_noop
 
 from bookings import intake
 from bookings import selectors as sel
@@ -44,28 +43,28 @@ from bookings.models import (
 )
 
 # Messages (msgids; shown translated). Tests compare against these.
-SLOT_TAKEN = N_("这个时间刚刚被预约了，请选择其他时间。")
-OUTSIDE_AVAILABILITY = N_("这个时间不在咨询师的可预约时段内，请选择列表中的时间。")
-STATION_CLOSED = N_("站点这一天闭馆，请选择其他日期。")
-TOO_SOON = N_("这个时间太近了，请至少提前预约。")
-TOO_FAR = N_("这个时间超出了可预约的范围，请选择更近的日期。")
-LIMIT_REACHED = N_("你已有的有效预约达到上限，请先完成或取消其中一个。")
-WORKSHOP_FULL = N_("这场工作坊已经满员，你已加入候补名单。")
-WORKSHOP_CLOSED = N_("这场工作坊已经开始、结束或取消，不能再报名。")
-NOT_CANCELLABLE = N_("这个预约已经开始、结束或取消，不能再更改。")
-CONSENT_REQUIRED = N_("请先阅读并同意个人信息处理说明。")
-ALREADY_JOINED = N_("你已经报名或在候补名单中了。")
-NOT_ON_WAITLIST = N_("你没有报名也不在候补名单中。")
-SERVICE_UNAVAILABLE = N_("这位咨询师不提供这项服务。")
-MODE_UNAVAILABLE = N_("这项服务不提供所选的方式。")
-CHILD_INVALID = N_("请选择你家庭账户中的孩子。")
-NOT_ALLOWED = N_("你没有权限进行这项操作。")
-NOT_STARTED = N_("这个预约还没有开始，不能记录到场情况。")
-NOTE_EMPTY = N_("请填写记录内容。")
-NAIVE_TIME = N_("请提供带时区的时间。")
-TIME_NONEXISTENT = N_("这个当地时间因夏令时调整并不存在，请换一个时间。")
-TIME_AMBIGUOUS = N_("这个当地时间因夏令时调整出现两次，请换一个时间。")
-TIMEZONE_INVALID = N_("无法识别这个时区。")
+SLOT_TAKEN = gettext_noop("这个时间刚刚被预约了，请选择其他时间。")
+OUTSIDE_AVAILABILITY = gettext_noop("这个时间不在咨询师的可预约时段内，请选择列表中的时间。")
+STATION_CLOSED = gettext_noop("站点这一天闭馆，请选择其他日期。")
+TOO_SOON = gettext_noop("这个时间太近了，请至少提前预约。")
+TOO_FAR = gettext_noop("这个时间超出了可预约的范围，请选择更近的日期。")
+LIMIT_REACHED = gettext_noop("你已有的有效预约达到上限，请先完成或取消其中一个。")
+WORKSHOP_FULL = gettext_noop("这场工作坊已经满员，你已加入候补名单。")
+WORKSHOP_CLOSED = gettext_noop("这场工作坊已经开始、结束或取消，不能再报名。")
+NOT_CANCELLABLE = gettext_noop("这个预约已经开始、结束或取消，不能再更改。")
+CONSENT_REQUIRED = gettext_noop("请先阅读并同意个人信息处理说明。")
+ALREADY_JOINED = gettext_noop("你已经报名或在候补名单中了。")
+NOT_ON_WAITLIST = gettext_noop("你没有报名也不在候补名单中。")
+SERVICE_UNAVAILABLE = gettext_noop("这位咨询师不提供这项服务。")
+MODE_UNAVAILABLE = gettext_noop("这项服务不提供所选的方式。")
+CHILD_INVALID = gettext_noop("请选择你家庭账户中的孩子。")
+NOT_ALLOWED = gettext_noop("你没有权限进行这项操作。")
+NOT_STARTED = gettext_noop("这个预约还没有开始，不能记录到场情况。")
+NOTE_EMPTY = gettext_noop("请填写记录内容。")
+NAIVE_TIME = gettext_noop("请提供带时区的时间。")
+TIME_NONEXISTENT = gettext_noop("这个当地时间因夏令时调整并不存在，请换一个时间。")
+TIME_AMBIGUOUS = gettext_noop("这个当地时间因夏令时调整出现两次，请换一个时间。")
+TIMEZONE_INVALID = gettext_noop("无法识别这个时区。")
 
 
 class BookingError(ValidationError):
@@ -477,8 +476,8 @@ def note_add(*, booking: Booking, author, body: str) -> SessionNote:
 # --- personal API tokens -------------------------------------------------------------
 
 MAX_LIVE_TOKENS = 10
-TOKEN_NAME_REQUIRED = N_("请给令牌起一个名字，方便以后辨认。")
-TOKEN_LIMIT = N_("有效令牌已达上限，请先撤销不再使用的令牌。")
+TOKEN_NAME_REQUIRED = gettext_noop("请给令牌起一个名字，方便以后辨认。")
+TOKEN_LIMIT = gettext_noop("有效令牌已达上限，请先撤销不再使用的令牌。")
 
 
 @transaction.atomic

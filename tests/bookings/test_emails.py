@@ -98,6 +98,12 @@ def test_email_follows_the_recipients_language_and_zone(
     run_worker()
     body = mail.outbox[0].body
     zone_start = timezone.localtime(setup.at(10), timezone=ZoneInfo("Europe/London"))
+    assert mail.outbox[0].subject == (
+        f"【未愛小屋】Booking confirmed: {zone_start:%Y-%m-%d %H:%M}")
+    assert body.startswith(f"Dear {setup.family.display_name},")
+    assert "Your booking is confirmed." in body
+    assert "at least 24 hours before it starts" in body
+    assert "Mode：In person" in body
     assert f"{zone_start:%Y-%m-%d %H:%M}" in body
     assert "Europe/London" in body
     assert "If you or your child are in danger" in body
@@ -165,7 +171,8 @@ def test_reminders_are_queued_for_the_next_24_hours_and_sent_once(setup, run_wor
     BookingFactory(counsellor=setup.counsellor, status=Booking.Status.CANCELLED,
                    start=timezone.now() + dt.timedelta(hours=10))
     call_command("send_reminders", stdout=io.StringIO())
-    assert [r.args_kwargs["args"] for r in DBTaskResult.objects.all()] == [
+    assert [r.args_kwargs["args"]
+            for r in DBTaskResult.objects.filter(task_path=SEND_TASK)] == [
         [soon.pk, "reminder"]]
     # A second cron run before the worker: a duplicate task, not a duplicate email.
     call_command("send_reminders", stdout=io.StringIO())
