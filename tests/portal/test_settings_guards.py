@@ -14,7 +14,10 @@ IMPORT = "import django; from django.conf import settings; django.setup(); print
 
 def _run(args, **env_overrides):
     env = {k: v for k, v in os.environ.items()
-           if k not in {"DJANGO_SECRET_KEY", "DJANGO_ALLOWED_HOSTS", "DJANGO_SETTINGS_MODULE"}}
+           if k not in {"DJANGO_SECRET_KEY", "DJANGO_ALLOWED_HOSTS", "DJANGO_SETTINGS_MODULE",
+                        # set by tests/browser/conftest.py for Playwright; a deploy
+                        # check rightly refuses it
+                        "DJANGO_ALLOW_ASYNC_UNSAFE"}}
     env.update(env_overrides)
     env.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings.production")
     return subprocess.run([sys.executable, *args], cwd=ROOT, env=env,  # noqa: S603
