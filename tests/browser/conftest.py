@@ -20,11 +20,6 @@ import shutil
 
 import pytest
 
-# live_server runs in a thread of this process; Playwright's sync API keeps an
-# event loop running in the main thread, which makes Django's async-safety
-# guard refuse ORM calls made by fixtures and tests. They are synchronous.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--headless",
@@ -55,15 +50,31 @@ def pytest_configure(config):
     )
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def _playwright():
+    """Playwright for one test module.
+
+    Its sync API keeps an event loop in the main thread while it runs, which
+    makes Django's async-safety guard refuse the (synchronous) ORM calls of
+    fixtures and tests; DJANGO_ALLOW_ASYNC_UNSAFE is set only meanwhile, and
+    Playwright stops after the module, so other tests keep the guard and
+    subprocesses don't inherit the flag.
+    """
     from playwright.sync_api import sync_playwright
 
-    with sync_playwright() as p:
-        yield p
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    try:
+        with sync_playwright() as p:
+            yield p
+    finally:
+        if previous is None:
+            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+        else:
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser(_playwright):
     if not (os.path.exists(CHROMIUM) or shutil.which("chromium")):
         pytest.fail(
