@@ -3,6 +3,8 @@ page and the subscription section of the account page."""
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 import segno
 from django import template
 from django.conf import settings
@@ -64,9 +66,19 @@ def calendar_feed_sections(context) -> list[dict]:
                 entry["stale"] = True
             else:
                 entry["urls"] = feed_urls(secret)
-                entry["qr"] = mark_safe(  # noqa: S308 - segno output of our own URL
+                entry["qr"] = mark_safe(  # noqa: S308 - segno output of our own URL  # nosec
                     qr_svg(entry["urls"]["webcal"],
                            title=_("订阅二维码：%(label)s") % {"label": labels[kind]})
                 )
         sections.append(entry)
     return sections
+
+
+@register.simple_tag
+def workshops_feed_urls(topic=None) -> dict[str, str]:
+    """`{% workshops_feed_urls topic as urls %}`: the public workshop feed links."""
+    path = reverse("calendar:workshops")
+    if topic:
+        path += "?" + urlencode({"topic": topic.slug})
+    https = settings.SITE_BASE_URL.rstrip("/") + path
+    return {"https": https, "webcal": "webcal://" + https.split("://", 1)[1]}

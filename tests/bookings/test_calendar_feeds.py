@@ -440,3 +440,13 @@ def test_two_concurrent_creates_leave_one_live_feed():
     live = CalendarFeed.objects.filter(user=family, revoked_at__isnull=True)
     assert live.count() == 1
     assert results == [live.get().pk] * 2
+
+
+def test_workshop_list_offers_the_public_feed(client, site_shell, settings):
+    topic = TopicFactory(name="积极生命教育", slug="positive-life-education")
+    html = client.get("/bookings/workshops/").content.decode()
+    host = settings.SITE_BASE_URL.split("://", 1)[1]
+    assert f'href="webcal://{host}/calendar/workshops.ics"' in html
+    html = client.get(f"/bookings/workshops/?topic={topic.slug}").content.decode()
+    assert (f'href="{settings.SITE_BASE_URL}/calendar/workshops.ics'
+            f'?topic=positive-life-education"') in html
