@@ -1,0 +1,153 @@
+"""Fixed query counts whatever the data size, and the anonymous page cache."""
+
+import io
+import re
+from http import HTTPStatus
+
+import pytest
+from django.core.files.images import ImageFile
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from PIL import Image as PILImage
+from wagtail.images.models import Image
+
+from tests.courses.conftest import publish
+from tests.factories import (
+    FamilyFactory,
+    LessonPageFactory,
+    ModulePageFactory,
+    quiz_block,
+)
+
+
+def _image(n: int) -> Image:
+    buffer = io.BytesIO()
+    PILImage.new("RGB", (64, 36), (10 * n % 255, 120, 90)).save(buffer, "PNG")
+    return Image.objects.create(title=f"图{n}", width=64, height=36,
+                                file=ImageFile(io.BytesIO(buffer.getvalue()), name=f"i{n}.png"))
+
+
+def _lesson_body(images: list[Image]) -> list:
+    body = [("paragraph", "<p>孩子的情绪需要被看见。</p>")]
+    for image in images:
+        body.append(("image", {"image": image, "alt": "插图", "caption": "说明"}))
+    body.append(quiz_block())
+    return body
+
+
+def _grow(course_index, topic, *, modules: int, lessons: int, images: int, start: int = 0):
+    created = []
+    for m in range(start, start + modules):
+        module = publish(ModulePageFactory(parent=course_index, topic=topic, slug=f"m{m}",
+                                           cover_image=_image(1000 + m), cover_alt="封面"))
+        created.append(module)
+        for i in range(lessons):
+            publish(LessonPageFactory(parent=module, slug=f"l{i}", body=_lesson_body(
+                [_image(100 * m + 10 * i + k) for k in range(images)])))
+    return created
+
+
+def _count(client, url) -> int:
+    client.get(url)  # renditions are created on first view, as seeding does
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url)
+    assert response.status_code == HTTPStatus.OK
+    return len(ctx)
+
+
+@pytest.fixture
+def signed_in(client, db):
+    client.force_login(FamilyFactory())
+    return client
+
+
+def test_query_counts_do_not_grow_with_modules_lessons_and_images(
+    signed_in, course_index, topic, django_assert_num_queries
+):
+    (module,) = _grow(course_index, topic, modules=1, lessons=1, images=1)
+    lesson = module.get_children().first().specific
+    urls = {"index": course_index.url, "module": module.url, "lesson": lesson.url}
+    small = {name: _count(signed_in, url) for name, url in urls.items()}
+
+    # Bigger: more modules with covers, more lessons, more images per lesson.
+    _grow(course_index, topic, modules=5, lessons=4, images=3, start=1)
+    for i in range(1, 5):
+        publish(LessonPageFactory(parent=module, slug=f"extra{i}",
+                                  body=_lesson_body([_image(900 + i)])))
+    lesson.body = _lesson_body([_image(800 + k) for k in range(4)])
+    publish(lesson)
+    for name, url in urls.items():
+        signed_in.get(url)
+        with django_assert_num_queries(small[name]):
+            assert signed_in.get(url).status_code == HTTPStatus.OK
+
+
+def test_anonymous_pages_come_from_the_cache_without_queries(
+    client, make_module, django_assert_num_queries
+):
+    module = make_module(lessons=2)
+    first = client.get(module.url)
+    assert "X-Courses-Cache" not in first
+    with django_assert_num_queries(0):
+        second = client.get(module.url)
+    assert second["X-Courses-Cache"] == "hit"
+    assert second.content.decode().count("课时") >= 1
+    assert second["Content-Security-Policy"]  # security headers still applied
+
+
+def test_publishing_invalidates_the_cached_page(client, make_module):
+    module = make_module(lessons=2, title="旧标题")
+    client.get(module.url)
+    assert client.get(module.url)["X-Courses-Cache"] == "hit"
+    module.title = "新标题"
+    publish(module)
+    response = client.get(module.url)
+    assert "X-Courses-Cache" not in response
+    assert "新标题" in response.content.decode()
+    index = client.get("/courses/")
+    assert "新标题" in index.content.decode()
+
+
+def test_unpublishing_a_lesson_invalidates_the_module_page(client, make_module):
+    module = make_module(lessons=2)
+    gone = module.get_children().last().specific
+    assert gone.title in client.get(module.url).content.decode()
+    gone.unpublish()
+    assert gone.title not in client.get(module.url).content.decode()
+
+
+def test_signed_in_family_never_gets_a_cached_page(client, make_module):
+    module = make_module(lessons=2)
+    client.get(module.url)
+    client.get(module.url)  # now cached for anonymous visitors
+    client.force_login(FamilyFactory())
+    response = client.get(module.url)
+    assert "X-Courses-Cache" not in response
+    assert "已学完 0 / 2 课" in response.content.decode()
+
+
+def test_cache_is_keyed_by_language(client, make_module):
+    module = make_module(lessons=1)
+    client.get("/courses/")
+    assert client.get("/courses/")["X-Courses-Cache"] == "hit"
+    english = client.get("/en/courses/")
+    assert "X-Courses-Cache" not in english or english.content != client.get("/courses/").content
+    assert module.title in client.get("/courses/").content.decode()
+
+
+def test_a_cached_page_carries_a_working_csrf_token_for_each_visitor(make_module):
+    module = make_module(lessons=0)
+    lesson = publish(LessonPageFactory(parent=module, slug="quiz",
+                                       body=[quiz_block()]))
+    Client().get(lesson.url)  # primes the cache with someone else's token
+    visitor = Client(enforce_csrf_checks=True)
+    page = visitor.get(lesson.url)
+    assert page["X-Courses-Cache"] == "hit"
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"',
+                      page.content.decode()).group(1)
+    block_id = lesson.quiz_blocks()[0].id
+    response = visitor.post(f"/courses/lessons/{lesson.pk}/quiz/",
+                            {"csrfmiddlewaretoken": token, "quiz": block_id, "q-0": "1"})
+    assert response.status_code == HTTPStatus.OK
+    assert "答对 1 / 1 题。" in response.content.decode()
