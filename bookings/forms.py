@@ -1,6 +1,7 @@
 """Forms of the booking pages. They parse and validate input; services decide."""
 
 import datetime as dt
+import re
 import zoneinfo
 
 from django import forms
@@ -97,8 +98,19 @@ LANGUAGE_CHOICES = [("", _("不限")), ("zh-hans", _("普通话")), ("en", _("�
                     ("wuu", _("上海话"))]
 
 
+class SlugChoiceField(forms.ModelChoiceField):
+    """Looks a slug up only when it is one (PostgreSQL refuses NUL bytes)."""
+
+    def to_python(self, value):
+        if value not in self.empty_values and not re.fullmatch(r"[-a-zA-Z0-9_]+",
+                                                                str(value)):
+            raise forms.ValidationError(self.error_messages["invalid_choice"],
+                                        code="invalid_choice")
+        return super().to_python(value)
+
+
 class CounsellorFilterForm(forms.Form):
-    topic = forms.ModelChoiceField(
+    topic = SlugChoiceField(
         label=_("主题"), queryset=Topic.objects.none(), required=False,
         to_field_name="slug", empty_label=_("全部主题"),
     )

@@ -7,6 +7,7 @@ the page. Objects the viewer may not see answer 404.
 """
 
 import datetime as dt
+import re
 import zoneinfo
 from http import HTTPStatus
 
@@ -61,6 +62,7 @@ STATION_TZ = zoneinfo.ZoneInfo("Asia/Shanghai")
 SLOT_DAYS = 14  # days of free slots shown per page of the booking flow
 NEXT_SLOTS = 6  # "soonest" slots listed before the per-day list
 COORDINATOR_PAGE_SIZE = 50
+SLUG_RE = re.compile(r"[-a-zA-Z0-9_]{1,60}")
 
 
 # --- helpers ----------------------------------------------------------------------
@@ -88,6 +90,12 @@ def _person(request):
 
 def _error_text(exc: ValidationError) -> str:
     return " ".join(str(m) for m in exc.messages)
+
+
+def _slug_param(request, name: str) -> str:
+    """A slug from the query string, or "" (PostgreSQL refuses NUL bytes in queries)."""
+    value = request.GET.get(name) or request.POST.get(name) or ""
+    return value if SLUG_RE.fullmatch(value) else ""
 
 
 def _parse_date(value: str | None, default: dt.date) -> dt.date:
@@ -226,10 +234,11 @@ def counsellor_detail(request, slug):
     )
     session_types = _session_types_of(counsellor)
     session_type = next(
-        (t for t in session_types if t.slug == request.GET.get("type")),
+        (t for t in session_types if t.slug == _slug_param(request, "type")),
         session_types[0] if session_types else None,
     )
-    topic = Topic.objects.filter(slug=request.GET.get("topic") or "").first()
+    topic_slug = _slug_param(request, "topic")
+    topic = Topic.objects.filter(slug=topic_slug).first() if topic_slug else None
     today = _today()
     start_date = max(_parse_date(request.GET.get("from"), today), today)
     end_date = start_date + dt.timedelta(days=SLOT_DAYS - 1)
@@ -275,7 +284,7 @@ def book(request, slug, type_slug):
         counsellor.session_types.filter(is_active=True, kind=SessionType.Kind.INDIVIDUAL),
         slug=type_slug,
     )
-    topic_slug = request.POST.get("topic") or request.GET.get("topic") or ""
+    topic_slug = _slug_param(request, "topic")
     topic = Topic.objects.filter(slug=topic_slug).first() if topic_slug else None
     back = reverse("bookings:counsellor", kwargs={"slug": counsellor.slug})
     back += f"?type={session_type.slug}" + (f"&topic={topic.slug}" if topic else "")
@@ -477,7 +486,7 @@ def reschedule(request, pk):
 @require_GET
 def workshop_list(request):
     topic = None
-    topic_slug = request.GET.get("topic")
+    topic_slug = _slug_param(request, "topic")
     if topic_slug:
         topic = Topic.objects.filter(slug=topic_slug).first()
     workshops = list(selectors.upcoming_workshops(topic=topic))
@@ -518,9 +527,10 @@ def workshop_detail(request, pk):
 def workshop_join(request, pk):
     workshop = get_object_or_404(GroupSession, pk=pk)
     child = None
-    if request.POST.get("child"):
+    child_id = request.POST.get("child") or ""
+    if child_id:
         child = Child.objects.filter(family__user=request.user,
-                                     pk=request.POST["child"]).first()
+                                     pk=int(child_id) if child_id.isdigit() else 0).first()
         if child is None:
             raise Http404
     try:

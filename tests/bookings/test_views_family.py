@@ -416,6 +416,30 @@ def test_joining_a_full_workshop_puts_the_family_on_the_waitlist(client):
     assert workshop.seats.get(status=Booking.Status.CONFIRMED).family == second
 
 
+@pytest.mark.parametrize("child", ["abc", "999999"])
+def test_joining_with_a_child_that_is_not_mine_is_404_not_500(client, child):
+    workshop = GroupSessionFactory(capacity=3)
+    client.force_login(FamilyFactory())
+    response = client.post(reverse("bookings:workshop_join", kwargs={"pk": workshop.pk}),
+                           {"child": child})
+    assert response.status_code == HTTPStatus.NOT_FOUND
+    assert workshop.seats.count() == 0
+
+
+def test_bad_query_parameters_are_ignored_not_errors(client, setup):
+    counsellor, _type, _topic = setup
+    urls = [
+        reverse("bookings:counsellor", kwargs={"slug": counsellor.slug}) + "?from=2026-13-45",
+        reverse("bookings:counsellors") + "?topic=nope&mode=flying&language=xx",
+        reverse("bookings:workshops") + "?topic=%00",
+        reverse("bookings:counsellors") + "?topic=%00",
+        reverse("bookings:counsellor", kwargs={"slug": counsellor.slug})
+        + "?topic=%00&type=%00",
+    ]
+    for url in urls:
+        assert client.get(url).status_code == HTTPStatus.OK
+
+
 def test_leaving_the_waitlist(client):
     workshop = GroupSessionFactory(capacity=1)
     booking_at(workshop.start, group_session=workshop, counsellor=workshop.counsellors.get(),
