@@ -421,7 +421,7 @@ def cancel(request, pk):
         return redirect(booking.get_absolute_url())
     late_from = booking.start - _cutoff(booking)
     if request.method == "POST":
-        reason = (request.POST.get("reason") or "")[:300]
+        reason = (request.POST.get("reason") or "").replace("\x00", "")[:300]
         try:
             services.booking_cancel(booking=booking, by_user=_person(request), reason=reason)
         except services.BookingError as exc:

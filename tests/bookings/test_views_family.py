@@ -315,7 +315,8 @@ def test_cancelling_frees_the_booking_and_late_cancels_are_recorded(client, setu
     soon = booking_at(timezone.now() + dt.timedelta(hours=3), family=family,
                       counsellor=counsellor, session_type=session_type)
     client.force_login(family)
-    response = client.post(reverse("bookings:cancel", kwargs={"pk": early.pk}))
+    response = client.post(reverse("bookings:cancel", kwargs={"pk": early.pk}),
+                           {"reason": "临时有事\x00"})
     assert response["Location"] == reverse("bookings:mine")
     assert _messages(response) == ["已取消，名额已释放。"]
     client.post(reverse("bookings:cancel", kwargs={"pk": soon.pk}))
