@@ -205,3 +205,14 @@ def test_no_email_to_an_erased_account(setup, run_worker, django_capture_on_comm
     setup.family.save()
     run_worker()
     assert mail.outbox == []
+
+
+def test_send_reminders_now_sends_in_process_without_the_worker(setup):
+    BookingFactory(family=setup.family, counsellor=setup.counsellor,
+                   start=timezone.now() + dt.timedelta(hours=3))
+    out = io.StringIO()
+    call_command("send_reminders", "--now", stdout=out)
+    assert out.getvalue().strip() == "Reminders sent: 1"
+    assert len(mail.outbox) == 1
+    call_command("send_reminders", "--now", stdout=out)
+    assert len(mail.outbox) == 1
