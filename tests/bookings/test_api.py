@@ -12,7 +12,12 @@ from bookings import services
 from bookings.models import Booking, Mode
 from portal.models import ApiToken
 from tests.bookings.engine_setup import make_setup
-from tests.factories import BookingFactory, ChildFactory, FamilyFactory, GroupSessionFactory
+from tests.factories import (
+    BookingFactory,
+    ChildFactory,
+    FamilyFactory,
+    GroupSessionFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
