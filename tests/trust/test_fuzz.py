@@ -270,3 +270,40 @@ def test_api_query_strings(world):
         assert_no_server_error(api(client, world["secret"], "get", path, query))
 
     run()
+
+
+def test_booking_detail_forms(world):
+    from tests.factories import BookingFactory
+
+    booking = BookingFactory(family=world["family"], counsellor=world["counsellor"],
+                             session_type=world["session_type"])
+    detail = reverse("bookings:detail", args=[booking.pk])
+    family = logged_in(world["family"])
+    for name in ("bookings:reschedule", "bookings:cancel"):
+        fuzz_form(family, detail, reverse(name, args=[booking.pk]))
+    counsellor = logged_in(world["counsellor"].user)
+    for name in ("bookings:note_add", "bookings:attendance"):
+        fuzz_form(counsellor, detail, reverse(name, args=[booking.pk]))
+
+
+def test_workshop_and_token_forms(world):
+    family = logged_in(world["family"])
+    workshop = reverse("bookings:workshop", args=[world["workshop"].pk])
+    fuzz_form(family, workshop, reverse("bookings:workshop_join",
+                                        args=[world["workshop"].pk]))
+    fuzz_form(family, reverse("portal:account"), reverse("bookings:api_token_create"))
+
+
+def test_coordinator_forms(world):
+    coordinator = logged_in(with_totp(CoordinatorFactory()))
+    fuzz_form(coordinator, reverse("bookings:coordinator_closures"))
+
+    @FUZZ
+    @given(query=form_data(["start", "end", "status", "counsellor", "urgent", "page",
+                            "period", "from", "to"]))
+    def run(query):
+        clean = {k: v for k, v in query.items() if isinstance(v, str)}
+        for name in ("bookings:coordinator_bookings", "bookings:coordinator_reports"):
+            assert_no_server_error(coordinator.get(reverse(name), clean))
+
+    run()
