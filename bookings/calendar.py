@@ -53,7 +53,10 @@ ICS_CONTENT_TYPE = "text/calendar; charset=utf-8"
 METHODS = ("REQUEST", "CANCEL")
 
 CANCELLED_STATUSES = (Booking.Status.CANCELLED, Booking.Status.LATE_CANCELLED)
-_CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+_CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# Line breaks by another name (CR, NEL, LINE/PARAGRAPH SEPARATOR): some parsers
+# split lines on them, so they become plain newlines, which icalendar escapes.
+_LINE_BREAKS = re.compile(r"\r\n|[\r\x85\u2028\u2029]")
 
 
 class Audience(StrEnum):
@@ -69,10 +72,11 @@ class Audience(StrEnum):
 def clean_text(value) -> str:
     """One newline convention and no control characters in a TEXT value.
 
-    `\\r\\n` and `\\r` become `\\n`, which icalendar escapes as the two characters
-    `\\n`; other control characters are not allowed in iCalendar TEXT at all.
+    `\\r\\n`, `\\r`, NEL, U+2028 and U+2029 become `\\n`, which icalendar escapes
+    as the two characters `\\n`; other control characters are not allowed in
+    iCalendar TEXT at all (RFC 5545 §3.3.11) and some parsers reject them.
     """
-    text = str(value or "").replace("\r\n", "\n").replace("\r", "\n")
+    text = _LINE_BREAKS.sub("\n", str(value or ""))
     return _CONTROL_CHARS.sub("", text)
 
 

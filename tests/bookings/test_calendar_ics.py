@@ -9,6 +9,9 @@ import pytest
 from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 
 from bookings import calendar as ical
 from bookings.models import Booking, GroupSession, Mode, TimeOff
@@ -275,3 +278,36 @@ def test_counsellor_add_to_calendar_links_use_the_neutral_title(rf, private_book
     query = parse_qs(urlparse(google.replace("&amp;", "&")).query)
     assert query["text"] == [f"个体咨询 · 预约 #{private_booking.pk}"]
     assert "林晓" not in query["text"][0]
+
+
+# Any text staff or families type: CJK, emoji, ICS delimiters, every kind of
+# line break and control character.
+_NASTY = st.lists(
+    st.one_of(
+        st.sampled_from(list("家长工作坊情绪😀;,:\\\"\r\n\t\x00\x0b\x1c\x7f\x85\u2028\u2029 ")
+                        + ["\r\n", "ATTENDEE:mailto:x@y.cn", "END:VEVENT", "BEGIN:VALARM"]),
+        st.characters(codec="utf-8", exclude_categories=("Cs",)),
+    ),
+    max_size=40,
+).map("".join)
+
+
+@hypothesis_settings(max_examples=60, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(title=_NASTY, location=_NASTY, description=_NASTY)
+def test_any_text_stays_inside_its_property_for_all_three_parsers(
+        title, location, description, db):
+    workshop = _hypothesis_workshop()
+    workshop.title, workshop.location, workshop.description = title, location, description
+    event = only(parse(ical.workshops_feed_ics(workshops=[workshop]), feed=True))
+    assert event.summary == ical.clean_text(title)
+    assert event.location == ical.clean_text(location)
+    if ical.clean_text(description):
+        assert event.description.startswith(
+            ical.clean_text(title) + "\n" + ical.clean_text(description) + "\n")
+    assert "ATTENDEE" not in event.component and "VALARM" not in str(event.alarms)
+
+
+def _hypothesis_workshop():
+    existing = GroupSession.objects.first()
+    return existing or GroupSessionFactory()
