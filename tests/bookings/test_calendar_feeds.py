@@ -334,6 +334,9 @@ def test_account_page_creates_shows_rotates_and_revokes_a_feed(client, site_shel
     assert f'href="{https}"' in page
     assert 'href="webcal://{}"'.format(https.split("://", 1)[1]) in page
     assert re.search(r"<svg[^>]*class=\"calendar-qr\"", page)
+    assert "还没有日历应用读取过这个链接。" in page
+    client.get(https.replace(settings.SITE_BASE_URL, ""))
+    assert "日历应用最近一次读取：" in client.get("/account/").content.decode()
     assert "8–24" in page and "X-PUBLISHED-TTL" in page
 
     client.post("/calendar/feeds/rotate/", {"kind": "family"})
