@@ -6,6 +6,7 @@ from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.conf import settings
 from django.contrib.messages import get_messages
 from django.test import Client
 from django.urls import reverse
@@ -15,6 +16,7 @@ from bookings import services
 from bookings.forms import CONSENT_MISSING
 from bookings.intake import RISK_KEYS
 from bookings.models import Booking, Mode, WaitlistEntry
+from portal.models import Consent
 from tests.bookings.web_setup import booking_at, day_ahead, local, working_counsellor
 from tests.factories import (
     ChildFactory,
@@ -191,6 +193,9 @@ def test_confirming_books_the_session_and_shows_it(client, setup):
     assert (booking.family, booking.child, booking.start, booking.topic) == (
         family, child, start, topic)
     assert booking.is_urgent is False
+    consent = Consent.objects.get(user=family, kind=Consent.Kind.SENSITIVE_DATA)
+    assert consent.notice_version == settings.PRIVACY_NOTICE_VERSION
+    assert consent.withdrawn_at is None
     page = client.get(response["Location"]).content.decode()
     assert "预约成功" in page
     assert 'data-testid="crisis-panel"' not in page
@@ -225,6 +230,7 @@ def test_a_slot_taken_meanwhile_sends_the_family_back_with_the_message(client, s
         reverse("bookings:counsellor", kwargs={"slug": counsellor.slug}))
     assert _messages(response) == [str(services.SLOT_TAKEN)]
     assert Booking.objects.count() == 1
+    assert Consent.objects.filter(kind=Consent.Kind.SENSITIVE_DATA).count() == 0
 
 
 def test_another_familys_child_is_refused(client, setup):
