@@ -522,3 +522,12 @@ def test_my_week_takes_the_same_queries_for_2_or_20_bookings(client, counsellor_
     bookings = sum(len(d["bookings"]) for d in client.get(url).context["week"]["days"])
     assert bookings == 20
     assert large == small
+
+
+def test_coordinator_list_links_to_counsellor_and_session_type_management(client,
+                                                                          coordinator):
+    client.force_login(coordinator)
+    html = client.get(reverse("bookings:coordinator_bookings")).content.decode()
+    assert 'href="/admin/snippets/bookings/counsellor/"' in html
+    assert 'href="/admin/snippets/bookings/sessiontype/"' in html
+    assert 'href="/admin/snippets/bookings/groupsession/"' in html
