@@ -440,7 +440,9 @@ def cancel(request, pk):
             messages.warning(request, _("已取消。因在截止时间内取消，记为迟取消。"))
         else:
             messages.success(request, _("已取消，名额已释放。"))
-        return redirect(_safe_next(request, reverse("bookings:mine")))
+        done = (reverse("bookings:mine") if booking.family_id == request.user.pk
+                else booking.get_absolute_url())
+        return redirect(_safe_next(request, done))
     return _render(request, "bookings/cancel_confirm.html", {
         "booking": booking, "late_from": late_from,
         "is_late": timezone.now() >= late_from,

@@ -531,3 +531,15 @@ def test_coordinator_list_links_to_counsellor_and_session_type_management(client
     assert 'href="/admin/snippets/bookings/counsellor/"' in html
     assert 'href="/admin/snippets/bookings/sessiontype/"' in html
     assert 'href="/admin/snippets/bookings/groupsession/"' in html
+
+
+def test_a_coordinator_cancelling_for_a_family_is_not_late_and_returns_to_the_booking(
+        client, coordinator, counsellor_x):
+    booking = booking_at(timezone.now() + dt.timedelta(hours=3), counsellor=counsellor_x[0],
+                         session_type=counsellor_x[1])
+    client.force_login(coordinator)
+    response = client.post(reverse("bookings:cancel", kwargs={"pk": booking.pk}),
+                           {"reason": "咨询师生病"})
+    assert response["Location"] == booking.get_absolute_url()
+    booking.refresh_from_db()
+    assert booking.status == Booking.Status.CANCELLED
