@@ -417,7 +417,7 @@ def _future_active_bookings(user: User, now: dt.datetime):
     if booking is None:
         return []
     return list(
-        booking.objects.select_for_update()
+        booking.objects.select_for_update(of=("self",))
         .filter(family=user, start__gt=now, status__in=booking.ACTIVE_STATUSES)
         .select_related("counsellor__user", "session_type")
     )
