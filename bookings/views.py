@@ -445,7 +445,8 @@ def cancel(request, pk):
         return redirect(_safe_next(request, done))
     return _render(request, "bookings/cancel_confirm.html", {
         "booking": booking, "late_from": late_from,
-        "is_late": timezone.now() >= late_from,
+        # Only a family's own change counts as late (staff cancel for a reason).
+        "is_late": booking.family_id == request.user.pk and timezone.now() >= late_from,
         "cutoff_hours": int(_cutoff(booking).total_seconds() // 3600),
     })
 
