@@ -375,11 +375,15 @@ def list_bookings(request, upcoming: bool = False):
     return list(qs)
 
 
-@api.post("/bookings", response={201: BookingOut, 404: ErrorOut, 409: ErrorOut,
-                                 422: FieldErrorsOut}, tags=["bookings"])
+@api.post("/bookings", response={201: BookingOut, 409: ErrorOut, 422: FieldErrorsOut},
+          tags=["bookings"])
 def create_booking(request, payload: BookingIn):
-    counsellor = get_object_or_404(Counsellor, pk=payload.counsellor)
-    session_type = get_object_or_404(SessionType, pk=payload.session_type)
+    counsellor = Counsellor.objects.filter(pk=payload.counsellor).first()
+    if counsellor is None:
+        return field_error("counsellor", "unknown counsellor", "unknown")
+    session_type = SessionType.objects.filter(pk=payload.session_type).first()
+    if session_type is None:
+        return field_error("session_type", "unknown session type", "unknown")
     topic = None
     if payload.topic:
         topic = Topic.objects.filter(slug=payload.topic).order_by("pk").first()

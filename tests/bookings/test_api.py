@@ -172,6 +172,9 @@ def test_create_booking_field_errors_are_422(setup, family_api):
     child = family_api.post("/bookings", booking_body(setup, child=other_child.pk))
     assert child.status_code == HTTPStatus.UNPROCESSABLE_ENTITY
     assert child.json()["detail"][0]["loc"] == ["body", "child"]
+    unknown = family_api.post("/bookings", booking_body(setup, counsellor=999999))
+    assert unknown.status_code == HTTPStatus.UNPROCESSABLE_ENTITY
+    assert unknown.json()["detail"][0]["loc"] == ["body", "counsellor"]
     year_zero = family_api.post("/bookings", booking_body(setup, start="0001-01-01T00:00"))
     assert year_zero.status_code == HTTPStatus.UNPROCESSABLE_ENTITY
     assert Booking.objects.count() == 0
