@@ -134,3 +134,35 @@ def test_a_family_at_risk_sees_the_crisis_lines_at_once(live_server, browser_pag
     assert "协调员会尽快主动与你联系" in panel.inner_text()
     assert Booking.objects.get(family=people["family"]).is_urgent is True
     _assert_accessible(page)
+
+
+@pytest.mark.browser_context(viewport=SMALL_PHONE)
+def test_staff_pages_fit_a_phone_and_pass_axe(live_server, browser_page, people):
+    from tests.bookings.web_setup import booking_at, day_ahead, local
+    from tests.factories import CoordinatorFactory, GroupSessionFactory
+
+    counsellor, session_type = people["counsellor"], people["session_type"]
+    booking_at(local(day_ahead(2), 10), counsellor=counsellor, session_type=session_type,
+               family=people["family"], status=Booking.Status.CONFIRMED, is_urgent=True)
+    GroupSessionFactory(title="亲子沟通工作坊", counsellors=[counsellor])
+    page = browser_page
+
+    _sign_in(page, live_server, counsellor.user)
+    page.goto(live_server.url + "/bookings/counsellor/hours/")
+    assert page.get_by_test_id("free-preview").is_visible()
+    assert _fits_the_screen(page)
+    _assert_accessible(page)
+
+    _sign_in(page, live_server, with_totp(CoordinatorFactory()))
+    for path in ("/bookings/coordinator/", "/bookings/coordinator/urgent/",
+                 "/bookings/coordinator/closures/", "/bookings/coordinator/reports/"):
+        page.goto(live_server.url + path)
+        assert page.get_by_role("heading", level=1).is_visible()
+        assert _fits_the_screen(page), path
+        _assert_accessible(page)
+
+    _sign_in(page, live_server, people["family"])
+    for path in ("/bookings/mine/", "/bookings/workshops/"):
+        page.goto(live_server.url + path)
+        assert _fits_the_screen(page), path
+        _assert_accessible(page)
