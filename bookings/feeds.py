@@ -182,7 +182,7 @@ def family_feed_bookings(*, user, now: dt.datetime):
     )
 
 
-def counsellor_feed_items(*, counsellor: Counsellor, now: dt.datetime):
+def counsellor_feed_items(*, counsellor: Counsellor | int, now: dt.datetime):
     history_from, cancelled_from = _window(now)
     bookings = (
         Booking.objects.filter(counsellor=counsellor, group_session__isnull=True,
@@ -230,27 +230,32 @@ def _scalar(qs, function: str, field: str, output_field=None):
                     output_field=output_field)
 
 
-def _counsellor_version(counsellor: Counsellor) -> str:
-    """Two queries, whatever the number of events: aggregates of bookings and
-    workshops in one row, and the (few) time-off rows themselves, which have no
+def _counsellor_version(*, user, now: dt.datetime) -> tuple[int | None, str]:
+    """The user's counsellor id and feed version, in two queries whatever the
+    number of events: the counsellor row with aggregates of its bookings and
+    workshops, and its (few) time-off rows in the feed's window, which have no
     `updated_at` to aggregate."""
     bookings = Booking.objects.filter(counsellor=OuterRef("pk"),
                                       group_session__isnull=True)
     workshops = GroupSession.objects.filter(counsellors=OuterRef("pk"))
     row = (
-        Counsellor.objects.filter(pk=counsellor.pk)
+        Counsellor.objects.filter(user=user)
         .annotate(
             b_n=_scalar(bookings, "COUNT", "pk", IntegerField()),
             b_max=_scalar(bookings, "MAX", "updated_at", DateTimeField()),
             w_n=_scalar(workshops, "COUNT", "pk", IntegerField()),
             w_max=_scalar(workshops, "MAX", "updated_at", DateTimeField()),
         )
-        .values_list("b_n", "b_max", "w_n", "w_max")
+        .order_by("pk")
+        .values_list("pk", "b_n", "b_max", "w_n", "w_max")
         .first()
-    ) or ()
-    time_off = list(TimeOff.objects.filter(counsellor=counsellor).order_by("pk")
-                    .values_list("pk", "start", "end", "reason"))
-    return repr((row, time_off))
+    )
+    if row is None:
+        return None, ""
+    history_from, _cancelled_from = _window(now)
+    time_off = list(TimeOff.objects.filter(counsellor_id=row[0], end__gte=history_from)
+                    .order_by("pk").values_list("pk", "start", "end", "reason"))
+    return row[0], repr((row, time_off))
 
 
 @dataclass(frozen=True)
@@ -276,23 +281,23 @@ def _render_cached(key: str, render) -> RenderedFeed:
 def render_feed(feed: CalendarFeed, *, now: dt.datetime | None = None) -> RenderedFeed:
     """The feed's iCalendar bytes, from the cache when nothing has changed.
 
-    The cache key holds a version read in one aggregate query, so the number of
-    queries is the same for 5 events or 500.
+    The cache key holds a version read in one or two aggregate queries, so the
+    number of queries is the same for 5 events or 500.
     """
     now = now or timezone.now()
     user = feed.user
     language = user.preferred_language or settings.LANGUAGE_CODE
     if feed.kind == CalendarFeed.Kind.COUNSELLOR:
-        counsellor = Counsellor.objects.filter(user=user).first()
-        if counsellor is None:
+        counsellor_id, version = _counsellor_version(user=user, now=now)
+        if counsellor_id is None:
             body = ical.counsellor_feed_ics(user=user, bookings=[], workshops=[],
                                             time_off=[], now=now)
             return RenderedFeed(body, '"empty"', gzip.compress(body, mtime=0))
-        key = _key(feed, language, _counsellor_version(counsellor))
+        key = _key(feed, language, version)
 
         def render():
-            bookings, workshops, time_off = counsellor_feed_items(counsellor=counsellor,
-                                                                  now=now)
+            bookings, workshops, time_off = counsellor_feed_items(
+                counsellor=counsellor_id, now=now)
             return ical.counsellor_feed_ics(user=user, bookings=bookings,
                                             workshops=workshops, time_off=time_off,
                                             now=now)

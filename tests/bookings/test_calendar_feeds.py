@@ -453,3 +453,28 @@ def test_workshop_list_offers_the_public_feed(client, site_shell, settings):
     html = client.get(f"/bookings/workshops/?topic={topic.slug}").content.decode()
     assert (f'href="{settings.SITE_BASE_URL}/calendar/workshops.ics'
             f'?topic=positive-life-education"') in html
+
+
+def test_a_cached_counsellor_feed_costs_three_queries(client):
+    counsellor = CounsellorFactory()
+    _bookings(FamilyFactory(), counsellor, 5)
+    path = _feed_path(feeds.feed_create(user=counsellor.user, kind="counsellor"))
+    body = client.get(path).content
+    with CaptureQueriesContext(connection) as queries:
+        again = client.get(path)
+    assert again.content == body
+    # The feed row, the counsellor with its aggregates, its time off in the window.
+    assert len(queries) == 3, [q["sql"] for q in queries]
+
+
+def test_counsellor_feed_follows_time_off_edits(client):
+    counsellor = CounsellorFactory()
+    path = _feed_path(feeds.feed_create(user=counsellor.user, kind="counsellor"))
+    start = timezone.now() + dt.timedelta(days=3)
+    time_off = TimeOff.objects.create(counsellor=counsellor, start=start,
+                                      end=start + dt.timedelta(hours=4))
+    first = parse(client.get(path).content, feed=True)
+    TimeOff.objects.filter(pk=time_off.pk).update(end=start + dt.timedelta(hours=8))
+    second = parse(client.get(path).content, feed=True)
+    [uid] = first
+    assert second[uid].end - first[uid].end == dt.timedelta(hours=4)
