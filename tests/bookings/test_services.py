@@ -3,8 +3,11 @@
 import datetime as dt
 
 import pytest
+from django.db import transaction
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from wagtail.models import Site
 
 from bookings import services
@@ -431,3 +434,53 @@ def test_booking_error_carries_a_code():
     err = BookingError(services.SLOT_TAKEN)
     assert err.code == "slot_taken"
     assert err.message == "这个时间刚刚被预约了，请选择其他时间。"
+
+
+# --- property: whatever families try, active bookings never overlap ------------------
+
+attempts = st.lists(
+    st.tuples(
+        st.sampled_from(["create", "create", "create", "cancel", "reschedule"]),
+        st.integers(0, 1),              # which session type (50 or 90 minutes)
+        st.integers(8 * 4, 18 * 4),     # quarter hour of the day (08:00–18:00)
+        st.integers(0, 5),              # which earlier booking to cancel / move
+    ),
+    min_size=1, max_size=12,
+)
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=list(HealthCheck))
+@given(steps=attempts)
+def test_no_sequence_of_actions_makes_active_bookings_overlap(steps):
+    with transaction.atomic():
+        setup = make_setup()
+        types = [setup.session_type,
+                 SessionTypeFactory(counsellors=[setup.counsellor], duration_minutes=90,
+                                    buffer_after_minutes=15)]
+        made = []
+        for action, type_index, quarter, pick in steps:
+            start = setup.at(quarter // 4, (quarter % 4) * 15)
+            try:
+                if action == "create":
+                    made.append(services.booking_create(
+                        family=FamilyFactory(), counsellor=setup.counsellor,
+                        session_type=types[type_index], start=start, mode=Mode.IN_PERSON,
+                        consent=True))
+                elif made:
+                    booking = made[pick % len(made)]
+                    if action == "cancel":
+                        services.booking_cancel(booking=booking, by_user=booking.family)
+                    else:
+                        services.booking_reschedule(booking=booking, new_start=start,
+                                                    by_user=booking.family)
+            except BookingError:
+                pass
+        active = list(Booking.objects.filter(counsellor=setup.counsellor,
+                                             status__in=Booking.ACTIVE_STATUSES)
+                      .order_by("start"))
+        for earlier, later in zip(active, active[1:], strict=False):
+            assert earlier.blocks_until <= later.start, (earlier, later)
+        for booking in active:
+            assert setup.at(9) <= booking.start and booking.end <= setup.at(17)
+            assert booking.start.minute % 30 == 0
+        transaction.set_rollback(True)
