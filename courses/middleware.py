@@ -5,24 +5,28 @@ import re
 from django.conf import settings
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
-from django.utils import translation
+from django.utils.translation import get_language_from_path
 
 from courses import cache as page_cache
 
 CSRF_FIELD_RE = re.compile(rb'name="csrfmiddlewaretoken" value="([A-Za-z0-9]+)"')
 CSRF_PLACEHOLDER = b"__COURSES_CSRF_TOKEN__"
-HEADERS_KEPT = ("Content-Type", "Content-Language", "Content-Warning")
+CSRF_SECRET_RE = re.compile(r"^[A-Za-z0-9]{32}$")
+# Per-response headers that must not be replayed to another visitor.
+HEADERS_DROPPED = {"set-cookie", "content-length", "date", "server"}
 
 
 class AnonymousPageCacheMiddleware:
     """Replays a course page rendered for an earlier anonymous visitor.
 
-    Sits after the session, auth, CSRF and locale middleware: a hit skips
-    page routing and rendering, but still gets the security headers, the
-    visitor's own CSRF cookie (the cached form token is swapped for a fresh
-    one) and the language the URL asks for. Only responses the page itself
-    marked cacheable are stored (anonymous GETs of course pages), and never
-    one that sets a cookie other than the CSRF cookie.
+    Sits right after the health probe, so a hit skips sessions, auth, page
+    routing and rendering: it replays the complete response, security
+    headers included, as the full stack produced it on the miss. Only
+    responses a course page or the search view marked cacheable are stored
+    (anonymous GETs), and only for requests without a session or messages
+    cookie, so a signed-in visitor never sees someone else's page. The form
+    token in the page is swapped for one of this visitor's own CSRF secret
+    (a new secret and cookie for a first visit), exactly as `get_token` does.
     """
 
     def __init__(self, get_response):
@@ -31,7 +35,7 @@ class AnonymousPageCacheMiddleware:
     def __call__(self, request):
         if not self._may_use_cache(request):
             return self.get_response(request)
-        language = translation.get_language() or settings.LANGUAGE_CODE
+        language = get_language_from_path(request.path_info) or settings.LANGUAGE_CODE
         key = page_cache.page_key(
             host=request.get_host(), language=language,
             full_path=request.get_full_path(), gen=page_cache.generation(),
@@ -48,9 +52,12 @@ class AnonymousPageCacheMiddleware:
     def _may_use_cache(request) -> bool:
         if request.method not in ("GET", "HEAD"):
             return False
-        if settings.SESSION_COOKIE_NAME in request.COOKIES or "messages" in request.COOKIES:
+        if getattr(settings, "CSRF_USE_SESSIONS", False):
             return False
-        return not request.user.is_authenticated
+        if getattr(settings, "SECURE_SSL_REDIRECT", False) and not request.is_secure():
+            return False
+        cookies = request.COOKIES
+        return settings.SESSION_COOKIE_NAME not in cookies and "messages" not in cookies
 
     @staticmethod
     def _may_store(request, response) -> bool:
@@ -58,27 +65,45 @@ class AnonymousPageCacheMiddleware:
             return False
         if response.status_code != 200 or response.streaming:
             return False
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            return False
         cookies = set(response.cookies) - {settings.CSRF_COOKIE_NAME}
-        return not cookies and not response.has_header("Cache-Control")
+        cache_control = response.get("Cache-Control", "")
+        return not cookies and "private" not in cache_control and "no-" not in cache_control
 
     @staticmethod
     def _freeze(response) -> dict:
-        if hasattr(response, "render") and not response.is_rendered:
-            response.render()
         body = CSRF_FIELD_RE.sub(
             b'name="csrfmiddlewaretoken" value="' + CSRF_PLACEHOLDER + b'"',
             response.content,
         )
-        headers = {k: response[k] for k in HEADERS_KEPT if response.has_header(k)}
+        headers = [(k, v) for k, v in response.items() if k.lower() not in HEADERS_DROPPED]
         return {"body": body, "headers": headers}
 
     @staticmethod
     def _replay(request, cached: dict) -> HttpResponse:
         body = cached["body"]
+        new_secret = None
         if CSRF_PLACEHOLDER in body:
-            body = body.replace(CSRF_PLACEHOLDER, get_token(request).encode())
+            secret = request.COOKIES.get(settings.CSRF_COOKIE_NAME, "")
+            if CSRF_SECRET_RE.match(secret):
+                request.META["CSRF_COOKIE"] = secret
+            token = get_token(request)
+            if request.META["CSRF_COOKIE"] != secret:
+                new_secret = request.META["CSRF_COOKIE"]
+            body = body.replace(CSRF_PLACEHOLDER, token.encode())
         response = HttpResponse(body)
-        for name, value in cached["headers"].items():
+        for name, value in cached["headers"]:
             response[name] = value
+        response["Content-Length"] = str(len(body))
         response["X-Courses-Cache"] = "hit"
+        if new_secret:
+            response.set_cookie(
+                settings.CSRF_COOKIE_NAME, new_secret,
+                max_age=settings.CSRF_COOKIE_AGE, domain=settings.CSRF_COOKIE_DOMAIN,
+                path=settings.CSRF_COOKIE_PATH, secure=settings.CSRF_COOKIE_SECURE,
+                httponly=settings.CSRF_COOKIE_HTTPONLY,
+                samesite=settings.CSRF_COOKIE_SAMESITE,
+            )
         return response

@@ -23,6 +23,9 @@ MAX_QUERY_LENGTH = 100
 
 @require_GET
 def search(request):
+    if not request.user.is_authenticated:
+        # Same answer for every anonymous visitor; retired on publish.
+        request.courses_page_cacheable = True
     query = request.GET.get("q", "").strip()[:MAX_QUERY_LENGTH]
     language = selectors.current_locale_code()
     context = {"query": query, "results": None, "page_obj": None, "terms": []}

@@ -151,3 +151,25 @@ def test_a_cached_page_carries_a_working_csrf_token_for_each_visitor(make_module
                             {"csrfmiddlewaretoken": token, "quiz": block_id, "q-0": "1"})
     assert response.status_code == HTTPStatus.OK
     assert "答对 1 / 1 题。" in response.content.decode()
+
+
+def test_first_visit_to_a_cached_page_gets_its_own_csrf_cookie(make_module):
+    module = make_module(lessons=1)
+    Client().get(module.url)
+    newcomer = Client()
+    response = newcomer.get(module.url)
+    assert response["X-Courses-Cache"] == "hit"
+    assert "csrftoken" in response.cookies
+    assert "sessionid" not in response.cookies
+    assert response["X-Frame-Options"] == "DENY"
+
+
+def test_anonymous_search_results_are_cached_and_retired_on_publish(client, make_module):
+    module = make_module(lessons=1, summary="关于情绪疏导的模块。")
+    client.get("/search/", {"q": "情绪疏导"})
+    hit = client.get("/search/", {"q": "情绪疏导"})
+    assert hit["X-Courses-Cache"] == "hit" and module.title in hit.content.decode()
+    module.title = "改过名字的模块"
+    publish(module)
+    fresh = client.get("/search/", {"q": "情绪疏导"})
+    assert "X-Courses-Cache" not in fresh and "改过名字的模块" in fresh.content.decode()
