@@ -46,6 +46,7 @@ seed: migrate
 run: seed
 	@echo "未愛小屋: http://$(HOST):$(PORT)/  (demo accounts: see README.md)"
 	@trap 'kill 0' EXIT INT TERM; \
+	DJANGO_SETTINGS_MODULE=portal.settings.dev $(PY) manage.py send_reminders --schedule; \
 	DJANGO_SETTINGS_MODULE=portal.settings.dev $(PY) manage.py db_worker & \
 	DJANGO_SETTINGS_MODULE=portal.settings.dev $(PY) manage.py runserver $(HOST):$(PORT)
 

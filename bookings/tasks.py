@@ -6,7 +6,7 @@ commit loses nothing: the task row waits in the database for the worker
 (``manage.py db_worker``).
 
 Reminders: ``enqueue_due_reminders`` (run by ``manage.py send_reminders`` from
-cron, or by the ``send_due_reminders`` task) queues one reminder task per
+cron, or by the self-rescheduling ``send_due_reminders`` task) queues one reminder task per
 booking starting within ``BookingPolicy.reminder_hours``; the reminder task
 locks the booking and sends only if ``reminder_sent_at`` is empty and the
 session has not started, so a reminder is never sent twice.
@@ -88,7 +88,29 @@ def enqueue_due_reminders(*, now: dt.datetime | None = None) -> int:
     return len(ids)
 
 
+SWEEP_INTERVAL = dt.timedelta(minutes=15)
+
+
 @task()
 def send_due_reminders() -> int:
-    """Periodic entry point for deployments that schedule tasks, not cron."""
-    return enqueue_due_reminders()
+    """The reminder sweep as a task: queue due reminders, then the next sweep.
+
+    A self-rescheduling chain for deployments without cron (``make run``
+    starts it with ``send_reminders --schedule``); at most one sweep waits at
+    a time, so starting it again never doubles the chain.
+    """
+    queued = enqueue_due_reminders()
+    schedule_reminder_sweep()
+    return queued
+
+
+def schedule_reminder_sweep(*, delay: dt.timedelta = SWEEP_INTERVAL) -> bool:
+    """Queue the next sweep unless one is already waiting; True when queued."""
+    from django_tasks_db.models import DBTaskResult
+
+    waiting = DBTaskResult.objects.filter(
+        task_path=send_due_reminders.module_path, status="READY").exists()
+    if waiting:
+        return False
+    send_due_reminders.using(run_after=timezone.now() + delay).enqueue()
+    return True

@@ -216,3 +216,20 @@ def test_send_reminders_now_sends_in_process_without_the_worker(setup):
     assert len(mail.outbox) == 1
     call_command("send_reminders", "--now", stdout=out)
     assert len(mail.outbox) == 1
+
+
+def test_the_reminder_sweep_task_sends_and_requeues_itself_once(setup, run_worker):
+    BookingFactory(family=setup.family, counsellor=setup.counsellor,
+                   start=timezone.now() + dt.timedelta(hours=5))
+    out = io.StringIO()
+    call_command("send_reminders", "--schedule", stdout=out)
+    call_command("send_reminders", "--schedule", stdout=out)
+    assert out.getvalue().splitlines() == ["Reminder sweep queued.",
+                                           "Reminder sweep already queued."]
+    run_worker()
+    assert len(mail.outbox) == 1
+    assert mail.outbox[0].subject.startswith("【未愛小屋】预约提醒：")
+    sweeps = DBTaskResult.objects.filter(task_path="bookings.tasks.send_due_reminders")
+    assert sorted(sweeps.values_list("status", flat=True)) == ["READY", "SUCCESSFUL"]
+    upcoming = sweeps.get(status="READY")
+    assert upcoming.run_after > timezone.now() + dt.timedelta(minutes=14)

@@ -2,10 +2,15 @@
 
     */15 * * * *  cd /srv/weiai && .venv/bin/python manage.py send_reminders
 
+Without cron, ``send_reminders --schedule`` starts a sweep task that the
+worker runs and re-queues every 15 minutes (``make run`` does this).
+
 The worker (``manage.py db_worker``) sends them. A reminder is sent at most
 once per booking (``Booking.reminder_sent_at``) and never for a session that
 has already started, however often this command runs.
 """
+
+import datetime as dt
 
 from django.core.management.base import BaseCommand
 
@@ -20,8 +25,20 @@ class Command(BaseCommand):
             "--now", action="store_true",
             help="Send in this process instead of leaving them to the worker.",
         )
+        parser.add_argument(
+            "--schedule", action="store_true",
+            help="Start the self-rescheduling sweep task (every 15 minutes, run by "
+                 "the worker) instead of cron; harmless if it is already queued.",
+        )
 
-    def handle(self, *args, now: bool = False, **options):
+    def handle(self, *args, now: bool = False, schedule: bool = False, **options):
+        if schedule:
+            from bookings.tasks import schedule_reminder_sweep
+
+            started = schedule_reminder_sweep(delay=dt.timedelta(0))
+            self.stdout.write("Reminder sweep queued." if started
+                              else "Reminder sweep already queued.")
+            return
         if now:
             from bookings.tasks import due_reminders
 
