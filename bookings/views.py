@@ -217,9 +217,40 @@ def counsellor_list(request):
         language = form.cleaned_data["language"] or None
         mode = form.cleaned_data["mode"] or None
     counsellors = list(selectors.counsellors_for(topic=topic, language=language, mode=mode))
+    _attach_next_free(counsellors)
     return _render(request, "bookings/counsellor_list.html", {
         "form": form, "counsellors": counsellors, "topic": topic,
     })
+
+
+def _attach_next_free(counsellors) -> None:
+    """Set `.next_free` (the soonest slot of their first individual service, or None).
+
+    One query for the services, then one slot search per distinct service type
+    (usually one), whatever the number of counsellors.
+    """
+    offered = SessionType.counsellors.through.objects.filter(
+        counsellor_id__in=[c.pk for c in counsellors],
+        sessiontype__is_active=True, sessiontype__kind=SessionType.Kind.INDIVIDUAL,
+    ).select_related("sessiontype").order_by("sessiontype_id")
+    first_type: dict[int, SessionType] = {}
+    for row in offered:
+        first_type.setdefault(row.counsellor_id, row.sessiontype)
+    by_type: dict[int, list] = {}
+    for counsellor in counsellors:
+        counsellor.next_free = None
+        if counsellor.pk in first_type:
+            by_type.setdefault(first_type[counsellor.pk].pk, []).append(counsellor)
+    today = _today()
+    for group in by_type.values():
+        session_type = first_type[group[0].pk]
+        slots = selectors.free_slots_for_counsellors(
+            counsellors=group, session_type=session_type, start_date=today,
+            end_date=today + dt.timedelta(days=SLOT_DAYS - 1),
+        )
+        for counsellor in group:
+            found = slots.get(counsellor.pk) or []
+            counsellor.next_free = found[0] if found else None
 
 
 def _session_types_of(counsellor):

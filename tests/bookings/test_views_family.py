@@ -16,12 +16,15 @@ from bookings import services
 from bookings.forms import CONSENT_MISSING
 from bookings.intake import RISK_KEYS
 from bookings.models import Booking, Mode, WaitlistEntry
+from bookings.selectors import free_slots
 from portal.models import Consent
 from tests.bookings.web_setup import booking_at, day_ahead, local, working_counsellor
 from tests.factories import (
     ChildFactory,
+    CounsellorFactory,
     FamilyFactory,
     GroupSessionFactory,
+    SessionTypeFactory,
     TopicFactory,
 )
 
@@ -82,6 +85,22 @@ def test_counsellor_list_filters_by_topic_language_and_mode(client, setup):
     html = client.get(url, {"mode": Mode.PHONE}).content.decode()
     assert "周一诺" in html
     assert "林晓舟" not in html
+
+
+def test_counsellor_list_shows_each_counsellors_soonest_free_time(client, setup):
+    counsellor, session_type, _topic = setup
+    idle = CounsellorFactory(display_name="休假中的咨询师")
+    SessionTypeFactory(counsellors=[idle])
+    response = client.get(reverse("bookings:counsellors"))
+    by_name = {c.display_name: c for c in response.context["counsellors"]}
+    soonest = free_slots(counsellor=counsellor, session_type=session_type,
+                         start_date=timezone.localdate(),
+                         end_date=timezone.localdate() + dt.timedelta(days=13))[0]
+    assert by_name["林晓舟"].next_free == soonest
+    assert by_name["休假中的咨询师"].next_free is None
+    html = response.content.decode()
+    assert f"最早可约：{soonest.start.month}月{soonest.start.day}日" in html
+    assert "近两周暂无空余时间" in html
 
 
 def test_counsellor_page_lists_soonest_free_slots_first_in_station_time(client, setup):
@@ -517,11 +536,17 @@ def test_workshop_list_takes_the_same_queries_for_2_or_20_workshops(client):
 
 
 def test_counsellor_list_takes_the_same_queries_for_2_or_20_counsellors(client, setup):
-    _counsellor, _type, topic = setup
-    working_counsellor(specialties=[topic, TopicFactory()])
+    counsellor, session_type, topic = setup
+
+    def add():
+        other, own_type = working_counsellor(specialties=[topic, TopicFactory()])
+        own_type.delete()
+        session_type.counsellors.add(other)
+
+    add()
     small = _count_queries(client, reverse("bookings:counsellors"))
     for _index in range(18):
-        working_counsellor(specialties=[topic, TopicFactory()])
+        add()
     large = _count_queries(client, reverse("bookings:counsellors"))
     assert len(client.get(reverse("bookings:counsellors")).context["counsellors"]) == 20
     assert large == small
