@@ -23,6 +23,7 @@ from wagtail.models import Locale
 from courses.demo_content import INDEX, MODULES, TOPICS
 from courses.images import BODY_IMAGE, CARD_COVER, PAGE_COVER, warm_renditions
 from courses.models import CourseIndexPage, LessonPage, ModulePage, Topic
+from courses.permissions import CLINICAL_REVIEWERS_GROUP
 from courses.search.indexing import reindex_all
 from courses.services import ensure_clinical_review
 
@@ -48,10 +49,41 @@ def seed(*, scale: int = 1, stdout=None) -> None:
             if spec.get("en") and index_en is not None:
                 _module_translation(module, spec, topics[spec["topic"]][1], en)
                 count += 1
+        _reviewer_account()
         indexed = reindex_all()
     _warm_renditions()
     if stdout:
         stdout.write(f"courses: {len(topics)} topics, {count} modules, {indexed} pages indexed")
+
+
+REVIEWER_EMAIL = "reviewer@demo.weiai.cn"
+
+
+def _reviewer_account() -> None:
+    """A demo clinical reviewer (editor role + "clinical reviewers"), with demo TOTP."""
+    from allauth.account.models import EmailAddress
+    from allauth.mfa.models import Authenticator
+    from allauth.mfa.totp.internal.auth import TOTP
+    from django.contrib.auth.models import Group
+
+    from portal.demo import DEMO_PASSWORD, DEMO_TOTP_SECRET
+    from portal.models import Role, User
+    from portal.roles import add_role
+
+    user, created = User.objects.get_or_create(
+        email=REVIEWER_EMAIL,
+        defaults={"display_name": "许老师（演示临床审核人）", "is_staff": True},
+    )
+    if created:
+        user.set_password(DEMO_PASSWORD)
+        user.save()
+    add_role(user, Role.EDITOR)
+    user.groups.add(Group.objects.get(name=CLINICAL_REVIEWERS_GROUP))
+    EmailAddress.objects.update_or_create(
+        user=user, email=REVIEWER_EMAIL, defaults={"verified": True, "primary": True}
+    )
+    if not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
+        TOTP.activate(user, DEMO_TOTP_SECRET)
 
 
 # --- Topics and the library ---------------------------------------------------------

@@ -84,3 +84,15 @@ def test_demo_content_is_complete_and_works_end_to_end(client, seeded):
     _pages_render_in_both_languages(client)
     _home_page_shows_the_five_themes(client)
     _search_finds_words_in_lessons(client)
+    _reviewer_publishes_and_editor_submits()
+
+
+def _reviewer_publishes_and_editor_submits():
+    from portal.models import User
+
+    module = ModulePage.objects.filter(locale__language_code="zh-hans").first()
+    reviewer = User.objects.get(email="reviewer@demo.weiai.cn")
+    editor = User.objects.get(email="editor@demo.weiai.cn")
+    assert module.permissions_for_user(reviewer).can_publish() is True
+    assert module.permissions_for_user(editor).can_publish() is False
+    assert module.permissions_for_user(editor).can_submit_for_moderation() is True
