@@ -198,3 +198,42 @@ def test_rate_limits_use_the_shared_redis_cache_when_configured():
     assert out == "django.core.cache.backends.redis.RedisCache"
     assert {"login", "login_failed", "signup", "reset_password"} <= set(
         base_settings.ACCOUNT_RATE_LIMITS)
+
+
+
+def _walk(block, seen=None):
+    """`block` and every block reachable from it (struct, list, stream children)."""
+    seen = seen if seen is not None else set()
+    if id(block) in seen:
+        return
+    seen.add(id(block))
+    yield block
+    children = list(getattr(block, "child_blocks", {}).values())
+    if getattr(block, "child_block", None) is not None:
+        children.append(block.child_block)
+    for child in children:
+        yield from _walk(child, seen)
+
+
+def test_no_raw_html_blocks_and_every_rich_text_has_a_feature_list():
+    """Editors cannot inject scripts: no RawHTMLBlock anywhere, and every rich
+    text field or block names its features (the editor's whitelist) rather
+    than taking Wagtail's open default."""
+    from django.apps import apps
+    from wagtail.blocks import RawHTMLBlock, RichTextBlock
+    from wagtail.fields import RichTextField, StreamField
+
+    stream_fields = rich_texts = 0
+    for model in apps.get_models():
+        for field in model._meta.get_fields():
+            if isinstance(field, RichTextField):
+                rich_texts += 1
+                assert field.features, (model, field.name)
+            if isinstance(field, StreamField):
+                stream_fields += 1
+                for block in _walk(field.stream_block):
+                    assert not isinstance(block, RawHTMLBlock), (model, field.name)
+                    if isinstance(block, RichTextBlock):
+                        rich_texts += 1
+                        assert block.features, (model, field.name, block.name)
+    assert stream_fields >= 1 and rich_texts >= 2
