@@ -348,6 +348,11 @@ def _past_bookings(families, counsellors, types, topics, scale) -> int:
             group_session__isnull=True,
         ).values_list("counsellor_id", "start")
     }
+    hours: dict[int, dict[int, dt.time]] = {}
+    for cid, weekday, start_time in AvailabilityRule.objects.filter(
+            counsellor__in=counsellors).order_by("-start_time").values_list(
+            "counsellor_id", "weekday", "start_time"):
+        hours.setdefault(cid, {})[weekday] = start_time  # the day's first opening
     new = []
     total = 24 * scale
     for n in range(total):
@@ -356,11 +361,13 @@ def _past_bookings(families, counsellors, types, topics, scale) -> int:
             continue
         counsellor = counsellors[n % len(counsellors)]
         session_type = individual[n % 2] if Mode.PHONE in counsellor.modes else individual[0]
+        # On a day and at an hour the counsellor works.
+        opening = hours.get(counsellor.pk) or {d: T(10) for d in range(7)}
         day = today - dt.timedelta(days=3 + n // len(counsellors))
-        while (counsellor.pk, day) in used:
+        while (counsellor.pk, day) in used or day.weekday() not in opening:
             day -= dt.timedelta(days=1)
         used.add((counsellor.pk, day))
-        start = dt.datetime.combine(day, T(9 + n % 8), tzinfo=STATION_TZ)
+        start = dt.datetime.combine(day, opening[day.weekday()], tzinfo=STATION_TZ)
         end = start + dt.timedelta(minutes=session_type.duration_minutes)
         status = statuses[n % len(statuses)]
         new.append(Booking(
@@ -397,7 +404,8 @@ def _upcoming_bookings(families, counsellors, types, topics, workshops, scale) -
                    .values_list("calendar_uid", flat=True))
     individual = types["individual-consultation"]
     today = timezone.localdate()
-    wanted = 4 * scale
+    # Few enough that the demo families can still book (policy: three active).
+    wanted = 2 * scale
     topic_list = list(topics.values())
     offering = [c for c in counsellors if c in individual.counsellors.all()]
     slots = selectors.free_slots_for_counsellors(

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from bookings import demo, selectors
 from bookings.models import (
+    AvailabilityRule,
     Booking,
     Counsellor,
     GroupSession,
@@ -63,7 +64,9 @@ def test_demo_families_have_past_bookings_with_attendance(seeded):
     assert past.count() == 24
     upcoming = Booking.objects.filter(start__gt=timezone.now(), group_session__isnull=True)
     assert upcoming.filter(is_urgent=True).count() == 1
-    assert upcoming.count() == 4
+    assert upcoming.count() == 2
+    assert sorted(upcoming.values_list("family__email", flat=True)) == [
+        "family2@demo.weiai.cn", "family@demo.weiai.cn"]
 
 
 def test_counsellors_have_free_slots_ahead(seeded):
@@ -92,3 +95,13 @@ def test_scale_multiplies_and_stays_fast(seeded):
     assert GroupSession.objects.count() == 200
     assert Booking.objects.filter(calendar_uid__startswith="demo-past-").count() == 480
     assert elapsed < 60
+
+
+def test_past_sessions_fall_inside_the_counsellors_weekly_hours(seeded):
+    past = Booking.objects.filter(calendar_uid__startswith="demo-past-")
+    for booking in past:
+        local = timezone.localtime(booking.start)
+        assert AvailabilityRule.objects.filter(
+            counsellor=booking.counsellor, weekday=local.weekday(),
+            start_time__lte=local.time(), end_time__gte=timezone.localtime(booking.end).time(),
+        ).exists(), booking
