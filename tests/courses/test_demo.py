@@ -60,6 +60,9 @@ def _pages_render_in_both_languages(client):
     html = client.get("/courses/naming-feelings/calm-breathing/").content.decode()
     assert "阅读文字稿" in html and "闻花吹蜡烛" in html and "<audio" in html
     assert ".webp" in client.get("/courses/").content.decode()
+    english = client.get("/en/courses/naming-feelings/").content.decode()
+    assert "Reviewed by Demo reviewer Ms Xu (Psychotherapist (demo credential))" in english
+    assert "Start the first lesson" in english and "About 15 min" in english
 
 
 def _home_page_shows_the_five_themes(client):
