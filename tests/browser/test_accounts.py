@@ -103,3 +103,23 @@ def test_signup_errors_are_announced_accessibly(live_server, browser_page, site_
         "#id_accept_privacy_error").inner_text()
     violations = axe_check(browser_page)
     assert violations == [], format_violations(violations)
+
+
+def test_demo_editor_signs_in_with_the_demo_totp_code_and_reaches_the_admin(
+    live_server, browser_page, site_shell
+):
+    from portal.demo import DEMO_PASSWORD, DEMO_TOTP_SECRET
+    from portal.management.commands.demo_totp import current_code
+
+    page = browser_page
+    page.goto(live_server.url + "/admin/")
+    assert page.url.startswith(live_server.url + "/accounts/login/?next=/admin/")
+    page.fill('input[name="login"]', "editor@demo.weiai.cn")
+    page.fill('input[name="password"]', DEMO_PASSWORD)
+    page.locator("main").get_by_role("button", name="登录").click()
+    # Second step: the six-digit code (what `manage.py demo_totp` prints).
+    assert page.url.startswith(live_server.url + "/accounts/2fa/authenticate/")
+    page.fill('input[name="code"]', current_code(DEMO_TOTP_SECRET))
+    page.locator('main button[type="submit"]').first.click()
+    page.wait_for_url(live_server.url + "/admin/")
+    assert "Wagtail" in page.title()
