@@ -71,7 +71,7 @@ api = NinjaAPI(
 # Which refusals are a conflict with the current state (409) and which are bad
 # input, and for which field (422).
 CONFLICTS = {"slot_taken", "not_cancellable", "already_joined", "limit_reached",
-             "workshop_closed", "not_on_waitlist"}
+             "workshop_closed", "not_on_waitlist", "workshop_no_reschedule"}
 FIELD_OF = {
     "too_soon": "start", "too_far": "start", "outside_availability": "start",
     "station_closed": "start", "naive_time": "start", "time_nonexistent": "start",

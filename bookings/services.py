@@ -52,6 +52,7 @@ LIMIT_REACHED = gettext_noop("你已有的有效预约达到上限，请先完�
 WORKSHOP_FULL = gettext_noop("这场工作坊已经满员，你已加入候补名单。")
 WORKSHOP_CLOSED = gettext_noop("这场工作坊已经开始、结束或取消，不能再报名。")
 NOT_CANCELLABLE = gettext_noop("这个预约已经开始、结束或取消，不能再更改。")
+WORKSHOP_NO_RESCHEDULE = gettext_noop("工作坊名额不能改期，请退出后报名其他场次。")
 CONSENT_REQUIRED = gettext_noop("请先阅读并同意个人信息处理说明。")
 ALREADY_JOINED = gettext_noop("你已经报名或在候补名单中了。")
 NOT_ON_WAITLIST = gettext_noop("你没有报名也不在候补名单中。")
@@ -305,7 +306,7 @@ def booking_reschedule(*, booking: Booking, new_start: dt.datetime, by_user) -> 
     if not is_owner and not _is_staff_for(by_user, current):
         raise BookingError(NOT_ALLOWED)
     if current.group_session_id:
-        raise BookingError(NOT_CANCELLABLE)
+        raise BookingError(WORKSHOP_NO_RESCHEDULE)
     if current.family_id:
         _lock_user(current.family)
     Counsellor.objects.select_for_update().filter(pk=current.counsellor_id).values_list(

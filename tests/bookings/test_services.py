@@ -407,6 +407,13 @@ def test_waitlist_leave_by_someone_else_is_refused(workshop):
     refused(services.NOT_ON_WAITLIST, services.waitlist_leave, entry=entry, by_user=family)
 
 
+def test_a_workshop_seat_cannot_be_rescheduled(workshop):
+    family = FamilyFactory()
+    seat = services.workshop_join(family=family, group_session=workshop)
+    refused(services.WORKSHOP_NO_RESCHEDULE, services.booking_reschedule, booking=seat,
+            new_start=workshop.start + dt.timedelta(days=1), by_user=family)
+
+
 def test_past_or_cancelled_workshop_cannot_be_joined(workshop):
     workshop.status = workshop.Status.CANCELLED
     workshop.save()
