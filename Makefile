@@ -75,8 +75,10 @@ messages: install
 	  --ignore=.venv --ignore=staticfiles --ignore=media --ignore=bench --no-obsolete
 	DJANGO_SETTINGS_MODULE=portal.settings.test $(PY) manage.py compilemessages -l en \
 	  --ignore=.venv
-	@grep -c '^msgstr ""$$' locale/en/LC_MESSAGES/django.po | \
-	  awk '{ print ($$1 - 1) " entries still untranslated in locale/en/LC_MESSAGES/django.po" }'
+	@for kind in untranslated only-fuzzy; do \
+	  n=$$(msgattrib --$$kind --no-obsolete locale/en/LC_MESSAGES/django.po | grep -c '^msgid '); \
+	  echo "$$kind: $$(( n > 0 ? n - 1 : 0 )) entries in locale/en/LC_MESSAGES/django.po"; \
+	done
 
 bench: install-dev
 	@if ! command -v wrk >/dev/null 2>&1; then \
