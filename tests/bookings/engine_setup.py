@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 
-from bookings.models import AvailabilityRule, BookingPolicy, Counsellor, SessionType
+from bookings.models import Counsellor, SessionType
 from bookings.slots import STATION_TZ
 from tests.factories import (
     AvailabilityRuleFactory,
@@ -48,11 +48,3 @@ def make_setup(*, days_ahead: int = 5) -> Setup:
     session_type = SessionTypeFactory(counsellors=[counsellor])
     return Setup(counsellor=counsellor, session_type=session_type,
                  family=FamilyFactory(), day=future_day(days_ahead))
-
-
-def default_policy() -> BookingPolicy:
-    return BookingPolicy()
-
-
-__all__ = ["AvailabilityRule", "Setup", "counsellor_with_hours", "future_day", "local",
-           "make_setup"]
