@@ -113,6 +113,22 @@ def free_non_overlapping(counsellor, session_type, count: int) -> list[str]:
     return chosen
 
 
+def personal_feed_path(seed_bench_feed) -> str:
+    """The 500-event feed; rotated when it was made under another SECRET_KEY
+    (its URL secret is derived from the key, so the old URL no longer works)."""
+    from bookings import feeds
+    from bookings.models import CalendarFeed
+    from portal.models import User
+
+    path = seed_bench_feed(events=500)
+    user = User.objects.get(email="bench-feed@demo.weiai.cn")
+    feed = feeds.live_feed(user=user, kind=CalendarFeed.Kind.FAMILY)
+    if feeds.feed_secret_if_current(feed) is None:
+        feed = feeds.feed_rotate(user=user, kind=CalendarFeed.Kind.FAMILY)
+        path = f"/calendar/{feeds.feed_secret(feed)}.ics"
+    return path
+
+
 def main() -> None:
     from bookings.feeds import seed_bench_feed
     from bookings.models import Counsellor
@@ -147,7 +163,7 @@ def main() -> None:
         "slots_one": slots_path(counsellors[0].pk, 28),
         "slots_topic": [slots_path(pk, 14) for pk in topic_counsellors],
         "workshop_feed": "/calendar/workshops.ics",
-        "personal_feed": seed_bench_feed(events=500),
+        "personal_feed": personal_feed_path(seed_bench_feed),
         "reader_token": reader_token,
         "clients": clients,
         "counsellors_total": Counsellor.objects.count(),

@@ -208,8 +208,10 @@ def write_results(rows: list[dict], booking: dict, meta: dict) -> Path:
         "# Benchmark results",
         "",
         f"- Date: {meta['date']}",
-        f"- Machine: {meta['cores']} cores ({meta['machine']}), shared with other work "
-        "while measured",
+        f"- Machine: {meta['cores']} cores ({meta['machine']}); load average "
+        f"{meta['load_before']:.1f} before and {meta['load_after']:.1f} after the run "
+        "(other work shared the machine: ratios of rendered pages to the near-free "
+        "/healthz suffer most)",
         f"- Server: gunicorn {meta['workers']} sync workers, production settings, "
         f"PostgreSQL {meta['pg']}, cache: {meta['cache']}",
         f"- Data: `seed_demo --scale 20` ({meta['counsellors']} counsellors) plus "
@@ -259,6 +261,7 @@ def main() -> int:
     db_url = os.environ.get("DATABASE_URL", "") or DEFAULT_DB
     if not db_url.startswith(("postgres://", "postgresql://")):
         raise SystemExit("The benchmarks run on PostgreSQL: set DATABASE_URL=postgres://…")
+    load_before = os.getloadavg()[0]
     ensure_database(db_url)
     redis = redis_url()
     env = bench_env(db_url, redis)
@@ -329,6 +332,7 @@ def main() -> int:
          "print(c.execute('show server_version').fetchone()[0].split()[0])", db_url],
         capture_output=True, text=True, check=False).stdout.strip() or "?"
     meta = {
+        "load_before": load_before, "load_after": os.getloadavg()[0],
         "date": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
         "cores": CORES, "machine": platform.machine(), "workers": WORKERS, "pg": pg,
         "cache": "Redis" if redis else "local memory",
