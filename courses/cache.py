@@ -9,32 +9,48 @@ memory cache each worker has its own, so entries also expire after
 """
 
 import hashlib
+import time
 
 from django.conf import settings
 from django.core.cache import cache
 
 GENERATION_KEY = "courses:page-cache:generation"
 DEFAULT_TIMEOUT = 300
+# Each process re-reads the shared generation at most this often, saving a
+# cache round trip per hit; other workers notice a publish within a second.
+LOCAL_GENERATION_SECONDS = 1.0
+_local = {"value": None, "read_at": 0.0}
 
 
 def timeout() -> int:
     return getattr(settings, "COURSES_PAGE_CACHE_SECONDS", DEFAULT_TIMEOUT)
 
 
+def _fresh_generation() -> int:
+    """A starting number no earlier generation used, should the key be evicted."""
+    return time.time_ns() // 1000
+
+
 def generation() -> int:
+    now = time.monotonic()
+    if _local["value"] is not None and now - _local["read_at"] < LOCAL_GENERATION_SECONDS:
+        return _local["value"]
     value = cache.get(GENERATION_KEY)
     if value is None:
-        value = 1
-        cache.add(GENERATION_KEY, value, None)
+        cache.add(GENERATION_KEY, _fresh_generation(), None)
+        value = cache.get(GENERATION_KEY) or _fresh_generation()
+    _local["value"], _local["read_at"] = value, now
     return value
 
 
 def invalidate() -> None:
-    """Retire every cached course page."""
+    """Retire every cached course page (at once here, within a second elsewhere)."""
     try:
-        cache.incr(GENERATION_KEY)
+        value = cache.incr(GENERATION_KEY)
     except ValueError:
-        cache.set(GENERATION_KEY, 2, None)
+        value = _fresh_generation()
+        cache.set(GENERATION_KEY, value, None)
+    _local["value"], _local["read_at"] = value, time.monotonic()
 
 
 def page_key(*, host: str, language: str, full_path: str, gen: int) -> str:
