@@ -461,3 +461,32 @@ def test_django_admin_shows_the_access_log_read_only(client, rich_family):
                        {"post": "yes"}).status_code == HTTPStatus.FORBIDDEN
     entry.refresh_from_db()
     assert entry.actor_label == FAMILY_EMAIL
+
+
+def test_course_progress_is_exported_and_erased(site_shell):
+    from wagtail.models import Site
+
+    from courses.models import Certificate, LessonCompletion
+    from tests.factories import (
+        CourseIndexPageFactory,
+        LessonPageFactory,
+        ModulePageFactory,
+    )
+
+    home = Site.objects.get(is_default_site=True).root_page
+    module = ModulePageFactory(parent=CourseIndexPageFactory(parent=home, slug="c-test"))
+    lesson = LessonPageFactory(parent=module)
+    user = FamilyFactory(email="learner-4821@example.cn")
+    LessonCompletion.objects.create(user=user, lesson=lesson, module=module)
+    Certificate.objects.create(user=user, module=module, code="TRUST4821CODE",
+                               holder_name="Holder-Marker-4821",
+                               module_title=module.title)
+
+    progress = privacy.export_payload(user=user)["course_progress"]
+    assert [r["lesson_id"] for r in progress["lessoncompletion"]] == [lesson.pk]
+    assert [r["holder_name"] for r in progress["certificate"]] == ["Holder-Marker-4821"]
+
+    record = privacy.account_erase(user=user)
+    assert record.summary["courses.lessoncompletion"] == 1
+    assert record.summary["courses.certificate"] == 1
+    assert _text_hits(["Holder-Marker-4821", "learner-4821@example.cn"]) == []
