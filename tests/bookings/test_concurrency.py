@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from bookings import services
 from bookings.models import Booking, Mode, WaitlistEntry
-from tests.bookings.engine_setup import make_setup
+from tests.bookings.engine_setup import counsellor_with_hours, make_setup
 from tests.factories import FamilyFactory, GroupSessionFactory, SessionTypeFactory
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
@@ -141,3 +141,29 @@ def test_the_database_constraint_refuses_an_overlap_even_without_the_service():
         family=FamilyFactory(), counsellor=setup.counsellor, session_type=setup.session_type,
         start=setup.at(10), end=setup.at(10, 50), blocks_until=setup.at(11),
         status=Booking.Status.CANCELLED)
+
+
+def test_concurrent_bookings_of_different_slots_succeed_and_the_family_limit_holds():
+    setup = make_setup()
+    others = [counsellor_with_hours() for _ in range(3)]
+    for counsellor in others:
+        setup.session_type.counsellors.add(counsellor)
+    one_family = FamilyFactory()
+    calls = []
+    # Five families on five separate hours of one counsellor (all succeed), and
+    # one family booking four counsellors at once: the policy default allows
+    # three active bookings, and the family row lock makes that exact.
+    for hour in range(5):
+        family = FamilyFactory()
+        calls.append(lambda family=family, hour=hour: services.booking_create(
+            family=family, counsellor=setup.counsellor, session_type=setup.session_type,
+            start=setup.at(10 + hour), mode=Mode.IN_PERSON, consent=True).pk)
+    for counsellor in [*others, setup.counsellor]:
+        calls.append(lambda counsellor=counsellor: services.booking_create(
+            family=one_family, counsellor=counsellor, session_type=setup.session_type,
+            start=setup.at(9), mode=Mode.IN_PERSON, consent=True).pk)
+    results = run_together(calls)
+    assert [r[0] for r in results[:5]] == ["ok"] * 5, results
+    assert sorted(r[0] for r in results[5:]) == ["ok", "ok", "ok", "refused"], results
+    assert [r[1] for r in results[5:] if r[0] == "refused"] == [services.LIMIT_REACHED]
+    assert Booking.objects.filter(family=one_family).count() == 3
