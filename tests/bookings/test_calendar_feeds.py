@@ -478,3 +478,17 @@ def test_counsellor_feed_follows_time_off_edits(client):
     second = parse(client.get(path).content, feed=True)
     [uid] = first
     assert second[uid].end - first[uid].end == dt.timedelta(hours=4)
+
+
+def test_counsellor_creates_a_counsellor_feed_on_the_account_page(client, site_shell):
+    counsellor = CounsellorFactory()
+    client.force_login(counsellor.user)
+    page = client.get("/account/").content.decode()
+    assert "我的咨询日程与休假" in page and "我的预约与工作坊" not in page
+    client.post("/calendar/feeds/create/", {"kind": "counsellor"})
+    feed = CalendarFeed.objects.get(user=counsellor.user, revoked_at__isnull=True)
+    assert feed.kind == CalendarFeed.Kind.COUNSELLOR
+    assert f"/calendar/{feeds.feed_secret(feed)}.ics" in client.get("/account/").content.decode()
+    response = client.post("/calendar/feeds/create/", {"kind": "family"}, follow=True)
+    assert "这个账户不能创建这种日历订阅。" in response.content.decode()
+    assert CalendarFeed.objects.filter(user=counsellor.user).count() == 1
