@@ -20,7 +20,7 @@ from django.db.models import (
 from django.utils import timezone
 from django.utils.translation import get_language
 from wagtail.images import get_image_model
-from wagtail.models import Locale
+from wagtail.models import Locale, Page
 
 from courses.models import (
     AgeBand,
@@ -302,6 +302,8 @@ def search_entries(*, query: str, language: str) -> tuple[list[str], QuerySet[Se
         )
     entries = (
         SearchEntry.objects.filter(language=language, page__live=True)
+        # Pages behind a login or password restriction stay out of results.
+        .filter(page__in=Page.objects.live().public().values("pk"))
         .annotate(hits=ExpressionWrapper(hits, output_field=IntegerField()),
                   title_hits=ExpressionWrapper(title_hits, output_field=IntegerField()))
     )

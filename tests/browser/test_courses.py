@@ -110,6 +110,8 @@ def test_family_searches_in_chinese_passes_a_quiz_and_sees_progress(
     assert "这一课已记为完成。" in score.inner_text()
     assert page.get_by_test_id("module-progress").locator("progress").get_attribute(
         "value") == "1"
+    violations = axe_check(page)  # the marked quiz, with its feedback
+    assert violations == [], format_violations(violations)
 
     page.get_by_role("link", name="四个沟通小习惯").first.click()
     page.wait_for_url(live_server.url + "/courses/four-habits/")

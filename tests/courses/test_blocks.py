@@ -152,3 +152,7 @@ def test_stream_text_collects_prose_and_skips_answers_flags():
     text = stream_text(value)
     assert "亲子沟通 & 倾听" in text and "问题一" in text and "选项甲" in text
     assert "True" not in text
+
+
+def test_svg_is_not_an_allowed_image_format(settings):
+    assert "svg" not in [e.lower() for e in settings.WAGTAILIMAGES_EXTENSIONS]

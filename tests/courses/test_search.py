@@ -139,3 +139,11 @@ def test_chinese_search_on_postgresql(client, lessons):
     assert connection.vendor == "postgresql"
     for query, key in (("危机干预", "crisis"), ("自閉症", "autism"), ("亲子沟通", "family")):
         assert f'href="{lessons[key].url}"' in _search(client, query)
+
+
+def test_restricted_lessons_stay_out_of_results(client, lessons):
+    from wagtail.models import PageViewRestriction
+
+    PageViewRestriction.objects.create(page=lessons["autism"],
+                                       restriction_type=PageViewRestriction.LOGIN)
+    assert "没有找到" in _search(client, "自闭症")
