@@ -490,3 +490,16 @@ def test_course_progress_is_exported_and_erased(site_shell):
     assert record.summary["courses.lessoncompletion"] == 1
     assert record.summary["courses.certificate"] == 1
     assert _text_hits(["Holder-Marker-4821", "learner-4821@example.cn"]) == []
+
+
+def test_wagtail_reports_menu_links_coordinators_to_the_access_log(client, site_shell):
+    coordinator = with_totp(CoordinatorFactory())
+    client.force_login(coordinator)
+    html = client.get("/admin/").content.decode()
+    assert reverse("privacy:access_log") in html
+    from tests.factories import EditorFactory
+
+    client.force_login(with_totp(EditorFactory()))
+    response = client.get("/admin/")
+    assert response.status_code == HTTPStatus.OK
+    assert reverse("privacy:access_log") not in response.content.decode()
