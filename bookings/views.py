@@ -42,6 +42,7 @@ from bookings.forms import (
     user_zone,
     zone_label,
 )
+from bookings.intake import is_urgent
 from bookings.models import (
     AvailabilityException,
     AvailabilityRule,
@@ -354,6 +355,8 @@ def book(request, slug, type_slug):
             "child": form.cleaned_data["child"],
             "mode_label": dict(form.fields["mode"].choices).get(form.cleaned_data["mode"]),
             "step": "review",
+            "is_urgent": is_urgent(form.risk_answers()),
+            "crisis_lines": crisis_lines(),
         })
     family = _person(request)
     try:

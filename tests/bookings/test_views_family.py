@@ -197,6 +197,20 @@ def test_review_step_shows_the_cancellation_policy_and_books_nothing(client, set
     assert Booking.objects.count() == 0
 
 
+def test_a_risk_answer_shows_the_crisis_lines_already_on_the_review_page(client, setup,
+                                                                         site_shell):
+    counsellor, session_type, _topic = setup
+    client.force_login(FamilyFactory())
+    html = client.post(book_url(counsellor, session_type),
+                       _details(local(day_ahead(), 10), risk="yes")).content.decode()
+    panel = html[html.index('data-testid="crisis-panel"'):]
+    assert 'href="tel:12356"' in panel[:panel.index("</section>")]
+    assert "确认后，站点协调员会尽快主动与你联系" in panel
+    calm = client.post(book_url(counsellor, session_type),
+                       _details(local(day_ahead(), 10))).content.decode()
+    assert 'data-testid="crisis-panel"' not in calm
+
+
 def test_confirming_books_the_session_and_shows_it(client, setup):
     counsellor, session_type, topic = setup
     family = FamilyFactory()
