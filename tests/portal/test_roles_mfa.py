@@ -231,6 +231,10 @@ def test_wagtail_login_form_is_unreachable(client):
     html = response.content.decode()
     assert 'name="username"' not in html
     assert 'name="login"' in html
+    # Wagtail's own password reset is switched off (allauth's is the only one).
+    assert client.get("/admin/password_reset/").status_code == HTTPStatus.NOT_FOUND
+    assert client.post("/admin/password_reset/",
+                       {"email": "ed@example.cn"}).status_code == HTTPStatus.NOT_FOUND
     # Anonymous visits to the admin go to allauth too.
     assert client.get("/admin/pages/")["Location"].startswith("/accounts/login/")
     assert client.get("/django-admin/")["Location"].startswith("/django-admin/login/")
