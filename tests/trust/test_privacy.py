@@ -503,3 +503,13 @@ def test_wagtail_reports_menu_links_coordinators_to_the_access_log(client, site_
     response = client.get("/admin/")
     assert response.status_code == HTTPStatus.OK
     assert reverse("privacy:access_log") not in response.content.decode()
+
+
+def test_privacy_page_in_english(client, rich_family):
+    rich_family["user"].preferred_language = "en"
+    rich_family["user"].save()
+    client.force_login(rich_family["user"])
+    html = client.get("/en/account/privacy/").content.decode()
+    assert "Privacy and data" in html
+    assert "Withdrawing leads to closing the account" in html
+    assert "We immediately delete the intake answers" in html
