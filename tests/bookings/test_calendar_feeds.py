@@ -492,3 +492,14 @@ def test_counsellor_creates_a_counsellor_feed_on_the_account_page(client, site_s
     response = client.post("/calendar/feeds/create/", {"kind": "family"}, follow=True)
     assert "这个账户不能创建这种日历订阅。" in response.content.decode()
     assert CalendarFeed.objects.filter(user=counsellor.user).count() == 1
+
+
+def test_after_a_secret_key_change_the_old_link_works_but_is_not_shown(
+        client, site_shell, settings, family, family_feed):
+    old_path = _feed_path(family_feed)
+    settings.SECRET_KEY = "another-test-only-key-after-rotation"  # noqa: S105
+    assert client.get(old_path).status_code == HTTPStatus.OK
+    client.force_login(family)
+    page = client.get("/account/").content.decode()
+    assert "出于安全原因链接无法再次显示" in page
+    assert old_path not in page
