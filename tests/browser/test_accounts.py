@@ -123,3 +123,24 @@ def test_demo_editor_signs_in_with_the_demo_totp_code_and_reaches_the_admin(
     page.locator('main button[type="submit"]').first.click()
     page.wait_for_url(live_server.url + "/admin/")
     assert "Wagtail" in page.title()
+
+
+def test_account_page_and_child_form_have_no_serious_violations(
+    live_server, browser_page, site_shell
+):
+    from portal.demo import DEMO_PASSWORD
+
+    page = browser_page
+    page.goto(live_server.url + "/accounts/login/")
+    page.fill('input[name="login"]', "family@demo.weiai.cn")
+    page.fill('input[name="password"]', DEMO_PASSWORD)
+    page.locator("main").get_by_role("button", name="登录").click()
+    page.wait_for_url(live_server.url + "/account/")
+    violations = axe_check(page)
+    assert violations == [], format_violations(violations)
+
+    page.get_by_role("link", name="添加孩子").click()
+    page.get_by_role("button", name="保存").click()  # empty: errors shown
+    assert page.get_by_role("alert").first.is_visible()
+    violations = axe_check(page)
+    assert violations == [], format_violations(violations)

@@ -113,6 +113,7 @@ def test_password_reset_sends_a_link_that_sets_a_new_password(client, site_shell
     user = FamilyFactory(email="forgot@example.cn")
     client.post(reverse("account_reset_password"), {"email": "forgot@example.cn"})
     assert len(mail.outbox) == 1
+    assert "全国心理援助热线：12356（24小时）" in mail.outbox[0].body
     link = re.search(r"https?://[^/\s]+(/accounts/password/reset/key/[^\s]+)",
                      mail.outbox[0].body).group(1)
     form_url = client.get(link)["Location"]
