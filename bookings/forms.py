@@ -24,6 +24,15 @@ AMBIGUOUS_TIME = _("这个时间在所选时区出现两次（夏令时结束）
 BAD_SLOT = _("无法识别这个时间，请重新选择。")
 CONSENT_MISSING = _("请勾选同意，我们才能保存登记信息。")
 RISK_ANSWER_MISSING = _("请回答这个问题。")
+DATE_OUT_OF_RANGE = _("请填写2000年至2100年之间的日期。")
+EARLIEST, LATEST = dt.date(2000, 1, 1), dt.date(2100, 12, 31)
+
+
+def _refuse_far_dates(form, *names) -> None:
+    for name in names:
+        value = form.cleaned_data.get(name)
+        if value is not None and not EARLIEST <= value <= LATEST:
+            form.add_error(name, DATE_OUT_OF_RANGE)
 
 
 def user_zone(user) -> zoneinfo.ZoneInfo:
@@ -218,11 +227,21 @@ class RuleForm(forms.Form):
     valid_to = forms.DateField(label=_("截止日期（可选）"), required=False,
                                widget=DateInput())
 
+    def clean(self):
+        data = super().clean()
+        _refuse_far_dates(self, "valid_from", "valid_to")
+        return data
+
 
 class ExceptionForm(forms.Form):
     date = forms.DateField(label=_("日期"), widget=DateInput())
     start_time = forms.TimeField(label=_("开始"), widget=TimeInput())
     end_time = forms.TimeField(label=_("结束"), widget=TimeInput())
+
+    def clean(self):
+        data = super().clean()
+        _refuse_far_dates(self, "date")
+        return data
 
 
 class WallClockField(forms.DateTimeField):
@@ -257,7 +276,10 @@ class TimeOffForm(forms.Form):
         super().__init__(*args, **kwargs)
 
     def _aware(self, name):
-        return aware_in_zone(self.cleaned_data[name], self.zone)
+        value = self.cleaned_data[name]
+        if not EARLIEST.year <= value.year <= LATEST.year:
+            raise forms.ValidationError(DATE_OUT_OF_RANGE)
+        return aware_in_zone(value, self.zone)
 
     def clean_start(self):
         return self._aware("start")
@@ -270,6 +292,11 @@ class ClosureForm(forms.Form):
     name = forms.CharField(label=_("名称"), max_length=60)
     start_date = forms.DateField(label=_("开始日期"), widget=DateInput())
     end_date = forms.DateField(label=_("结束日期"), widget=DateInput())
+
+    def clean(self):
+        data = super().clean()
+        _refuse_far_dates(self, "start_date", "end_date")
+        return data
 
 
 class CoordinatorFilterForm(forms.Form):
@@ -292,6 +319,7 @@ class CoordinatorFilterForm(forms.Form):
         data = super().clean()
         if data.get("date_from") and data.get("date_to") and data["date_to"] < data["date_from"]:
             self.add_error("date_to", _("结束日期不能早于开始日期。"))
+        _refuse_far_dates(self, "date_from", "date_to")
         return data
 
 
@@ -301,6 +329,7 @@ class ReportPeriodForm(forms.Form):
 
     def clean(self):
         data = super().clean()
+        _refuse_far_dates(self, "start", "end")
         if data.get("start") and data.get("end"):
             if data["end"] < data["start"]:
                 self.add_error("end", _("结束日期不能早于开始日期。"))

@@ -102,10 +102,12 @@ def _slug_param(request, name: str) -> str:
 
 
 def _parse_date(value: str | None, default: dt.date) -> dt.date:
+    """An ISO date within two years of `default`, else `default` (no overflow)."""
     try:
-        return dt.date.fromisoformat(value) if value else default
+        parsed = dt.date.fromisoformat(value) if value else default
     except ValueError:
         return default
+    return parsed if abs((parsed - default).days) <= 731 else default
 
 
 def _today() -> dt.date:

@@ -543,3 +543,40 @@ def test_a_coordinator_cancelling_for_a_family_is_not_late_and_returns_to_the_bo
     assert response["Location"] == booking.get_absolute_url()
     booking.refresh_from_db()
     assert booking.status == Booking.Status.CANCELLED
+
+
+@pytest.mark.parametrize("params", [
+    {"date_from": "9999-12-31", "date_to": "9999-12-31"},
+    {"date_from": "0001-01-01"},
+])
+def test_coordinator_list_refuses_dates_out_of_range_without_a_500(client, coordinator,
+                                                                    params):
+    client.force_login(coordinator)
+    response = client.get(reverse("bookings:coordinator_bookings"), params)
+    assert response.status_code == HTTPStatus.OK
+    assert "请填写2000年至2100年之间的日期。" in response.content.decode()
+
+
+def test_far_away_weeks_and_dates_fall_back_instead_of_overflowing(client, counsellor_x,
+                                                                   coordinator):
+    counsellor, _type = counsellor_x
+    client.force_login(counsellor.user)
+    for week in ("9999-12-31", "0001-01-01"):
+        response = client.get(reverse("bookings:counsellor_week"), {"week": week})
+        assert response.status_code == HTTPStatus.OK
+    response = client.post(reverse("bookings:counsellor_time_off_add"), {
+        "start": "9999-12-31T20:00", "end": "9999-12-31T23:00"})
+    assert response.status_code == HTTPStatus.BAD_REQUEST
+    assert "请填写2000年至2100年之间的日期。" in response.content.decode()
+    response = client.get(
+        reverse("bookings:counsellor", kwargs={"slug": counsellor.slug}),
+        {"from": "9999-12-31"})
+    assert response.status_code == HTTPStatus.OK
+    client.force_login(coordinator)
+    response = client.get(reverse("bookings:coordinator_reports"),
+                          {"start": "9999-12-01", "end": "9999-12-31"})
+    assert response.status_code == HTTPStatus.OK
+    assert "请填写2000年至2100年之间的日期。" in response.content.decode()
+    response = client.post(reverse("bookings:coordinator_closures"), {
+        "name": "远", "start_date": "9999-12-31", "end_date": "9999-12-31"})
+    assert response.status_code == HTTPStatus.BAD_REQUEST
