@@ -223,7 +223,13 @@ def counsellor_list(request):
     _attach_next_free(counsellors)
     return _render(request, "bookings/counsellor_list.html", {
         "form": form, "counsellors": counsellors, "topic": topic,
+        "topic_names": _topic_names(),
     })
+
+
+def _topic_names() -> dict:
+    """Topic names in the active language, by translation key (one query)."""
+    return {t.translation_key: t.name for t in topics_for_language()}
 
 
 def _attach_next_free(counsellors) -> None:
@@ -284,6 +290,7 @@ def counsellor_detail(request, slug):
                                      start_date=start_date, end_date=end_date)
     zone = user_zone(request.user)
     return _render(request, "bookings/counsellor_detail.html", {
+        "topic_names": _topic_names(),
         "counsellor": counsellor,
         "session_types": session_types,
         "session_type": session_type,

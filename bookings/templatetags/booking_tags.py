@@ -149,3 +149,11 @@ def clock(value) -> str:
     if value in (None, ""):
         return ""
     return f"{timezone.localtime(value):%H:%M}"
+
+
+@register.filter
+def topic_label(topic, names) -> str:
+    """The topic's name in the page's language (`names`: translation_key -> name)."""
+    if names:
+        return names.get(topic.translation_key, topic.name)
+    return topic.name

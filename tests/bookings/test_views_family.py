@@ -11,6 +11,7 @@ from django.contrib.messages import get_messages
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
+from wagtail.models import Locale
 
 from bookings import services
 from bookings.forms import CONSENT_MISSING
@@ -573,3 +574,15 @@ def test_english_pages_render_days_in_english(client, setup):
     first = response.context["soonest"][0].start
     html = response.content.decode()
     assert f"{first:%a} {first.day} {first:%b} {first:%H:%M}" in html
+
+
+def test_english_pages_name_specialties_in_english(client, setup):
+    counsellor, _type, topic = setup
+    english = topic.copy_for_translation(Locale.objects.get_or_create(language_code="en")[0])
+    english.name = "Emotional guidance"
+    english.save()
+    for url in (f"/en/bookings/counsellors/{counsellor.slug}/", "/en/bookings/counsellors/"):
+        html = client.get(url).content.decode()
+        assert '<span class="tag">Emotional guidance</span>' in html
+    html = client.get(f"/bookings/counsellors/{counsellor.slug}/").content.decode()
+    assert '<span class="tag">情绪疏导</span>' in html
