@@ -122,9 +122,12 @@ def test_family_searches_in_chinese_passes_a_quiz_and_sees_progress(
     page.wait_for_url(live_server.url + "/courses/four-habits/i-statements/")
 
 
-def test_anonymous_module_and_lesson_pages_pass_axe(live_server, browser_page, module):
+@pytest.mark.browser_context(viewport={"width": 360, "height": 740})
+def test_anonymous_course_pages_pass_axe_and_fit_a_phone(live_server, browser_page, module):
     page = browser_page
-    for path in ("/courses/", "/courses/four-habits/", "/courses/four-habits/listening-first/"):
+    for path in ("/courses/", "/courses/four-habits/", "/courses/four-habits/listening-first/",
+                 "/search/?q=%E4%BA%B2%E5%AD%90%E6%B2%9F%E9%80%9A"):
         page.goto(live_server.url + path)
         violations = axe_check(page)
         assert violations == [], f"{path}\n" + format_violations(violations)
+        assert _no_sideways_scroll(page), path
