@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -17,13 +18,14 @@ from portal.roles import role_required
 
 @require_GET
 def robots_txt(request):
+    private = ["/accounts/", "/account/", "/bookings/"]  # also under /en/
     lines = [
         "User-agent: *",
         "Disallow: /admin/",
         "Disallow: /django-admin/",
-        "Disallow: /accounts/",
-        "Disallow: /account/",
-        "Disallow: /bookings/",
+        *[f"Disallow: {p}" for p in private],
+        *[f"Disallow: /{code}{p}" for code, _name in settings.LANGUAGES
+          if code != settings.LANGUAGE_CODE for p in private],
         "Disallow: /calendar/",
         "Disallow: /api/",
         f"Sitemap: {request.build_absolute_uri('/sitemap.xml')}",
@@ -35,7 +37,6 @@ def robots_txt(request):
 def set_language(request):
     """Django's set_language, also remembering a signed-in user's choice, so
     their emails come in the language they read the site in."""
-    from django.conf import settings
     from django.utils import translation
     from django.views.i18n import set_language as django_set_language
 

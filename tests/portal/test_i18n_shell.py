@@ -153,7 +153,8 @@ def test_robots_txt(client, site_shell):
     assert response["Content-Type"] == "text/plain"
     body = response.content.decode()
     assert "User-agent: *" in body
-    for path in ("/admin/", "/django-admin/", "/accounts/", "/account/", "/api/"):
+    for path in ("/admin/", "/django-admin/", "/accounts/", "/account/", "/api/",
+                 "/en/accounts/", "/en/account/", "/en/bookings/"):
         assert f"Disallow: {path}\n" in body
     assert "Sitemap: http://testserver/sitemap.xml" in body
 
