@@ -61,6 +61,7 @@ def test_publish_button_in_the_admin_does_not_make_the_module_live(client, gated
     page = client.get(edit_url)
     assert page.status_code == HTTPStatus.OK
     assert 'name="action-publish"' not in page.content.decode()
+    assert 'name="action-submit"' in page.content.decode()
     data = nested_form_data({
         "title": "待审核的模块（改）", "slug": module.slug, "topic": module.topic_id,
         "audience": "parents", "age_band": "all", "summary": "简介",
@@ -143,3 +144,12 @@ def test_next_review_must_follow_last_review(course_index, topic):
     with pytest.raises(ValidationError) as exc:
         module.clean()
     assert "下次审核日期应晚于最近审核日期。" in str(exc.value)
+
+
+def test_create_form_offers_submit_for_review_not_publish(client, gated_index):
+    client.force_login(with_totp(EditorFactory()))
+    response = client.get(f"/admin/pages/add/courses/modulepage/{gated_index.pk}/")
+    html = response.content.decode()
+    assert response.status_code == HTTPStatus.OK
+    assert 'name="action-publish"' not in html
+    assert 'name="action-submit"' in html
