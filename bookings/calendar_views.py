@@ -82,10 +82,13 @@ def _too_many(retry_after: int) -> HttpResponse:
 _GZIP = re.compile(r"\bgzip\b")
 
 
+def accepts_gzip(request) -> bool:
+    return bool(_GZIP.search(request.headers.get("Accept-Encoding", "")))
+
+
 def _ics_response(request, rendered: feeds.RenderedFeed, *, private: bool,
                   filename: str) -> HttpResponse:
-    use_gzip = bool(rendered.gzipped) and bool(
-        _GZIP.search(request.headers.get("Accept-Encoding", "")))
+    use_gzip = bool(rendered.gzipped) and accepts_gzip(request)
     # Each representation has its own validator (RFC 9110 §8.8.3).
     etag = rendered.etag[:-1] + '-gz"' if use_gzip else rendered.etag
     not_modified = get_conditional_response(request, etag=etag)
@@ -126,7 +129,7 @@ def personal_feed(request, secret: str):
         return _plain_not_found(_("没有这个日历订阅，或它已被停用。"))
     now = timezone.now()
     feeds.touch(feed, now=now)
-    rendered = feeds.render_feed(feed, now=now)
+    rendered = feeds.render_feed(feed, now=now, gzipped=accepts_gzip(request))
     return _ics_response(request, rendered, private=True, filename="weiai.ics")
 
 
@@ -150,7 +153,8 @@ def workshops_feed(request):
         )
         if topic is None:
             return _plain_not_found(_("没有这个主题。"))
-    rendered = feeds.render_workshops_feed(topic=topic, language=language)
+    rendered = feeds.render_workshops_feed(topic=topic, language=language,
+                                           gzipped=accepts_gzip(request))
     return _ics_response(request, rendered, private=False,
                          filename="weiai-workshops.ics")
 

@@ -267,18 +267,26 @@ class RenderedFeed:
     gzipped: bytes = b""
 
 
-def _render_cached(key: str, render) -> RenderedFeed:
-    cached = cache.get(key)
+def _render_cached(key: str, render, *, gzipped: bool) -> RenderedFeed:
+    """The cached representation asked for (plain or gzip), rendering both on a miss.
+
+    They are cached under two keys so a hit moves only the bytes it sends.
+    """
+    part = "gz" if gzipped else "raw"
+    cached = cache.get(f"{key}:{part}")
     if cached is not None:
-        return RenderedFeed(*cached)
+        etag, data = cached
+        return RenderedFeed(b"" if gzipped else data, etag, data if gzipped else b"")
     body = render()
     etag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
-    rendered = RenderedFeed(body, etag, gzip.compress(body, mtime=0))
-    cache.set(key, (rendered.body, rendered.etag, rendered.gzipped), FEED_CACHE_SECONDS)
-    return rendered
+    packed = gzip.compress(body, mtime=0)
+    cache.set_many({f"{key}:raw": (etag, body), f"{key}:gz": (etag, packed)},
+                   FEED_CACHE_SECONDS)
+    return RenderedFeed(body, etag, packed)
 
 
-def render_feed(feed: CalendarFeed, *, now: dt.datetime | None = None) -> RenderedFeed:
+def render_feed(feed: CalendarFeed, *, now: dt.datetime | None = None,
+                gzipped: bool = False) -> RenderedFeed:
     """The feed's iCalendar bytes, from the cache when nothing has changed.
 
     The cache key holds a version read in one or two aggregate queries, so the
@@ -307,18 +315,18 @@ def render_feed(feed: CalendarFeed, *, now: dt.datetime | None = None) -> Render
         def render():
             return ical.family_feed_ics(user=user,
                                         bookings=family_feed_bookings(user=user, now=now))
-    return _render_cached(key, render)
+    return _render_cached(key, render, gzipped=gzipped)
 
 
-def render_workshops_feed(*, topic=None, language: str,
-                          now: dt.datetime | None = None) -> RenderedFeed:
+def render_workshops_feed(*, topic=None, language: str, now: dt.datetime | None = None,
+                          gzipped: bool = False) -> RenderedFeed:
     now = now or timezone.now()
     agg = GroupSession.objects.aggregate(n=Count("pk"), m=Max("updated_at"))
     version = f"{agg['n']}:{_stamp(agg['m'])}"
     slug = topic.slug if topic is not None else "-"
     key = f"{FEED_CACHE_PREFIX}:workshops:{slug}:{language}:{_digest(version)}"
     return _render_cached(key, lambda: ical.workshops_feed_ics(
-        workshops=upcoming_workshops(topic=topic, now=now), topic=topic))
+        workshops=upcoming_workshops(topic=topic, now=now), topic=topic), gzipped=gzipped)
 
 
 def _digest(value: str) -> str:

@@ -503,3 +503,31 @@ def test_after_a_secret_key_change_the_old_link_works_but_is_not_shown(
     page = client.get("/account/").content.decode()
     assert "出于安全原因链接无法再次显示" in page
     assert old_path not in page
+
+
+def test_feeds_skip_the_session_and_page_middleware(client, family, family_feed):
+    client.force_login(family)
+    response = client.get(_feed_path(family_feed))
+    assert response.status_code == HTTPStatus.OK
+    # Answered before CSP, clickjacking and session middleware ran...
+    assert "Content-Security-Policy" not in response
+    assert "X-Frame-Options" not in response
+    # ...but after SecurityMiddleware.
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Referrer-Policy"] == "no-referrer"
+    # Other /calendar/ paths still take the normal route (login, CSRF).
+    assert client.get("/calendar/feeds/create/").status_code == (
+        HTTPStatus.METHOD_NOT_ALLOWED)
+
+
+def test_public_workshop_feed_speaks_the_readers_language(client):
+    GroupSessionFactory(title="情绪小课堂", title_en="Feelings class")
+    response = client.get("/calendar/workshops.ics", headers={"Accept-Language": "en"})
+    assert "Accept-Language" in response["Vary"]
+    assert response["Content-Language"] == "en"
+    lines = unfold(response.content)
+    assert "X-WR-CALNAME:Weiai Cottage · Group workshops" in lines
+    assert [e.summary for e in parse(response.content, feed=True).values()] == [
+        "Feelings class"]
+    chinese = client.get("/calendar/workshops.ics", headers={"Accept-Language": "zh-CN"})
+    assert [e.summary for e in parse(chinese.content, feed=True).values()] == ["情绪小课堂"]
