@@ -513,3 +513,20 @@ def test_privacy_page_in_english(client, rich_family):
     assert "Privacy and data" in html
     assert "Withdrawing leads to closing the account" in html
     assert "We immediately delete the intake answers" in html
+
+
+def test_reports_count_the_same_after_erasure_and_retention(rich_family):
+    """Bookings stay as anonymous rows: the station's past-session figures do not
+    change when a family is erased or old bookings are anonymised."""
+    from bookings import reports
+
+    period = reports.default_period()
+    past_only = reports.attendance_by_counsellor(period=period)
+    per_topic = reports.bookings_per_topic_month(period=period)
+    assert past_only and past_only[0]["attended"] == 1
+
+    privacy.account_erase(user=rich_family["user"])
+    assert reports.attendance_by_counsellor(period=period) == past_only
+    # Bookings made still count (the future one, now cancelled, included).
+    after = reports.bookings_per_topic_month(period=period)
+    assert sum(r["booked"] for r in after) == sum(r["booked"] for r in per_topic)
