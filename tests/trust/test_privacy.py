@@ -515,9 +515,9 @@ def test_privacy_page_in_english(client, rich_family):
     assert "We immediately delete the intake answers" in html
 
 
-def test_reports_count_the_same_after_erasure_and_retention(rich_family):
+def test_report_figures_are_unchanged_by_an_erasure(rich_family):
     """Bookings stay as anonymous rows: the station's past-session figures do not
-    change when a family is erased or old bookings are anonymised."""
+    change when a family is erased."""
     from bookings import reports
 
     period = reports.default_period()
