@@ -12,6 +12,10 @@ from courses import cache as page_cache
 CSRF_FIELD_RE = re.compile(rb'name="csrfmiddlewaretoken" value="([A-Za-z0-9]+)"')
 CSRF_PLACEHOLDER = b"__COURSES_CSRF_TOKEN__"
 CSRF_SECRET_RE = re.compile(r"^[A-Za-z0-9]{32}$")
+# Only these query parameters (short values) may be part of a cache key, so
+# random query strings cannot fill the cache with copies of a page.
+CACHEABLE_PARAMS = {"topic", "audience", "age", "ack", "q", "page"}
+MAX_PARAM_LENGTH = 40
 # Per-response headers that must not be replayed to another visitor.
 HEADERS_DROPPED = {"set-cookie", "content-length", "date", "server"}
 
@@ -57,7 +61,13 @@ class AnonymousPageCacheMiddleware:
         if getattr(settings, "SECURE_SSL_REDIRECT", False) and not request.is_secure():
             return False
         cookies = request.COOKIES
-        return settings.SESSION_COOKIE_NAME not in cookies and "messages" not in cookies
+        if settings.SESSION_COOKIE_NAME in cookies or "messages" in cookies:
+            return False
+        return all(
+            key in CACHEABLE_PARAMS and len(values) == 1
+            and len(values[0]) <= MAX_PARAM_LENGTH
+            for key, values in request.GET.lists()
+        )
 
     @staticmethod
     def _may_store(request, response) -> bool:

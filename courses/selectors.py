@@ -88,6 +88,9 @@ def course_index_context(*, index, request) -> dict:
         modules = modules.filter(age_band__in=[selected["age"], AgeBand.ALL])
     else:
         selected["age"] = ""
+    if any(request.GET.get(k) and not selected[k] for k in selected):
+        # Unknown filter values show the full list; don't cache that under their URL.
+        request.courses_page_cacheable = False
     modules = list(modules)
     lesson_paths = list(
         LessonPage.objects.live().public().descendant_of(index)

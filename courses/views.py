@@ -23,9 +23,6 @@ MAX_QUERY_LENGTH = 100
 
 @require_GET
 def search(request):
-    if not request.user.is_authenticated:
-        # Same answer for every anonymous visitor; retired on publish.
-        request.courses_page_cacheable = True
     query = request.GET.get("q", "").strip()[:MAX_QUERY_LENGTH]
     language = selectors.current_locale_code()
     context = {"query": query, "results": None, "page_obj": None, "terms": []}
@@ -37,6 +34,10 @@ def search(request):
             entry.snippet = highlight_snippet(entry.text, terms)
         context.update(terms=terms, page_obj=page_obj, results=page_obj.object_list,
                        meaningful=bool(terms))
+    if not request.user.is_authenticated and (not query or context["results"]):
+        # Same answer for every anonymous visitor, retired on publish. Queries
+        # that find nothing are not kept, so made-up queries cannot fill the cache.
+        request.courses_page_cacheable = True
     if not query or not context["results"]:
         context["suggested_topics"] = Topic.objects.filter(locale__language_code=language)
     return render(request, "courses/search.html", context)

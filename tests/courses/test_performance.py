@@ -173,3 +173,16 @@ def test_anonymous_search_results_are_cached_and_retired_on_publish(client, make
     publish(module)
     fresh = client.get("/search/", {"q": "情绪疏导"})
     assert "X-Courses-Cache" not in fresh and "改过名字的模块" in fresh.content.decode()
+
+
+def test_junk_query_strings_and_empty_searches_are_not_cached(client, make_module):
+    module = make_module(lessons=1)
+    for _ in range(2):
+        junk = client.get(module.url, {"utm": "x"})
+        bad_filter = client.get("/courses/", {"topic": "no-such-topic"})
+        nothing = client.get("/search/", {"q": "量子力学"})
+    assert "X-Courses-Cache" not in junk
+    assert "X-Courses-Cache" not in bad_filter
+    assert "X-Courses-Cache" not in nothing
+    client.get("/courses/", {"topic": "crisis-intervention"})
+    assert client.get("/courses/", {"topic": "crisis-intervention"})["X-Courses-Cache"] == "hit"
