@@ -15,8 +15,9 @@ Workshop seats lock the ``GroupSession`` row and count active seats; when the
 workshop is full the family joins its waitlist, and a freed seat goes to the
 first family waiting.
 
-Emails are background tasks enqueued with ``transaction.on_commit``: nothing is
-sent for a write that rolled back.
+Emails are background tasks whose rows are inserted in the write's own
+transaction (database task backend): nothing is sent for a write that rolled
+back, and nothing committed lacks its email.
 """
 
 from __future__ import annotations
@@ -113,10 +114,23 @@ def _require_aware(value: dt.datetime) -> dt.datetime:
     return value
 
 
-def _on_commit_email(booking_id: int, kind: str) -> None:
+def _enqueue_email(booking_id: int, kind: str) -> None:
+    """Queue an email task atomically with the write that causes it.
+
+    With the database task backend the task row is inserted in the booking's
+    own transaction: both commit or neither does, so no crash between COMMIT
+    and the enqueue can leave a booking without its email (the fault tests
+    kill workers there). Any other backend would run or publish the task
+    before the commit, so it is deferred to ``on_commit`` instead.
+    """
+    from django_tasks_db.backend import DatabaseBackend
+
     from bookings.tasks import send_booking_email
 
-    transaction.on_commit(lambda: send_booking_email.enqueue(booking_id, kind))
+    if isinstance(send_booking_email.get_backend(), DatabaseBackend):
+        send_booking_email.enqueue(booking_id, kind)
+    else:
+        transaction.on_commit(lambda: send_booking_email.enqueue(booking_id, kind))
 
 
 def _is_staff_for(user, booking: Booking) -> bool:
@@ -240,9 +254,9 @@ def booking_create(
         is_urgent=intake.is_urgent(answers),
     )
     _save_individual(booking)
-    _on_commit_email(booking.pk, "confirmation")
+    _enqueue_email(booking.pk, "confirmation")
     if booking.is_urgent:
-        _on_commit_email(booking.pk, "urgent_alert")
+        _enqueue_email(booking.pk, "urgent_alert")
     return booking
 
 
@@ -286,7 +300,7 @@ def booking_cancel(*, booking: Booking, by_user, reason: str = "") -> Booking:
     booking.sequence += 1
     booking.full_clean()
     booking.save()
-    _on_commit_email(booking.pk, "cancellation")
+    _enqueue_email(booking.pk, "cancellation")
     if booking.group_session_id:
         _promote_waitlisted(booking.group_session, now=now)
     return booking
@@ -328,7 +342,7 @@ def booking_reschedule(*, booking: Booking, new_start: dt.datetime, by_user) -> 
     booking.sequence += 1
     booking.reminder_sent_at = None
     _save_individual(booking)
-    _on_commit_email(booking.pk, "change")
+    _enqueue_email(booking.pk, "change")
     return booking
 
 
@@ -399,7 +413,7 @@ def _promote_waitlisted(group_session: GroupSession, *, now: dt.datetime) -> Boo
                                       status__in=Booking.ACTIVE_STATUSES).exists():
             continue
         promoted = _seat_booking(group_session, family=entry.family, child=entry.child)
-        _on_commit_email(promoted.pk, "waitlist_promotion")
+        _enqueue_email(promoted.pk, "waitlist_promotion")
     return promoted
 
 
@@ -421,7 +435,7 @@ def workshop_join(*, family, group_session: GroupSession,
         raise BookingError(ALREADY_JOINED)
     if _active_seats(group_session) < group_session.capacity:
         booking = _seat_booking(group_session, family=family, child=child)
-        _on_commit_email(booking.pk, "confirmation")
+        _enqueue_email(booking.pk, "confirmation")
         return booking
     entry = WaitlistEntry(group_session=group_session, family=family, child=child,
                           created_at=now)

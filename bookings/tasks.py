@@ -1,8 +1,8 @@
 """Background tasks (django-tasks, database backend): emails and reminders.
 
-Tasks take ids, never objects, and are enqueued with ``transaction.on_commit``
-by the services, so a rolled-back write sends nothing and a crash after the
-commit loses nothing: the task row waits in the database for the worker
+Tasks take ids, never objects, and are enqueued by the services inside the
+write's own transaction (the task row is a database row), so a rolled-back
+write sends nothing and a committed one always has its email: the task row waits in the database for the worker
 (``manage.py db_worker``).
 
 Reminders: ``enqueue_due_reminders`` (run by ``manage.py send_reminders`` from

@@ -229,10 +229,6 @@ def test_killed_worker_leaves_no_booking_without_its_email_task(bookable):
         assert b.intake_answers.get("risk") == risk, b.intake_answers
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "bookings.services enqueues emails with transaction.on_commit: a crash between "
-    "COMMIT and the task INSERT leaves a booking without its email. With the "
-    "database task backend, enqueueing inside the transaction makes both atomic."))
 def test_a_crash_right_after_commit_cannot_leave_a_booking_without_its_email(
         bookable, monkeypatch):
     """The narrowest window of the SIGKILL test, made deterministic: the process
