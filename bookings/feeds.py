@@ -318,11 +318,33 @@ def render_feed(feed: CalendarFeed, *, now: dt.datetime | None = None,
     return _render_cached(key, render, gzipped=gzipped)
 
 
+# The public feed's version (one aggregate query) is remembered per process for
+# a second: every poll would otherwise pay a query for an answer that changes
+# a few times a day. This process forgets it at once on a workshop change
+# (`bookings.signals`); other workers notice within the second.
+WORKSHOPS_VERSION_SECONDS = 1.0
+_workshops_version: dict = {"value": None, "read_at": 0.0}
+
+
+def forget_workshops_version() -> None:
+    _workshops_version["value"] = None
+
+
+def _current_workshops_version() -> str:
+    clock = time.monotonic()
+    if (_workshops_version["value"] is not None
+            and clock - _workshops_version["read_at"] < WORKSHOPS_VERSION_SECONDS):
+        return _workshops_version["value"]
+    agg = GroupSession.objects.aggregate(n=Count("pk"), m=Max("updated_at"))
+    value = f"{agg['n']}:{_stamp(agg['m'])}"
+    _workshops_version.update(value=value, read_at=clock)
+    return value
+
+
 def render_workshops_feed(*, topic=None, language: str, now: dt.datetime | None = None,
                           gzipped: bool = False) -> RenderedFeed:
     now = now or timezone.now()
-    agg = GroupSession.objects.aggregate(n=Count("pk"), m=Max("updated_at"))
-    version = f"{agg['n']}:{_stamp(agg['m'])}"
+    version = _current_workshops_version()
     slug = topic.slug if topic is not None else "-"
     key = f"{FEED_CACHE_PREFIX}:workshops:{slug}:{language}:{_digest(version)}"
     return _render_cached(key, lambda: ical.workshops_feed_ics(
@@ -351,13 +373,32 @@ def check_rate(*, scope: str, ident: str, limit: int,
                window: int = RATE_WINDOW_SECONDS) -> int | None:
     """Count one request in a fixed window; None if allowed, else seconds to wait."""
     key, remaining = _bucket_key(scope, ident, window)
-    cache.add(key, 0, window + 60)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # evicted between add and incr
-        cache.set(key, 1, window + 60)
-        count = 1
+    count = _redis_count(key, window + 60)
+    if count is None:
+        cache.add(key, 0, window + 60)
+        try:
+            count = cache.incr(key)
+        except ValueError:  # evicted between add and incr
+            cache.set(key, 1, window + 60)
+            count = 1
     return max(1, remaining) if count > limit else None
+
+
+def _redis_count(key: str, ttl: int) -> int | None:
+    """INCR + EXPIRE in one round trip on Redis (Django's add/incr take three:
+    SET NX, EXISTS, INCR); None on other cache backends."""
+    from django.core.cache import caches
+    from django.core.cache.backends.redis import RedisCache
+
+    backend = caches["default"]
+    if not isinstance(backend, RedisCache):
+        return None
+    full_key = backend.make_and_validate_key(key)
+    client = backend._cache.get_client(full_key, write=True)
+    pipe = client.pipeline(transaction=False)
+    pipe.incr(full_key)
+    pipe.expire(full_key, ttl)
+    return int(pipe.execute()[0])
 
 
 def peek_rate(*, scope: str, ident: str, limit: int,

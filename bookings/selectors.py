@@ -7,14 +7,17 @@ that overlap the dates asked for (indexed on ``(counsellor, start)``).
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
 
+from django.core.cache import cache
 from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 from django.utils import timezone
 
+from bookings import slot_cache
 from bookings import slots as engine
 from bookings.models import (
     AvailabilityException,
@@ -163,16 +166,65 @@ def free_slots_for_counsellors(
     exclude_booking_id: int | None = None,
     policy: BookingPolicy | None = None,
 ) -> dict[int, list[Slot]]:
-    """Free slots per counsellor id, in a fixed number of queries (seven)."""
+    """Free slots per counsellor id, in a fixed number of queries (seven).
+
+    Answers come from `bookings.slot_cache` when every counsellor's list for
+    the day is cached under the current schedule versions (one query: the
+    policy); a rescheduling search (``exclude_booking_id``) or a caller's own
+    ``policy`` always computes afresh.
+    """
     now = now or timezone.now()
     counsellors = list(counsellors)
     if end_date < start_date or not counsellors:
         return {c.pk: [] for c in counsellors}
+    cacheable = exclude_booking_id is None and policy is None
     policy = policy or booking_policy()
     rules = engine_policy(policy, session_type)
+    ids = [c.pk for c in counsellors]
+    if not cacheable:
+        return _compute_free_slots(
+            counsellor_ids=ids, session_type=session_type, start_date=start_date,
+            end_date=end_date, now=now, rules=rules,
+            exclude_booking_id=exclude_booking_id,
+        )
+    # Computed as of local midnight with no notice and a day's extra horizon:
+    # a superset of the answer at any moment of the day, narrowed below.
+    day = now.astimezone(engine.STATION_TZ).date()
+    wide = dataclasses.replace(rules, min_notice=dt.timedelta(0),
+                               horizon=rules.horizon + dt.timedelta(days=1))
+    shape = f"{session_type.duration_minutes}|{wide!r}"
+    station, versions = slot_cache.versions(ids)
+    keys = {
+        cid: slot_cache.entry_key(
+            counsellor_id=cid, version=versions[cid], station=station,
+            session_type_id=session_type.pk, start_date=start_date, end_date=end_date,
+            day=day, shape=shape)
+        for cid in ids
+    }
+    found = cache.get_many(list(keys.values()))
+    lists = {cid: found[key] for cid, key in keys.items() if key in found}
+    missing = [cid for cid in ids if cid not in lists]
+    if missing:
+        computed = _compute_free_slots(
+            counsellor_ids=missing, session_type=session_type, start_date=start_date,
+            end_date=end_date, now=_local_midnight(day), rules=wide,
+        )
+        cache.set_many({keys[cid]: slots for cid, slots in computed.items()},
+                       slot_cache.TIMEOUT_SECONDS)
+        lists.update(computed)
+    earliest, latest = now + rules.min_notice, now + rules.horizon
+    return {
+        cid: [s for s in lists[cid] if earliest <= s.start <= latest] for cid in ids
+    }
+
+
+def _compute_free_slots(*, counsellor_ids: list[int], session_type: SessionType,
+                        start_date: dt.date, end_date: dt.date, now: dt.datetime,
+                        rules: engine.Policy, exclude_booking_id: int | None = None,
+                        ) -> dict[int, list[Slot]]:
     closures = closures_between(start_date, end_date)
     inputs = schedule_inputs(
-        counsellor_ids=[c.pk for c in counsellors], start_date=start_date,
+        counsellor_ids=counsellor_ids, start_date=start_date,
         end_date=end_date, exclude_booking_id=exclude_booking_id,
     )
     duration = dt.timedelta(minutes=session_type.duration_minutes)

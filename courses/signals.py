@@ -76,3 +76,20 @@ def connect_portal_signals() -> None:
                           dispatch_uid=f"courses-cache-{model.__name__}-save")
         post_delete.connect(_site_settings_changed, sender=model,
                             dispatch_uid=f"courses-cache-{model.__name__}-delete")
+
+
+# Every other Wagtail page (home page, standard pages) is in the anonymous page
+# cache too (`courses.wagtail_hooks.mark_page_cacheable`): any change retires it.
+@receiver(page_published, dispatch_uid="courses-cache-any-page-published")
+@receiver(page_unpublished, dispatch_uid="courses-cache-any-page-unpublished")
+@receiver(post_page_move, dispatch_uid="courses-cache-any-page-moved")
+def on_any_page_change(sender, instance, **kwargs):
+    if not _is_course_page(instance):
+        page_cache.invalidate()
+
+
+@receiver(post_delete, dispatch_uid="courses-cache-any-page-deleted")
+def on_any_page_delete(sender, instance, **kwargs):
+    if isinstance(instance, Page) and sender not in COURSE_PAGES:
+        page_cache.invalidate()
+

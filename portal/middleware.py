@@ -162,3 +162,23 @@ class StaffMFAMiddleware:
         if path.startswith("/django-admin/"):
             return user.is_active and user.is_staff
         return user.has_perm("wagtailadmin.access_admin")
+
+
+class NulByteGuardMiddleware:
+    """Answer 400 when the path or query string carries a NUL byte.
+
+    PostgreSQL refuses NUL in text values, so `?q=%00` or `/bookings/%00/`
+    would otherwise reach a query and end in a 500.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        query = request.META.get("QUERY_STRING", "")
+        if "\x00" in request.path or "%00" in query or "\x00" in query:
+            return HttpResponse(
+                "Bad request: NUL byte in the address.\n", status=400,
+                content_type="text/plain; charset=utf-8",
+            )
+        return self.get_response(request)

@@ -58,13 +58,17 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "portal.middleware.HealthzMiddleware",
-    # Replays cached course pages for anonymous visitors before sessions and routing.
-    "courses.middleware.AnonymousPageCacheMiddleware",
+    # 400 for a NUL byte in the path or query (PostgreSQL refuses it in text).
+    "portal.middleware.NulByteGuardMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "portal.middleware.DatabaseUnavailableMiddleware",
     # Calendar feeds (polled by calendar apps, no cookies) skip everything below.
     "bookings.feed_middleware.CalendarFeedMiddleware",
+    # Replays cached pages for anonymous visitors before sessions, locale, CSRF,
+    # auth and routing; security headers come from SecurityMiddleware above,
+    # CSP/X-Frame-Options are stored with the page.
+    "courses.middleware.AnonymousPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",

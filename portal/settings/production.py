@@ -28,3 +28,5 @@ SECURE_HSTS_PRELOAD = True
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 CSRF_TRUSTED_ORIGINS = [f"https://{h}" for h in ALLOWED_HOSTS if not h.startswith(".")]
+# Each worker keeps its most recent anonymous pages in memory too (courses.middleware).
+COURSES_PAGE_CACHE_LOCAL_ENTRIES = 256

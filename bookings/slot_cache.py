@@ -1,0 +1,74 @@
+"""Cached free slots, keyed by schedule versions (issue 6: slot search speed).
+
+Every counsellor has a schedule version in the cache, and the station has
+one more; any write that can change someone's free slots replaces a version
+(`bookings.signals`): a counsellor's rules, exceptions, time off, bookings
+and the counsellor row bump theirs; closures, the booking policy, session
+types and workshops bump the station's. A cached list is only ever read
+under the versions it was computed with, so a change shows at once.
+
+"Now" moves while a list sits in the cache: lists are computed for the
+whole day (as if it were local midnight, with no minimum notice and a day
+of extra horizon), and `filter_for_now` drops, at every read, the slots
+inside the minimum notice or beyond the horizon at the actual moment.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import time
+from collections.abc import Iterable
+
+from django.core.cache import cache
+from django.db import transaction
+
+STATION_KEY = "bookings:slots:v:station"
+# Entries are cheap to recompute; a day bounds the memory of old versions.
+TIMEOUT_SECONDS = 24 * 3600
+
+
+def _counsellor_key(counsellor_id: int) -> str:
+    return f"bookings:slots:v:c{counsellor_id}"
+
+
+def _fresh() -> int:
+    return time.time_ns()
+
+
+def versions(counsellor_ids: Iterable[int]) -> tuple[int, dict[int, int]]:
+    """(station version, {counsellor id: version}) in one or two cache calls."""
+    ids = list(counsellor_ids)
+    keys = [STATION_KEY, *(_counsellor_key(cid) for cid in ids)]
+    found = cache.get_many(keys)
+    missing = [k for k in keys if k not in found]
+    if missing:
+        # add(), not set(): a version a writer put there meanwhile must win.
+        for key in missing:
+            cache.add(key, _fresh(), None)
+        found.update(cache.get_many(missing))
+    station = found.get(STATION_KEY, 0)
+    return station, {cid: found.get(_counsellor_key(cid), 0) for cid in ids}
+
+
+def _bump(key: str) -> None:
+    cache.set(key, _fresh(), None)
+    # Again once the write is visible to other connections: a list computed
+    # meanwhile from the old rows must not stay current under the new version.
+    transaction.on_commit(lambda: cache.set(key, _fresh(), None))
+
+
+def bump_counsellor(counsellor_id: int | None) -> None:
+    if counsellor_id:
+        _bump(_counsellor_key(counsellor_id))
+
+
+def bump_station() -> None:
+    _bump(STATION_KEY)
+
+
+def entry_key(*, counsellor_id: int, version: int, station: int, session_type_id: int,
+              start_date: dt.date, end_date: dt.date, day: dt.date, shape: str) -> str:
+    raw = (f"{counsellor_id}|{version}|{station}|{session_type_id}|{start_date}|"
+           f"{end_date}|{day}|{shape}")
+    return "bookings:slots:" + hashlib.sha256(raw.encode()).hexdigest()[:40]

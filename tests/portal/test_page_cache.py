@@ -1,0 +1,223 @@
+"""The anonymous page cache for the home page and standard pages, and the
+NUL-byte guard in front of every view (helper G, issue 6)."""
+
+import re
+from http import HTTPStatus
+
+import pytest
+from django.test import Client, override_settings
+
+from bookings import services
+from portal.models import HomePage, StandardPage
+from tests.factories import FamilyFactory, GroupSessionFactory
+
+pytestmark = pytest.mark.django_db
+
+HIT = "X-Courses-Cache"
+
+
+def _workshop_seats(html: str, title: str) -> str:
+    match = re.search(re.escape(title) + r".*?还剩 (\d+) 个名额", html, re.S)
+    return match.group(1) if match else ""
+
+
+def test_home_page_is_replayed_to_anonymous_visitors_without_queries(
+    site_shell, client, django_assert_num_queries
+):
+    first = client.get("/")
+    assert first.status_code == HTTPStatus.OK and HIT not in first
+    with django_assert_num_queries(0):
+        second = client.get("/")
+    assert second[HIT] == "hit"
+    assert second.content.decode().count("12356") == first.content.decode().count("12356")
+    assert second["Content-Security-Policy"] == first["Content-Security-Policy"]
+    assert "frame-ancestors 'none'" in second["Content-Security-Policy"]
+    assert second["X-Frame-Options"] == "DENY"
+    assert second["Referrer-Policy"] == "same-origin"
+    assert second["X-Content-Type-Options"] == "nosniff"
+
+
+def test_english_home_and_standard_pages_are_cached_apart(site_shell, client):
+    page = StandardPage.objects.live().filter(locale__language_code="zh-hans").first()
+    assert page is not None
+    for url in ("/", "/en/", page.url):
+        client.get(url)
+        assert client.get(url)[HIT] == "hit"
+    assert client.get("/en/").content != client.get("/").content
+
+
+@override_settings(SECURE_HSTS_SECONDS=3600)
+def test_replays_over_https_carry_hsts(site_shell):
+    visitor = Client()
+    visitor.get("/", secure=True)
+    replay = visitor.get("/", secure=True)
+    assert replay[HIT] == "hit"
+    assert replay["Strict-Transport-Security"] == "max-age=3600"
+    plain = visitor.get("/")
+    assert HIT not in plain  # the http copy is a different entry
+    assert "Strict-Transport-Security" not in plain
+
+
+def test_publishing_the_home_page_retires_the_cached_copy(site_shell, client):
+    client.get("/")
+    assert client.get("/")[HIT] == "hit"
+    home = HomePage.objects.get(locale__language_code="zh-hans")
+    home.intro = "新的导语：我们一直在这里。"
+    home.save_revision().publish()
+    fresh = client.get("/")
+    assert HIT not in fresh
+    assert "新的导语：我们一直在这里。" in fresh.content.decode()
+
+
+def test_unpublishing_a_standard_page_retires_it(site_shell, client):
+    page = StandardPage.objects.live().filter(locale__language_code="zh-hans").first()
+    client.get(page.url)
+    assert client.get(page.url)[HIT] == "hit"
+    page.unpublish()
+    assert client.get(page.url).status_code == HTTPStatus.NOT_FOUND
+
+
+def test_a_workshop_seat_taken_shows_on_the_cached_home_page(site_shell, client):
+    workshop = GroupSessionFactory(title="虚构的亲子沟通工作坊", capacity=5)
+    assert _workshop_seats(client.get("/").content.decode(), workshop.title) == "5"
+    assert client.get("/")[HIT] == "hit"
+    family = FamilyFactory()
+    services.workshop_join(family=family, group_session=workshop)
+    after = client.get("/")
+    assert HIT not in after
+    assert _workshop_seats(after.content.decode(), workshop.title) == "4"
+    services.workshop_leave(family=family, group_session=workshop)
+    assert _workshop_seats(client.get("/").content.decode(), workshop.title) == "5"
+
+
+def test_a_new_workshop_shows_on_the_cached_home_page(site_shell, client):
+    client.get("/")
+    assert client.get("/")[HIT] == "hit"
+    GroupSessionFactory(title="新开的虚构情绪工作坊")
+    assert "新开的虚构情绪工作坊" in client.get("/").content.decode()
+
+
+def test_signed_in_visitors_never_get_or_leave_a_cached_page(site_shell, client):
+    client.get("/")
+    assert client.get("/")[HIT] == "hit"
+    family = FamilyFactory()
+    client.force_login(family)
+    signed_in = client.get("/")
+    assert HIT not in signed_in
+    client.logout()
+    anonymous = Client().get("/")
+    assert family.email not in anonymous.content.decode()
+
+
+def test_page_rendered_for_a_signed_in_user_is_not_stored(site_shell):
+    family = FamilyFactory()
+    member = Client()
+    member.force_login(family)
+    member.get("/")
+    member.get("/")
+    assert HIT not in Client().get("/")
+
+
+def test_language_switcher_on_a_replayed_page_posts_with_its_own_token(site_shell):
+    Client().get("/")  # someone else primes the cache
+    visitor = Client(enforce_csrf_checks=True)
+    page = visitor.get("/")
+    assert page[HIT] == "hit"
+    assert "csrftoken" in page.cookies
+    html = page.content.decode()
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
+    next_url = re.search(r'name="next" value="([^"]+)"', html).group(1)
+    response = visitor.post("/i18n/setlang/", {"csrfmiddlewaretoken": token,
+                                               "language": "en", "next": next_url})
+    assert response.status_code == HTTPStatus.FOUND
+    assert response["Location"] == "/en/"
+    # A second visitor's token is not the first one's.
+    other = Client(enforce_csrf_checks=True).get("/").content.decode()
+    assert token not in other
+
+
+def test_post_to_a_page_url_is_never_answered_from_the_cache(site_shell, client):
+    client.get("/")
+    assert client.get("/")[HIT] == "hit"
+    assert HIT not in client.post("/")
+
+
+@pytest.mark.parametrize("url", ["/search/?q=%00", "/bookings/%00/", "/?x=a%00b",
+                                 "/api/v1/slots?counsellor=%00"])
+def test_nul_bytes_get_a_plain_400(client, url):
+    response = client.get(url)
+    assert response.status_code == HTTPStatus.BAD_REQUEST
+    assert response.content == b"Bad request: NUL byte in the address.\n"
+    assert response["Content-Type"] == "text/plain; charset=utf-8"
+
+
+def test_percent_sign_without_nul_passes_the_guard(client):
+    assert client.get("/healthz?x=%2500").status_code == HTTPStatus.OK
+
+
+@pytest.fixture
+def local_entries(settings):
+    from courses import middleware
+
+    settings.COURSES_PAGE_CACHE_LOCAL_ENTRIES = 2
+    middleware.clear_local()
+    yield middleware
+    middleware.clear_local()
+
+
+def test_the_per_process_copy_answers_without_the_shared_cache_and_is_retired(
+    site_shell, client, local_entries
+):
+    from django.core.cache import cache
+
+    client.get("/")
+    cache.clear()  # only the worker's own copy is left
+    assert client.get("/")[HIT] == "hit"
+    home = HomePage.objects.get(locale__language_code="zh-hans")
+    home.intro = "本进程的副本也要换新。"
+    home.save_revision().publish()
+    fresh = client.get("/")
+    assert HIT not in fresh and "本进程的副本也要换新。" in fresh.content.decode()
+
+
+def test_the_per_process_copy_keeps_only_the_newest_entries(site_shell, local_entries):
+    from django.core.cache import cache
+
+    page = StandardPage.objects.live().filter(locale__language_code="zh-hans").first()
+    for url in ("/", "/en/", page.url):
+        assert Client().get(url).status_code == HTTPStatus.OK
+    cache.clear()
+    assert Client().get(page.url)[HIT] == "hit"
+    assert Client().get("/en/")[HIT] == "hit"
+    assert HIT not in Client().get("/")  # the oldest of three fell out (limit 2)
+
+
+def test_replayed_csrf_tokens_are_djangos_masked_form(site_shell):
+    from django.middleware.csrf import _does_token_match, _unmask_cipher_token
+
+    Client().get("/")
+    visitor = Client()
+    page = visitor.get("/")
+    secret = page.cookies["csrftoken"].value
+    tokens = re.findall(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.content.decode())
+    assert tokens and all(len(t) == 64 for t in tokens)
+    assert all(_unmask_cipher_token(t) == secret for t in tokens)
+    assert all(_does_token_match(t, secret) for t in tokens)
+    again = visitor.get("/")  # the cookie is kept, a fresh mask each time
+    assert "csrftoken" not in again.cookies
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"',
+                      again.content.decode()).group(1)
+    assert token not in tokens and _unmask_cipher_token(token) == secret
+
+
+def test_a_password_protected_page_is_never_stored(site_shell, client):
+    from wagtail.models import PageViewRestriction
+
+    page = StandardPage.objects.live().filter(locale__language_code="zh-hans").first()
+    PageViewRestriction.objects.create(page=page, restriction_type="password",
+                                       password="虚构密码")
+    for _ in range(2):
+        form = client.get(page.url)
+    assert form.status_code == HTTPStatus.OK
+    assert HIT not in form
+    assert page.body not in form.content.decode() or not page.body
