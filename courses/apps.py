@@ -10,3 +10,16 @@ class CoursesConfig(AppConfig):
         from courses import signals
 
         signals.connect_portal_signals()
+        if _under_gunicorn():
+            # Load jieba's dictionary (1-2 s) at worker start, not in the first
+            # search; with `gunicorn --preload` the workers share one copy.
+            from courses.search.segmentation import _ensure_jieba
+
+            _ensure_jieba()
+
+
+def _under_gunicorn() -> bool:
+    import os
+    import sys
+
+    return os.path.basename(sys.argv[0] or "").startswith("gunicorn")
