@@ -273,7 +273,11 @@ def _render_cached(key: str, render, *, gzipped: bool) -> RenderedFeed:
     They are cached under two keys so a hit moves only the bytes it sends.
     """
     part = "gz" if gzipped else "raw"
-    cached = cache.get(f"{key}:{part}")
+    cached = _local_get(f"{key}:{part}")
+    if cached is None:
+        cached = cache.get(f"{key}:{part}")
+        if cached is not None:
+            _local_put(f"{key}:{part}", cached)
     if cached is not None:
         etag, data = cached
         return RenderedFeed(b"" if gzipped else data, etag, data if gzipped else b"")
@@ -282,7 +286,38 @@ def _render_cached(key: str, render, *, gzipped: bool) -> RenderedFeed:
     packed = gzip.compress(body, mtime=0)
     cache.set_many({f"{key}:raw": (etag, body), f"{key}:gz": (etag, packed)},
                    FEED_CACHE_SECONDS)
+    _local_put(f"{key}:{part}", (etag, packed if gzipped else body))
     return RenderedFeed(body, etag, packed)
+
+
+# A few seconds' per-process copy of the shared entries: keys carry the feed's
+# version, so this only saves the round trip for the calendar apps' repeats.
+# Off unless CALENDAR_FEED_LOCAL_SECONDS is set (production): tests clear the
+# shared cache between them and must not meet an earlier test's copy.
+LOCAL_FEED_ENTRIES = 64
+_local_feeds: dict[str, tuple[float, tuple[str, bytes]]] = {}
+
+
+def _local_seconds() -> float:
+    return float(getattr(settings, "CALENDAR_FEED_LOCAL_SECONDS", 0))
+
+
+def _local_get(key: str) -> tuple[str, bytes] | None:
+    if not _local_seconds():
+        return None
+    item = _local_feeds.get(key)
+    if item is None or item[0] < time.monotonic():
+        return None
+    return item[1]
+
+
+def _local_put(key: str, value: tuple[str, bytes]) -> None:
+    seconds = _local_seconds()
+    if not seconds:
+        return
+    if len(_local_feeds) >= LOCAL_FEED_ENTRIES:
+        _local_feeds.clear()
+    _local_feeds[key] = (time.monotonic() + seconds, value)
 
 
 def render_feed(feed: CalendarFeed, *, now: dt.datetime | None = None,

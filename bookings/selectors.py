@@ -178,9 +178,18 @@ def free_slots_for_counsellors(
     if end_date < start_date or not counsellors:
         return {c.pk: [] for c in counsellors}
     cacheable = exclude_booking_id is None and policy is None
+    ids = [c.pk for c in counsellors]
+    if cacheable:
+        station, versions = slot_cache.versions(ids)
+        # The policy row too is remembered under the station version its
+        # saves replace.
+        policy_key = f"policy:{station}"
+        policy = slot_cache.local_get(policy_key)
+        if policy is None:
+            policy = booking_policy()
+            slot_cache.local_put(policy_key, policy)
     policy = policy or booking_policy()
     rules = engine_policy(policy, session_type)
-    ids = [c.pk for c in counsellors]
     if not cacheable:
         return _compute_free_slots(
             counsellor_ids=ids, session_type=session_type, start_date=start_date,
@@ -193,7 +202,6 @@ def free_slots_for_counsellors(
     wide = dataclasses.replace(rules, min_notice=dt.timedelta(0),
                                horizon=rules.horizon + dt.timedelta(days=1))
     shape = f"{session_type.duration_minutes}|{wide!r}"
-    station, versions = slot_cache.versions(ids)
     keys = {
         cid: slot_cache.entry_key(
             counsellor_id=cid, version=versions[cid], station=station,
@@ -201,8 +209,15 @@ def free_slots_for_counsellors(
             day=day, shape=shape)
         for cid in ids
     }
-    found = cache.get_many(list(keys.values()))
-    lists = {cid: found[key] for cid, key in keys.items() if key in found}
+    lists = {cid: hit for cid, key in keys.items()
+             if (hit := slot_cache.local_get(key)) is not None}
+    wanted = [key for cid, key in keys.items() if cid not in lists]
+    if wanted:
+        found = cache.get_many(wanted)
+        for cid, key in keys.items():
+            if key in found:
+                lists[cid] = found[key]
+                slot_cache.local_put(key, found[key])
     missing = [cid for cid in ids if cid not in lists]
     if missing:
         computed = _compute_free_slots(
@@ -211,6 +226,8 @@ def free_slots_for_counsellors(
         )
         cache.set_many({keys[cid]: slots for cid, slots in computed.items()},
                        slot_cache.TIMEOUT_SECONDS)
+        for cid, slots in computed.items():
+            slot_cache.local_put(keys[cid], slots)
         lists.update(computed)
     earliest, latest = now + rules.min_notice, now + rules.horizon
     return {

@@ -17,7 +17,9 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import threading
 import time
+from collections import OrderedDict
 from collections.abc import Iterable
 
 from django.core.cache import cache
@@ -72,3 +74,28 @@ def entry_key(*, counsellor_id: int, version: int, station: int, session_type_id
     raw = (f"{counsellor_id}|{version}|{station}|{session_type_id}|{start_date}|"
            f"{end_date}|{day}|{shape}")
     return "bookings:slots:" + hashlib.sha256(raw.encode()).hexdigest()[:40]
+
+
+# --- Per-process copy of recent lists -------------------------------------------
+# Keys carry the versions, read from the shared cache at every search, so a
+# process never uses a list older than the latest write; this only saves the
+# second round trip and unpickling ~500 slots.
+LOCAL_ENTRIES = 512
+_entries: OrderedDict[str, list] = OrderedDict()
+_entries_lock = threading.Lock()
+
+
+def local_get(key: str) -> list | None:
+    with _entries_lock:
+        value = _entries.get(key)
+        if value is not None:
+            _entries.move_to_end(key)
+        return value
+
+
+def local_put(key: str, value: list) -> None:
+    with _entries_lock:
+        _entries[key] = value
+        _entries.move_to_end(key)
+        while len(_entries) > LOCAL_ENTRIES:
+            _entries.popitem(last=False)

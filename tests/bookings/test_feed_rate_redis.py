@@ -26,9 +26,10 @@ def _redis_up() -> bool:
         return False
 
 
-pytestmark = pytest.mark.skipif(not _redis_up(), reason="no Redis server to test against")
+needs_redis = pytest.mark.skipif(not _redis_up(), reason="no Redis server to test against")
 
 
+@needs_redis
 @override_settings(CACHES={"default": {
     "BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS,
     "KEY_PREFIX": "weiai-test-rate"}})
@@ -49,3 +50,28 @@ def test_redis_counter_counts_limits_and_expires():
         assert feeds.peek_rate(scope="t", ident="1.2.3.4", limit=2) is not None
     finally:
         cache.clear()
+
+
+def test_per_process_feed_copy_is_keyed_by_version(settings):
+    """With the production setting on, a repeat skips the shared cache; a new
+    version (any change) is a different key."""
+    from django.core.cache import cache
+
+    settings.CALENDAR_FEED_LOCAL_SECONDS = 10
+    feeds._local_feeds.clear()
+    try:
+        calls = []
+
+        def render():
+            calls.append(1)
+            return b"BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n"
+
+        first = feeds._render_cached("calendar:test:v1", render, gzipped=True)
+        cache.clear()
+        again = feeds._render_cached("calendar:test:v1", render, gzipped=True)
+        assert again.gzipped == first.gzipped and again.etag == first.etag
+        assert len(calls) == 1
+        feeds._render_cached("calendar:test:v2", render, gzipped=True)
+        assert len(calls) == 2
+    finally:
+        feeds._local_feeds.clear()
