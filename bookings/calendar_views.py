@@ -194,38 +194,32 @@ def _account_url() -> str:
     return reverse("portal:account")
 
 
-@require_POST
-@login_required
-def feed_create(request):
+def _feed_action(request, service, success_message):
+    """Run one feed service for the signed-in user and go back to the account page."""
     try:
-        feeds.feed_create(user=request.user, kind=_kind(request))
+        service(user=request.user, kind=_kind(request))
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
-        messages.success(request, _("日历订阅已创建。请在手机日历中添加下面的链接。"))
+        messages.success(request, success_message)
     return _back_to_account()
+
+
+@require_POST
+@login_required
+def feed_create(request):
+    return _feed_action(request, feeds.feed_create,
+                        _("日历订阅已创建。请在手机日历中添加下面的链接。"))
 
 
 @require_POST
 @login_required
 def feed_rotate(request):
-    try:
-        feeds.feed_rotate(user=request.user, kind=_kind(request))
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(
-            request, _("已生成新的订阅链接。旧链接已失效，请在日历应用中重新订阅。"))
-    return _back_to_account()
+    return _feed_action(request, feeds.feed_rotate,
+                        _("已生成新的订阅链接。旧链接已失效，请在日历应用中重新订阅。"))
 
 
 @require_POST
 @login_required
 def feed_revoke(request):
-    try:
-        feeds.feed_revoke(user=request.user, kind=_kind(request))
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, _("日历订阅已停用，旧链接不再更新。"))
-    return _back_to_account()
+    return _feed_action(request, feeds.feed_revoke, _("日历订阅已停用，旧链接不再更新。"))
