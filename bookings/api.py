@@ -28,14 +28,14 @@ from ninja import Field, NinjaAPI, Query, Schema, Status
 from ninja.security import HttpBearer, SessionAuth
 from pydantic import field_validator
 
-from bookings import selectors, services
+from bookings import api_cache, selectors, services, slot_cache
 from bookings.models import Booking, Counsellor, GroupSession, Mode, SessionType
 from bookings.services import BookingError
 from courses.models import Topic
 from portal.models import ApiToken, Child
 
-MAX_ID = 2**53
-MAX_SLOT_DAYS = 62
+MAX_ID = api_cache.MAX_ID
+MAX_SLOT_DAYS = api_cache.MAX_SLOT_DAYS
 Id = Annotated[int, Field(ge=1, le=MAX_ID)]
 Slug = Annotated[str, Field(min_length=1, max_length=60, pattern=r"^[-a-zA-Z0-9_]+$")]
 
@@ -46,9 +46,12 @@ class BearerToken(HttpBearer):
     def authenticate(self, request: HttpRequest, token: str):
         if not token or len(token) > 200:
             return None
+        token_hash = ApiToken.hash_secret(token)
+        # Read before the row is: a state must never outlive a change it missed.
+        generation = api_cache.token_generation()
         row = (
             ApiToken.objects.select_related("user")
-            .filter(token_hash=ApiToken.hash_secret(token), revoked_at__isnull=True)
+            .filter(token_hash=token_hash, revoked_at__isnull=True)
             .first()
         )
         if row is None or not row.user.is_active or row.user.erased_at is not None:
@@ -56,6 +59,8 @@ class BearerToken(HttpBearer):
         now = timezone.now()
         if row.last_used_at is None or now - row.last_used_at > dt.timedelta(minutes=5):
             ApiToken.objects.filter(pk=row.pk).update(last_used_at=now)
+        api_cache.remember_token(token_hash=token_hash, generation=generation,
+                                 user_id=row.user_id)
         request.user = row.user
         return row.user
 
@@ -358,19 +363,27 @@ def list_slots(request, query: Query[SlotQuery]):
         return field_error("end", "end is before start")
     if (query.end - query.start).days > MAX_SLOT_DAYS:
         return field_error("end", f"at most {MAX_SLOT_DAYS} days at a time")
+    # The schedule versions the answer is kept under are read before any row
+    # is (bookings.api_cache answers repeats under them).
+    station, versions = slot_cache.versions([query.counsellor])
     counsellor = get_object_or_404(Counsellor, pk=query.counsellor, is_active=True)
     session_type = get_object_or_404(
         SessionType, pk=query.session_type, is_active=True,
         kind=SessionType.Kind.INDIVIDUAL, counsellors=counsellor,
     )
-    slots = selectors.free_slots(
+    slots, valid_until = selectors.free_slots_answer(
         counsellor=counsellor, session_type=session_type, start_date=query.start,
         end_date=query.end)
     # Four weeks are ~500 slots: validating each through SlotOut and encoding
     # datetimes one by one cost more than the (cached) search. The bytes are
     # the same as ninja's rendering of list[SlotOut] (DjangoJSONEncoder times).
-    body = "[" + ", ".join([_slot_json(s) for s in slots]) + "]"
-    return HttpResponse(body, content_type="application/json; charset=utf-8")
+    body = ("[" + ", ".join([_slot_json(s) for s in slots]) + "]").encode()
+    api_cache.remember_answer(
+        api_cache.answer_key(counsellor_id=counsellor.pk, session_type_id=session_type.pk,
+                             start=query.start, end=query.end, station=station,
+                             version=versions[counsellor.pk]),
+        body, valid_until=valid_until)
+    return HttpResponse(body, content_type=api_cache.JSON)
 
 
 _slot_fragments: dict = {}

@@ -28,7 +28,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST, require_safe
 
 from bookings import calendar as ical
-from bookings import feeds, selectors
+from bookings import feed_cache, feeds, selectors
 from bookings.models import CalendarFeed
 from courses.models import Topic
 
@@ -115,21 +115,33 @@ def _ics_response(request, rendered: feeds.RenderedFeed, *, private: bool,
 @_cookieless
 def personal_feed(request, secret: str):
     per_secret, per_ip = feeds.rate_limits()
+    secret_hash = feeds.hash_secret(secret)
     ip = _client_ip(request)
-    wait = feeds.peek_rate(scope="ip-miss", ident=ip, limit=per_ip)
-    if wait is None:
-        wait = feeds.check_rate(scope="secret", ident=feeds.hash_secret(secret),
-                                limit=per_secret)
-    if wait is not None:
-        return _too_many(wait)
-    feed = feeds.feed_for_secret(secret)
-    if feed is None:
-        # Only misses count per IP: that is what guessing secrets looks like.
-        feeds.check_rate(scope="ip-miss", ident=ip, limit=per_ip)
-        return _plain_not_found(_("没有这个日历订阅，或它已被停用。"))
-    now = timezone.now()
-    feeds.touch(feed, now=now)
-    rendered = feeds.render_feed(feed, now=now, gzipped=accepts_gzip(request))
+    ip_key, ip_wait = feeds.bucket_key("ip-miss", ip)
+    secret_key, secret_wait = feeds.bucket_key("secret", secret_hash)
+    # Rate counters, the feed's cached state and the feed generation: one
+    # round trip (bookings.feed_cache).
+    poll = feed_cache.poll(secret_hash=secret_hash, ip_key=ip_key, secret_key=secret_key,
+                           ttl=feeds.RATE_WINDOW_SECONDS + 60)
+    if poll.ip_misses >= per_ip:
+        return _too_many(ip_wait)
+    if poll.secret_count > per_secret:
+        return _too_many(secret_wait)
+    gzipped = accepts_gzip(request)
+    body_key = poll.body_key()
+    rendered = feeds.cached_only(body_key, gzipped=gzipped) if body_key else None
+    if rendered is None:
+        generation = feed_cache.ensure_generation(poll.generation)
+        feed = feeds.feed_for_secret(secret)
+        if feed is None:
+            # Only misses count per IP: that is what guessing secrets looks like.
+            feeds.check_rate(scope="ip-miss", ident=ip, limit=per_ip)
+            return _plain_not_found(_("没有这个日历订阅，或它已被停用。"))
+        now = timezone.now()
+        feeds.touch(feed, now=now)
+        rendered = feeds.render_feed(feed, now=now, gzipped=gzipped)
+        feed_cache.remember(secret_hash=secret_hash, generation=generation,
+                            key=rendered.key)
     return _ics_response(request, rendered, private=True, filename="weiai.ics")
 
 

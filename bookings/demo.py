@@ -20,7 +20,7 @@ from django.db import transaction
 from django.utils import timezone
 from wagtail.models import Locale, Site
 
-from bookings import selectors
+from bookings import feed_cache, selectors, slot_cache
 from bookings.models import (
     AvailabilityException,
     AvailabilityRule,
@@ -160,6 +160,9 @@ def seed(*, scale: int = 1, stdout=None) -> None:
         families = _families(scale)
         past = _past_bookings(families, counsellors, types, topics, scale)
         upcoming = _upcoming_bookings(families, counsellors, types, topics, workshops, scale)
+        # bulk_create and update() send no signals: retire cached slots and feeds.
+        slot_cache.bump_station()
+        feed_cache.bump()
     if stdout:
         stdout.write(
             f"bookings: {len(counsellors)} counsellors, {len(types)} session types, "

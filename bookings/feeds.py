@@ -40,6 +40,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from bookings import calendar as ical
+from bookings import feed_cache
 from bookings.models import Booking, CalendarFeed, Counsellor, GroupSession, TimeOff
 
 FEED_NOT_ALLOWED = _("这个账户不能创建这种日历订阅。")
@@ -124,6 +125,7 @@ def feed_revoke(*, user, kind: str) -> None:
     ).update(revoked_at=timezone.now())
     if not updated:
         raise ValidationError(FEED_NOT_FOUND, code="feed_not_found")
+    feed_cache.bump()  # the old link must not be answered from a cached state
 
 
 @transaction.atomic
@@ -132,6 +134,7 @@ def feed_rotate(*, user, kind: str) -> CalendarFeed:
     CalendarFeed.objects.filter(user=user, kind=kind, revoked_at__isnull=True).update(
         revoked_at=timezone.now()
     )
+    feed_cache.bump()
     return feed_create(user=user, kind=kind)
 
 
@@ -265,6 +268,21 @@ class RenderedFeed:
     # The same bytes gzipped once at render time: a 500-event feed is ~500 kB
     # of repetitive text and ~10× smaller compressed.
     gzipped: bytes = b""
+    # The cache key it lives under ("" when it is not cached).
+    key: str = ""
+
+
+def cached_only(key: str, *, gzipped: bool) -> RenderedFeed | None:
+    """The cached representation under `key`, or None: never renders."""
+    part = "gz" if gzipped else "raw"
+    cached = _local_get(f"{key}:{part}")
+    if cached is None:
+        cached = cache.get(f"{key}:{part}")
+        if cached is None:
+            return None
+        _local_put(f"{key}:{part}", cached)
+    etag, data = cached
+    return RenderedFeed(b"" if gzipped else data, etag, data if gzipped else b"", key)
 
 
 def _render_cached(key: str, render, *, gzipped: bool) -> RenderedFeed:
@@ -272,22 +290,17 @@ def _render_cached(key: str, render, *, gzipped: bool) -> RenderedFeed:
 
     They are cached under two keys so a hit moves only the bytes it sends.
     """
+    hit = cached_only(key, gzipped=gzipped)
+    if hit is not None:
+        return hit
     part = "gz" if gzipped else "raw"
-    cached = _local_get(f"{key}:{part}")
-    if cached is None:
-        cached = cache.get(f"{key}:{part}")
-        if cached is not None:
-            _local_put(f"{key}:{part}", cached)
-    if cached is not None:
-        etag, data = cached
-        return RenderedFeed(b"" if gzipped else data, etag, data if gzipped else b"")
     body = render()
     etag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
     packed = gzip.compress(body, mtime=0)
     cache.set_many({f"{key}:raw": (etag, body), f"{key}:gz": (etag, packed)},
                    FEED_CACHE_SECONDS)
     _local_put(f"{key}:{part}", (etag, packed if gzipped else body))
-    return RenderedFeed(body, etag, packed)
+    return RenderedFeed(body, etag, packed, key)
 
 
 # A few seconds' per-process copy of the shared entries: keys carry the feed's
@@ -392,22 +405,27 @@ def _digest(value: str) -> str:
 
 def _key(feed: CalendarFeed, language: str, version: str) -> str:
     base = settings.SITE_BASE_URL
-    return f"{FEED_CACHE_PREFIX}:{feed.pk}:{language}:{_digest(base + '|' + version)}"
+    labels = feed_cache.labels_version()
+    return (f"{FEED_CACHE_PREFIX}:{feed.pk}:{language}:"
+            f"{_digest(f'{base}|{labels}|{version}')}")
 
 
 # --- rate limits ----------------------------------------------------------------
 
 
-def _bucket_key(scope: str, ident: str, window: int) -> tuple[str, int]:
+def bucket_key(scope: str, ident: str,
+               window: int = RATE_WINDOW_SECONDS) -> tuple[str, int]:
+    """The counter key of `ident`'s current window, and seconds until it ends."""
     now = int(time.time())
     bucket = now // window
-    return f"calendar:rate:{scope}:{_digest(ident)}:{bucket}", (bucket + 1) * window - now
+    key = f"calendar:rate:{scope}:{_digest(ident)}:{bucket}"
+    return key, max(1, (bucket + 1) * window - now)
 
 
 def check_rate(*, scope: str, ident: str, limit: int,
                window: int = RATE_WINDOW_SECONDS) -> int | None:
     """Count one request in a fixed window; None if allowed, else seconds to wait."""
-    key, remaining = _bucket_key(scope, ident, window)
+    key, remaining = bucket_key(scope, ident, window)
     count = _redis_count(key, window + 60)
     if count is None:
         cache.add(key, 0, window + 60)
@@ -439,7 +457,7 @@ def _redis_count(key: str, ttl: int) -> int | None:
 def peek_rate(*, scope: str, ident: str, limit: int,
               window: int = RATE_WINDOW_SECONDS) -> int | None:
     """Like check_rate, without counting: seconds to wait if already over."""
-    key, remaining = _bucket_key(scope, ident, window)
+    key, remaining = bucket_key(scope, ident, window)
     count = cache.get(key) or 0
     return max(1, remaining) if count >= limit else None
 
@@ -496,6 +514,7 @@ def seed_bench_feed(*, events: int = 500, email: str = "bench-feed@demo.weiai.cn
                 blocks_until=start + dt.timedelta(minutes=55), mode=Mode.IN_PERSON,
             ))
         Booking.objects.bulk_create(rows)
+        feed_cache.bump()  # bulk_create sends no signals
     feed = live_feed(user=user, kind=CalendarFeed.Kind.FAMILY) or feed_create(
         user=user, kind=CalendarFeed.Kind.FAMILY)
     return f"/calendar/{feed_secret(feed)}.ics"

@@ -173,10 +173,18 @@ def free_slots_for_counsellors(
     policy); a rescheduling search (``exclude_booking_id``) or a caller's own
     ``policy`` always computes afresh.
     """
+    return _free_slots(counsellors=counsellors, session_type=session_type,
+                       start_date=start_date, end_date=end_date, now=now,
+                       exclude_booking_id=exclude_booking_id, policy=policy)[0]
+
+
+def _free_slots(*, counsellors, session_type, start_date, end_date, now,
+                exclude_booking_id, policy) -> tuple[dict[int, list[Slot]], engine.Policy | None]:
+    """`free_slots_for_counsellors` and the booking rules it applied."""
     now = now or timezone.now()
     counsellors = list(counsellors)
     if end_date < start_date or not counsellors:
-        return {c.pk: [] for c in counsellors}
+        return {c.pk: [] for c in counsellors}, None
     cacheable = exclude_booking_id is None and policy is None
     ids = [c.pk for c in counsellors]
     if cacheable:
@@ -195,7 +203,7 @@ def free_slots_for_counsellors(
             counsellor_ids=ids, session_type=session_type, start_date=start_date,
             end_date=end_date, now=now, rules=rules,
             exclude_booking_id=exclude_booking_id,
-        )
+        ), rules
     # Computed as of local midnight with no notice and a day's extra horizon:
     # a superset of the answer at any moment of the day, narrowed below.
     day = now.astimezone(engine.STATION_TZ).date()
@@ -232,7 +240,7 @@ def free_slots_for_counsellors(
     earliest, latest = now + rules.min_notice, now + rules.horizon
     return {
         cid: [s for s in lists[cid] if earliest <= s.start <= latest] for cid in ids
-    }
+    }, rules
 
 
 def _compute_free_slots(*, counsellor_ids: list[int], session_type: SessionType,
@@ -267,6 +275,24 @@ def free_slots(
         counsellors=[counsellor], session_type=session_type, start_date=start_date,
         end_date=end_date, now=now,
     )[counsellor.pk]
+
+
+def free_slots_answer(*, counsellor: Counsellor, session_type: SessionType,
+                      start_date: dt.date, end_date: dt.date,
+                      now: dt.datetime | None = None,
+                      ) -> tuple[list[Slot], dt.datetime]:
+    """`free_slots` and how long the answer holds while only time passes: until
+    the first slot slips inside the minimum notice, and a minute at most (a new
+    day, and slots entering the horizon at its far end)."""
+    now = now or timezone.now()
+    lists, rules = _free_slots(
+        counsellors=[counsellor], session_type=session_type, start_date=start_date,
+        end_date=end_date, now=now, exclude_booking_id=None, policy=None)
+    slots = lists[counsellor.pk]
+    until = now + dt.timedelta(minutes=1)
+    if slots and rules is not None:
+        until = min(until, slots[0].start - rules.min_notice)
+    return slots, until
 
 
 def _topic_filter(topic) -> Q:

@@ -31,7 +31,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext, gettext_noop
 
-from bookings import intake
+from bookings import api_cache, intake
 from bookings import selectors as sel
 from bookings import slots as engine
 from bookings.models import (
@@ -522,5 +522,6 @@ def api_token_revoke(*, user, token_id: int) -> None:
     updated = ApiToken.objects.filter(pk=token_id, user=user,
                                       revoked_at__isnull=True).update(
         revoked_at=timezone.now())
+    api_cache.bump_tokens()  # the token must stop working at once, cached or not
     if not updated and not ApiToken.objects.filter(pk=token_id, user=user).exists():
         raise Http404

@@ -6,18 +6,21 @@
   every cached page.
 - The free-slot cache (`bookings.slot_cache`): schedule versions per
   counsellor and for the station.
+- The personal feeds' generation (`bookings.feed_cache`).
 """
 
+from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 
-from bookings import slot_cache
+from bookings import api_cache, feed_cache, slot_cache
 from bookings.models import (
     AvailabilityException,
     AvailabilityRule,
     Booking,
     BookingPolicy,
+    CalendarFeed,
     Counsellor,
     GroupSession,
     SessionType,
@@ -100,3 +103,63 @@ for _signal in (post_save, post_delete):
 for _through in (GroupSession.counsellors.through, SessionType.counsellors.through):
     m2m_changed.connect(on_station_m2m_change, sender=_through,
                         dispatch_uid=f"bookings-slots-m2m-{_through.__name__}")
+
+
+# --- Personal feed generation (`bookings.feed_cache`) -----------------------------
+# Everything a family's or counsellor's feed can show, or that decides whether
+# its link still answers.
+
+def on_feed_content_change(sender, instance=None, update_fields=None, **kwargs):
+    if sender is get_user_model() and update_fields and set(update_fields) <= {
+            "last_login"}:
+        return  # signing in changes nothing a feed shows
+    feed_cache.bump()
+    if sender.__name__ in LABEL_MODELS:
+        feed_cache.bump_labels()
+
+
+# Their names and texts appear in feeds whose own rows did not change.
+LABEL_MODELS = {"Counsellor", "SessionType", "Topic", "SiteSettings", "CrisisLine"}
+
+
+def on_feed_m2m_change(sender, action, **kwargs):
+    if action.startswith("post_"):
+        feed_cache.bump()
+
+
+def _feed_models():
+    from courses.models import Topic
+    from portal.models import CrisisLine, SiteSettings
+
+    return (Booking, TimeOff, GroupSession, Counsellor, SessionType, CalendarFeed,
+            Topic, SiteSettings, CrisisLine, get_user_model())
+
+
+for _model in _feed_models():
+    for _signal in (post_save, post_delete):
+        _signal.connect(on_feed_content_change, sender=_model,
+                        dispatch_uid=f"bookings-feeds-{_model.__name__}-{id(_signal)}")
+m2m_changed.connect(on_feed_m2m_change, sender=GroupSession.counsellors.through,
+                    dispatch_uid="bookings-feeds-m2m-leads")
+
+
+# --- API token generation (`bookings.api_cache`) ----------------------------------
+
+
+def on_token_change(sender, instance=None, update_fields=None, **kwargs):
+    if sender is get_user_model() and update_fields and set(update_fields) <= {
+            "last_login"}:
+        return
+    api_cache.bump_tokens()
+
+
+def _token_models():
+    from portal.models import ApiToken
+
+    return (ApiToken, get_user_model())
+
+
+for _model in _token_models():
+    for _signal in (post_save, post_delete):
+        _signal.connect(on_token_change, sender=_model,
+                        dispatch_uid=f"bookings-tokens-{_model.__name__}-{id(_signal)}")

@@ -30,7 +30,7 @@ STATION_KEY = "bookings:slots:v:station"
 TIMEOUT_SECONDS = 24 * 3600
 
 
-def _counsellor_key(counsellor_id: int) -> str:
+def counsellor_key(counsellor_id: int) -> str:
     return f"bookings:slots:v:c{counsellor_id}"
 
 
@@ -41,7 +41,7 @@ def _fresh() -> int:
 def versions(counsellor_ids: Iterable[int]) -> tuple[int, dict[int, int]]:
     """(station version, {counsellor id: version}) in one or two cache calls."""
     ids = list(counsellor_ids)
-    keys = [STATION_KEY, *(_counsellor_key(cid) for cid in ids)]
+    keys = [STATION_KEY, *(counsellor_key(cid) for cid in ids)]
     found = cache.get_many(keys)
     missing = [k for k in keys if k not in found]
     if missing:
@@ -50,7 +50,7 @@ def versions(counsellor_ids: Iterable[int]) -> tuple[int, dict[int, int]]:
             cache.add(key, _fresh(), None)
         found.update(cache.get_many(missing))
     station = found.get(STATION_KEY, 0)
-    return station, {cid: found.get(_counsellor_key(cid), 0) for cid in ids}
+    return station, {cid: found.get(counsellor_key(cid), 0) for cid in ids}
 
 
 def _bump(key: str) -> None:
@@ -62,7 +62,7 @@ def _bump(key: str) -> None:
 
 def bump_counsellor(counsellor_id: int | None) -> None:
     if counsellor_id:
-        _bump(_counsellor_key(counsellor_id))
+        _bump(counsellor_key(counsellor_id))
 
 
 def bump_station() -> None:

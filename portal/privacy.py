@@ -56,6 +56,16 @@ def _model(label: str) -> type[models.Model] | None:
         return None
 
 
+def _bookings_changed() -> None:
+    """Bulk updates send no model signals: retire the caches that show bookings
+    (free slots, personal feeds) as a save would."""
+    if apps.is_installed("bookings"):
+        from bookings import feed_cache, slot_cache
+
+        feed_cache.bump()
+        slot_cache.bump_station()
+
+
 def _jsonable(value: Any) -> Any:
     if isinstance(value, dt.datetime | dt.date | dt.time):
         return value.isoformat()
@@ -398,6 +408,7 @@ def consent_withdraw(*, user: User, kind: str, child_id: int | None = None,
                 .exclude(concern="", intake_answers={})
                 .update(concern="", intake_answers={}, updated_at=now)
             )
+            _bookings_changed()
     elif kind == Consent.Kind.GUARDIAN_UNDER_14:
         child = Child.objects.filter(pk=child_id, family__user=user).first()
         if child is None:
@@ -445,6 +456,7 @@ def _cancel_for_erasure(bookings, *, user: User, now: dt.datetime) -> list[dict]
             type(b).objects.filter(pk=b.pk).update(
                 status=type(b).Status.CANCELLED, cancelled_at=now
             )
+            _bookings_changed()
         if b.counsellor.user_id:
             notices.append(
                 {
@@ -491,6 +503,7 @@ def account_erase(*, user: User, requested_by_self: bool = True,
             pk__in=ids
         ).update(family=None, child=None, concern="", intake_answers={},
                  anonymised_at=now)
+        _bookings_changed()
 
     # The access log is append-only, but the family's own e-mail as actor label
     # is personal data: it becomes a neutral label; the row itself stays.
@@ -591,6 +604,8 @@ def retention_apply(*, now: dt.datetime | None = None) -> dict[str, int]:
         result["bookings_anonymised"] = booking.objects.filter(pk__in=ids).update(
             family=None, child=None, concern="", intake_answers={}, anonymised_at=now
         )
+        if ids:
+            _bookings_changed()
     waitlist = _model("bookings.WaitlistEntry")
     if waitlist is not None:
         result["waitlist_entries_deleted"] = waitlist.objects.filter(

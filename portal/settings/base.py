@@ -65,6 +65,8 @@ MIDDLEWARE = [
     "portal.middleware.DatabaseUnavailableMiddleware",
     # Calendar feeds (polled by calendar apps, no cookies) skip everything below.
     "bookings.feed_middleware.CalendarFeedMiddleware",
+    # Repeated API slot searches answered from the cache (bookings.api_cache).
+    "bookings.api_cache.SlotSearchMiddleware",
     # Replays cached pages for anonymous visitors before sessions, locale, CSRF,
     # auth and routing; security headers come from SecurityMiddleware above,
     # CSP/X-Frame-Options are stored with the page.

@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from icalendar import Calendar
 
-from bookings import feeds
+from bookings import feeds, services
 from bookings.models import Booking, CalendarFeed, GroupSession, TimeOff
 from tests.bookings.calendar_checks import parse, unfold
 from tests.factories import (
@@ -198,15 +198,78 @@ def test_feed_changes_as_soon_as_a_booking_changes(client, family, family_feed):
     assert second.sequence == first.sequence + 1
 
 
-def test_a_cached_feed_costs_two_queries(client, family, family_feed):
+def test_a_repeat_poll_touches_no_database_and_a_change_costs_two_queries(
+        client, family, family_feed):
     _bookings(family, CounsellorFactory(), 5)
     path = _feed_path(family_feed)
     body = client.get(path).content
     with CaptureQueriesContext(connection) as queries:
         again = client.get(path)
     assert again.content == body
-    # The feed row (with its user) and the version aggregate: no event queries.
+    # Answered from the feed's cached state (bookings.feed_cache).
+    assert len(queries) == 0, [q["sql"] for q in queries]
+    FamilyFactory()  # a write elsewhere retires every feed's state
+    with CaptureQueriesContext(connection) as queries:
+        third = client.get(path)
+    assert third.content == body
+    # The feed row (with its user) and the version aggregate: no event queries,
+    # and the body itself still comes from the cache.
     assert len(queries) == 2, [q["sql"] for q in queries]
+
+
+def test_a_revoked_link_is_404_even_right_after_a_cached_answer(client, family,
+                                                                family_feed):
+    path = _feed_path(family_feed)
+    assert client.get(path).status_code == HTTPStatus.OK
+    assert client.get(path).status_code == HTTPStatus.OK  # from the cached state
+    feeds.feed_revoke(user=family, kind=CalendarFeed.Kind.FAMILY)
+    assert client.get(path).status_code == HTTPStatus.NOT_FOUND
+
+
+@pytest.mark.parametrize("change", ["cancel", "workshop", "counsellor_name", "language",
+                                    "crisis_line", "erasure"])
+def test_every_kind_of_change_shows_on_the_next_poll(client, family, family_feed,
+                                                     site_shell, change):
+    counsellor = CounsellorFactory(display_name="林老师（虚构）")
+    [booking] = _bookings(family, counsellor, 1)
+    workshop = GroupSessionFactory(counsellors=[counsellor], title="情绪小课堂")
+    services.workshop_join(family=family, group_session=workshop)
+    path = _feed_path(family_feed)
+    before = client.get(path).content
+    assert client.get(path).content == before  # cached
+    if change == "cancel":
+        services.booking_cancel(booking=booking, by_user=family, reason="")
+        assert "STATUS:CANCELLED" in "".join(unfold(client.get(path).content))
+        return
+    if change == "workshop":
+        workshop.title = "情绪小课堂（改期）"
+        workshop.save()
+        expected = "情绪小课堂（改期）"
+    elif change == "counsellor_name":
+        counsellor.display_name = "林晓老师（虚构）"
+        counsellor.save()
+        expected = "林晓老师（虚构）"
+    elif change == "language":
+        family.preferred_language = "en"
+        family.save()
+        expected = "LANGUAGE=en" if b"LANGUAGE=" in before else None
+    elif change == "crisis_line":
+        from portal.models import CrisisLine, SiteSettings
+
+        settings_row = SiteSettings.for_site(site_shell)
+        CrisisLine.objects.create(setting=settings_row, name="测试热线（虚构）",
+                                  number="400-000-0000", hours="24小时")
+        expected = "400-000-0000"
+    else:
+        from portal.privacy import account_erase
+
+        account_erase(user=family)
+        assert client.get(path).status_code == HTTPStatus.NOT_FOUND
+        return
+    after = client.get(path).content
+    assert after != before
+    if expected:
+        assert expected in "".join(unfold(after))
 
 
 @pytest.mark.parametrize("kind", ["family", "counsellor"])
@@ -455,11 +518,15 @@ def test_workshop_list_offers_the_public_feed(client, site_shell, settings):
             f'?topic=positive-life-education"') in html
 
 
-def test_a_cached_counsellor_feed_costs_three_queries(client):
+def test_a_counsellor_feed_after_a_change_elsewhere_costs_three_queries(client):
     counsellor = CounsellorFactory()
     _bookings(FamilyFactory(), counsellor, 5)
     path = _feed_path(feeds.feed_create(user=counsellor.user, kind="counsellor"))
     body = client.get(path).content
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(path).content == body
+    assert len(queries) == 0, [q["sql"] for q in queries]
+    FamilyFactory()  # retires every feed's cached state
     with CaptureQueriesContext(connection) as queries:
         again = client.get(path)
     assert again.content == body
@@ -474,7 +541,9 @@ def test_counsellor_feed_follows_time_off_edits(client):
     time_off = TimeOff.objects.create(counsellor=counsellor, start=start,
                                       end=start + dt.timedelta(hours=4))
     first = parse(client.get(path).content, feed=True)
-    TimeOff.objects.filter(pk=time_off.pk).update(end=start + dt.timedelta(hours=8))
+    assert parse(client.get(path).content, feed=True) == first  # cached
+    time_off.end = start + dt.timedelta(hours=8)
+    time_off.save()
     second = parse(client.get(path).content, feed=True)
     [uid] = first
     assert second[uid].end - first[uid].end == dt.timedelta(hours=4)

@@ -31,7 +31,7 @@ needs_redis = pytest.mark.skipif(not _redis_up(), reason="no Redis server to tes
 
 @needs_redis
 @override_settings(CACHES={"default": {
-    "BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS,
+    "BACKEND": "portal.cache_backends.RedisCache", "LOCATION": REDIS,
     "KEY_PREFIX": "weiai-test-rate"}})
 def test_redis_counter_counts_limits_and_expires():
     cache = caches["default"]
@@ -42,7 +42,7 @@ def test_redis_counter_counts_limits_and_expires():
         wait = feeds.check_rate(scope="t", ident="1.2.3.4", limit=2)
         assert wait is not None and 1 <= wait <= feeds.RATE_WINDOW_SECONDS
         assert feeds.check_rate(scope="t", ident="5.6.7.8", limit=2) is None
-        key, _ = feeds._bucket_key("t", "1.2.3.4", feeds.RATE_WINDOW_SECONDS)
+        key, _ = feeds.bucket_key("t", "1.2.3.4", feeds.RATE_WINDOW_SECONDS)
         assert cache.get(key) == 4  # readable through Django's cache API
         full = cache.make_and_validate_key(key)
         ttl = cache._cache.get_client(full).ttl(full)
@@ -75,3 +75,77 @@ def test_per_process_feed_copy_is_keyed_by_version(settings):
         assert len(calls) == 2
     finally:
         feeds._local_feeds.clear()
+
+
+@needs_redis
+@pytest.mark.django_db
+def test_on_redis_a_repeat_poll_is_one_round_trip_and_no_query(client, settings):
+    """The fast path's pipeline (INCR, EXPIRE, MGET) against a real Redis: the
+    counters, the cached state and the generation come back decoded."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from bookings.models import CalendarFeed
+    from tests.factories import FamilyFactory
+
+    with override_settings(CACHES={"default": {
+            "BACKEND": "portal.cache_backends.RedisCache", "LOCATION": REDIS,
+            "KEY_PREFIX": "weiai-test-feedpoll"}}):
+        cache = caches["default"]
+        cache.clear()
+        try:
+            settings.CALENDAR_FEED_RATE_PER_SECRET = 3
+            family = FamilyFactory()
+            feed = feeds.feed_create(user=family, kind=CalendarFeed.Kind.FAMILY)
+            path = f"/calendar/{feeds.feed_secret(feed)}.ics"
+            first = client.get(path)
+            assert first.status_code == 200
+            with CaptureQueriesContext(connection) as queries:
+                again = client.get(path)
+            assert again.status_code == 200 and again.content == first.content
+            assert len(queries) == 0, [q["sql"] for q in queries]
+            assert client.get(path).status_code == 200
+            limited = client.get(path)  # the fourth in the hour
+            assert limited.status_code == 429
+            assert int(limited["Retry-After"]) >= 1
+            settings.CALENDAR_FEED_RATE_PER_SECRET = 100
+            feeds.feed_revoke(user=family, kind=CalendarFeed.Kind.FAMILY)
+            assert client.get(path).status_code == 404
+        finally:
+            cache.clear()
+
+
+@needs_redis
+@override_settings(CACHES={"default": {
+    "BACKEND": "portal.cache_backends.RedisCache", "LOCATION": REDIS,
+    "KEY_PREFIX": "weiai-test-client"}})
+def test_the_cache_backend_reuses_one_client_and_works_from_threads():
+    import threading
+
+    from django.core.cache.backends.redis import RedisCache
+
+    cache = caches["default"]
+    assert isinstance(cache, RedisCache)  # code that checks for Django's backend still works
+    cache.clear()
+    try:
+        assert cache._cache.get_client("a") is cache._cache.get_client("b", write=True)
+        errors = []
+
+        def work(n):
+            try:
+                for i in range(50):
+                    cache.set(f"k{n}:{i}", {"n": n, "i": i}, 30)
+                    assert cache.get(f"k{n}:{i}") == {"n": n, "i": i}
+            except Exception as exc:  # noqa: BLE001 - reported below
+                errors.append(exc)
+
+        threads = [threading.Thread(target=work, args=(n,)) for n in range(8)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        assert errors == []
+        assert cache.get_many([f"k{n}:49" for n in range(8)]) == {
+            f"k{n}:49": {"n": n, "i": 49} for n in range(8)}
+    finally:
+        cache.clear()

@@ -1,0 +1,137 @@
+"""Answer a repeat poll of a personal feed from the cache alone (issue 5: speed).
+
+Calendar apps poll the same URL again and again, and almost every time
+nothing has changed. The first poll of a feed takes the full path (the feed
+row, the version query, a render or a cached body) and leaves a small *state*
+in the shared cache under the secret's hash: which cached body answers it,
+and the feed *generation* it was read under. A repeat poll reads, in one Redis
+round trip, the rate-limit counters, that state and the current generation;
+when the generations match it sends the cached body and touches no database.
+
+The generation is one shared number that every write a feed could show
+replaces (`bump`, wired in `bookings.signals`: bookings, seats, workshops and
+their leaders, time off, counsellors, session types, topics, feeds, users,
+site settings and crisis lines; the few bulk `.update()` paths call it
+themselves). One number for all feeds keeps invalidation simple and safe: a
+write anywhere sends every feed's next poll down the full path once, which
+costs two small queries and, for the feeds whose data did not change, no
+render (their bodies are cached under their own data version). Revoking or
+rotating a feed bumps it too, so an old link answers 404 at once.
+
+A state lives `STATE_SECONDS`, so the full path (which records the feed's
+last access, hourly) still runs a few times an hour for a polled feed.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+from django.core.cache import cache, caches
+from django.db import transaction
+
+GEN_KEY = "calendar:feed:gen"
+# Names and texts every feed shows beside its own rows (counsellors, session
+# types, topics, crisis lines): part of each body's cache key, so renaming a
+# counsellor re-renders the feeds instead of serving the old name for an hour.
+LABELS_KEY = "calendar:feed:labels"
+STATE_SECONDS = 15 * 60
+
+
+def _state_key(secret_hash: str) -> str:
+    return f"calendar:feed:state:{secret_hash}"
+
+
+def _fresh() -> int:
+    return time.time_ns()
+
+
+def bump() -> None:
+    """Retire every feed's state: something a feed may show has changed."""
+    cache.set(GEN_KEY, _fresh(), None)
+    # Again once the write is visible to other connections: a state stored
+    # meanwhile from the old rows must not stay current under the new number.
+    transaction.on_commit(lambda: cache.set(GEN_KEY, _fresh(), None))
+
+
+def bump_labels() -> None:
+    cache.set(LABELS_KEY, _fresh(), None)
+    transaction.on_commit(lambda: cache.set(LABELS_KEY, _fresh(), None))
+
+
+def labels_version() -> int:
+    version = cache.get(LABELS_KEY)
+    if version is None:
+        cache.add(LABELS_KEY, _fresh(), None)
+        version = cache.get(LABELS_KEY) or 0
+    return version
+
+
+def ensure_generation(current: int | None) -> int:
+    """The generation to store a state under; read before the database is."""
+    if current is not None:
+        return current
+    cache.add(GEN_KEY, _fresh(), None)
+    return cache.get(GEN_KEY) or 0
+
+
+@dataclass(frozen=True)
+class Poll:
+    ip_misses: int
+    secret_count: int
+    state: tuple | None
+    generation: int | None
+
+    def body_key(self) -> str | None:
+        """The cache key of the body that answers this poll, if still current."""
+        if self.state is None or self.generation is None:
+            return None
+        generation, key = self.state
+        return key if generation == self.generation else None
+
+
+def _redis():
+    from django.core.cache.backends.redis import RedisCache
+
+    backend = caches["default"]
+    return backend if isinstance(backend, RedisCache) else None
+
+
+def poll(*, secret_hash: str, ip_key: str, secret_key: str, ttl: int) -> Poll:
+    """Count the poll against the secret's rate bucket and read the per-IP miss
+    count, the feed's state and the generation: one round trip on Redis."""
+    keys = [ip_key, _state_key(secret_hash), GEN_KEY]
+    backend = _redis()
+    if backend is not None:
+        full = [backend.make_and_validate_key(k) for k in keys]
+        counter = backend.make_and_validate_key(secret_key)
+        client = backend._cache.get_client(counter, write=True)
+        pipe = client.pipeline(transaction=False)
+        pipe.incr(counter)
+        pipe.expire(counter, ttl)
+        pipe.mget(full)
+        count, _expire, values = pipe.execute()
+        loads = backend._cache._serializer.loads
+        found = {k: loads(v) for k, v in zip(keys, values, strict=True) if v is not None}
+        count = int(count)
+    else:
+        found = cache.get_many(keys)
+        cache.add(secret_key, 0, ttl)
+        try:
+            count = cache.incr(secret_key)
+        except ValueError:  # evicted between add and incr
+            cache.set(secret_key, 1, ttl)
+            count = 1
+    state = found.get(keys[1])
+    return Poll(
+        ip_misses=int(found.get(ip_key) or 0),
+        secret_count=count,
+        state=state if isinstance(state, tuple) and len(state) == 2 else None,
+        generation=found.get(GEN_KEY),
+    )
+
+
+def remember(*, secret_hash: str, generation: int, key: str) -> None:
+    """After a full-path answer: let repeats of this poll skip the database."""
+    if key:
+        cache.set(_state_key(secret_hash), (generation, key), STATE_SECONDS)

@@ -1,0 +1,157 @@
+"""Repeated slot searches answered before the middleware stack (bookings.api_cache).
+
+What a client sees must not change: the same bytes as the full path, and
+every change (a booking, a revoked token, a deactivated counsellor, an
+unlinked session type, a disabled account) shows on the very next search.
+"""
+
+import datetime as dt
+from http import HTTPStatus
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from bookings import api_cache, selectors, services
+from bookings.models import Mode
+from portal.models import ApiToken
+from tests.bookings.engine_setup import make_setup
+from tests.factories import FamilyFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _fresh_answers():
+    api_cache.forget_answers()
+    yield
+    api_cache.forget_answers()
+
+
+@pytest.fixture
+def setup():
+    return make_setup()
+
+
+def _auth(user) -> dict:
+    _token, secret = ApiToken.issue(user=user, name="phone")
+    return {"HTTP_AUTHORIZATION": f"Bearer {secret}"}
+
+
+def _search(setup, auth, *, days: int = 0):
+    return Client().get("/api/v1/slots", {
+        "counsellor": setup.counsellor.pk, "session_type": setup.session_type.pk,
+        "start": setup.day.isoformat(),
+        "end": (setup.day + dt.timedelta(days=days)).isoformat()}, **auth)
+
+
+def test_a_repeat_search_is_the_same_answer_without_a_query(setup):
+    auth = _auth(setup.family)
+    first = _search(setup, auth, days=6)
+    assert first.status_code == HTTPStatus.OK
+    assert len(first.json()) == 15 * 7
+    with CaptureQueriesContext(connection) as queries:
+        again = _search(setup, auth, days=6)
+    assert len(queries) == 0, [q["sql"] for q in queries]
+    assert again.status_code == HTTPStatus.OK
+    assert again.content == first.content
+    assert again["Content-Type"] == first["Content-Type"] == "application/json; charset=utf-8"
+
+
+def test_a_booked_slot_is_gone_from_the_next_search(setup):
+    auth = _auth(setup.family)
+    other = FamilyFactory()
+    before = _search(setup, auth).json()
+    assert _search(setup, auth).json() == before  # now answered from the cache
+    services.booking_create(
+        family=other, counsellor=setup.counsellor, session_type=setup.session_type,
+        start=setup.at(9, 30), mode=Mode.IN_PERSON, consent=True)
+    after = _search(setup, auth).json()
+    starts = [s["start"] for s in after]
+    assert setup.at(9, 30).isoformat() not in starts
+    assert len(after) < len(before)
+
+
+def test_a_revoked_token_is_refused_at_once(setup):
+    token, secret = ApiToken.issue(user=setup.family, name="phone")
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {secret}"}
+    assert _search(setup, auth).status_code == HTTPStatus.OK
+    assert _search(setup, auth).status_code == HTTPStatus.OK  # answered from the cache
+    services.api_token_revoke(user=setup.family, token_id=token.pk)
+    assert _search(setup, auth).status_code == HTTPStatus.UNAUTHORIZED
+
+
+def test_a_disabled_account_is_refused_at_once(setup):
+    auth = _auth(setup.family)
+    assert _search(setup, auth).status_code == HTTPStatus.OK
+    setup.family.is_active = False
+    setup.family.save(update_fields=["is_active"])
+    assert _search(setup, auth).status_code == HTTPStatus.UNAUTHORIZED
+
+
+def test_a_deactivated_counsellor_or_unlinked_service_is_404_at_once(setup):
+    auth = _auth(setup.family)
+    assert _search(setup, auth).status_code == HTTPStatus.OK
+    setup.session_type.counsellors.remove(setup.counsellor)
+    assert _search(setup, auth).status_code == HTTPStatus.NOT_FOUND
+    setup.session_type.counsellors.add(setup.counsellor)
+    assert _search(setup, auth).status_code == HTTPStatus.OK
+    setup.counsellor.is_active = False
+    setup.counsellor.save()
+    assert _search(setup, auth).status_code == HTTPStatus.NOT_FOUND
+
+
+def test_another_token_of_no_one_gets_nothing_from_the_cache(setup):
+    _search(setup, _auth(setup.family))
+    stranger = {"HTTP_AUTHORIZATION": "Bearer not-a-real-token"}
+    assert _search(setup, stranger).status_code == HTTPStatus.UNAUTHORIZED
+    assert _search(setup, {}).status_code == HTTPStatus.UNAUTHORIZED
+    # "Bearer  <secret>" (two spaces) is another token to ninja: not answered either.
+    auth = _auth(setup.family)
+    _search(setup, auth)
+    doubled = {"HTTP_AUTHORIZATION": auth["HTTP_AUTHORIZATION"].replace(" ", "  ", 1)}
+    assert _search(setup, doubled).status_code == HTTPStatus.UNAUTHORIZED
+
+
+def test_unusual_queries_take_the_full_path_and_its_messages(setup):
+    auth = _auth(setup.family)
+    _search(setup, auth)
+    params = {"counsellor": setup.counsellor.pk, "session_type": setup.session_type.pk}
+    backwards = Client().get("/api/v1/slots", {**params, "start": "2026-12-10",
+                                               "end": "2026-12-01"}, **auth)
+    assert backwards.status_code == HTTPStatus.UNPROCESSABLE_ENTITY
+    assert backwards.json()["detail"][0]["loc"] == ["body", "end"]
+    extra = Client().get("/api/v1/slots", {**params, "start": setup.day.isoformat(),
+                                           "end": setup.day.isoformat(), "x": "1"}, **auth)
+    assert extra.status_code == HTTPStatus.OK
+
+
+def test_an_answer_holds_until_the_first_slot_slips_inside_the_notice(setup):
+    policy = selectors.engine_policy(selectors.booking_policy(), setup.session_type)
+    first_start = setup.at(9)
+    just_before = first_start - policy.min_notice - dt.timedelta(seconds=20)
+    slots, until = selectors.free_slots_answer(
+        counsellor=setup.counsellor, session_type=setup.session_type,
+        start_date=setup.day, end_date=setup.day, now=just_before)
+    assert slots[0].start == first_start
+    assert until == first_start - policy.min_notice
+    far = timezone.now()
+    _slots, until = selectors.free_slots_answer(
+        counsellor=setup.counsellor, session_type=setup.session_type,
+        start_date=setup.day, end_date=setup.day, now=far)
+    assert until == far + dt.timedelta(minutes=1)
+
+
+def test_an_expired_answer_is_not_served(setup):
+    auth = _auth(setup.family)
+    first = _search(setup, auth)
+    # Every kept answer runs out (as time passing would make it).
+    with api_cache._answers_lock:
+        for key, (_expires, body) in list(api_cache._answers.items()):
+            api_cache._answers[key] = (0.0, body)
+    with CaptureQueriesContext(connection) as queries:
+        again = _search(setup, auth)
+    assert again.content == first.content
+    assert len(queries) > 0  # recomputed on the full path
