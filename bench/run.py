@@ -11,7 +11,9 @@ Environment: DATABASE_URL (default postgres://postgres@127.0.0.1:5432/weiai_benc
 the database is created when missing, never dropped), REDIS_URL (used when
 it answers; default redis://127.0.0.1:6379/3 is tried), BENCH_PORT (8106),
 BENCH_SECONDS per endpoint (8), BENCH_CONNECTIONS (16), BENCH_WORKERS
-(gunicorn workers, default 2 x cores).
+(gunicorn workers, default 2 x cores), BENCH_ONLY (while working on one
+endpoint: measure /healthz and the endpoints whose name contains this text,
+skip the booking run, and write bench/out/RESULTS-partial.md instead).
 """
 
 from __future__ import annotations
@@ -35,6 +37,7 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 ROOT = Path(__file__).resolve().parent.parent
+ONLY = os.environ.get("BENCH_ONLY", "")
 PY = sys.executable
 PORT = int(os.environ.get("BENCH_PORT", "8106"))
 SECONDS = int(os.environ.get("BENCH_SECONDS", "8"))
@@ -255,7 +258,7 @@ def write_results(rows: list[dict], booking: dict, meta: dict) -> Path:
         "jieba's dictionary is loaded once before the workers fork.",
         "",
     ]
-    path = ROOT / "bench" / "RESULTS.md"
+    path = ROOT / "bench" / ("out/RESULTS-partial.md" if ONLY else "RESULTS.md")
     path.write_text("\n".join(lines), encoding="utf-8")
     return path
 
@@ -309,6 +312,8 @@ def main() -> int:
         ]
         rows = []
         healthz_rps = None
+        if ONLY:
+            targets = [t for t in targets if t[0] == "/healthz" or ONLY in t[0]]
         for name, paths, bearer, aim in targets:
             if not paths:
                 log(f"skip {name}: no such page in the demo data")
@@ -326,7 +331,10 @@ def main() -> int:
             rows.append(result)
             log(f"{name}: {result['rps']:.0f} req/s, x{result['ratio']:.2f}, "
                 f"p95 {result['p95_us'] / 1000:.1f} ms, errors {result['errors']}")
-        booking = booking_throughput(data["clients"])
+        booking = (booking_throughput(data["clients"]) if not ONLY else
+                   {"clients": 0, "attempted": 0, "created": 0, "errors": 0, "rps": 0.0,
+                    "median_ms": 0,
+                    "p95_ms": 0, "outcomes": {}})
         log(f"bookings: {booking['created']}/{booking['attempted']} created, "
             f"{booking['rps']:.1f}/s, errors {booking['errors']}")
     finally:
