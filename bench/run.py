@@ -215,8 +215,8 @@ def write_results(rows: list[dict], booking: dict, meta: dict) -> Path:
         f"- Date: {meta['date']}",
         f"- Machine: {meta['cores']} cores ({meta['machine']}); load average "
         f"{meta['load_before']:.1f} before and {meta['load_after']:.1f} after the run "
-        "(other work shared the machine: ratios of rendered pages to the near-free "
-        "/healthz suffer most)",
+        "(the run's own load included; a load above ~1 before it means other work "
+        "shared the machine, and ratios of rendered pages suffer most)",
         f"- Server: gunicorn {meta['workers']} sync workers, production settings, "
         f"PostgreSQL {meta['pg']}, cache: {meta['cache']}",
         f"- Data: `seed_demo --scale 20` ({meta['counsellors']} counsellors) plus "
