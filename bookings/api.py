@@ -377,13 +377,13 @@ def list_slots(request, query: Query[SlotQuery]):
     # Four weeks are ~500 slots: validating each through SlotOut and encoding
     # datetimes one by one cost more than the (cached) search. The bytes are
     # the same as ninja's rendering of list[SlotOut] (DjangoJSONEncoder times).
-    body = ("[" + ", ".join([_slot_json(s) for s in slots]) + "]").encode()
-    api_cache.remember_answer(
+    body = "[" + ", ".join([_slot_json(s) for s in slots]) + "]"
+    return api_cache.mark_answer(
+        HttpResponse(body, content_type=api_cache.JSON),
         api_cache.answer_key(counsellor_id=counsellor.pk, session_type_id=session_type.pk,
                              start=query.start, end=query.end, station=station,
                              version=versions[counsellor.pk]),
-        body, valid_until=valid_until)
-    return HttpResponse(body, content_type=api_cache.JSON)
+        valid_until=valid_until)
 
 
 _slot_fragments: dict = {}

@@ -32,6 +32,7 @@ import re
 import threading
 import time
 from collections import OrderedDict
+from http import HTTPStatus
 
 from django.core.cache import cache
 from django.db import transaction
@@ -77,7 +78,9 @@ def remember_token(*, token_hash: str, generation: int, user_id: int) -> None:
 # --- answers, per process ----------------------------------------------------------
 
 LOCAL_ANSWERS = 1024
-_answers: OrderedDict[tuple, tuple[float, bytes]] = OrderedDict()
+# Headers of the full path's answer that depend on the request, not the answer.
+_REQUEST_HEADERS = {"content-language", "set-cookie", "date"}
+_answers: OrderedDict[tuple, tuple[float, bytes, tuple]] = OrderedDict()
 _answers_lock = threading.Lock()
 
 
@@ -87,23 +90,32 @@ def answer_key(*, counsellor_id: int, session_type_id: int, start: dt.date,
             station, version)
 
 
-def remember_answer(key: tuple, body: bytes, *, valid_until: dt.datetime) -> None:
+def mark_answer(response: HttpResponse, key: tuple, *, valid_until: dt.datetime):
+    """Called by the view: keep this answer once the middleware stack is done
+    with it (so a repeat carries the same headers: CSP, X-Frame-Options...)."""
+    response.slot_answer = (key, valid_until)
+    return response
+
+
+def remember_answer(key: tuple, response: HttpResponse, *, valid_until: dt.datetime) -> None:
     expires = valid_until.timestamp()
-    if expires <= time.time():
+    if expires <= time.time() or response.cookies:
         return
+    headers = tuple((name, value) for name, value in response.headers.items()
+                    if name.lower() not in _REQUEST_HEADERS)
     with _answers_lock:
-        _answers[key] = (expires, body)
+        _answers[key] = (expires, response.content, headers)
         _answers.move_to_end(key)
         while len(_answers) > LOCAL_ANSWERS:
             _answers.popitem(last=False)
 
 
-def _answer(key: tuple) -> bytes | None:
+def _answer(key: tuple) -> tuple[bytes, tuple] | None:
     with _answers_lock:
         item = _answers.get(key)
     if item is None or item[0] <= time.time():
         return None
-    return item[1]
+    return item[1], item[2]
 
 
 def forget_answers() -> None:
@@ -165,13 +177,17 @@ def cached_answer(request) -> HttpResponse | None:
     if (not isinstance(state, tuple) or generation is None or state[0] != generation
             or station is None or version is None):
         return None
-    body = _answer(answer_key(counsellor_id=params["counsellor"],
+    kept = _answer(answer_key(counsellor_id=params["counsellor"],
                               session_type_id=params["session_type"],
                               start=params["start"], end=params["end"],
                               station=station, version=version))
-    if body is None:
+    if kept is None:
         return None
-    return HttpResponse(body, content_type=JSON)
+    body, headers = kept
+    response = HttpResponse(body)
+    for name, value in headers:
+        response.headers[name] = value
+    return response
 
 
 class SlotSearchMiddleware:
@@ -179,8 +195,13 @@ class SlotSearchMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if request.path_info == SLOTS_PATH and request.method == "GET":
-            response = cached_answer(request)
-            if response is not None:
-                return response
-        return self.get_response(request)
+        if request.path_info != SLOTS_PATH or request.method != "GET":
+            return self.get_response(request)
+        response = cached_answer(request)
+        if response is not None:
+            return response
+        response = self.get_response(request)
+        kept = getattr(response, "slot_answer", None)
+        if kept is not None and response.status_code == HTTPStatus.OK:
+            remember_answer(kept[0], response, valid_until=kept[1])
+        return response

@@ -58,6 +58,11 @@ def test_a_repeat_search_is_the_same_answer_without_a_query(setup):
     assert again.status_code == HTTPStatus.OK
     assert again.content == first.content
     assert again["Content-Type"] == first["Content-Type"] == "application/json; charset=utf-8"
+    # The same headers as the full path (CSP, X-Frame-Options, nosniff...), except
+    # the ones that describe the request rather than the answer.
+    same = {k: v for k, v in first.headers.items() if k != "Content-Language"}
+    assert dict(again.headers.items()) == same
+    assert "frame-ancestors 'none'" in again["Content-Security-Policy"]
 
 
 def test_a_booked_slot_is_gone_from_the_next_search(setup):
@@ -149,8 +154,8 @@ def test_an_expired_answer_is_not_served(setup):
     first = _search(setup, auth)
     # Every kept answer runs out (as time passing would make it).
     with api_cache._answers_lock:
-        for key, (_expires, body) in list(api_cache._answers.items()):
-            api_cache._answers[key] = (0.0, body)
+        for key, (_expires, body, headers) in list(api_cache._answers.items()):
+            api_cache._answers[key] = (0.0, body, headers)
     with CaptureQueriesContext(connection) as queries:
         again = _search(setup, auth)
     assert again.content == first.content
