@@ -3,10 +3,12 @@
 import time
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth import logout
 from django.db import DatabaseError, InterfaceError
 from django.http import HttpResponse
 from django.template.loader import render_to_string
+from django.utils.translation import gettext_lazy as _
 
 
 class HealthzMiddleware:
@@ -63,8 +65,15 @@ def database_unavailable_response(request) -> HttpResponse:
     return response
 
 
+SESSION_ENDED_IDLE = _("为了保护您和孩子的信息，长时间未操作后已自动退出。请重新登录。")
+SESSION_ENDED_ABSOLUTE = _("为了安全，登录已超过有效时长，已自动退出。请重新登录。")
+
+
 class StaffSessionMiddleware:
-    """End idle staff sessions (30 min) and every session after an absolute limit."""
+    """End idle staff sessions (30 min) and every session after an absolute limit.
+
+    Sits after MessageMiddleware so it can say why the visitor was signed out.
+    """
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -81,10 +90,12 @@ class StaffSessionMiddleware:
                 if user.is_station_staff
                 else settings.SESSION_COOKIE_AGE
             )
-            if now - started > settings.SESSION_ABSOLUTE_TIMEOUT_SECONDS or (
-                now - last > idle_limit
-            ):
+            absolute = now - started > settings.SESSION_ABSOLUTE_TIMEOUT_SECONDS
+            if absolute or now - last > idle_limit:
                 logout(request)
+                # Said on the sign-in page the visitor lands on next.
+                messages.info(request, SESSION_ENDED_ABSOLUTE if absolute
+                              else SESSION_ENDED_IDLE, fail_silently=True)
             elif now - last > 60:
                 # Write at most once a minute: every write is a session save.
                 session["_last_seen"] = now

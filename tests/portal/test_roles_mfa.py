@@ -259,6 +259,9 @@ def test_staff_session_ends_after_30_idle_minutes(client, site_shell):
     response = client.get(reverse("portal:account"))
     assert response["Location"].startswith(reverse("account_login"))
     assert _session_user_id(client) is None
+    # The sign-in page says why.
+    login_page = client.get(response["Location"])
+    assert "长时间未操作后已自动退出" in login_page.content.decode()
 
 
 def test_family_session_survives_an_idle_hour(client, site_shell):
@@ -270,7 +273,9 @@ def test_family_session_survives_an_idle_hour(client, site_shell):
 def test_every_session_ends_after_the_absolute_limit(client, site_shell):
     client.force_login(FamilyFactory())
     _age_session(client, idle=10, started=13 * 60 * 60)
-    assert client.get(reverse("portal:account")).status_code == HTTPStatus.FOUND
+    response = client.get(reverse("portal:account"))
+    assert response.status_code == HTTPStatus.FOUND
+    assert "登录已超过有效时长" in client.get(response["Location"]).content.decode()
 
 
 @override_settings(STAFF_IDLE_TIMEOUT_SECONDS=60)
