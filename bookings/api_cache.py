@@ -77,11 +77,14 @@ def remember_token(*, token_hash: str, generation: int, user_id: int) -> None:
 
 # --- answers, per process ----------------------------------------------------------
 
+# Per worker: a four-week answer is ~30 kB, so the byte budget binds first.
 LOCAL_ANSWERS = 1024
+LOCAL_ANSWER_BYTES = 8 * 1024 * 1024
 # Headers of the full path's answer that depend on the request, not the answer.
 _REQUEST_HEADERS = {"content-language", "set-cookie", "date"}
 _answers: OrderedDict[tuple, tuple[float, bytes, tuple]] = OrderedDict()
 _answers_lock = threading.Lock()
+_answer_bytes = 0
 
 
 def answer_key(*, counsellor_id: int, session_type_id: int, start: dt.date,
@@ -103,11 +106,19 @@ def remember_answer(key: tuple, response: HttpResponse, *, valid_until: dt.datet
         return
     headers = tuple((name, value) for name, value in response.headers.items()
                     if name.lower() not in _REQUEST_HEADERS)
+    body = response.content
+    if len(body) > LOCAL_ANSWER_BYTES // 8:
+        return  # a rare huge answer would push out many common ones
+    global _answer_bytes
     with _answers_lock:
-        _answers[key] = (expires, response.content, headers)
-        _answers.move_to_end(key)
-        while len(_answers) > LOCAL_ANSWERS:
-            _answers.popitem(last=False)
+        old = _answers.pop(key, None)
+        if old is not None:
+            _answer_bytes -= len(old[1])
+        _answers[key] = (expires, body, headers)
+        _answer_bytes += len(body)
+        while len(_answers) > LOCAL_ANSWERS or _answer_bytes > LOCAL_ANSWER_BYTES:
+            _key, (_expires, dropped, _headers) = _answers.popitem(last=False)
+            _answer_bytes -= len(dropped)
 
 
 def _answer(key: tuple) -> tuple[bytes, tuple] | None:
@@ -119,8 +130,10 @@ def _answer(key: tuple) -> tuple[bytes, tuple] | None:
 
 
 def forget_answers() -> None:
+    global _answer_bytes
     with _answers_lock:
         _answers.clear()
+        _answer_bytes = 0
 
 
 # --- the fast path -------------------------------------------------------------------

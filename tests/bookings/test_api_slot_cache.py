@@ -160,3 +160,19 @@ def test_an_expired_answer_is_not_served(setup):
         again = _search(setup, auth)
     assert again.content == first.content
     assert len(queries) > 0  # recomputed on the full path
+
+
+def test_the_per_process_copy_keeps_to_its_byte_budget(monkeypatch):
+    from django.http import HttpResponse
+
+    monkeypatch.setattr(api_cache, "LOCAL_ANSWER_BYTES", 8000)
+    until = timezone.now() + dt.timedelta(minutes=1)
+    for n in range(10):
+        api_cache.remember_answer(("k", n), HttpResponse(b"x" * 900), valid_until=until)
+    assert api_cache._answer_bytes <= 8000
+    assert len(api_cache._answers) == 8  # the oldest two went
+    assert api_cache._answer(("k", 0)) is None and api_cache._answer(("k", 9)) is not None
+    api_cache.remember_answer(("big",), HttpResponse(b"x" * 1500), valid_until=until)
+    assert api_cache._answer(("big",)) is None  # over an eighth of the budget: not kept
+    api_cache.remember_answer(("k", 9), HttpResponse(b"y" * 100), valid_until=until)
+    assert api_cache._answer_bytes == 7 * 900 + 100
