@@ -11,9 +11,10 @@ Environment: DATABASE_URL (default postgres://postgres@127.0.0.1:5432/weiai_benc
 the database is created when missing, never dropped), REDIS_URL (used when
 it answers; default redis://127.0.0.1:6379/3 is tried), BENCH_PORT (8106),
 BENCH_SECONDS per endpoint (8), BENCH_CONNECTIONS (16), BENCH_WORKERS
-(gunicorn workers, default 2 x cores), BENCH_ONLY (while working on one
-endpoint: measure /healthz and the endpoints whose name contains this text,
-skip the booking run, and write bench/out/RESULTS-partial.md instead).
+(gunicorn workers, default 2 x cores), BENCH_ONLY (while working on
+some endpoints: measure /healthz and the endpoints whose name contains one of
+these comma-separated texts, skip the booking run, and write
+bench/out/RESULTS-partial.md instead).
 """
 
 from __future__ import annotations
@@ -313,7 +314,9 @@ def main() -> int:
         rows = []
         healthz_rps = None
         if ONLY:
-            targets = [t for t in targets if t[0] == "/healthz" or ONLY in t[0]]
+            wanted = [w.strip() for w in ONLY.split(",") if w.strip()]
+            targets = [t for t in targets
+                       if t[0] == "/healthz" or any(w in t[0] for w in wanted)]
         for name, paths, bearer, aim in targets:
             if not paths:
                 log(f"skip {name}: no such page in the demo data")

@@ -63,7 +63,8 @@ def labels_version() -> int:
     version = cache.get(LABELS_KEY)
     if version is None:
         cache.add(LABELS_KEY, _fresh(), None)
-        version = cache.get(LABELS_KEY) or 0
+        # Unreadable (no cache): a number nothing was stored under.
+        version = cache.get(LABELS_KEY) or _fresh()
     return version
 
 
@@ -97,29 +98,46 @@ def _redis():
     return backend if isinstance(backend, RedisCache) else None
 
 
-def poll(*, secret_hash: str, ip_key: str, secret_key: str, ttl: int) -> Poll:
-    """Count the poll against the secret's rate bucket and read the per-IP miss
-    count, the feed's state and the generation: one round trip on Redis."""
-    keys = [ip_key, _state_key(secret_hash), GEN_KEY]
+def pipelined(keys: list[str], counter_key: str, ttl: int) -> tuple[int, dict] | None:
+    """INCR + EXPIRE the counter and MGET the keys in one Redis round trip;
+    None when the cache is not Redis or Redis is away (see portal.cache_backends)."""
+    from portal import cache_backends
+
     backend = _redis()
-    if backend is not None:
+    if backend is None or not cache_backends.available():
+        return None
+    try:
         full = [backend.make_and_validate_key(k) for k in keys]
-        counter = backend.make_and_validate_key(secret_key)
+        counter = backend.make_and_validate_key(counter_key)
         client = backend._cache.get_client(counter, write=True)
         pipe = client.pipeline(transaction=False)
         pipe.incr(counter)
         pipe.expire(counter, ttl)
-        pipe.mget(full)
-        count, _expire, values = pipe.execute()
-        loads = backend._cache._serializer.loads
-        found = {k: loads(v) for k, v in zip(keys, values, strict=True) if v is not None}
-        count = int(count)
+        if full:
+            pipe.mget(full)
+        count, _expire, *rest = pipe.execute()
+        values = rest[0] if full else []
+    except cache_backends.redis_errors() as exc:
+        cache_backends.report_failure(exc)
+        return None
+    loads = backend._cache._serializer.loads
+    return int(count), {k: loads(v) for k, v in zip(keys, values, strict=True)
+                        if v is not None}
+
+
+def poll(*, secret_hash: str, ip_key: str, secret_key: str, ttl: int) -> Poll:
+    """Count the poll against the secret's rate bucket and read the per-IP miss
+    count, the feed's state and the generation: one round trip on Redis."""
+    keys = [ip_key, _state_key(secret_hash), GEN_KEY]
+    piped = pipelined(keys, secret_key, ttl)
+    if piped is not None:
+        count, found = piped
     else:
         found = cache.get_many(keys)
         cache.add(secret_key, 0, ttl)
         try:
             count = cache.incr(secret_key)
-        except ValueError:  # evicted between add and incr
+        except ValueError:  # evicted between add and incr, or no cache at all
             cache.set(secret_key, 1, ttl)
             count = 1
     state = found.get(keys[1])

@@ -440,18 +440,10 @@ def check_rate(*, scope: str, ident: str, limit: int,
 def _redis_count(key: str, ttl: int) -> int | None:
     """INCR + EXPIRE in one round trip on Redis (Django's add/incr take three:
     SET NX, EXISTS, INCR); None on other cache backends."""
-    from django.core.cache import caches
-    from django.core.cache.backends.redis import RedisCache
+    from bookings import feed_cache
 
-    backend = caches["default"]
-    if not isinstance(backend, RedisCache):
-        return None
-    full_key = backend.make_and_validate_key(key)
-    client = backend._cache.get_client(full_key, write=True)
-    pipe = client.pipeline(transaction=False)
-    pipe.incr(full_key)
-    pipe.expire(full_key, ttl)
-    return int(pipe.execute()[0])
+    piped = feed_cache.pipelined([], key, ttl)
+    return None if piped is None else piped[0]
 
 
 def peek_rate(*, scope: str, ident: str, limit: int,

@@ -49,8 +49,10 @@ def versions(counsellor_ids: Iterable[int]) -> tuple[int, dict[int, int]]:
         for key in missing:
             cache.add(key, _fresh(), None)
         found.update(cache.get_many(missing))
-    station = found.get(STATION_KEY, 0)
-    return station, {cid: found.get(counsellor_key(cid), 0) for cid in ids}
+    # A version that cannot be read (no cache) is a number nothing was stored
+    # under, so no earlier list is ever taken for current.
+    station = found.get(STATION_KEY) or _fresh()
+    return station, {cid: found.get(counsellor_key(cid)) or _fresh() for cid in ids}
 
 
 def _bump(key: str) -> None:

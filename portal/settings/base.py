@@ -130,10 +130,14 @@ REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
         "default": {
-            # Django's backend, reusing one client per pool (portal.cache_backends).
+            # Django's backend, reusing one client per pool and answering as a
+            # miss while Redis is away (portal.cache_backends).
             "BACKEND": "portal.cache_backends.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "weiai",
+            # Local Redis answers in well under a millisecond: a second means
+            # it is gone, and the site should go on without it.
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 1.0},
         }
     }
 else:
