@@ -14,9 +14,11 @@ Two changes to `django.core.cache.backends.redis.RedisCache`:
   Django's dummy cache would (a miss; writes dropped; `add` succeeds, so
   allauth's rate-limit lock never spins), the process stops trying for
   `RETRY_SECONDS` (no connect timeout per call), logs once, and tries again
-  after that: the site recovers by itself. Meanwhile rate limits do not count
-  (they fail open) and every fast path takes its full, database-backed path,
-  because a version that cannot be read is never equal to a stored one.
+  after that: the site recovers by itself. Meanwhile every fast path takes
+  its full, database-backed path, because a version that cannot be read is
+  never equal to a stored one. Rate-limit counters (allauth's sign-in,
+  sign-up, reset and code limits; the calendar feeds') move to a per-process
+  memory cache for the outage, so they still hold, per worker.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from __future__ import annotations
 import logging
 import time
 
+from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.core.cache.backends.redis import RedisCache as DjangoRedisCache
 from django.core.cache.backends.redis import RedisCacheClient
 
@@ -95,8 +98,51 @@ def _riding_out(name: str, on_outage):
     return wrapped
 
 
+# Counters that must keep counting through an outage (per process meanwhile).
+RATE_PREFIXES = ("allauth:rl:", "calendar:rate:")
+_local: dict = {}
+
+
+def _local_cache():
+    if "cache" not in _local:
+        from django.core.cache.backends.locmem import LocMemCache
+
+        _local["cache"] = LocMemCache("weiai-outage-rate-limits", {"MAX_ENTRIES": 10_000})
+    return _local["cache"]
+
+
+def _is_rate(key) -> bool:
+    return isinstance(key, str) and key.startswith(RATE_PREFIXES)
+
+
+def _per_key(name: str, miss):
+    """Outage answer for a one-key call: rate counters locally, else `miss`."""
+
+    def answer(key, *args, **kwargs):
+        if _is_rate(key):
+            return getattr(_local_cache(), name)(key, *args, **kwargs)
+        return miss(key, *args, **kwargs)
+
+    return answer
+
+
 def _key_not_found(*args, **kwargs):
     raise ValueError("Key not found (cache unavailable)")
+
+
+def _get_many(keys, version=None):
+    return _local_cache().get_many([k for k in keys if _is_rate(k)])
+
+
+def _set_many(data, timeout=DEFAULT_TIMEOUT, version=None):
+    rate = {k: v for k, v in data.items() if _is_rate(k)}
+    if rate:
+        _local_cache().set_many(rate, timeout)
+    return []
+
+
+def _delete_many(keys, version=None):
+    _local_cache().delete_many([k for k in keys if _is_rate(k)])
 
 
 class RedisCache(DjangoRedisCache):
@@ -104,15 +150,17 @@ class RedisCache(DjangoRedisCache):
         super().__init__(server, params)
         self._class = ReusingRedisCacheClient
 
-    # As django.core.cache.backends.dummy.DummyCache answers.
-    get = _riding_out("get", lambda key, default=None, version=None: default)
-    get_many = _riding_out("get_many", lambda *a, **k: {})
-    add = _riding_out("add", lambda *a, **k: True)
-    set = _riding_out("set", lambda *a, **k: None)
-    set_many = _riding_out("set_many", lambda *a, **k: [])
-    touch = _riding_out("touch", lambda *a, **k: False)
-    delete = _riding_out("delete", lambda *a, **k: False)
-    delete_many = _riding_out("delete_many", lambda *a, **k: None)
-    has_key = _riding_out("has_key", lambda *a, **k: False)
-    incr = _riding_out("incr", _key_not_found)
+    # During an outage: rate counters in process memory; everything else as
+    # django.core.cache.backends.dummy.DummyCache answers.
+    get = _riding_out("get", _per_key(
+        "get", lambda key, default=None, version=None: default))
+    get_many = _riding_out("get_many", _get_many)
+    add = _riding_out("add", _per_key("add", lambda *a, **k: True))
+    set = _riding_out("set", _per_key("set", lambda *a, **k: None))
+    set_many = _riding_out("set_many", _set_many)
+    touch = _riding_out("touch", _per_key("touch", lambda *a, **k: False))
+    delete = _riding_out("delete", _per_key("delete", lambda *a, **k: False))
+    delete_many = _riding_out("delete_many", _delete_many)
+    has_key = _riding_out("has_key", _per_key("has_key", lambda *a, **k: False))
+    incr = _riding_out("incr", _per_key("incr", _key_not_found))
     clear = _riding_out("clear", lambda *a, **k: None)

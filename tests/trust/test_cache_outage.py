@@ -44,9 +44,11 @@ def _redis_up() -> bool:
 @pytest.fixture(autouse=True)
 def _fresh_outage_state():
     cache_backends._outage.update(until=0.0, logged=False)
+    cache_backends._local_cache().clear()
     api_cache.forget_answers()
     yield
     cache_backends._outage.update(until=0.0, logged=False)
+    cache_backends._local_cache().clear()
     api_cache.forget_answers()
 
 
@@ -65,6 +67,32 @@ def test_pages_and_sign_in_work_without_redis_and_show_the_crisis_lines(site_she
     assert response.status_code == HTTPStatus.FOUND
     assert client.session["_auth_user_id"] == str(user.pk)
     assert not cache_backends.available()  # it noticed, and stopped trying for now
+
+
+@override_settings(CACHES=GONE)
+def test_sign_in_rate_limits_still_hold_during_the_outage(site_shell):
+    from portal.settings import base as base_settings
+
+    client = Client()
+    user = FamilyFactory(email="limited-outage@example.cn")
+    url = reverse("account_login")
+    with override_settings(ACCOUNT_RATE_LIMITS=base_settings.ACCOUNT_RATE_LIMITS):
+        for _ in range(5):
+            client.post(url, {"login": user.email, "password": "wrong-1234"})
+        response = client.post(url, {"login": user.email, "password": PASSWORD})
+    assert "_auth_user_id" not in client.session  # refused although right this time
+    assert response.status_code in (HTTPStatus.OK, HTTPStatus.TOO_MANY_REQUESTS)
+
+
+@override_settings(CACHES=GONE)
+def test_feed_rate_limits_still_hold_during_the_outage(settings):
+    settings.CALENDAR_FEED_RATE_PER_SECRET = 2
+    family = FamilyFactory()
+    feed = feeds.feed_create(user=family, kind=CalendarFeed.Kind.FAMILY)
+    path = f"/calendar/{feeds.feed_secret(feed)}.ics"
+    client = Client()
+    assert [client.get(path).status_code for _ in range(3)] == [
+        HTTPStatus.OK, HTTPStatus.OK, HTTPStatus.TOO_MANY_REQUESTS]
 
 
 @override_settings(CACHES=GONE)
