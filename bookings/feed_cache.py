@@ -104,7 +104,7 @@ def pipelined(keys: list[str], counter_key: str, ttl: int) -> tuple[int, dict] |
     from portal import cache_backends
 
     backend = _redis()
-    if backend is None or not cache_backends.available():
+    if backend is None or not cache_backends.available(backend):
         return None
     try:
         full = [backend.make_and_validate_key(k) for k in keys]
@@ -118,7 +118,7 @@ def pipelined(keys: list[str], counter_key: str, ttl: int) -> tuple[int, dict] |
         count, _expire, *rest = pipe.execute()
         values = rest[0] if full else []
     except cache_backends.redis_errors() as exc:
-        cache_backends.report_failure(exc)
+        cache_backends.report_failure(backend, exc)
         return None
     loads = backend._cache._serializer.loads
     return int(count), {k: loads(v) for k, v in zip(keys, values, strict=True)

@@ -33,7 +33,8 @@ from django.core.cache.backends.redis import RedisCacheClient
 logger = logging.getLogger("weiai.cache")
 
 RETRY_SECONDS = 5.0
-_outage = {"until": 0.0, "logged": False}
+# Per Redis location: one unreachable server must not stop the use of another.
+_outages: dict[str, dict] = {}
 
 
 def redis_errors() -> tuple[type[Exception], ...]:
@@ -42,22 +43,27 @@ def redis_errors() -> tuple[type[Exception], ...]:
     return (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError)
 
 
-def available() -> bool:
-    """False while this process is riding out an outage."""
-    return time.monotonic() >= _outage["until"]
+def _where(backend) -> str:
+    return ",".join(backend._servers)
 
 
-def report_failure(exc: Exception) -> None:
-    _outage["until"] = time.monotonic() + RETRY_SECONDS
-    if not _outage["logged"]:
-        _outage["logged"] = True
+def available(backend) -> bool:
+    """False while this process is riding out an outage of `backend`'s Redis."""
+    outage = _outages.get(_where(backend))
+    return outage is None or time.monotonic() >= outage["until"]
+
+
+def report_failure(backend, exc: Exception) -> None:
+    where = _where(backend)
+    first = where not in _outages
+    _outages[where] = {"until": time.monotonic() + RETRY_SECONDS}
+    if first:
         logger.warning("Redis cache unavailable (%s): serving without it, retrying "
                        "every %.0f s", exc, RETRY_SECONDS)
 
 
-def _report_recovery() -> None:
-    if _outage["logged"]:
-        _outage["logged"] = False
+def _report_recovery(backend) -> None:
+    if _outages and _outages.pop(_where(backend), None) is not None:
         logger.warning("Redis cache is back")
 
 
@@ -83,14 +89,14 @@ def _riding_out(name: str, on_outage):
     method = getattr(DjangoRedisCache, name)
 
     def wrapped(self, *args, **kwargs):
-        if not available():
+        if not available(self):
             return on_outage(*args, **kwargs)
         try:
             result = method(self, *args, **kwargs)
         except redis_errors() as exc:
-            report_failure(exc)
+            report_failure(self, exc)
             return on_outage(*args, **kwargs)
-        _report_recovery()
+        _report_recovery(self)
         return result
 
     wrapped.__name__ = name

@@ -43,11 +43,11 @@ def _redis_up() -> bool:
 
 @pytest.fixture(autouse=True)
 def _fresh_outage_state():
-    cache_backends._outage.update(until=0.0, logged=False)
+    cache_backends._outages.clear()
     cache_backends._local_cache().clear()
     api_cache.forget_answers()
     yield
-    cache_backends._outage.update(until=0.0, logged=False)
+    cache_backends._outages.clear()
     cache_backends._local_cache().clear()
     api_cache.forget_answers()
 
@@ -66,7 +66,8 @@ def test_pages_and_sign_in_work_without_redis_and_show_the_crisis_lines(site_she
                            {"login": user.email, "password": PASSWORD})
     assert response.status_code == HTTPStatus.FOUND
     assert client.session["_auth_user_id"] == str(user.pk)
-    assert not cache_backends.available()  # it noticed, and stopped trying for now
+    # It noticed, and stopped trying for now.
+    assert not cache_backends.available(caches["default"])
 
 
 @override_settings(CACHES=GONE)
@@ -157,7 +158,7 @@ def test_the_cache_is_used_again_once_redis_is_back(monkeypatch):
             assert cache.get("answer") is None  # still riding out the outage
             time.sleep(0.35)
             assert cache.get("answer") == 42  # back, by itself
-            assert cache_backends.available()
+            assert cache_backends.available(cache)
         finally:
             cache.clear()
 
