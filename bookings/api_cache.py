@@ -35,10 +35,10 @@ from collections import OrderedDict
 from http import HTTPStatus
 
 from django.core.cache import cache
-from django.db import transaction
 from django.http import HttpResponse
 
 from bookings import slot_cache
+from bookings import versions as version_numbers
 
 SLOTS_PATH = "/api/v1/slots"
 JSON = "application/json; charset=utf-8"
@@ -58,17 +58,12 @@ def _token_key(token_hash: str) -> str:
 
 def bump_tokens() -> None:
     """Retire every token state: a token or its user changed."""
-    cache.set(TOKEN_GEN_KEY, time.time_ns(), None)
-    transaction.on_commit(lambda: cache.set(TOKEN_GEN_KEY, time.time_ns(), None))
+    version_numbers.bump(TOKEN_GEN_KEY)
 
 
 def token_generation() -> int:
     """The generation to store a token state under; read before the database is."""
-    generation = cache.get(TOKEN_GEN_KEY)
-    if generation is None:
-        cache.add(TOKEN_GEN_KEY, time.time_ns(), None)
-        generation = cache.get(TOKEN_GEN_KEY) or 0
-    return generation
+    return version_numbers.read(TOKEN_GEN_KEY)
 
 
 def remember_token(*, token_hash: str, generation: int, user_id: int) -> None:

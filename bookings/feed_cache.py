@@ -24,11 +24,11 @@ last access, hourly) still runs a few times an hour for a polled feed.
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass
 
 from django.core.cache import cache, caches
-from django.db import transaction
+
+from bookings import versions as version_numbers
 
 GEN_KEY = "calendar:feed:gen"
 # Names and texts every feed shows beside its own rows (counsellors, session
@@ -42,38 +42,22 @@ def _state_key(secret_hash: str) -> str:
     return f"calendar:feed:state:{secret_hash}"
 
 
-def _fresh() -> int:
-    return time.time_ns()
-
-
 def bump() -> None:
     """Retire every feed's state: something a feed may show has changed."""
-    cache.set(GEN_KEY, _fresh(), None)
-    # Again once the write is visible to other connections: a state stored
-    # meanwhile from the old rows must not stay current under the new number.
-    transaction.on_commit(lambda: cache.set(GEN_KEY, _fresh(), None))
+    version_numbers.bump(GEN_KEY)
 
 
 def bump_labels() -> None:
-    cache.set(LABELS_KEY, _fresh(), None)
-    transaction.on_commit(lambda: cache.set(LABELS_KEY, _fresh(), None))
+    version_numbers.bump(LABELS_KEY)
 
 
 def labels_version() -> int:
-    version = cache.get(LABELS_KEY)
-    if version is None:
-        cache.add(LABELS_KEY, _fresh(), None)
-        # Unreadable (no cache): a number nothing was stored under.
-        version = cache.get(LABELS_KEY) or _fresh()
-    return version
+    return version_numbers.read(LABELS_KEY)
 
 
 def ensure_generation(current: int | None) -> int:
     """The generation to store a state under; read before the database is."""
-    if current is not None:
-        return current
-    cache.add(GEN_KEY, _fresh(), None)
-    return cache.get(GEN_KEY) or 0
+    return current if current is not None else version_numbers.read(GEN_KEY)
 
 
 @dataclass(frozen=True)

@@ -18,12 +18,10 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import threading
-import time
 from collections import OrderedDict
 from collections.abc import Iterable
 
-from django.core.cache import cache
-from django.db import transaction
+from bookings import versions as version_numbers
 
 STATION_KEY = "bookings:slots:v:station"
 # Entries are cheap to recompute; a day bounds the memory of old versions.
@@ -34,41 +32,20 @@ def counsellor_key(counsellor_id: int) -> str:
     return f"bookings:slots:v:c{counsellor_id}"
 
 
-def _fresh() -> int:
-    return time.time_ns()
-
-
 def versions(counsellor_ids: Iterable[int]) -> tuple[int, dict[int, int]]:
     """(station version, {counsellor id: version}) in one or two cache calls."""
     ids = list(counsellor_ids)
-    keys = [STATION_KEY, *(counsellor_key(cid) for cid in ids)]
-    found = cache.get_many(keys)
-    missing = [k for k in keys if k not in found]
-    if missing:
-        # add(), not set(): a version a writer put there meanwhile must win.
-        for key in missing:
-            cache.add(key, _fresh(), None)
-        found.update(cache.get_many(missing))
-    # A version that cannot be read (no cache) is a number nothing was stored
-    # under, so no earlier list is ever taken for current.
-    station = found.get(STATION_KEY) or _fresh()
-    return station, {cid: found.get(counsellor_key(cid)) or _fresh() for cid in ids}
-
-
-def _bump(key: str) -> None:
-    cache.set(key, _fresh(), None)
-    # Again once the write is visible to other connections: a list computed
-    # meanwhile from the old rows must not stay current under the new version.
-    transaction.on_commit(lambda: cache.set(key, _fresh(), None))
+    found = version_numbers.read_many([STATION_KEY, *(counsellor_key(c) for c in ids)])
+    return found[STATION_KEY], {cid: found[counsellor_key(cid)] for cid in ids}
 
 
 def bump_counsellor(counsellor_id: int | None) -> None:
     if counsellor_id:
-        _bump(counsellor_key(counsellor_id))
+        version_numbers.bump(counsellor_key(counsellor_id))
 
 
 def bump_station() -> None:
-    _bump(STATION_KEY)
+    version_numbers.bump(STATION_KEY)
 
 
 def entry_key(*, counsellor_id: int, version: int, station: int, session_type_id: int,
