@@ -1,38 +1,18 @@
 """The feed rate limit's one-round-trip counter on Redis (helper G, issue 6).
 
-Runs where a Redis server answers (REDIS_URL, default redis://127.0.0.1:6379/15);
-elsewhere the counter falls back to Django's add/incr, covered by the feed tests.
+Runs where a Redis server answers (tests.redis_support); elsewhere the counter falls back to Django's add/incr, covered by the feed tests.
 """
-
-import os
-import socket
-from urllib.parse import urlparse
 
 import pytest
 from django.core.cache import caches
 from django.test import override_settings
 
 from bookings import feeds
-
-REDIS = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
-
-
-def _redis_up() -> bool:
-    parts = urlparse(REDIS)
-    try:
-        with socket.create_connection((parts.hostname, parts.port or 6379), timeout=0.5):
-            return True
-    except OSError:
-        return False
-
-
-needs_redis = pytest.mark.skipif(not _redis_up(), reason="no Redis server to test against")
+from tests.redis_support import needs_redis, redis_caches
 
 
 @needs_redis
-@override_settings(CACHES={"default": {
-    "BACKEND": "portal.cache_backends.RedisCache", "LOCATION": REDIS,
-    "KEY_PREFIX": "weiai-test-rate"}})
+@override_settings(CACHES=redis_caches("weiai-test-rate"))
 def test_redis_counter_counts_limits_and_expires():
     cache = caches["default"]
     cache.clear()
@@ -79,22 +59,24 @@ def test_per_process_feed_copy_is_keyed_by_version(settings):
 
 @needs_redis
 @pytest.mark.django_db
-def test_on_redis_a_repeat_poll_is_one_round_trip_and_no_query(client, settings):
+def test_on_redis_a_repeat_poll_is_one_round_trip_and_no_query(client):
     """The fast path's pipeline (INCR, EXPIRE, MGET) against a real Redis: the
-    counters, the cached state and the generation come back decoded."""
+    counters, the cached state and the generation come back decoded.
+
+    Settings change through override_settings only: pytest-django's `settings`
+    fixture, undone after this block, would restore the Redis CACHES for every
+    later test."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
     from bookings.models import CalendarFeed
     from tests.factories import FamilyFactory
 
-    with override_settings(CACHES={"default": {
-            "BACKEND": "portal.cache_backends.RedisCache", "LOCATION": REDIS,
-            "KEY_PREFIX": "weiai-test-feedpoll"}}):
+    with override_settings(CACHES=redis_caches("weiai-test-feedpoll"),
+                           CALENDAR_FEED_RATE_PER_SECRET=3):
         cache = caches["default"]
         cache.clear()
         try:
-            settings.CALENDAR_FEED_RATE_PER_SECRET = 3
             family = FamilyFactory()
             feed = feeds.feed_create(user=family, kind=CalendarFeed.Kind.FAMILY)
             path = f"/calendar/{feeds.feed_secret(feed)}.ics"
@@ -108,17 +90,15 @@ def test_on_redis_a_repeat_poll_is_one_round_trip_and_no_query(client, settings)
             limited = client.get(path)  # the fourth in the hour
             assert limited.status_code == 429
             assert int(limited["Retry-After"]) >= 1
-            settings.CALENDAR_FEED_RATE_PER_SECRET = 100
             feeds.feed_revoke(user=family, kind=CalendarFeed.Kind.FAMILY)
-            assert client.get(path).status_code == 404
+            with override_settings(CALENDAR_FEED_RATE_PER_SECRET=100):
+                assert client.get(path).status_code == 404
         finally:
             cache.clear()
 
 
 @needs_redis
-@override_settings(CACHES={"default": {
-    "BACKEND": "portal.cache_backends.RedisCache", "LOCATION": REDIS,
-    "KEY_PREFIX": "weiai-test-client"}})
+@override_settings(CACHES=redis_caches("weiai-test-client"))
 def test_the_cache_backend_reuses_one_client_and_works_from_threads():
     import threading
 

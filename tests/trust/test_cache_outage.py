@@ -6,11 +6,8 @@ during the outage is not offered again, a revoked feed is 404. When Redis
 comes back the cache is used again without a restart.
 """
 
-import os
-import socket
 import time
 from http import HTTPStatus
-from urllib.parse import urlparse
 
 import pytest
 from django.core.cache import caches
@@ -23,22 +20,12 @@ from portal import cache_backends
 from portal.models import ApiToken
 from tests.bookings.engine_setup import make_setup
 from tests.factories import PASSWORD, FamilyFactory
+from tests.redis_support import needs_redis, redis_caches
 
 pytestmark = pytest.mark.django_db
 
-GONE = {"default": {"BACKEND": "portal.cache_backends.RedisCache",
-                    "LOCATION": "redis://127.0.0.1:1/0", "KEY_PREFIX": "weiai-gone",
-                    "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 1.0}}}
-REDIS = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
-
-
-def _redis_up() -> bool:
-    parts = urlparse(REDIS)
-    try:
-        with socket.create_connection((parts.hostname, parts.port or 6379), timeout=0.5):
-            return True
-    except OSError:
-        return False
+GONE = redis_caches("weiai-gone", location="redis://127.0.0.1:1/0",
+                    socket_connect_timeout=0.5, socket_timeout=1.0)
 
 
 @pytest.fixture(autouse=True)
@@ -85,9 +72,10 @@ def test_sign_in_rate_limits_still_hold_during_the_outage(site_shell):
     assert response.status_code in (HTTPStatus.OK, HTTPStatus.TOO_MANY_REQUESTS)
 
 
-@override_settings(CACHES=GONE)
-def test_feed_rate_limits_still_hold_during_the_outage(settings):
-    settings.CALENDAR_FEED_RATE_PER_SECRET = 2
+# Not pytest-django's `settings` fixture under the CACHES override: undone after
+# it, the fixture would restore the unreachable cache for every later test.
+@override_settings(CACHES=GONE, CALENDAR_FEED_RATE_PER_SECRET=2)
+def test_feed_rate_limits_still_hold_during_the_outage():
     family = FamilyFactory()
     feed = feeds.feed_create(user=family, kind=CalendarFeed.Kind.FAMILY)
     path = f"/calendar/{feeds.feed_secret(feed)}.ics"
@@ -128,13 +116,11 @@ def test_feeds_answer_and_a_revoked_feed_is_404_during_the_outage():
     assert client.get(path).status_code == HTTPStatus.NOT_FOUND
 
 
-@pytest.mark.skipif(not _redis_up(), reason="no Redis server to test against")
+@needs_redis
 def test_the_cache_is_used_again_once_redis_is_back(monkeypatch):
     import redis
 
-    with override_settings(CACHES={"default": {
-            "BACKEND": "portal.cache_backends.RedisCache", "LOCATION": REDIS,
-            "KEY_PREFIX": "weiai-test-outage"}}):
+    with override_settings(CACHES=redis_caches("weiai-test-outage")):
         cache = caches["default"]
         cache.clear()
         try:
