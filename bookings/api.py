@@ -373,7 +373,7 @@ def list_slots(request, query: Query[SlotQuery]):
     )
     slots, valid_until = selectors.free_slots_answer(
         counsellor=counsellor, session_type=session_type, start_date=query.start,
-        end_date=query.end)
+        end_date=query.end, versions=(station, versions))
     # Four weeks are ~500 slots: validating each through SlotOut and encoding
     # datetimes one by one cost more than the (cached) search. The bytes are
     # the same as ninja's rendering of list[SlotOut] (DjangoJSONEncoder times).

@@ -179,8 +179,12 @@ def free_slots_for_counsellors(
 
 
 def _free_slots(*, counsellors, session_type, start_date, end_date, now,
-                exclude_booking_id, policy) -> tuple[dict[int, list[Slot]], engine.Policy | None]:
-    """`free_slots_for_counsellors` and the booking rules it applied."""
+                exclude_booking_id, policy, versions=None,
+                ) -> tuple[dict[int, list[Slot]], engine.Policy | None]:
+    """`free_slots_for_counsellors` and the booking rules it applied.
+
+    ``versions``: the (station, {counsellor id: version}) the caller already
+    read from `slot_cache.versions`, so they are not read twice."""
     now = now or timezone.now()
     counsellors = list(counsellors)
     if end_date < start_date or not counsellors:
@@ -188,7 +192,7 @@ def _free_slots(*, counsellors, session_type, start_date, end_date, now,
     cacheable = exclude_booking_id is None and policy is None
     ids = [c.pk for c in counsellors]
     if cacheable:
-        station, versions = slot_cache.versions(ids)
+        station, versions = versions or slot_cache.versions(ids)
         # The policy row too is remembered under the station version its
         # saves replace.
         policy_key = f"policy:{station}"
@@ -280,14 +284,17 @@ def free_slots(
 def free_slots_answer(*, counsellor: Counsellor, session_type: SessionType,
                       start_date: dt.date, end_date: dt.date,
                       now: dt.datetime | None = None,
+                      versions: tuple[int, dict[int, int]] | None = None,
                       ) -> tuple[list[Slot], dt.datetime]:
     """`free_slots` and how long the answer holds while only time passes: until
     the first slot slips inside the minimum notice, and a minute at most (a new
-    day, and slots entering the horizon at its far end)."""
+    day, and slots entering the horizon at its far end). ``versions`` as for
+    `_free_slots`: read once, before the caller's own queries."""
     now = now or timezone.now()
     lists, rules = _free_slots(
         counsellors=[counsellor], session_type=session_type, start_date=start_date,
-        end_date=end_date, now=now, exclude_booking_id=None, policy=None)
+        end_date=end_date, now=now, exclude_booking_id=None, policy=None,
+        versions=versions)
     slots = lists[counsellor.pk]
     until = now + dt.timedelta(minutes=1)
     if slots and rules is not None:
