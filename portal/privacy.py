@@ -56,14 +56,15 @@ def _model(label: str) -> type[models.Model] | None:
         return None
 
 
-def _bookings_changed() -> None:
-    """Bulk updates send no model signals: retire the caches that show bookings
-    (free slots, personal feeds) as a save would."""
+def _bookings_changed(*, freed_counsellor_id: int | None = None) -> None:
+    """Bulk updates send no model signals: retire the personal feeds' cached
+    states as a save would, and the free slots of a counsellor whose booking
+    was cancelled. (Concern and intake answers appear in neither.)"""
     if apps.is_installed("bookings"):
         from bookings import feed_cache, slot_cache
 
         feed_cache.bump()
-        slot_cache.bump_station()
+        slot_cache.bump_counsellor(freed_counsellor_id)
 
 
 def _jsonable(value: Any) -> Any:
@@ -408,7 +409,6 @@ def consent_withdraw(*, user: User, kind: str, child_id: int | None = None,
                 .exclude(concern="", intake_answers={})
                 .update(concern="", intake_answers={}, updated_at=now)
             )
-            _bookings_changed()
     elif kind == Consent.Kind.GUARDIAN_UNDER_14:
         child = Child.objects.filter(pk=child_id, family__user=user).first()
         if child is None:
@@ -456,7 +456,7 @@ def _cancel_for_erasure(bookings, *, user: User, now: dt.datetime) -> list[dict]
             type(b).objects.filter(pk=b.pk).update(
                 status=type(b).Status.CANCELLED, cancelled_at=now
             )
-            _bookings_changed()
+            _bookings_changed(freed_counsellor_id=b.counsellor_id)
         if b.counsellor.user_id:
             notices.append(
                 {
