@@ -109,25 +109,37 @@ def pipelined(keys: list[str], counter_key: str, ttl: int) -> tuple[int, dict] |
                         if v is not None}
 
 
+def count(key: str, ttl: int) -> int:
+    """Add one to the counter at `key` (expiring `ttl` seconds after the last
+    count) and return it: one round trip on Redis."""
+    piped = pipelined([], key, ttl)
+    return piped[0] if piped is not None else count_slowly(key, ttl)
+
+
+def count_slowly(key: str, ttl: int) -> int:
+    """`count` through Django's cache API, for other backends and outages."""
+    cache.add(key, 0, ttl)
+    try:
+        return cache.incr(key)
+    except ValueError:  # evicted between add and incr, or no cache at all
+        cache.set(key, 1, ttl)
+        return 1
+
+
 def poll(*, secret_hash: str, ip_key: str, secret_key: str, ttl: int) -> Poll:
     """Count the poll against the secret's rate bucket and read the per-IP miss
     count, the feed's state and the generation: one round trip on Redis."""
     keys = [ip_key, _state_key(secret_hash), GEN_KEY]
     piped = pipelined(keys, secret_key, ttl)
     if piped is not None:
-        count, found = piped
+        secret_count, found = piped
     else:
         found = cache.get_many(keys)
-        cache.add(secret_key, 0, ttl)
-        try:
-            count = cache.incr(secret_key)
-        except ValueError:  # evicted between add and incr, or no cache at all
-            cache.set(secret_key, 1, ttl)
-            count = 1
+        secret_count = count_slowly(secret_key, ttl)
     state = found.get(keys[1])
     return Poll(
         ip_misses=int(found.get(ip_key) or 0),
-        secret_count=count,
+        secret_count=secret_count,
         state=state if isinstance(state, tuple) and len(state) == 2 else None,
         generation=found.get(GEN_KEY),
     )

@@ -426,24 +426,8 @@ def check_rate(*, scope: str, ident: str, limit: int,
                window: int = RATE_WINDOW_SECONDS) -> int | None:
     """Count one request in a fixed window; None if allowed, else seconds to wait."""
     key, remaining = bucket_key(scope, ident, window)
-    count = _redis_count(key, window + 60)
-    if count is None:
-        cache.add(key, 0, window + 60)
-        try:
-            count = cache.incr(key)
-        except ValueError:  # evicted between add and incr
-            cache.set(key, 1, window + 60)
-            count = 1
+    count = feed_cache.count(key, window + 60)
     return max(1, remaining) if count > limit else None
-
-
-def _redis_count(key: str, ttl: int) -> int | None:
-    """INCR + EXPIRE in one round trip on Redis (Django's add/incr take three:
-    SET NX, EXISTS, INCR); None on other cache backends."""
-    from bookings import feed_cache
-
-    piped = feed_cache.pipelined([], key, ttl)
-    return None if piped is None else piped[0]
 
 
 def peek_rate(*, scope: str, ident: str, limit: int,
