@@ -18,13 +18,17 @@ def _is_course_page(instance) -> bool:
     )
 
 
+# Every Wagtail page (home, standard and course pages) is in the anonymous page
+# cache (`courses.wagtail_hooks.mark_page_cacheable`): any page change retires
+# it. Course pages are also (re)indexed for search, before the retirement so
+# no cached search result outlives the index it came from.
+
+
 @receiver(page_published)
 def on_publish(sender, instance, **kwargs):
-    if not _is_course_page(instance):
-        return
-    from courses.search.indexing import index_page
+    if _is_course_page(instance) and isinstance(instance.specific, ModulePage | LessonPage):
+        from courses.search.indexing import index_page
 
-    if isinstance(instance.specific, ModulePage | LessonPage):
         index_page(instance)
         if isinstance(instance.specific, ModulePage):
             # Lessons carry the module's topic and title in their entries.
@@ -35,26 +39,24 @@ def on_publish(sender, instance, **kwargs):
 
 @receiver(page_unpublished)
 def on_unpublish(sender, instance, **kwargs):
-    if not _is_course_page(instance):
-        return
-    from courses.search.indexing import unindex_page
+    if _is_course_page(instance):
+        from courses.search.indexing import unindex_page
 
-    unindex_page(instance)
-    for descendant in Page.objects.descendant_of(instance):
-        unindex_page(descendant)
+        unindex_page(instance)
+        for descendant in Page.objects.descendant_of(instance):
+            unindex_page(descendant)
     page_cache.invalidate()
 
 
 @receiver(post_page_move)
 def on_move(sender, instance, **kwargs):
-    if _is_course_page(instance):
-        page_cache.invalidate()
+    page_cache.invalidate()
 
 
-@receiver(post_delete)
+# Deleting any page deletes its base `Page` row, which sends this.
+@receiver(post_delete, sender=Page)
 def on_delete(sender, instance, **kwargs):
-    if isinstance(instance, Page) and sender in COURSE_PAGES:
-        page_cache.invalidate()
+    page_cache.invalidate()
 
 
 @receiver(post_save, sender=Topic)
@@ -76,20 +78,3 @@ def connect_portal_signals() -> None:
                           dispatch_uid=f"courses-cache-{model.__name__}-save")
         post_delete.connect(_site_settings_changed, sender=model,
                             dispatch_uid=f"courses-cache-{model.__name__}-delete")
-
-
-# Every other Wagtail page (home page, standard pages) is in the anonymous page
-# cache too (`courses.wagtail_hooks.mark_page_cacheable`): any change retires it.
-@receiver(page_published, dispatch_uid="courses-cache-any-page-published")
-@receiver(page_unpublished, dispatch_uid="courses-cache-any-page-unpublished")
-@receiver(post_page_move, dispatch_uid="courses-cache-any-page-moved")
-def on_any_page_change(sender, instance, **kwargs):
-    if not _is_course_page(instance):
-        page_cache.invalidate()
-
-
-@receiver(post_delete, dispatch_uid="courses-cache-any-page-deleted")
-def on_any_page_delete(sender, instance, **kwargs):
-    if isinstance(instance, Page) and sender not in COURSE_PAGES:
-        page_cache.invalidate()
-

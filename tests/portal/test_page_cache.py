@@ -77,6 +77,27 @@ def test_unpublishing_a_standard_page_retires_it(site_shell, client):
     assert client.get(page.url).status_code == HTTPStatus.NOT_FOUND
 
 
+@pytest.mark.parametrize("change", ["delete", "move"])
+def test_deleting_or_moving_a_standard_page_retires_the_cache(site_shell, client, change):
+    page = StandardPage.objects.live().filter(locale__language_code="zh-hans").first()
+    url = page.url
+    client.get(url)
+    client.get("/")
+    assert client.get(url)[HIT] == "hit" and client.get("/")[HIT] == "hit"
+    if change == "delete":
+        page.delete()
+        assert client.get(url).status_code == HTTPStatus.NOT_FOUND
+    else:
+        home = HomePage.objects.get(locale__language_code="zh-hans")
+        sibling = StandardPage(title="临时上级页（虚构）", slug="temp-parent")
+        home.add_child(instance=sibling)
+        page.move(sibling, pos="last-child")
+        moved = client.get(url)  # not the cached copy: Wagtail's redirect to the new place
+        assert moved.status_code == HTTPStatus.MOVED_PERMANENTLY
+        assert moved["Location"].endswith("/temp-parent/" + page.slug + "/")
+    assert HIT not in client.get("/")  # every cached page was retired
+
+
 def test_a_workshop_seat_taken_shows_on_the_cached_home_page(site_shell, client):
     workshop = GroupSessionFactory(title="虚构的亲子沟通工作坊", capacity=5)
     assert _workshop_seats(client.get("/").content.decode(), workshop.title) == "5"
