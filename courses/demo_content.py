@@ -8,9 +8,18 @@ Compact shape, expanded by `courses.demo`:
   "review": (days since last review, days until next review; negative = overdue).
 """
 
-HOTLINES = "全国心理援助热线 12356、上海市心理热线 962525、青少年服务台 12355；有生命危险时拨打 110 或 120"
-HOTLINES_EN = ("the national psychological assistance line 12356, the Shanghai mental-health "
-               "hotline 962525, the youth helpline 12355, or 110 / 120 when a life is in danger")
+# Lines a reader may need at any hour: 120/110 first, then the 24-hour lines only (the
+# text may say "now"). 12356/962525 hours: as in portal.crisis; re-check before launch.
+# The seek_help callout template lists the site's crisis lines itself, so callouts say
+# in words what to do now instead of inlining these.
+HOTLINES = ("120 / 110（有生命危险时）、全国统一心理援助热线 12356（24 小时）、"
+            "上海市心理热线 962525（24 小时）")
+HOTLINES_EN = ("120 / 110 when a life is in danger, the national unified psychological "
+               "assistance line 12356 (24 hours) or the Shanghai mental-health hotline "
+               "962525 (24 hours)")
+# Daytime only: never in a text that says "now".
+YOUTH_LINE = "青少年服务台 12355（工作日 9:00–17:00）"
+YOUTH_LINE_EN = "the youth helpline 12355 (weekdays 9:00–17:00)"
 
 INDEX = {
     "title": "学习课程",
