@@ -81,87 +81,124 @@ MODULES = [
         "audience": "parents", "age": "13-17", "minutes": 25, "review": (40, 320),
         "reviewer": REVIEWER_B, "reviewer_en": REVIEWER_B_EN,
         "title": "识别孩子的危机信号",
-        "summary": "孩子很少直接说“我撑不下去了”。这一模块帮助家长留意变化、敢于开口，并知道下一步找谁。",
-        "outcomes": ["说出几种值得留意的情绪和行为变化", "用平静、直接的方式询问孩子的安全",
-                     "知道何时以及如何寻求专业帮助"],
-        "warning": "本模块谈到自我伤害和自杀的想法。如果读的时候感到难受，可以先停下来，或拨打热线找人聊聊。",
+        "summary": "孩子很少直接说“我撑不下去了”。这一模块帮助家长留意变化、分清哪些信号要当天行动、敢于开口，并知道下一步找谁。",
+        "outcomes": ["说出几种值得留意的情绪和行为变化", "分清哪些话和举动需要当天行动",
+                     "用平静、直接的方式询问孩子的安全", "知道何时以及如何寻求专业帮助"],
+        "warning": "本模块谈到自我伤害和自杀的想法。如果读的时候感到难受，可以先停下来，或拨打 24 小时心理热线 12356 / 962525 找人聊聊。",
         "cover_alt": "暖红色的柔和圆形图案",
-        "resource": ("家长安全清单", ["记下三个孩子信任的大人的电话", f"把热线存进手机：{HOTLINES}",
-                                     "收好家里的药品、刀具等危险物品", "约定一句“我需要帮助”的暗号",
+        "resource": ("家长安全清单", ["记下三个孩子信任的大人的电话", f"把这些电话存进手机：{HOTLINES}",
+                                     f"白天也可以打{YOUTH_LINE}",
+                                     "查好离家最近、有急诊的医院，以及有儿童青少年心理门诊的医院",
+                                     "把药品（包括常用药）、刀具等锁好，或交给其他大人保管",
+                                     "和孩子约定一句“我需要帮助”的暗号",
                                      "每天留十分钟，不带评判地听孩子说话"]),
         "lessons": [
             {"slug": "changes-worth-noticing", "title": "哪些变化值得留意",
-             "summary": "情绪、睡眠、社交和言语上的变化，往往比一句话更早出现。",
+             "summary": "情绪、睡眠、社交上的变化，往往比一句话更早出现；有些话和举动，一出现就要当天行动。",
              "body": [
-                 "青春期的孩子本来就会有起伏，但当变化持续两周以上、而且越来越明显时，就值得多一分留意。比如原本爱好的事情突然都不做了，睡得太多或整夜睡不着，成绩明显下滑，或者不再和好朋友来往。",
-                 "有些信号藏在言语里：“活着没意思”“你们没有我会更好”“我是个累赘”。也有些藏在行为里：把心爱的东西送人、在网上搜索伤害自己的方法、突然写下像告别的话。",
+                 "青春期的孩子本来就会有起伏。但情绪、睡眠、成绩或交友上的变化如果持续两周以上、而且越来越明显，就值得多一分留意：比如原本喜欢的事情都不做了，睡得太多或整夜睡不着，成绩明显下滑，不再和好朋友来往。几种变化同时出现时更要重视，可以找个安静的时候和孩子聊聊，也可以带孩子去看医生。",
+                 "## 这些信号，当天就要行动",
+                 "有些话和举动不能等，一出现就请当天和孩子谈，并联系专业人员：孩子说想死、不想活了，或者说“你们没有我会更好”“我是个累赘”；在网上搜索伤害自己的方法；把心爱的东西送人；写下或发出像告别的话；在长时间低落之后，突然变得异常平静，好像一下子“想通了”。",
                  "## 不要一个人判断",
-                 "这些变化不代表孩子一定有危险，也不是给孩子下结论的依据。它们提醒我们：该停下来，好好问一问了。心理危机干预的第一步，往往就是家长愿意看见。",
+                 "这些信号不是诊断，家长也不需要自己判断孩子“到底有多严重”。看见了，就停下来好好问一问，再请专业人员一起评估。心理危机干预的第一步，往往就是家长愿意看见。",
+                 "孩子还在上小学？十岁左右、甚至更小的孩子，也可能有不想活的念头。这个年龄的孩子常常说不清楚，更多表现为烦躁、黏人、经常喊肚子疼或头疼，也可能直接说“我不想活了”。这样的话同样要认真对待，做法和本模块一样：平静地问，当天求助。",
              ],
-             "callout": ("important", "变化叠加时更要重视", "如果几种变化同时出现，或者孩子说过想死的话，请当天就和孩子谈，并联系专业人员。")},
+             "callout": ("seek_help", "孩子说想死时，不要等", "请当天就和孩子谈，陪在孩子身边，并联系医生或拨打下面的 24 小时热线。如果孩子已经有具体计划，或者你担心孩子随时可能伤害自己，请不要让孩子独处，立即拨打 120 或 110，或陪孩子去最近医院的急诊。")},
             {"slug": "how-to-ask", "title": "怎样开口询问",
              "summary": "直接问“你有没有想过结束生命”，不会把念头放进孩子脑子里。",
              "body": [
                  "很多家长担心，一问反而“提醒”了孩子。研究和一线经验都表明，平静、直接地询问并不会增加风险，反而让孩子感到自己被认真对待。",
-                 "可以这样开头：“最近看你很累，我有点担心你。有时候人难受到极点，会想到不想活了，你有过这样的念头吗？”然后停下来，等孩子回答，不急着讲道理。",
-                 "如果孩子说“有”，先谢谢他愿意告诉你，再问得具体一点：这个念头出现多久了？有没有想过怎么做？现在安全吗？这些回答决定接下来有多紧急。",
+                 "可以这样开头：“最近看你很累，我有点担心你。有时候人难受到极点，会想到不想活了，你有过这样的念头吗？”如果孩子的回答含糊，可以再问得直接一点：“你有没有想过自杀，想过结束自己的生命？”然后停下来，等孩子回答，不急着讲道理。",
+                 "如果孩子说“有”，先谢谢孩子愿意告诉你，再问得具体一点：这个念头出现多久了？有没有想过怎么做？现在安全吗？这些回答决定接下来有多紧急。",
+                 "## 孩子求你“别告诉别人”时",
+                 "孩子可能会说“别告诉别人”“千万别告诉爸爸”。涉及安全的事不能答应保密，但可以温和而诚实地说：“谢谢你这么信任我。为了你的安全，我需要请医生一起帮忙。我会一直陪着你，告诉谁、怎么说，我们可以一起商量。”",
              ],
-             "callout": ("seek_help", "如果孩子已经有计划", f"请不要让孩子独处，移开可能用于伤害自己的物品，并立即求助：{HOTLINES}。"),
+             "callout": ("seek_help", "如果孩子已经有计划", "如果孩子已经有具体的计划，或者已经准备了工具：不要让孩子独处；把药品、刀具等可能用来伤害自己的东西拿走；立即拨打 120 或 110，或陪孩子去最近医院的急诊。等待的时候，也可以拨打 24 小时心理热线 12356 或 962525，请专业人员在电话里陪着你。"),
              "quiz": [
-                 ("孩子说“活着好累”，哪种回应更有帮助？", False, [
+                 ("孩子说“活着好累，真没意思”，哪种回应更有帮助？", False, [
                      ("“别瞎想，你还小，有什么好累的。”", False, "否定感受会让孩子下次不再开口。"),
-                     ("“听起来你真的很累。能和我说说是什么让你这么累吗？”", True, "对。先接住感受，再邀请孩子多说一些。"),
-                     ("“你看看别人家的孩子，多努力。”", False, "比较会加重孩子的羞愧感。"),
+                     ("“别想那么多，睡一觉就好了。”然后换个话题。", False, "安慰的心意是好的，但话题就这样断了。孩子说出这样的话时，需要接着问清楚。"),
+                     ("“听起来你真的累坏了。你说活着没意思，是不是有时候会想到不想活、想结束自己的生命？”", True, "对。先接住感受，再直接问。直接问不会增加风险，孩子的回答还能告诉你需要多快求助。"),
                  ]),
                  ("关于直接询问自杀念头，下面哪些说法是对的？", True, [
-                     ("平静、直接地问，不会增加孩子的风险", True, "对，这是危机干预中反复被证实的一点。"),
+                     ("平静、直接地问，不会增加孩子的风险", True, "对，这是危机干预研究中反复得到证实的一点。"),
                      ("问了之后要认真听，不急着说教", True, "对，倾听本身就是支持。"),
-                     ("只要孩子说“没事”，就不需要再关心", False, "孩子可能还没准备好说，过几天可以再温和地问一次。"),
+                     ("只要孩子说“没事”，就不需要再关心", False, "孩子可能还没准备好说。继续陪伴和留意，找合适的时候再温和地问一次。"),
+                     ("孩子求你保密，答应下来才能保住信任", False, "涉及安全时不能承诺保密。诚实地说明会请谁帮忙，并陪着孩子一起面对，更能保住信任。"),
                  ]),
              ]},
             {"slug": "staying-and-referring", "title": "陪伴与转介",
              "summary": "家长不需要独自扛下所有，专业帮助是陪伴的一部分。",
              "body": [
-                 "孩子告诉你难受之后，最重要的是不离开：陪着、听着，让孩子知道你会一起想办法。你不需要马上给出答案。",
-                 "接下来，请联系专业人员。可以预约工作站的咨询师，也可以带孩子到医院的心理科或精神科做评估。评估由专业人员完成，家长的任务是陪孩子去、把观察到的情况说清楚。",
+                 "孩子告诉你难受之后，最重要的是留在孩子身边：陪着、听着，让孩子知道你会一起想办法。你不需要马上给出答案。",
+                 "接下来，请尽快带孩子到医院的精神科或心理科（儿童青少年门诊）做评估；孩子说过想死的话，当天就联系医院或拨打 24 小时心理热线，问清楚怎么安排。评估和诊断由医生完成，家长的任务是陪孩子去、把观察到的情况说清楚。",
+                 "工作站的咨询师不做诊断和治疗，但可以在就医之后陪伴你和孩子，帮你安排就诊、一起落实医生的建议。",
                  "照顾好自己同样重要。陪伴一个痛苦的孩子很耗心力，家长也可以找咨询师谈谈，或者和信任的亲友分担。",
              ],
-             "callout": ("seek_help", "紧急情况", f"孩子有立即的危险时，请马上拨打 110 或 120。想找人聊聊，可以拨打{HOTLINES}。")},
+             "callout": ("seek_help", "情况紧急时", "孩子随时可能伤害自己、情况紧急时，请不要让孩子独处，马上拨打 120 或 110，或陪孩子去最近医院的急诊。如果拿不准情况有多紧急，可以拨打下面的 24 小时热线，请专业人员帮你判断。")},
         ],
         "en": {
             "title": "Recognising the signs of crisis in a child",
             "summary": "Children rarely say “I can’t go on”. This module helps parents notice "
-                       "changes, dare to ask, and know who to call next.",
+                       "changes, tell which signs need action the same day, dare to ask, and "
+                       "know who to call next.",
             "outcomes": ["Name changes in mood and behaviour worth noticing",
+                         "Tell which words and actions need action the same day",
                          "Ask calmly and directly about a child’s safety",
                          "Know when and how to get professional help"],
             "warning": "This module talks about self-harm and suicidal thoughts. If reading "
-                       "it feels hard, pause, or call a helpline and talk to someone.",
+                       "it feels hard, pause, or call the 24-hour line 12356 or 962525 and "
+                       "talk to someone.",
             "cover_alt": "Soft warm-red circles",
             "resource": ("Parent safety checklist", [
                 "Write down the numbers of three adults your child trusts",
-                f"Save the helplines in your phone: {HOTLINES_EN}",
-                "Lock away medicines, blades and other dangerous items",
-                "Agree on a code phrase that means “I need help”",
+                f"Save these numbers in your phone: {HOTLINES_EN}",
+                f"In the daytime you can also call {YOUTH_LINE_EN}",
+                "Find the nearest hospital with an emergency department, and a hospital "
+                "with a child and adolescent mental-health clinic",
+                "Lock away medicines (everyday ones too), knives and other sharp objects, "
+                "or give them to another adult to keep",
+                "Agree with your child on a code phrase that means “I need help”",
                 "Give ten minutes a day to listening without judging"]),
             "lessons": [
                 {"slug": "changes-worth-noticing", "title": "Changes worth noticing",
-                 "summary": "Changes in mood, sleep, friendships and words often come before "
-                            "any direct statement.",
+                 "summary": "Changes in mood, sleep and friendships often come before any "
+                            "direct statement; some words and actions need action the same "
+                            "day.",
                  "body": [
-                     "Teenagers have ups and downs, but when a change lasts more than two "
-                     "weeks and keeps growing, it deserves attention: giving up things they "
-                     "loved, sleeping far more or hardly at all, falling grades, pulling away "
-                     "from close friends.",
-                     "Some signs are in words: “there’s no point”, “you’d be better off "
-                     "without me”. Some are in actions: giving away treasured things, "
-                     "searching for ways to self-harm, writing what sounds like a goodbye.",
-                     "These signs are not a diagnosis. They tell us it is time to stop and "
-                     "ask. Noticing is the first step of crisis intervention.",
+                     "Teenagers have ups and downs. But when a change in mood, sleep, grades "
+                     "or friendships lasts more than two weeks and keeps growing, it deserves "
+                     "closer attention: giving up things they loved, sleeping far more or "
+                     "hardly at all, grades falling sharply, pulling away from close friends. "
+                     "When several changes come together, take them more seriously: find a "
+                     "quiet moment to talk, or take your child to see a doctor.",
+                     "## Signs that need action today",
+                     "Some words and actions can’t wait. If you see any of them, talk with "
+                     "your child the same day and contact a professional: your child says "
+                     "they want to die or don’t want to live, or says “you’d be better off "
+                     "without me” or “I’m a burden”; searches online for ways to hurt "
+                     "themselves; gives away treasured things; writes or sends what sounds "
+                     "like a goodbye; or, after a long time feeling low, suddenly seems "
+                     "unusually calm, as if everything had been “sorted out”.",
+                     "## Don’t judge it alone",
+                     "These signs are not a diagnosis, and you don’t have to work out on your "
+                     "own how serious things are. When you see them, stop and ask, then get a "
+                     "professional to assess with you. Noticing is often the first step of "
+                     "crisis intervention.",
+                     "Is your child still at primary school? Children of ten, or even "
+                     "younger, can also have thoughts of not wanting to live. At this age "
+                     "they often can’t put it into words: it may show as irritability, "
+                     "clinginess or frequent stomach aches and headaches, or they may say "
+                     "straight out “I don’t want to be alive”. Take these words just as "
+                     "seriously and do what this module describes: ask calmly and get help "
+                     "the same day.",
                  ],
-                 "callout": ("important", "When changes pile up",
-                             "If several changes appear together, or your child has spoken of "
-                             "wanting to die, talk with them today and contact a professional.")},
+                 "callout": ("seek_help", "If your child talks about wanting to die, don’t wait",
+                             "Talk with your child today, stay close, and contact a doctor or "
+                             "call one of the 24-hour lines below. If your child already has a "
+                             "plan, or you fear they could hurt themselves at any moment, "
+                             "don’t leave them alone: call 120 or 110 immediately, or take "
+                             "them to the nearest hospital emergency department.")},
                 {"slug": "how-to-ask", "title": "How to ask",
                  "summary": "Asking directly about suicide does not put the idea in a "
                             "child’s head.",
@@ -169,22 +206,62 @@ MODULES = [
                      "Many parents fear that asking will plant the idea. Research and "
                      "practice agree: asking calmly and directly does not raise the risk, "
                      "and it shows the child they are taken seriously.",
-                     "You might say: “You’ve seemed so tired lately and I’m worried. "
-                     "Sometimes when people hurt this much they think about not wanting to "
-                     "live. Have you had thoughts like that?” Then wait. Don’t rush to advise.",
+                     "You might say: “You’ve seemed so tired lately and I’m worried about "
+                     "you. Sometimes when people hurt this much they think about not wanting "
+                     "to live. Have you had thoughts like that?” If the answer is vague, ask "
+                     "more directly: “Have you been thinking about suicide, about ending your "
+                     "life?” Then wait. Don’t rush to advise.",
+                     "If they say yes, thank them for telling you, then ask a little more: "
+                     "How long have you had these thoughts? Have you thought about how you "
+                     "would do it? Are you safe right now? The answers tell you how urgent "
+                     "this is.",
+                     "## When your child says “don’t tell anyone”",
+                     "Your child may say “don’t tell anyone” or “please don’t tell Dad”. You "
+                     "can’t promise secrecy when safety is at stake, but you can say, gently "
+                     "and honestly: “Thank you for trusting me with this. To keep you safe I "
+                     "need a doctor to help us. I’ll be with you all the way, and we can "
+                     "decide together who to tell and what to say.”",
                  ],
                  "callout": ("seek_help", "If your child has a plan",
-                             f"Do not leave them alone, remove anything they could use to hurt "
-                             f"themselves, and get help now: {HOTLINES_EN}."),
+                             "If your child already has a specific plan, or has already got "
+                             "something ready to hurt themselves with: don’t leave them alone; "
+                             "take away medicines, knives and anything else they could use to "
+                             "hurt themselves; call 120 or 110 immediately, or take them to "
+                             "the nearest hospital emergency department. While you wait, you "
+                             "can also call the 24-hour line 12356 or 962525 and a "
+                             "professional will stay on the phone with you."),
                  "quiz": [
-                     ("Your child says “I’m so tired of living.” Which reply helps most?",
-                      False, [
+                     ("Your child says “I’m so tired of living. What’s the point?” Which "
+                      "reply helps most?", False, [
                           ("“Don’t be silly, you’re too young to be tired.”", False,
                            "Dismissing the feeling makes it less likely they will speak "
                            "again."),
-                          ("“It sounds like you’re really worn out. Can you tell me what’s "
-                           "making it so hard?”", True,
-                           "Yes. Receive the feeling first, then invite them to say more."),
+                          ("“Don’t think about it so much, you’ll feel better after a good "
+                           "sleep,” and then change the subject.", False,
+                           "The comfort is kindly meant, but it closes the conversation. "
+                           "When a child says something like this, ask more."),
+                          ("“It sounds like you’re really worn out. When you say you’re tired "
+                           "of living, do you sometimes think about not wanting to live, "
+                           "about ending your life?”", True,
+                           "Yes. Acknowledge the feeling first, then ask directly. Asking "
+                           "does not raise the risk, and the answer tells you how soon to "
+                           "get help."),
+                      ]),
+                     ("Which of these are true about asking directly about suicidal "
+                      "thoughts?", True, [
+                          ("Asking calmly and directly does not raise a child’s risk", True,
+                           "Yes. Crisis-intervention research has shown this again and "
+                           "again."),
+                          ("After asking, listen carefully and don’t rush to lecture", True,
+                           "Yes. Listening is itself support."),
+                          ("If your child says “I’m fine”, there is nothing more to do", False,
+                           "They may not be ready to talk yet. Keep staying close and "
+                           "watching, and find a good moment to ask again, gently."),
+                          ("If your child asks you to keep it secret, agreeing is the way to "
+                           "keep their trust", False,
+                           "You can’t promise secrecy when safety is at stake. Saying "
+                           "honestly who you will ask for help, and staying with your child "
+                           "through it, keeps their trust better."),
                       ]),
                  ]},
                 {"slug": "staying-and-referring", "title": "Staying close and getting help",
@@ -192,15 +269,27 @@ MODULES = [
                             "caring.",
                  "body": [
                      "After your child tells you they are hurting, the most important thing "
-                     "is to stay: be there, listen, and let them know you will work it out "
-                     "together.",
-                     "Then contact a professional: book one of the station’s counsellors, or "
-                     "take your child to a hospital’s psychology or psychiatry clinic for an "
-                     "assessment. Look after yourself too.",
+                     "is to stay close: be there, listen, and let them know you will work it "
+                     "out together. You don’t need to have an answer straight away.",
+                     "Next, take your child for an assessment at a hospital’s psychiatry or "
+                     "psychology clinic for children and adolescents, as soon as you can. If "
+                     "your child has talked about wanting to die, contact the hospital or "
+                     "call a 24-hour line the same day and ask how to arrange it. Assessment "
+                     "and diagnosis are a doctor’s job; yours is to go with your child and "
+                     "describe clearly what you have seen.",
+                     "The station’s counsellors do not diagnose or treat, but after the "
+                     "medical assessment they can support you and your child, help you "
+                     "arrange appointments and put the doctor’s advice into practice.",
+                     "Look after yourself too. Staying with a child in pain is draining; you "
+                     "can talk to a counsellor yourself, or share the load with relatives "
+                     "and friends you trust.",
                  ],
                  "callout": ("seek_help", "In an emergency",
-                             f"If your child is in immediate danger call 110 or 120. To talk "
-                             f"to someone, call {HOTLINES_EN}.")},
+                             "If your child could hurt themselves at any moment, don’t leave "
+                             "them alone: call 120 or 110 straight away, or take them to the "
+                             "nearest hospital emergency department. If you are not sure how "
+                             "urgent it is, call one of the 24-hour lines below and a "
+                             "professional will help you decide.")},
             ],
         },
     },
