@@ -295,34 +295,52 @@ MODULES = [
     },
     {
         "slug": "after-a-crisis", "topic": "crisis-intervention",
-        "audience": "parents", "age": "all", "minutes": 20, "review": (90, 270),
+        "audience": "parents", "age": "13-17", "minutes": 20, "review": (90, 270),
         "reviewer": REVIEWER_A, "reviewer_en": REVIEWER_A_EN,
         "title": "危机之后：陪孩子慢慢恢复",
-        "summary": "经历了一次危机之后，家里的日常该怎么过？这一模块讲恢复期的陪伴、安全计划和家长的自我照顾。",
-        "outcomes": ["和孩子一起制定一份安全计划", "在恢复期保持规律而不过度监控", "识别自己的疲惫并求助"],
-        "warning": "本模块涉及孩子经历心理危机后的情形。",
-        "resource": ("我的安全计划（和孩子一起填）", ["让我难受的信号是：", "我可以自己做的三件事：",
-                                                   "我可以去找的人和地方：", f"需要时拨打：{HOTLINES}",
-                                                   "让环境更安全的做法："]),
+        "summary": "孩子有过自杀的念头、伤害过自己，或经历了一次心理危机之后，家里的日常该怎么过？这一模块讲恢复期的看护和陪伴、安全计划，以及家长的自我照顾。",
+        "outcomes": ["在恢复期按医生建议安排看护，同时尊重孩子的隐私", "和孩子一起制定一份安全计划，让家里更安全",
+                     "知道哪些情况需要当天求助", "识别自己的疲惫并求助"],
+        "warning": "本模块涉及自杀未遂或自伤后的恢复。如果读的时候感到难受，可以先停下来，或拨打 24 小时心理热线 12356 / 962525 找人聊聊。",
+        "resource": ("我的安全计划（和孩子一起填）", ["让我难受的早期信号是：", "我可以自己做的三件事：",
+                                                   "可以陪我转移注意力的人和地方：",
+                                                   "难受时我可以告诉的大人和他们的电话：",
+                                                   "我的医生或咨询师的电话：",
+                                                   "有生命危险时：拨打 120 或 110，或去最近医院的急诊",
+                                                   "24 小时心理热线：全国统一心理援助热线 12356、上海市心理热线 962525",
+                                                   "让家里更安全的做法（比如药品、刀具由大人保管）："]),
         "lessons": [
             {"slug": "the-first-weeks", "title": "最初的几周",
-             "summary": "恢复不是直线，反复是常见的。",
+             "summary": "恢复不是直线；危机后的最初几周，需要格外留意。",
              "body": [
                  "危机过后，孩子和家长都可能很疲惫。最初几周，目标不是“恢复如常”，而是让生活重新有一些可以依靠的节奏：按时吃饭、睡觉，有一两件每天都会做的小事。",
-                 "孩子有时会好一点，有时又退回去。这很常见，不代表前面的努力白费了。继续按时复诊、和咨询师保持联系，比盯着每天的情绪更有用。",
-             ]},
-            {"slug": "safety-plan", "title": "一起做一份安全计划",
-             "summary": "安全计划把“难受的时候怎么办”提前写下来。",
-             "body": [
-                 "安全计划是危机干预中常用、也有研究支持的方法。它由孩子和大人一起写，内容包括：让自己难受的早期信号、自己能做的缓解方法、可以联系的人、专业求助电话，以及让环境更安全的安排。",
-                 "计划要用孩子自己的话写，放在孩子随手能拿到的地方，比如手机备忘录。定期一起回顾、修改，让它一直管用。",
+                 "孩子有时会好一点，有时又退回去，这很常见，不代表前面的努力白费了。",
+                 "## 最初几周需要格外留意",
+                 "危机后的最初几周，是再次出现危险的可能性更高的一段时期。请按医生建议的程度陪伴和看护孩子，按时复诊，和医生、咨询师保持联系。家里的药品（包括感冒药、止痛药这类常用药）、刀具等，请锁好或交给其他大人保管；孩子需要吃的药，由大人按医嘱每次拿给孩子。",
+                 "看护是为了安全，不是不信任。可以坦诚地告诉孩子：“这段时间我会多陪着你，因为我在乎你的安全。”安全之外的事，尽量尊重孩子的隐私：不在亲友面前谈论发生了什么，要告诉谁、说到什么程度，多听听孩子的意见。",
+                 "## 这些情况，当天就要求助",
+                 "如果孩子再次说想死，做出告别的举动（比如把心爱的东西送人、发出告别的话），在低落很久之后突然异常平静，或者情况突然明显变差，请不要等：当天就联系医生，或拨打 24 小时心理热线 12356 / 962525。",
              ],
-             "callout": ("seek_help", "计划不能代替求助", f"如果感到撑不住，请马上拨打{HOTLINES}。"),
+             "callout": ("seek_help", "孩子随时可能伤害自己时", "请不要让孩子独处，立即拨打 120 或 110，或陪孩子去最近医院的急诊。")},
+            {"slug": "safety-plan", "title": "一起做一份安全计划",
+             "summary": "安全计划把“难受的时候怎么办”提前写下来，也包括让家里更安全。",
+             "body": [
+                 "安全计划是危机干预中常用、也有研究支持的方法。它由孩子和大人一起写，最好请医生或咨询师帮忙，内容包括：让自己难受的早期信号、自己能做的缓解方法、可以陪自己转移注意力的人和地方、难受时可以告诉的大人、专业求助电话，以及让家里更安全的安排。",
+                 "计划要用孩子自己的话写，放在孩子随手能拿到的地方，比如手机备忘录。定期一起回顾、修改，让它一直管用。",
+                 "让家里更安全这一步，主要由大人来做：把药品（包括常用药）、刀具等锁好或交给其他大人保管，再和医生商量家里还需要注意什么。研究一再发现，在最难受的时刻不容易拿到可以伤害自己的东西，能实实在在地保护孩子。",
+                 "孩子年纪还小（比如还在上小学）时，计划主要由大人在医生指导下来做，再用简单的话或图画和孩子约定：难受的时候可以找谁、说哪句话。让家里更安全，同样是大人的事。",
+             ],
+             "callout": ("seek_help", "计划不能代替求助", "安全计划帮助孩子撑过难受的时刻，但不能代替医生和及时求助。孩子说撑不住了、随时可能伤害自己时，请不要让孩子独处，立即拨打 120 或 110，或陪孩子去最近医院的急诊。"),
              "quiz": [
                  ("关于安全计划，哪一项最重要？", False, [
                      ("由家长写好交给孩子遵守", False, "孩子参与写下的计划，才更可能在难受时用上。"),
                      ("用孩子自己的话写，并放在随手可得的地方", True, "对。计划要在最需要的时刻拿得到、看得懂。"),
                      ("写好以后就不用再改", False, "情况会变化，定期回顾才能让计划一直有用。"),
+                 ]),
+                 ("家里的药品和刀具，由谁来收好？", False, [
+                     ("孩子自己收，这样表示信任", False, "这是大人的责任。孩子可以一起商量，但保管交给大人。"),
+                     ("大人：锁好或交给其他大人保管，常用药也算在内", True, "对。这是安全计划里很重要的一步。"),
+                     ("孩子看起来好多了，就不用再收", False, "看起来好转时也请继续，要调整先问过医生。"),
                  ]),
              ]},
             {"slug": "caring-for-yourself", "title": "家长也需要被照顾",
@@ -330,8 +348,143 @@ MODULES = [
              "body": [
                  "长期处在紧张和担心里，家长可能失眠、易怒，或者觉得麻木。这些都是压力的正常反应。",
                  "试着把照顾的责任分给家里其他大人，每周留一点属于自己的时间。家长也可以预约咨询，整理自己的情绪，这会让你更有力气陪伴孩子。",
-             ]},
+                 "如果你自己也出现了不想活的念头，请同样当天求助：告诉身边信任的人，拨打 24 小时心理热线 12356 或 962525，或去医院的精神科、心理科看看。",
+             ],
+             "callout": ("get_help", "需要帮助时", "想聊聊自己的压力，可以预约工作站的咨询师，也可以拨打 24 小时心理热线 12356 或 962525。")},
         ],
+        "en": {
+            "title": "After a crisis: helping your child recover",
+            "summary": "After your child has had thoughts of suicide, has hurt themselves or "
+                       "has been through a mental-health crisis, how does family life go on? "
+                       "This module covers watching over and staying with your child during "
+                       "recovery, making a safety plan, and looking after yourself.",
+            "outcomes": ["Arrange supervision during recovery as the doctor advises, while "
+                         "respecting your child’s privacy",
+                         "Make a safety plan with your child and make home safer",
+                         "Know which situations need help the same day",
+                         "Notice your own exhaustion and ask for help"],
+            "warning": "This module covers recovery after a suicide attempt or self-harm. If "
+                       "reading it feels hard, pause, or call the 24-hour line 12356 or "
+                       "962525 and talk to someone.",
+            "resource": ("My safety plan (fill it in together)", [
+                "Early signs that I’m starting to struggle:",
+                "Three things I can do on my own:",
+                "People and places that help take my mind off things:",
+                "Adults I can tell when I’m struggling, and their numbers:",
+                "My doctor’s or counsellor’s number:",
+                "If a life is in danger: call 120 or 110, or go to the nearest hospital "
+                "emergency department",
+                "24-hour lines: the national unified psychological assistance line 12356, "
+                "the Shanghai mental-health hotline 962525",
+                "What makes home safer (for example, adults keep medicines and knives):"]),
+            "lessons": [
+                {"slug": "the-first-weeks", "title": "The first weeks",
+                 "summary": "Recovery is not a straight line; the first weeks after a crisis "
+                            "need extra care.",
+                 "body": [
+                     "After a crisis, children and parents are often exhausted. In the first "
+                     "weeks the aim is not to get “back to normal” but to give life a rhythm "
+                     "you can lean on again: regular meals and sleep, and one or two small "
+                     "things that happen every day.",
+                     "Some days your child will seem better and some days worse. That is "
+                     "common, and it doesn’t mean your efforts have been wasted.",
+                     "## The first weeks need extra care",
+                     "The first weeks after a crisis are a time when the risk of danger "
+                     "returning is higher. Stay with and supervise your child as closely as "
+                     "the doctor advises, keep every follow-up appointment, and stay in "
+                     "touch with the doctor and counsellor. Lock away the medicines in the "
+                     "house (everyday ones such as cold remedies and painkillers too), "
+                     "knives and other sharp objects, or give them to another adult to keep; "
+                     "an adult hands your child each dose of their own medicine as "
+                     "prescribed.",
+                     "Watching over your child is about safety, not distrust. You can say "
+                     "openly: “I’ll be around you more for a while, because your safety "
+                     "matters to me.” Beyond safety, respect your child’s privacy as much as "
+                     "you can: don’t talk about what happened in front of relatives and "
+                     "friends, and ask your child who should be told and how much.",
+                     "## Get help the same day if",
+                     "If your child talks about wanting to die again, does something that "
+                     "looks like saying goodbye (such as giving away treasured things or "
+                     "sending goodbye messages), suddenly seems unusually calm after a long "
+                     "low, or suddenly gets much worse, don’t wait: contact the doctor the "
+                     "same day, or call the 24-hour line 12356 or 962525.",
+                 ],
+                 "callout": ("seek_help", "If your child could hurt themselves at any moment",
+                             "Don’t leave them alone: call 120 or 110 immediately, or take "
+                             "them to the nearest hospital emergency department.")},
+                {"slug": "safety-plan", "title": "Making a safety plan together",
+                 "summary": "A safety plan writes down in advance what to do when things get "
+                            "hard, including how to make home safer.",
+                 "body": [
+                     "Safety planning is a widely used, research-supported part of crisis "
+                     "care. Your child and an adult write it together, ideally with help "
+                     "from the doctor or counsellor. It covers early signs that things are "
+                     "getting hard, things your child can do to ease them, people and places "
+                     "that help take their mind off things, adults they can tell, "
+                     "professional helplines, and how to make home safer.",
+                     "Write the plan in your child’s own words and keep it where they can "
+                     "reach it, such as a note on their phone. Look at it together now and "
+                     "then and change it so it keeps working.",
+                     "Making home safer is mainly the adults’ job: lock away medicines "
+                     "(everyday ones too), knives and other sharp objects, or give them to "
+                     "another adult to keep, and ask the doctor what else to watch for at "
+                     "home. Research has found again and again that when the means to hurt "
+                     "oneself are hard to reach in the worst moments, it truly protects "
+                     "children.",
+                     "If your child is younger (still at primary school, say), the adults "
+                     "make the plan, guided by the doctor, and agree a few things with your "
+                     "child in simple words or pictures: who to go to and what to say when "
+                     "things feel too hard. Making home safer is, again, the adults’ job.",
+                 ],
+                 "callout": ("seek_help", "A plan doesn’t replace getting help",
+                             "A safety plan helps your child get through hard moments, but it "
+                             "doesn’t replace the doctor or getting help in time. If your child "
+                             "says they can’t go on, or could hurt themselves at any moment, "
+                             "don’t leave them alone: call 120 or 110 immediately, or take "
+                             "them to the nearest hospital emergency department."),
+                 "quiz": [
+                     ("What matters most in a safety plan?", False, [
+                         ("The parent writes it and the child follows it", False,
+                          "A plan your child helped write is more likely to be used when "
+                          "things get hard."),
+                         ("It is in your child’s own words and kept where they can reach it",
+                          True, "Yes. The plan has to be at hand, and make sense, at the "
+                          "moment it is needed most."),
+                         ("Once written, it never needs changing", False,
+                          "Things change; looking at it together now and then keeps it "
+                          "useful."),
+                     ]),
+                     ("Who puts away the medicines and knives at home?", False, [
+                         ("Your child, as a sign of trust", False,
+                          "This is the adults’ responsibility. Your child can help decide, "
+                          "but adults keep them."),
+                         ("An adult: lock them away or give them to another adult to keep, "
+                          "everyday medicines included", True,
+                          "Yes. This is one of the most important steps of the plan."),
+                         ("Once your child seems much better, there is no need any more",
+                          False, "Keep going while things look better too; ask the doctor "
+                          "before you change anything."),
+                     ]),
+                 ]},
+                {"slug": "caring-for-yourself", "title": "Parents need care too",
+                 "summary": "A carer’s exhaustion is real, and asking for help is not "
+                            "weakness.",
+                 "body": [
+                     "Living with tension and worry for a long time, parents may sleep "
+                     "badly, snap easily or feel numb. These are normal reactions to stress.",
+                     "Try to share the caring with other adults in the family, and keep a "
+                     "little time each week for yourself. You can book a counsellor too, to "
+                     "sort through your own feelings; it will give you more strength to be "
+                     "there for your child.",
+                     "If you have thoughts of not wanting to live yourself, get help the "
+                     "same day as well: tell someone you trust, call the 24-hour line 12356 "
+                     "or 962525, or see a hospital’s psychiatry or psychology clinic.",
+                 ],
+                 "callout": ("get_help", "When you need support",
+                             "To talk about your own stress, book one of the station’s "
+                             "counsellors, or call the 24-hour line 12356 or 962525.")},
+            ],
+        },
     },
     {
         "slug": "teachers-first-response", "topic": "crisis-intervention",
