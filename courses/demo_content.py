@@ -491,38 +491,200 @@ MODULES = [
         "audience": "teachers", "age": "6-12", "minutes": 20, "review": (400, -10),
         "reviewer": REVIEWER_C, "reviewer_en": REVIEWER_C_EN,
         "title": "老师在校园里的第一反应",
-        "summary": "当学生在学校里透露痛苦或危险，老师可以怎样回应、记录和联动家长与专业力量。",
-        "outcomes": ["用支持性的语言回应学生", "按流程通知家长和学校心理老师", "照顾其他同学的情绪"],
-        "resource": ("校园危机第一反应卡", ["保持冷静，带学生到安静安全的地方", "不承诺保密，但说明会告诉谁、为什么",
-                                             "不让学生独处，通知学校心理老师", "当天联系家长，说明观察到的情况",
-                                             f"必要时拨打 {HOTLINES}"]),
+        "summary": "当学生在学校里透露痛苦或危险，老师可以怎样回应、记录，并联动家长与专业力量；伤害可能来自家里时，又该怎么做。",
+        "outcomes": ["用支持性的语言回应学生", "按流程通知学校心理老师、分管领导和家长",
+                     "知道伤害可能来自家里时不先联系家长，按强制报告制度立即上报", "照顾其他同学的情绪，不扩散细节"],
+        "warning": "本模块谈到学生透露自杀的念头、自我伤害或受到伤害（包括来自家里的伤害）时老师的应对。如果读的时候感到难受，可以先停下来，找同事或心理老师聊聊。",
+        "resource": ("校园危机第一反应卡", ["保持冷静，带学生到安静、安全的地方", "不承诺保密，但说明会告诉谁、为什么",
+                                             "不让学生独处，通知学校心理老师和分管领导",
+                                             "学生有具体计划或随时可能伤害自己：立即拨打 120 或 110",
+                                             "当天联系家长，说明观察到的情况",
+                                             "伤害可能来自家里，或怀疑虐待、性侵害、严重忽视：不先联系家长，立即报告分管领导，由学校按强制报告制度向公安机关报告，必要时拨打 110",
+                                             "记下学生的原话、你看到的情况和做了哪些处理",
+                                             "不在班级群、家长群或全班面前谈论细节",
+                                             "24 小时心理热线：全国统一心理援助热线 12356、上海市心理热线 962525"]),
         "lessons": [
             {"slug": "when-a-student-tells-you", "title": "当学生向你倾诉",
              "summary": "先听，先稳住，不急着解决。",
              "body": [
                  "学生愿意告诉老师，是出于信任。请放下手头的事，带学生到安静、安全、但不完全封闭的地方，用平稳的语气说：“谢谢你告诉我，我们一起想办法。”",
-                 "不要承诺“我谁也不告诉”。可以坦诚地说明：“为了你的安全，我需要告诉心理老师和你的家长，我会陪着你。”这样既保护了学生，也保住了信任。",
-             ]},
+                 "先听，不急着评判或解决。如果学生说到不想活了，可以平静、直接地问：“你是在想自杀吗？”“你想过怎么做吗？”直接问不会增加风险，还能帮你判断情况有多紧急。",
+                 "不要承诺“我谁也不告诉”。可以坦诚地说明：“为了你的安全，我需要请心理老师和学校里负责的老师一起帮你，我会陪着你。”这样既保护了学生，也保住了信任。通常也要告诉家长；但如果学生害怕的正是家里的人，请按下一课“伤害可能来自家里时”的做法处理。",
+             ],
+             "callout": ("seek_help", "学生随时可能伤害自己时", "如果学生已经有具体计划，或者你担心学生随时可能伤害自己：不要让学生独处，立即请心理老师和分管领导到场；情况紧急时，马上拨打 120 或 110。")},
             {"slug": "following-the-procedure", "title": "按流程联动",
-             "summary": "学校、家长和专业机构各司其职。",
+             "summary": "学校、家长和专业机构各司其职；伤害可能来自家里时，先报告，不先联系家长。",
              "body": [
                  "发现学生可能有危险时，请按学校的危机干预流程，第一时间通知心理老师和分管领导，并在当天联系家长。记录下学生说了什么、你观察到什么、做了哪些处理。",
+                 "## 伤害可能来自家里时",
+                 "如果学生透露的伤害来自家里，或者你怀疑学生受到虐待、性侵害或严重忽视，请不要先联系家长：立即报告分管领导，由学校按强制报告制度向公安机关报告；学生此刻有危险时，直接拨打 110。",
+                 "《未成年人保护法》第十一条要求，学校等密切接触未成年人的单位和工作人员，发现未成年人受到侵害、疑似受到侵害或面临其他危险时，应当立即报告。报告不需要等到证据确凿。老师不需要自己调查，不要去找可能伤害孩子的人对质，也不要让学生一遍遍讲经过；把学生的原话和你看到的情况记下来就好。",
                  "老师的角色是发现、陪伴和转介，而不是评估或诊断。评估交给专业人员，老师要做的是让学生不落单、让信息传到对的人手里。",
              ],
+             "callout": ("seek_help", "伤害可能来自家里时", "请不要先联系家长。立即报告分管领导，由学校按强制报告制度向公安机关报告；学生此刻有危险时，直接拨打 110。"),
              "quiz": [
                  ("学生请求“千万别告诉任何人”，老师应该怎么做？", False, [
                      ("答应保密，以免失去学生的信任", False, "涉及安全时不能承诺保密。"),
-                     ("坦诚说明需要告诉谁、为什么，并承诺陪着他", True, "对。诚实说明比虚假的承诺更能保住信任。"),
+                     ("坦诚说明需要告诉谁、为什么，并承诺陪着这位同学", True, "对。诚实说明比虚假的承诺更能保住信任。"),
                      ("先不处理，等学生自己想通", False, "可能的危险需要当天处理。"),
+                 ]),
+                 ("学生说回家后会被爸爸打，老师应该先做什么？", False, [
+                     ("马上给家长打电话，问问是怎么回事", False, "伤害可能来自家里时，先联系家长可能让孩子更危险。"),
+                     ("立即报告分管领导，由学校按强制报告制度向公安机关报告；学生此刻有危险时拨打 110", True, "对。发现学生可能受到侵害，就要立即报告。"),
+                     ("先观察一段时间，等有了确凿的证据再说", False, "强制报告不需要等到证据确凿，有怀疑就要报告。"),
                  ]),
              ]},
             {"slug": "caring-for-the-class", "title": "照顾班级里的其他孩子",
              "summary": "一个孩子的危机，也会牵动身边的同学。",
              "body": [
-                 "同学之间可能已经听说了一些事。老师不必透露细节，但可以告诉全班：“有同学最近遇到困难，学校正在帮助他。如果你也感到难过或担心，可以来找我或心理老师。”",
-                 "留意和当事学生关系近的同学，他们可能自责或害怕。给他们一个可以说话的地方，必要时请心理老师一起关心。",
-             ]},
+                 "同学之间可能已经听说了一些事。老师不要透露细节，尤其是发生了什么、怎么发生的，也不要在班级群或家长群里讨论。如果同学们已经在议论，可以简单地告诉全班：“有同学最近遇到了困难，学校正在帮助这位同学。如果你也感到难过或担心，可以来找我或心理老师。”",
+                 "留意和当事学生关系近的同学，他们可能自责或害怕。给他们一个可以说话的地方，必要时请心理老师一起关心。也可以告诉同学们：如果朋友说了让你担心的话，告诉老师不是“出卖”朋友，而是在帮朋友。",
+                 "这一课说的是同学遇到危机、正在恢复的情况。如果学校不幸有学生去世，需要另一套更完整的应对（事后干预）：由学校和专业人员统一安排怎样告知、怎样支持师生，请不要单独使用这里的说法。",
+             ],
+             "callout": ("get_help", "老师也需要支持", "处理学生的危机很耗心力。可以和心理老师、同事聊一聊，也可以预约工作站的咨询师。")},
         ],
+        "en": {
+            "title": "A teacher’s first response at school",
+            "summary": "When a student reveals distress or danger at school, how a teacher "
+                       "can respond, keep a record, and bring in parents and professional "
+                       "help — and what to do when the harm may come from home.",
+            "outcomes": ["Respond to a student with supportive words",
+                         "Tell the school psychology teacher, the school lead and the parents "
+                         "as the procedure says",
+                         "When the harm may come from home, report at once under the "
+                         "mandatory-reporting rules instead of calling the parents first",
+                         "Look after the rest of the class without spreading details"],
+            "warning": "This module covers how a teacher responds when a student reveals "
+                       "suicidal thoughts, self-harm or being harmed (including harm at "
+                       "home). If reading it feels hard, pause and talk with a colleague or "
+                       "the school psychology teacher.",
+            "resource": ("A teacher’s first-response card", [
+                "Stay calm and take the student somewhere quiet and safe",
+                "Don’t promise secrecy; say who you will tell and why",
+                "Don’t leave the student alone; tell the school psychology teacher and the "
+                "school lead",
+                "The student has a plan or could hurt themselves at any moment: call 120 "
+                "or 110 immediately",
+                "Contact the parents the same day and describe what you saw",
+                "The harm may come from home, or you suspect abuse, sexual abuse or serious "
+                "neglect: don’t contact the parents first; report to the school lead at "
+                "once, who reports to the police under the mandatory-reporting rules; call "
+                "110 when needed",
+                "Write down the student’s own words, what you saw and what you did",
+                "Don’t discuss details in class or parent group chats or in front of the "
+                "class",
+                "24-hour lines: the national unified psychological assistance line 12356, "
+                "the Shanghai mental-health hotline 962525"]),
+            "lessons": [
+                {"slug": "when-a-student-tells-you", "title": "When a student confides in you",
+                 "summary": "Listen first, steady things first, don’t rush to fix.",
+                 "body": [
+                     "A student who tells a teacher is showing trust. Put down what you are "
+                     "doing, take the student somewhere quiet and safe but not completely "
+                     "closed off, and say steadily: “Thank you for telling me. We’ll work "
+                     "this out together.”",
+                     "Listen first, without rushing to judge or solve. If the student talks "
+                     "about not wanting to live, ask calmly and directly: “Are you thinking "
+                     "about suicide?” “Have you thought about how you would do it?” Asking "
+                     "directly does not raise the risk, and it helps you judge how urgent "
+                     "things are.",
+                     "Don’t promise “I won’t tell anyone”. Explain honestly: “To keep you "
+                     "safe I need the psychology teacher and the teacher in charge to help "
+                     "us, and I’ll stay with you.” This protects the student and keeps "
+                     "their trust. Usually the parents are told too; but if the student is "
+                     "afraid of someone at home, follow the next lesson, “When the harm may "
+                     "come from home”.",
+                 ],
+                 "callout": ("seek_help", "If a student could hurt themselves at any moment",
+                             "If the student already has a plan, or you fear they could hurt "
+                             "themselves at any moment: don’t leave them alone, and get the "
+                             "psychology teacher and the school lead to come immediately; in "
+                             "an emergency, call 120 or 110 straight away.")},
+                {"slug": "following-the-procedure", "title": "Following the procedure",
+                 "summary": "School, parents and professionals each play their part; when the "
+                            "harm may come from home, report first and don’t call the "
+                            "parents first.",
+                 "body": [
+                     "When a student may be in danger, follow the school’s crisis "
+                     "procedure: tell the psychology teacher and the school lead at once, "
+                     "and contact the parents the same day. Write down what the student "
+                     "said, what you observed and what you did.",
+                     "## When the harm may come from home",
+                     "If the harm the student describes comes from home, or you suspect "
+                     "abuse, sexual abuse or serious neglect, don’t contact the parents "
+                     "first: report to the school lead at once, and the school reports to "
+                     "the police under the mandatory-reporting rules; if the student is in "
+                     "danger right now, call 110 yourself.",
+                     "Article 11 of the Law on the Protection of Minors requires schools and "
+                     "other organisations in close contact with children, and their staff, "
+                     "to report at once when they find that a child has been harmed, may "
+                     "have been harmed or faces other danger. You don’t need proof before "
+                     "you report. It isn’t your job to investigate: don’t confront the person "
+                     "who may be harming the child, and don’t make the student tell the "
+                     "story again and again; just write down the student’s own words and "
+                     "what you saw.",
+                     "A teacher’s role is to notice, stay with the student and refer, not to "
+                     "assess or diagnose. Leave assessment to professionals; your job is to "
+                     "make sure the student is not alone and the information reaches the "
+                     "right people.",
+                 ],
+                 "callout": ("seek_help", "When the harm may come from home",
+                             "Don’t contact the parents first. Report to the school lead at "
+                             "once, and the school reports to the police under the "
+                             "mandatory-reporting rules; if the student is in danger right "
+                             "now, call 110 yourself."),
+                 "quiz": [
+                     ("A student begs “please don’t tell anyone”. What should the teacher "
+                      "do?", False, [
+                          ("Promise to keep it secret so as not to lose the student’s trust",
+                           False, "You can’t promise secrecy when safety is at stake."),
+                          ("Explain honestly who needs to know and why, and promise to stay "
+                           "with the student", True,
+                           "Yes. Being honest keeps trust better than a promise you can’t "
+                           "keep."),
+                          ("Leave it for now and wait for the student to come round", False,
+                           "Possible danger needs dealing with the same day."),
+                      ]),
+                     ("A student says their father will hit them when they get home. What "
+                      "should the teacher do first?", False, [
+                          ("Phone the parents straight away to ask what is going on", False,
+                           "When the harm may come from home, calling the parents first can "
+                           "put the child in more danger."),
+                          ("Report to the school lead at once, so the school reports to the "
+                           "police under the mandatory-reporting rules; call 110 if the "
+                           "student is in danger right now", True,
+                           "Yes. When a student may be being harmed, report at once."),
+                          ("Watch for a while and wait for clear proof", False,
+                           "Mandatory reporting doesn’t wait for proof; a suspicion is "
+                           "enough to report."),
+                      ]),
+                 ]},
+                {"slug": "caring-for-the-class", "title": "Looking after the rest of the class",
+                 "summary": "One child’s crisis affects the classmates around them.",
+                 "body": [
+                     "Classmates may already have heard something. Teachers should not "
+                     "share details, especially what happened or how, and should not "
+                     "discuss it in class or parent group chats. If the class is already "
+                     "talking about it, you can tell them simply: “A classmate is going "
+                     "through a hard time and the school is helping. If you feel sad or "
+                     "worried too, come and talk to me or the psychology teacher.”",
+                     "Keep an eye on the student’s close friends, who may blame themselves "
+                     "or be frightened. Give them somewhere to talk, and bring in the "
+                     "psychology teacher when needed. You can also tell the class: if a "
+                     "friend says something that worries you, telling a teacher is not "
+                     "betraying your friend, it is helping them.",
+                     "This lesson is about a classmate who has been through a crisis and is "
+                     "recovering. If a student has died, the school needs a separate, fuller "
+                     "response (postvention), with the school and professionals deciding "
+                     "together how to tell students and how to support pupils and staff; "
+                     "please don’t use the words here on their own.",
+                 ],
+                 "callout": ("get_help", "Teachers need support too",
+                             "Handling a student’s crisis takes a lot out of you. Talk with "
+                             "the psychology teacher or a colleague, or book one of the "
+                             "station’s counsellors.")},
+            ],
+        },
     },
     # --- 积极生命教育 ------------------------------------------------------------
     {
