@@ -693,7 +693,8 @@ MODULES = [
         "reviewer": REVIEWER_A, "reviewer_en": REVIEWER_A_EN,
         "title": "和孩子聊生命的意义",
         "summary": "孩子会问“人为什么会死”“我为什么存在”。这些问题是积极生命教育的好起点。",
-        "outcomes": ["用适合年龄的方式回答关于生死的问题", "和孩子一起发现日常中的意义感", "陪孩子面对失去"],
+        "outcomes": ["用适合年龄的方式回答关于生死的问题", "和孩子一起发现日常中的意义感", "陪孩子面对失去，知道什么时候要当天求助"],
+        "warning": "本模块谈到死亡、失去亲人和悲伤，也谈到孩子说想死或想跟着去世的亲人走时该怎么办。如果读的时候感到难受，可以先停下来。",
         "resource": ("家庭生命教育小活动", ["一起种一盆植物，记录它的变化", "睡前分享今天感谢的一件事",
                                             "翻看老照片，讲讲家里人的故事", "为社区做一件小事"]),
         "lessons": [
@@ -701,12 +702,12 @@ MODULES = [
              "summary": "诚实、简单、温和，是回答的三个关键词。",
              "body": [
                  "六到十二岁的孩子开始明白死亡是不可逆的，也会因此害怕。回答时可以简单而诚实：“每个生命都有开始和结束，所以我们更要好好照顾自己和身边的人。”",
-                 "不必用“睡着了”“去远方了”来代替，这可能让孩子害怕睡觉或分离。允许孩子反复问同一个问题，这是他们消化的方式。",
+                 "最好不要用“睡着了”“去远方了”来代替“死了”，这可能让孩子害怕睡觉或分离。可以直接说“去世了”“死了”。允许孩子反复问同一个问题，这是孩子消化的方式。",
              ]},
             {"slug": "meaning-in-everyday-life", "title": "在日常里找到意义",
              "summary": "意义感来自联结、贡献和成长。",
              "body": [
-                 "积极心理学的研究发现，意义感常常来自三个地方：和别人有联结、为别人做点什么、看见自己的成长。这些都可以在家里练习。",
+                 "一些积极心理学研究提示，意义感常常来自三个地方：和别人有联结、为别人做点什么、看见自己的成长。这些都可以在家里练习。",
                  "比如让孩子负责照顾一盆植物，一起为邻居老人送一次菜，或者每周回顾一件“我以前不会、现在会了”的事。小事积累起来，就是孩子对生活的热爱。",
              ],
              "quiz": [
@@ -717,12 +718,14 @@ MODULES = [
                  ]),
              ]},
             {"slug": "facing-loss", "title": "陪孩子面对失去",
-             "summary": "宠物离开、亲人去世，孩子也需要哀悼。",
+             "summary": "宠物死去、亲人去世，孩子也需要哀悼。",
              "body": [
                  "失去会带来悲伤、愤怒，甚至内疚。告诉孩子这些感受都是正常的，大人也会难过。可以一起做一个纪念：画一幅画、写一封信、种一棵树。",
-                 "如果几个月后孩子仍然无法上学、睡不好或常常说想跟着离开，请寻求专业帮助。",
+                 "悲伤持续几个月是常见的，也会时好时坏。如果几个月后孩子仍然无法上学、睡不好，或者一直很难过、什么都提不起兴趣，请寻求专业帮助。",
+                 "## 孩子说想死、想跟着去世的人走时",
+                 "孩子有时会说“我也想去找奶奶”。这可能是想念，也可能是想死的意思，只有问了才知道。所以请不要等：当天就平静地问清楚（“你是说想死吗？”），陪在孩子身边，并联系医生。孩子随时可能伤害自己时，立即拨打 120 或 110；想找人商量，可以拨打 24 小时心理热线 12356 或 962525。",
              ],
-             "callout": ("seek_help", "需要帮助时", f"孩子说想跟着离开时，请认真对待并尽快求助：{HOTLINES}。")},
+             "callout": ("seek_help", "孩子说想死或想跟着去世的人走时", "请当天就问清楚，陪在孩子身边，并联系医生或拨打下面的 24 小时热线。孩子随时可能伤害自己、情况紧急时，请不要让孩子独处，立即拨打 120 或 110，或陪孩子去最近医院的急诊。")},
         ],
         "en": {
             "title": "Talking with children about the meaning of life",
@@ -730,7 +733,11 @@ MODULES = [
                        "questions are a good start for positive life education.",
             "outcomes": ["Answer questions about life and death in an age-appropriate way",
                          "Find meaning in everyday life together",
-                         "Stay with a child through loss"],
+                         "Stay with a child through loss, and know when to get help the "
+                         "same day"],
+            "warning": "This module talks about death, losing someone and grief, and about "
+                       "what to do when a child says they want to die or to be with someone "
+                       "who has died. If reading it feels hard, pause.",
             "resource": ("Family life-education activities", [
                 "Grow a plant together and record how it changes",
                 "Share one thing you’re grateful for at bedtime",
@@ -744,19 +751,20 @@ MODULES = [
                      "permanent, and it can frighten them. Answer simply and honestly: "
                      "“Every life has a beginning and an end, so we take good care of "
                      "ourselves and each other.”",
-                     "Avoid “went to sleep” or “went far away”; these can make children "
-                     "afraid of sleep or separation. Let them ask the same question many "
-                     "times; that is how they make sense of it.",
+                     "It’s best not to say “went to sleep” or “went far away” instead of "
+                     "“died”; these can make children afraid of sleep or separation. You can "
+                     "say “died” plainly. Let them ask the same question many times; that is "
+                     "how children make sense of it.",
                  ]},
                 {"slug": "meaning-in-everyday-life", "title": "Meaning in everyday life",
                  "summary": "Meaning grows from connection, contribution and growth.",
                  "body": [
-                     "Positive psychology research finds meaning often comes from feeling "
-                     "connected, doing something for others, and seeing ourselves grow. All "
-                     "three can be practised at home.",
+                     "Some positive-psychology research suggests that meaning often comes "
+                     "from feeling connected, doing something for others, and seeing "
+                     "ourselves grow. All three can be practised at home.",
                      "Let your child look after a plant, take a meal to an older neighbour "
                      "together, or look back each week at one thing they can do now that "
-                     "they couldn’t before.",
+                     "they couldn’t before. Small things add up to a child’s love of life.",
                  ],
                  "quiz": [
                      ("Which of these help a child build a sense of meaning?", True, [
@@ -775,13 +783,23 @@ MODULES = [
                      "Loss brings sadness, anger and even guilt. Tell your child these "
                      "feelings are normal and adults feel them too. Make a keepsake "
                      "together: a drawing, a letter, a tree.",
-                     "If months later your child still cannot go to school, cannot sleep, or "
-                     "talks about wanting to follow the person who died, seek professional "
-                     "help.",
+                     "Grief often lasts for months, with better and worse days. If months "
+                     "later your child still cannot go to school or sleep, or stays very sad "
+                     "and loses interest in everything, seek professional help.",
+                     "## When a child says they want to die, or to be with the person who died",
+                     "Children sometimes say “I want to go to Grandma too”. It may be "
+                     "missing her, or it may mean wanting to die; you only know if you ask. "
+                     "So don’t wait: ask calmly the same day (“Do you mean you want to "
+                     "die?”), stay with your child, and contact a doctor. If your child could "
+                     "hurt themselves at any moment, call 120 or 110 immediately; to talk it "
+                     "through with someone, call the 24-hour line 12356 or 962525.",
                  ],
-                 "callout": ("seek_help", "When to get help",
-                             f"Take it seriously if your child talks about wanting to die, and "
-                             f"get help soon: {HOTLINES_EN}.")},
+                 "callout": ("seek_help", "When a child talks about wanting to die",
+                             "Ask about it the same day, stay with your child, and contact a "
+                             "doctor or one of the 24-hour lines below. If your child could "
+                             "hurt themselves at any moment, don’t leave them alone: call 120 "
+                             "or 110 immediately, or take them to the nearest hospital "
+                             "emergency department.")},
             ],
         },
     },
