@@ -8,9 +8,18 @@ Compact shape, expanded by `courses.demo`:
   "review": (days since last review, days until next review; negative = overdue).
 """
 
-HOTLINES = "全国心理援助热线 12356、上海市心理热线 962525、青少年服务台 12355；有生命危险时拨打 110 或 120"
-HOTLINES_EN = ("the national psychological assistance line 12356, the Shanghai mental-health "
-               "hotline 962525, the youth helpline 12355, or 110 / 120 when a life is in danger")
+# Lines a reader may need at any hour: 120/110 first, then the 24-hour lines only (the
+# text may say "now"). 12356/962525 hours: as in portal.crisis; re-check before launch.
+# The seek_help callout template lists the site's crisis lines itself, so callouts say
+# in words what to do now instead of inlining these.
+HOTLINES = ("120 / 110（有生命危险时）、全国统一心理援助热线 12356（24 小时）、"
+            "上海市心理热线 962525（24 小时）")
+HOTLINES_EN = ("120 / 110 when a life is in danger, the national unified psychological "
+               "assistance line 12356 (24 hours) or the Shanghai mental-health hotline "
+               "962525 (24 hours)")
+# Daytime only: never in a text that says "now".
+YOUTH_LINE = "青少年服务台 12355（工作日 9:00–17:00）"
+YOUTH_LINE_EN = "the youth helpline 12355 (weekdays 9:00–17:00)"
 
 INDEX = {
     "title": "学习课程",
@@ -72,87 +81,124 @@ MODULES = [
         "audience": "parents", "age": "13-17", "minutes": 25, "review": (40, 320),
         "reviewer": REVIEWER_B, "reviewer_en": REVIEWER_B_EN,
         "title": "识别孩子的危机信号",
-        "summary": "孩子很少直接说“我撑不下去了”。这一模块帮助家长留意变化、敢于开口，并知道下一步找谁。",
-        "outcomes": ["说出几种值得留意的情绪和行为变化", "用平静、直接的方式询问孩子的安全",
-                     "知道何时以及如何寻求专业帮助"],
-        "warning": "本模块谈到自我伤害和自杀的想法。如果读的时候感到难受，可以先停下来，或拨打热线找人聊聊。",
+        "summary": "孩子很少直接说“我撑不下去了”。这一模块帮助家长留意变化、分清哪些信号要当天行动、敢于开口，并知道下一步找谁。",
+        "outcomes": ["说出几种值得留意的情绪和行为变化", "分清哪些话和举动需要当天行动",
+                     "用平静、直接的方式询问孩子的安全", "知道何时以及如何寻求专业帮助"],
+        "warning": "本模块谈到自我伤害和自杀的想法。如果读的时候感到难受，可以先停下来，或拨打 24 小时心理热线 12356 / 962525 找人聊聊。",
         "cover_alt": "暖红色的柔和圆形图案",
-        "resource": ("家长安全清单", ["记下三个孩子信任的大人的电话", f"把热线存进手机：{HOTLINES}",
-                                     "收好家里的药品、刀具等危险物品", "约定一句“我需要帮助”的暗号",
+        "resource": ("家长安全清单", ["记下三个孩子信任的大人的电话", f"把这些电话存进手机：{HOTLINES}",
+                                     f"白天也可以打{YOUTH_LINE}",
+                                     "查好离家最近、有急诊的医院，以及有儿童青少年心理门诊的医院",
+                                     "把药品（包括常用药）、刀具等锁好，或交给其他大人保管",
+                                     "和孩子约定一句“我需要帮助”的暗号",
                                      "每天留十分钟，不带评判地听孩子说话"]),
         "lessons": [
             {"slug": "changes-worth-noticing", "title": "哪些变化值得留意",
-             "summary": "情绪、睡眠、社交和言语上的变化，往往比一句话更早出现。",
+             "summary": "情绪、睡眠、社交上的变化，往往比一句话更早出现；有些话和举动，一出现就要当天行动。",
              "body": [
-                 "青春期的孩子本来就会有起伏，但当变化持续两周以上、而且越来越明显时，就值得多一分留意。比如原本爱好的事情突然都不做了，睡得太多或整夜睡不着，成绩明显下滑，或者不再和好朋友来往。",
-                 "有些信号藏在言语里：“活着没意思”“你们没有我会更好”“我是个累赘”。也有些藏在行为里：把心爱的东西送人、在网上搜索伤害自己的方法、突然写下像告别的话。",
+                 "青春期的孩子本来就会有起伏。但情绪、睡眠、成绩或交友上的变化如果持续两周以上、而且越来越明显，就值得多一分留意：比如原本喜欢的事情都不做了，睡得太多或整夜睡不着，成绩明显下滑，不再和好朋友来往。几种变化同时出现时更要重视，可以找个安静的时候和孩子聊聊，也可以带孩子去看医生。",
+                 "## 这些信号，当天就要行动",
+                 "有些话和举动不能等，一出现就请当天和孩子谈，并联系专业人员：孩子说想死、不想活了，或者说“你们没有我会更好”“我是个累赘”；在网上搜索伤害自己的方法；把心爱的东西送人；写下或发出像告别的话；在长时间低落之后，突然变得异常平静，好像一下子“想通了”。",
                  "## 不要一个人判断",
-                 "这些变化不代表孩子一定有危险，也不是给孩子下结论的依据。它们提醒我们：该停下来，好好问一问了。心理危机干预的第一步，往往就是家长愿意看见。",
+                 "这些信号不是诊断，家长也不需要自己判断孩子“到底有多严重”。看见了，就停下来好好问一问，再请专业人员一起评估。心理危机干预的第一步，往往就是家长愿意看见。",
+                 "孩子还在上小学？十岁左右、甚至更小的孩子，也可能有不想活的念头。这个年龄的孩子常常说不清楚，更多表现为烦躁、黏人、经常喊肚子疼或头疼，也可能直接说“我不想活了”。这样的话同样要认真对待，做法和本模块一样：平静地问，当天求助。",
              ],
-             "callout": ("important", "变化叠加时更要重视", "如果几种变化同时出现，或者孩子说过想死的话，请当天就和孩子谈，并联系专业人员。")},
+             "callout": ("seek_help", "孩子说想死时，不要等", "请当天就和孩子谈，陪在孩子身边，并联系医生或拨打下面的 24 小时热线。如果孩子已经有具体计划，或者你担心孩子随时可能伤害自己，请不要让孩子独处，立即拨打 120 或 110，或陪孩子去最近医院的急诊。")},
             {"slug": "how-to-ask", "title": "怎样开口询问",
              "summary": "直接问“你有没有想过结束生命”，不会把念头放进孩子脑子里。",
              "body": [
                  "很多家长担心，一问反而“提醒”了孩子。研究和一线经验都表明，平静、直接地询问并不会增加风险，反而让孩子感到自己被认真对待。",
-                 "可以这样开头：“最近看你很累，我有点担心你。有时候人难受到极点，会想到不想活了，你有过这样的念头吗？”然后停下来，等孩子回答，不急着讲道理。",
-                 "如果孩子说“有”，先谢谢他愿意告诉你，再问得具体一点：这个念头出现多久了？有没有想过怎么做？现在安全吗？这些回答决定接下来有多紧急。",
+                 "可以这样开头：“最近看你很累，我有点担心你。有时候人难受到极点，会想到不想活了，你有过这样的念头吗？”如果孩子的回答含糊，可以再问得直接一点：“你有没有想过自杀，想过结束自己的生命？”然后停下来，等孩子回答，不急着讲道理。",
+                 "如果孩子说“有”，先谢谢孩子愿意告诉你，再问得具体一点：这个念头出现多久了？有没有想过怎么做？现在安全吗？这些回答决定接下来有多紧急。",
+                 "## 孩子求你“别告诉别人”时",
+                 "孩子可能会说“别告诉别人”“千万别告诉爸爸”。涉及安全的事不能答应保密，但可以温和而诚实地说：“谢谢你这么信任我。为了你的安全，我需要请医生一起帮忙。我会一直陪着你，告诉谁、怎么说，我们可以一起商量。”",
              ],
-             "callout": ("seek_help", "如果孩子已经有计划", f"请不要让孩子独处，移开可能用于伤害自己的物品，并立即求助：{HOTLINES}。"),
+             "callout": ("seek_help", "如果孩子已经有计划", "如果孩子已经有具体的计划，或者已经准备了工具：不要让孩子独处；把药品、刀具等可能用来伤害自己的东西拿走；立即拨打 120 或 110，或陪孩子去最近医院的急诊。等待的时候，也可以拨打 24 小时心理热线 12356 或 962525，请专业人员在电话里陪着你。"),
              "quiz": [
-                 ("孩子说“活着好累”，哪种回应更有帮助？", False, [
+                 ("孩子说“活着好累，真没意思”，哪种回应更有帮助？", False, [
                      ("“别瞎想，你还小，有什么好累的。”", False, "否定感受会让孩子下次不再开口。"),
-                     ("“听起来你真的很累。能和我说说是什么让你这么累吗？”", True, "对。先接住感受，再邀请孩子多说一些。"),
-                     ("“你看看别人家的孩子，多努力。”", False, "比较会加重孩子的羞愧感。"),
+                     ("“别想那么多，睡一觉就好了。”然后换个话题。", False, "安慰的心意是好的，但话题就这样断了。孩子说出这样的话时，需要接着问清楚。"),
+                     ("“听起来你真的累坏了。你说活着没意思，是不是有时候会想到不想活、想结束自己的生命？”", True, "对。先接住感受，再直接问。直接问不会增加风险，孩子的回答还能告诉你需要多快求助。"),
                  ]),
                  ("关于直接询问自杀念头，下面哪些说法是对的？", True, [
-                     ("平静、直接地问，不会增加孩子的风险", True, "对，这是危机干预中反复被证实的一点。"),
+                     ("平静、直接地问，不会增加孩子的风险", True, "对，这是危机干预研究中反复得到证实的一点。"),
                      ("问了之后要认真听，不急着说教", True, "对，倾听本身就是支持。"),
-                     ("只要孩子说“没事”，就不需要再关心", False, "孩子可能还没准备好说，过几天可以再温和地问一次。"),
+                     ("只要孩子说“没事”，就不需要再关心", False, "孩子可能还没准备好说。继续陪伴和留意，找合适的时候再温和地问一次。"),
+                     ("孩子求你保密，答应下来才能保住信任", False, "涉及安全时不能承诺保密。诚实地说明会请谁帮忙，并陪着孩子一起面对，更能保住信任。"),
                  ]),
              ]},
             {"slug": "staying-and-referring", "title": "陪伴与转介",
              "summary": "家长不需要独自扛下所有，专业帮助是陪伴的一部分。",
              "body": [
-                 "孩子告诉你难受之后，最重要的是不离开：陪着、听着，让孩子知道你会一起想办法。你不需要马上给出答案。",
-                 "接下来，请联系专业人员。可以预约工作站的咨询师，也可以带孩子到医院的心理科或精神科做评估。评估由专业人员完成，家长的任务是陪孩子去、把观察到的情况说清楚。",
+                 "孩子告诉你难受之后，最重要的是留在孩子身边：陪着、听着，让孩子知道你会一起想办法。你不需要马上给出答案。",
+                 "接下来，请尽快带孩子到医院的精神科或心理科（儿童青少年门诊）做评估；孩子说过想死的话，当天就联系医院或拨打 24 小时心理热线，问清楚怎么安排。评估和诊断由医生完成，家长的任务是陪孩子去、把观察到的情况说清楚。",
+                 "工作站的咨询师不做诊断和治疗，但可以在就医之后陪伴你和孩子，帮你安排就诊、一起落实医生的建议。",
                  "照顾好自己同样重要。陪伴一个痛苦的孩子很耗心力，家长也可以找咨询师谈谈，或者和信任的亲友分担。",
              ],
-             "callout": ("seek_help", "紧急情况", f"孩子有立即的危险时，请马上拨打 110 或 120。想找人聊聊，可以拨打{HOTLINES}。")},
+             "callout": ("seek_help", "情况紧急时", "孩子随时可能伤害自己、情况紧急时，请不要让孩子独处，马上拨打 120 或 110，或陪孩子去最近医院的急诊。如果拿不准情况有多紧急，可以拨打下面的 24 小时热线，请专业人员帮你判断。")},
         ],
         "en": {
             "title": "Recognising the signs of crisis in a child",
             "summary": "Children rarely say “I can’t go on”. This module helps parents notice "
-                       "changes, dare to ask, and know who to call next.",
+                       "changes, tell which signs need action the same day, dare to ask, and "
+                       "know who to call next.",
             "outcomes": ["Name changes in mood and behaviour worth noticing",
+                         "Tell which words and actions need action the same day",
                          "Ask calmly and directly about a child’s safety",
                          "Know when and how to get professional help"],
             "warning": "This module talks about self-harm and suicidal thoughts. If reading "
-                       "it feels hard, pause, or call a helpline and talk to someone.",
+                       "it feels hard, pause, or call the 24-hour line 12356 or 962525 and "
+                       "talk to someone.",
             "cover_alt": "Soft warm-red circles",
             "resource": ("Parent safety checklist", [
                 "Write down the numbers of three adults your child trusts",
-                f"Save the helplines in your phone: {HOTLINES_EN}",
-                "Lock away medicines, blades and other dangerous items",
-                "Agree on a code phrase that means “I need help”",
+                f"Save these numbers in your phone: {HOTLINES_EN}",
+                f"In the daytime you can also call {YOUTH_LINE_EN}",
+                "Find the nearest hospital with an emergency department, and a hospital "
+                "with a child and adolescent mental-health clinic",
+                "Lock away medicines (everyday ones too), knives and other sharp objects, "
+                "or give them to another adult to keep",
+                "Agree with your child on a code phrase that means “I need help”",
                 "Give ten minutes a day to listening without judging"]),
             "lessons": [
                 {"slug": "changes-worth-noticing", "title": "Changes worth noticing",
-                 "summary": "Changes in mood, sleep, friendships and words often come before "
-                            "any direct statement.",
+                 "summary": "Changes in mood, sleep and friendships often come before any "
+                            "direct statement; some words and actions need action the same "
+                            "day.",
                  "body": [
-                     "Teenagers have ups and downs, but when a change lasts more than two "
-                     "weeks and keeps growing, it deserves attention: giving up things they "
-                     "loved, sleeping far more or hardly at all, falling grades, pulling away "
-                     "from close friends.",
-                     "Some signs are in words: “there’s no point”, “you’d be better off "
-                     "without me”. Some are in actions: giving away treasured things, "
-                     "searching for ways to self-harm, writing what sounds like a goodbye.",
-                     "These signs are not a diagnosis. They tell us it is time to stop and "
-                     "ask. Noticing is the first step of crisis intervention.",
+                     "Teenagers have ups and downs. But when a change in mood, sleep, grades "
+                     "or friendships lasts more than two weeks and keeps growing, it deserves "
+                     "closer attention: giving up things they loved, sleeping far more or "
+                     "hardly at all, grades falling sharply, pulling away from close friends. "
+                     "When several changes come together, take them more seriously: find a "
+                     "quiet moment to talk, or take your child to see a doctor.",
+                     "## Signs that need action today",
+                     "Some words and actions can’t wait. If you see any of them, talk with "
+                     "your child the same day and contact a professional: your child says "
+                     "they want to die or don’t want to live, or says “you’d be better off "
+                     "without me” or “I’m a burden”; searches online for ways to hurt "
+                     "themselves; gives away treasured things; writes or sends what sounds "
+                     "like a goodbye; or, after a long time feeling low, suddenly seems "
+                     "unusually calm, as if everything had been “sorted out”.",
+                     "## Don’t judge it alone",
+                     "These signs are not a diagnosis, and you don’t have to work out on your "
+                     "own how serious things are. When you see them, stop and ask, then get a "
+                     "professional to assess with you. Noticing is often the first step of "
+                     "crisis intervention.",
+                     "Is your child still at primary school? Children of ten, or even "
+                     "younger, can also have thoughts of not wanting to live. At this age "
+                     "they often can’t put it into words: it may show as irritability, "
+                     "clinginess or frequent stomach aches and headaches, or they may say "
+                     "straight out “I don’t want to be alive”. Take these words just as "
+                     "seriously and do what this module describes: ask calmly and get help "
+                     "the same day.",
                  ],
-                 "callout": ("important", "When changes pile up",
-                             "If several changes appear together, or your child has spoken of "
-                             "wanting to die, talk with them today and contact a professional.")},
+                 "callout": ("seek_help", "If your child talks about wanting to die, don’t wait",
+                             "Talk with your child today, stay close, and contact a doctor or "
+                             "call one of the 24-hour lines below. If your child already has a "
+                             "plan, or you fear they could hurt themselves at any moment, "
+                             "don’t leave them alone: call 120 or 110 immediately, or take "
+                             "them to the nearest hospital emergency department.")},
                 {"slug": "how-to-ask", "title": "How to ask",
                  "summary": "Asking directly about suicide does not put the idea in a "
                             "child’s head.",
@@ -160,22 +206,62 @@ MODULES = [
                      "Many parents fear that asking will plant the idea. Research and "
                      "practice agree: asking calmly and directly does not raise the risk, "
                      "and it shows the child they are taken seriously.",
-                     "You might say: “You’ve seemed so tired lately and I’m worried. "
-                     "Sometimes when people hurt this much they think about not wanting to "
-                     "live. Have you had thoughts like that?” Then wait. Don’t rush to advise.",
+                     "You might say: “You’ve seemed so tired lately and I’m worried about "
+                     "you. Sometimes when people hurt this much they think about not wanting "
+                     "to live. Have you had thoughts like that?” If the answer is vague, ask "
+                     "more directly: “Have you been thinking about suicide, about ending your "
+                     "life?” Then wait. Don’t rush to advise.",
+                     "If they say yes, thank them for telling you, then ask a little more: "
+                     "How long have you had these thoughts? Have you thought about how you "
+                     "would do it? Are you safe right now? The answers tell you how urgent "
+                     "this is.",
+                     "## When your child says “don’t tell anyone”",
+                     "Your child may say “don’t tell anyone” or “please don’t tell Dad”. You "
+                     "can’t promise secrecy when safety is at stake, but you can say, gently "
+                     "and honestly: “Thank you for trusting me with this. To keep you safe I "
+                     "need a doctor to help us. I’ll be with you all the way, and we can "
+                     "decide together who to tell and what to say.”",
                  ],
                  "callout": ("seek_help", "If your child has a plan",
-                             f"Do not leave them alone, remove anything they could use to hurt "
-                             f"themselves, and get help now: {HOTLINES_EN}."),
+                             "If your child already has a specific plan, or has already got "
+                             "something ready to hurt themselves with: don’t leave them alone; "
+                             "take away medicines, knives and anything else they could use to "
+                             "hurt themselves; call 120 or 110 immediately, or take them to "
+                             "the nearest hospital emergency department. While you wait, you "
+                             "can also call the 24-hour line 12356 or 962525 and a "
+                             "professional will stay on the phone with you."),
                  "quiz": [
-                     ("Your child says “I’m so tired of living.” Which reply helps most?",
-                      False, [
+                     ("Your child says “I’m so tired of living. What’s the point?” Which "
+                      "reply helps most?", False, [
                           ("“Don’t be silly, you’re too young to be tired.”", False,
                            "Dismissing the feeling makes it less likely they will speak "
                            "again."),
-                          ("“It sounds like you’re really worn out. Can you tell me what’s "
-                           "making it so hard?”", True,
-                           "Yes. Receive the feeling first, then invite them to say more."),
+                          ("“Don’t think about it so much, you’ll feel better after a good "
+                           "sleep,” and then change the subject.", False,
+                           "The comfort is kindly meant, but it closes the conversation. "
+                           "When a child says something like this, ask more."),
+                          ("“It sounds like you’re really worn out. When you say you’re tired "
+                           "of living, do you sometimes think about not wanting to live, "
+                           "about ending your life?”", True,
+                           "Yes. Acknowledge the feeling first, then ask directly. Asking "
+                           "does not raise the risk, and the answer tells you how soon to "
+                           "get help."),
+                      ]),
+                     ("Which of these are true about asking directly about suicidal "
+                      "thoughts?", True, [
+                          ("Asking calmly and directly does not raise a child’s risk", True,
+                           "Yes. Crisis-intervention research has shown this again and "
+                           "again."),
+                          ("After asking, listen carefully and don’t rush to lecture", True,
+                           "Yes. Listening is itself support."),
+                          ("If your child says “I’m fine”, there is nothing more to do", False,
+                           "They may not be ready to talk yet. Keep staying close and "
+                           "watching, and find a good moment to ask again, gently."),
+                          ("If your child asks you to keep it secret, agreeing is the way to "
+                           "keep their trust", False,
+                           "You can’t promise secrecy when safety is at stake. Saying "
+                           "honestly who you will ask for help, and staying with your child "
+                           "through it, keeps their trust better."),
                       ]),
                  ]},
                 {"slug": "staying-and-referring", "title": "Staying close and getting help",
@@ -183,48 +269,78 @@ MODULES = [
                             "caring.",
                  "body": [
                      "After your child tells you they are hurting, the most important thing "
-                     "is to stay: be there, listen, and let them know you will work it out "
-                     "together.",
-                     "Then contact a professional: book one of the station’s counsellors, or "
-                     "take your child to a hospital’s psychology or psychiatry clinic for an "
-                     "assessment. Look after yourself too.",
+                     "is to stay close: be there, listen, and let them know you will work it "
+                     "out together. You don’t need to have an answer straight away.",
+                     "Next, take your child for an assessment at a hospital’s psychiatry or "
+                     "psychology clinic for children and adolescents, as soon as you can. If "
+                     "your child has talked about wanting to die, contact the hospital or "
+                     "call a 24-hour line the same day and ask how to arrange it. Assessment "
+                     "and diagnosis are a doctor’s job; yours is to go with your child and "
+                     "describe clearly what you have seen.",
+                     "The station’s counsellors do not diagnose or treat, but after the "
+                     "medical assessment they can support you and your child, help you "
+                     "arrange appointments and put the doctor’s advice into practice.",
+                     "Look after yourself too. Staying with a child in pain is draining; you "
+                     "can talk to a counsellor yourself, or share the load with relatives "
+                     "and friends you trust.",
                  ],
                  "callout": ("seek_help", "In an emergency",
-                             f"If your child is in immediate danger call 110 or 120. To talk "
-                             f"to someone, call {HOTLINES_EN}.")},
+                             "If your child could hurt themselves at any moment, don’t leave "
+                             "them alone: call 120 or 110 straight away, or take them to the "
+                             "nearest hospital emergency department. If you are not sure how "
+                             "urgent it is, call one of the 24-hour lines below and a "
+                             "professional will help you decide.")},
             ],
         },
     },
     {
         "slug": "after-a-crisis", "topic": "crisis-intervention",
-        "audience": "parents", "age": "all", "minutes": 20, "review": (90, 270),
+        "audience": "parents", "age": "13-17", "minutes": 20, "review": (90, 270),
         "reviewer": REVIEWER_A, "reviewer_en": REVIEWER_A_EN,
         "title": "危机之后：陪孩子慢慢恢复",
-        "summary": "经历了一次危机之后，家里的日常该怎么过？这一模块讲恢复期的陪伴、安全计划和家长的自我照顾。",
-        "outcomes": ["和孩子一起制定一份安全计划", "在恢复期保持规律而不过度监控", "识别自己的疲惫并求助"],
-        "warning": "本模块涉及孩子经历心理危机后的情形。",
-        "resource": ("我的安全计划（和孩子一起填）", ["让我难受的信号是：", "我可以自己做的三件事：",
-                                                   "我可以去找的人和地方：", f"需要时拨打：{HOTLINES}",
-                                                   "让环境更安全的做法："]),
+        "summary": "孩子有过自杀的念头、伤害过自己，或经历了一次心理危机之后，家里的日常该怎么过？这一模块讲恢复期的看护和陪伴、安全计划，以及家长的自我照顾。",
+        "outcomes": ["在恢复期按医生建议安排看护，同时尊重孩子的隐私", "和孩子一起制定一份安全计划，让家里更安全",
+                     "知道哪些情况需要当天求助", "识别自己的疲惫并求助"],
+        "warning": "本模块涉及自杀未遂或自伤后的恢复。如果读的时候感到难受，可以先停下来，或拨打 24 小时心理热线 12356 / 962525 找人聊聊。",
+        "resource": ("我的安全计划（和孩子一起填）", ["让我难受的早期信号是：", "我可以自己做的三件事：",
+                                                   "可以陪我转移注意力的人和地方：",
+                                                   "难受时我可以告诉的大人和他们的电话：",
+                                                   "我的医生或咨询师的电话：",
+                                                   "有生命危险时：拨打 120 或 110，或去最近医院的急诊",
+                                                   "24 小时心理热线：全国统一心理援助热线 12356、上海市心理热线 962525",
+                                                   "让家里更安全的做法（比如药品、刀具由大人保管）："]),
         "lessons": [
             {"slug": "the-first-weeks", "title": "最初的几周",
-             "summary": "恢复不是直线，反复是常见的。",
+             "summary": "恢复不是直线；危机后的最初几周，需要格外留意。",
              "body": [
                  "危机过后，孩子和家长都可能很疲惫。最初几周，目标不是“恢复如常”，而是让生活重新有一些可以依靠的节奏：按时吃饭、睡觉，有一两件每天都会做的小事。",
-                 "孩子有时会好一点，有时又退回去。这很常见，不代表前面的努力白费了。继续按时复诊、和咨询师保持联系，比盯着每天的情绪更有用。",
-             ]},
-            {"slug": "safety-plan", "title": "一起做一份安全计划",
-             "summary": "安全计划把“难受的时候怎么办”提前写下来。",
-             "body": [
-                 "安全计划是危机干预中常用、也有研究支持的方法。它由孩子和大人一起写，内容包括：让自己难受的早期信号、自己能做的缓解方法、可以联系的人、专业求助电话，以及让环境更安全的安排。",
-                 "计划要用孩子自己的话写，放在孩子随手能拿到的地方，比如手机备忘录。定期一起回顾、修改，让它一直管用。",
+                 "孩子有时会好一点，有时又退回去，这很常见，不代表前面的努力白费了。",
+                 "## 最初几周需要格外留意",
+                 "危机后的最初几周，是再次出现危险的可能性更高的一段时期。请按医生建议的程度陪伴和看护孩子，按时复诊，和医生、咨询师保持联系。家里的药品（包括感冒药、止痛药这类常用药）、刀具等，请锁好或交给其他大人保管；孩子需要吃的药，由大人按医嘱每次拿给孩子。",
+                 "看护是为了安全，不是不信任。可以坦诚地告诉孩子：“这段时间我会多陪着你，因为我在乎你的安全。”安全之外的事，尽量尊重孩子的隐私：不在亲友面前谈论发生了什么，要告诉谁、说到什么程度，多听听孩子的意见。",
+                 "## 这些情况，当天就要求助",
+                 "如果孩子再次说想死，做出告别的举动（比如把心爱的东西送人、发出告别的话），在低落很久之后突然异常平静，或者情况突然明显变差，请不要等：当天就联系医生，或拨打 24 小时心理热线 12356 / 962525。",
              ],
-             "callout": ("seek_help", "计划不能代替求助", f"如果感到撑不住，请马上拨打{HOTLINES}。"),
+             "callout": ("seek_help", "孩子随时可能伤害自己时", "请不要让孩子独处，立即拨打 120 或 110，或陪孩子去最近医院的急诊。")},
+            {"slug": "safety-plan", "title": "一起做一份安全计划",
+             "summary": "安全计划把“难受的时候怎么办”提前写下来，也包括让家里更安全。",
+             "body": [
+                 "安全计划是危机干预中常用、也有研究支持的方法。它由孩子和大人一起写，最好请医生或咨询师帮忙，内容包括：让自己难受的早期信号、自己能做的缓解方法、可以陪自己转移注意力的人和地方、难受时可以告诉的大人、专业求助电话，以及让家里更安全的安排。",
+                 "计划要用孩子自己的话写，放在孩子随手能拿到的地方，比如手机备忘录。定期一起回顾、修改，让它一直管用。",
+                 "让家里更安全这一步，主要由大人来做：把药品（包括常用药）、刀具等锁好或交给其他大人保管，再和医生商量家里还需要注意什么。研究一再发现，在最难受的时刻不容易拿到可以伤害自己的东西，能实实在在地保护孩子。",
+                 "孩子年纪还小（比如还在上小学）时，计划主要由大人在医生指导下来做，再用简单的话或图画和孩子约定：难受的时候可以找谁、说哪句话。让家里更安全，同样是大人的事。",
+             ],
+             "callout": ("seek_help", "计划不能代替求助", "安全计划帮助孩子撑过难受的时刻，但不能代替医生和及时求助。孩子说撑不住了、随时可能伤害自己时，请不要让孩子独处，立即拨打 120 或 110，或陪孩子去最近医院的急诊。"),
              "quiz": [
                  ("关于安全计划，哪一项最重要？", False, [
                      ("由家长写好交给孩子遵守", False, "孩子参与写下的计划，才更可能在难受时用上。"),
                      ("用孩子自己的话写，并放在随手可得的地方", True, "对。计划要在最需要的时刻拿得到、看得懂。"),
                      ("写好以后就不用再改", False, "情况会变化，定期回顾才能让计划一直有用。"),
+                 ]),
+                 ("家里的药品和刀具，由谁来收好？", False, [
+                     ("孩子自己收，这样表示信任", False, "这是大人的责任。孩子可以一起商量，但保管交给大人。"),
+                     ("大人：锁好或交给其他大人保管，常用药也算在内", True, "对。这是安全计划里很重要的一步。"),
+                     ("孩子看起来好多了，就不用再收", False, "看起来好转时也请继续，要调整先问过医生。"),
                  ]),
              ]},
             {"slug": "caring-for-yourself", "title": "家长也需要被照顾",
@@ -232,46 +348,343 @@ MODULES = [
              "body": [
                  "长期处在紧张和担心里，家长可能失眠、易怒，或者觉得麻木。这些都是压力的正常反应。",
                  "试着把照顾的责任分给家里其他大人，每周留一点属于自己的时间。家长也可以预约咨询，整理自己的情绪，这会让你更有力气陪伴孩子。",
-             ]},
+                 "如果你自己也出现了不想活的念头，请同样当天求助：告诉身边信任的人，拨打 24 小时心理热线 12356 或 962525，或去医院的精神科、心理科看看。",
+             ],
+             "callout": ("get_help", "需要帮助时", "想聊聊自己的压力，可以预约工作站的咨询师，也可以拨打 24 小时心理热线 12356 或 962525。")},
         ],
+        "en": {
+            "title": "After a crisis: helping your child recover",
+            "summary": "After your child has had thoughts of suicide, has hurt themselves or "
+                       "has been through a mental-health crisis, how does family life go on? "
+                       "This module covers watching over and staying with your child during "
+                       "recovery, making a safety plan, and looking after yourself.",
+            "outcomes": ["Arrange supervision during recovery as the doctor advises, while "
+                         "respecting your child’s privacy",
+                         "Make a safety plan with your child and make home safer",
+                         "Know which situations need help the same day",
+                         "Notice your own exhaustion and ask for help"],
+            "warning": "This module covers recovery after a suicide attempt or self-harm. If "
+                       "reading it feels hard, pause, or call the 24-hour line 12356 or "
+                       "962525 and talk to someone.",
+            "resource": ("My safety plan (fill it in together)", [
+                "Early signs that I’m starting to struggle:",
+                "Three things I can do on my own:",
+                "People and places that help take my mind off things:",
+                "Adults I can tell when I’m struggling, and their numbers:",
+                "My doctor’s or counsellor’s number:",
+                "If a life is in danger: call 120 or 110, or go to the nearest hospital "
+                "emergency department",
+                "24-hour lines: the national unified psychological assistance line 12356, "
+                "the Shanghai mental-health hotline 962525",
+                "What makes home safer (for example, adults keep medicines and knives):"]),
+            "lessons": [
+                {"slug": "the-first-weeks", "title": "The first weeks",
+                 "summary": "Recovery is not a straight line; the first weeks after a crisis "
+                            "need extra care.",
+                 "body": [
+                     "After a crisis, children and parents are often exhausted. In the first "
+                     "weeks the aim is not to get “back to normal” but to give life a rhythm "
+                     "you can lean on again: regular meals and sleep, and one or two small "
+                     "things that happen every day.",
+                     "Some days your child will seem better and some days worse. That is "
+                     "common, and it doesn’t mean your efforts have been wasted.",
+                     "## The first weeks need extra care",
+                     "The first weeks after a crisis are a time when the risk of danger "
+                     "returning is higher. Stay with and supervise your child as closely as "
+                     "the doctor advises, keep every follow-up appointment, and stay in "
+                     "touch with the doctor and counsellor. Lock away the medicines in the "
+                     "house (everyday ones such as cold remedies and painkillers too), "
+                     "knives and other sharp objects, or give them to another adult to keep; "
+                     "an adult hands your child each dose of their own medicine as "
+                     "prescribed.",
+                     "Watching over your child is about safety, not distrust. You can say "
+                     "openly: “I’ll be around you more for a while, because your safety "
+                     "matters to me.” Beyond safety, respect your child’s privacy as much as "
+                     "you can: don’t talk about what happened in front of relatives and "
+                     "friends, and ask your child who should be told and how much.",
+                     "## Get help the same day if",
+                     "If your child talks about wanting to die again, does something that "
+                     "looks like saying goodbye (such as giving away treasured things or "
+                     "sending goodbye messages), suddenly seems unusually calm after a long "
+                     "low, or suddenly gets much worse, don’t wait: contact the doctor the "
+                     "same day, or call the 24-hour line 12356 or 962525.",
+                 ],
+                 "callout": ("seek_help", "If your child could hurt themselves at any moment",
+                             "Don’t leave them alone: call 120 or 110 immediately, or take "
+                             "them to the nearest hospital emergency department.")},
+                {"slug": "safety-plan", "title": "Making a safety plan together",
+                 "summary": "A safety plan writes down in advance what to do when things get "
+                            "hard, including how to make home safer.",
+                 "body": [
+                     "Safety planning is a widely used, research-supported part of crisis "
+                     "care. Your child and an adult write it together, ideally with help "
+                     "from the doctor or counsellor. It covers early signs that things are "
+                     "getting hard, things your child can do to ease them, people and places "
+                     "that help take their mind off things, adults they can tell, "
+                     "professional helplines, and how to make home safer.",
+                     "Write the plan in your child’s own words and keep it where they can "
+                     "reach it, such as a note on their phone. Look at it together now and "
+                     "then and change it so it keeps working.",
+                     "Making home safer is mainly the adults’ job: lock away medicines "
+                     "(everyday ones too), knives and other sharp objects, or give them to "
+                     "another adult to keep, and ask the doctor what else to watch for at "
+                     "home. Research has found again and again that when the means to hurt "
+                     "oneself are hard to reach in the worst moments, it truly protects "
+                     "children.",
+                     "If your child is younger (still at primary school, say), the adults "
+                     "make the plan, guided by the doctor, and agree a few things with your "
+                     "child in simple words or pictures: who to go to and what to say when "
+                     "things feel too hard. Making home safer is, again, the adults’ job.",
+                 ],
+                 "callout": ("seek_help", "A plan doesn’t replace getting help",
+                             "A safety plan helps your child get through hard moments, but it "
+                             "doesn’t replace the doctor or getting help in time. If your child "
+                             "says they can’t go on, or could hurt themselves at any moment, "
+                             "don’t leave them alone: call 120 or 110 immediately, or take "
+                             "them to the nearest hospital emergency department."),
+                 "quiz": [
+                     ("What matters most in a safety plan?", False, [
+                         ("The parent writes it and the child follows it", False,
+                          "A plan your child helped write is more likely to be used when "
+                          "things get hard."),
+                         ("It is in your child’s own words and kept where they can reach it",
+                          True, "Yes. The plan has to be at hand, and make sense, at the "
+                          "moment it is needed most."),
+                         ("Once written, it never needs changing", False,
+                          "Things change; looking at it together now and then keeps it "
+                          "useful."),
+                     ]),
+                     ("Who puts away the medicines and knives at home?", False, [
+                         ("Your child, as a sign of trust", False,
+                          "This is the adults’ responsibility. Your child can help decide, "
+                          "but adults keep them."),
+                         ("An adult: lock them away or give them to another adult to keep, "
+                          "everyday medicines included", True,
+                          "Yes. This is one of the most important steps of the plan."),
+                         ("Once your child seems much better, there is no need any more",
+                          False, "Keep going while things look better too; ask the doctor "
+                          "before you change anything."),
+                     ]),
+                 ]},
+                {"slug": "caring-for-yourself", "title": "Parents need care too",
+                 "summary": "A carer’s exhaustion is real, and asking for help is not "
+                            "weakness.",
+                 "body": [
+                     "Living with tension and worry for a long time, parents may sleep "
+                     "badly, snap easily or feel numb. These are normal reactions to stress.",
+                     "Try to share the caring with other adults in the family, and keep a "
+                     "little time each week for yourself. You can book a counsellor too, to "
+                     "sort through your own feelings; it will give you more strength to be "
+                     "there for your child.",
+                     "If you have thoughts of not wanting to live yourself, get help the "
+                     "same day as well: tell someone you trust, call the 24-hour line 12356 "
+                     "or 962525, or see a hospital’s psychiatry or psychology clinic.",
+                 ],
+                 "callout": ("get_help", "When you need support",
+                             "To talk about your own stress, book one of the station’s "
+                             "counsellors, or call the 24-hour line 12356 or 962525.")},
+            ],
+        },
     },
     {
         "slug": "teachers-first-response", "topic": "crisis-intervention",
         "audience": "teachers", "age": "6-12", "minutes": 20, "review": (400, -10),
         "reviewer": REVIEWER_C, "reviewer_en": REVIEWER_C_EN,
         "title": "老师在校园里的第一反应",
-        "summary": "当学生在学校里透露痛苦或危险，老师可以怎样回应、记录和联动家长与专业力量。",
-        "outcomes": ["用支持性的语言回应学生", "按流程通知家长和学校心理老师", "照顾其他同学的情绪"],
-        "resource": ("校园危机第一反应卡", ["保持冷静，带学生到安静安全的地方", "不承诺保密，但说明会告诉谁、为什么",
-                                             "不让学生独处，通知学校心理老师", "当天联系家长，说明观察到的情况",
-                                             f"必要时拨打 {HOTLINES}"]),
+        "summary": "当学生在学校里透露痛苦或危险，老师可以怎样回应、记录，并联动家长与专业力量；伤害可能来自家里时，又该怎么做。",
+        "outcomes": ["用支持性的语言回应学生", "按流程通知学校心理老师、分管领导和家长",
+                     "知道伤害可能来自家里时不先联系家长，按强制报告制度立即上报", "照顾其他同学的情绪，不扩散细节"],
+        "warning": "本模块谈到学生透露自杀的念头、自我伤害或受到伤害（包括来自家里的伤害）时老师的应对。如果读的时候感到难受，可以先停下来，找同事或心理老师聊聊。",
+        "resource": ("校园危机第一反应卡", ["保持冷静，带学生到安静、安全的地方", "不承诺保密，但说明会告诉谁、为什么",
+                                             "不让学生独处，通知学校心理老师和分管领导",
+                                             "学生有具体计划或随时可能伤害自己：立即拨打 120 或 110",
+                                             "当天联系家长，说明观察到的情况",
+                                             "伤害可能来自家里，或怀疑虐待、性侵害、严重忽视：不先联系家长，立即报告分管领导，由学校按强制报告制度向公安机关报告，必要时拨打 110",
+                                             "记下学生的原话、你看到的情况和做了哪些处理",
+                                             "不在班级群、家长群或全班面前谈论细节",
+                                             "24 小时心理热线：全国统一心理援助热线 12356、上海市心理热线 962525"]),
         "lessons": [
             {"slug": "when-a-student-tells-you", "title": "当学生向你倾诉",
              "summary": "先听，先稳住，不急着解决。",
              "body": [
                  "学生愿意告诉老师，是出于信任。请放下手头的事，带学生到安静、安全、但不完全封闭的地方，用平稳的语气说：“谢谢你告诉我，我们一起想办法。”",
-                 "不要承诺“我谁也不告诉”。可以坦诚地说明：“为了你的安全，我需要告诉心理老师和你的家长，我会陪着你。”这样既保护了学生，也保住了信任。",
-             ]},
+                 "先听，不急着评判或解决。如果学生说到不想活了，可以平静、直接地问：“你是在想自杀吗？”“你想过怎么做吗？”直接问不会增加风险，还能帮你判断情况有多紧急。",
+                 "不要承诺“我谁也不告诉”。可以坦诚地说明：“为了你的安全，我需要请心理老师和学校里负责的老师一起帮你，我会陪着你。”这样既保护了学生，也保住了信任。通常也要告诉家长；但如果学生害怕的正是家里的人，请按下一课“伤害可能来自家里时”的做法处理。",
+             ],
+             "callout": ("seek_help", "学生随时可能伤害自己时", "如果学生已经有具体计划，或者你担心学生随时可能伤害自己：不要让学生独处，立即请心理老师和分管领导到场；情况紧急时，马上拨打 120 或 110。")},
             {"slug": "following-the-procedure", "title": "按流程联动",
-             "summary": "学校、家长和专业机构各司其职。",
+             "summary": "学校、家长和专业机构各司其职；伤害可能来自家里时，先报告，不先联系家长。",
              "body": [
                  "发现学生可能有危险时，请按学校的危机干预流程，第一时间通知心理老师和分管领导，并在当天联系家长。记录下学生说了什么、你观察到什么、做了哪些处理。",
+                 "## 伤害可能来自家里时",
+                 "如果学生透露的伤害来自家里，或者你怀疑学生受到虐待、性侵害或严重忽视，请不要先联系家长：立即报告分管领导，由学校按强制报告制度向公安机关报告；学生此刻有危险时，直接拨打 110。",
+                 "《未成年人保护法》第十一条要求，学校等密切接触未成年人的单位和工作人员，发现未成年人受到侵害、疑似受到侵害或面临其他危险时，应当立即报告。报告不需要等到证据确凿。老师不需要自己调查，不要去找可能伤害孩子的人对质，也不要让学生一遍遍讲经过；把学生的原话和你看到的情况记下来就好。",
                  "老师的角色是发现、陪伴和转介，而不是评估或诊断。评估交给专业人员，老师要做的是让学生不落单、让信息传到对的人手里。",
              ],
+             "callout": ("seek_help", "伤害可能来自家里时", "请不要先联系家长。立即报告分管领导，由学校按强制报告制度向公安机关报告；学生此刻有危险时，直接拨打 110。"),
              "quiz": [
                  ("学生请求“千万别告诉任何人”，老师应该怎么做？", False, [
                      ("答应保密，以免失去学生的信任", False, "涉及安全时不能承诺保密。"),
-                     ("坦诚说明需要告诉谁、为什么，并承诺陪着他", True, "对。诚实说明比虚假的承诺更能保住信任。"),
+                     ("坦诚说明需要告诉谁、为什么，并承诺陪着这位同学", True, "对。诚实说明比虚假的承诺更能保住信任。"),
                      ("先不处理，等学生自己想通", False, "可能的危险需要当天处理。"),
+                 ]),
+                 ("学生说回家后会被爸爸打，老师应该先做什么？", False, [
+                     ("马上给家长打电话，问问是怎么回事", False, "伤害可能来自家里时，先联系家长可能让孩子更危险。"),
+                     ("立即报告分管领导，由学校按强制报告制度向公安机关报告；学生此刻有危险时拨打 110", True, "对。发现学生可能受到侵害，就要立即报告。"),
+                     ("先观察一段时间，等有了确凿的证据再说", False, "强制报告不需要等到证据确凿，有怀疑就要报告。"),
                  ]),
              ]},
             {"slug": "caring-for-the-class", "title": "照顾班级里的其他孩子",
              "summary": "一个孩子的危机，也会牵动身边的同学。",
              "body": [
-                 "同学之间可能已经听说了一些事。老师不必透露细节，但可以告诉全班：“有同学最近遇到困难，学校正在帮助他。如果你也感到难过或担心，可以来找我或心理老师。”",
-                 "留意和当事学生关系近的同学，他们可能自责或害怕。给他们一个可以说话的地方，必要时请心理老师一起关心。",
-             ]},
+                 "同学之间可能已经听说了一些事。老师不要透露细节，尤其是发生了什么、怎么发生的，也不要在班级群或家长群里讨论。如果同学们已经在议论，可以简单地告诉全班：“有同学最近遇到了困难，学校正在帮助这位同学。如果你也感到难过或担心，可以来找我或心理老师。”",
+                 "留意和当事学生关系近的同学，他们可能自责或害怕。给他们一个可以说话的地方，必要时请心理老师一起关心。也可以告诉同学们：如果朋友说了让你担心的话，告诉老师不是“出卖”朋友，而是在帮朋友。",
+                 "这一课说的是同学遇到危机、正在恢复的情况。如果学校不幸有学生去世，需要另一套更完整的应对（事后干预）：由学校和专业人员统一安排怎样告知、怎样支持师生，请不要单独使用这里的说法。",
+             ],
+             "callout": ("get_help", "老师也需要支持", "处理学生的危机很耗心力。可以和心理老师、同事聊一聊，也可以预约工作站的咨询师。")},
         ],
+        "en": {
+            "title": "A teacher’s first response at school",
+            "summary": "When a student reveals distress or danger at school, how a teacher "
+                       "can respond, keep a record, and bring in parents and professional "
+                       "help — and what to do when the harm may come from home.",
+            "outcomes": ["Respond to a student with supportive words",
+                         "Tell the school psychology teacher, the school lead and the parents "
+                         "as the procedure says",
+                         "When the harm may come from home, report at once under the "
+                         "mandatory-reporting rules instead of calling the parents first",
+                         "Look after the rest of the class without spreading details"],
+            "warning": "This module covers how a teacher responds when a student reveals "
+                       "suicidal thoughts, self-harm or being harmed (including harm at "
+                       "home). If reading it feels hard, pause and talk with a colleague or "
+                       "the school psychology teacher.",
+            "resource": ("A teacher’s first-response card", [
+                "Stay calm and take the student somewhere quiet and safe",
+                "Don’t promise secrecy; say who you will tell and why",
+                "Don’t leave the student alone; tell the school psychology teacher and the "
+                "school lead",
+                "The student has a plan or could hurt themselves at any moment: call 120 "
+                "or 110 immediately",
+                "Contact the parents the same day and describe what you saw",
+                "The harm may come from home, or you suspect abuse, sexual abuse or serious "
+                "neglect: don’t contact the parents first; report to the school lead at "
+                "once, who reports to the police under the mandatory-reporting rules; call "
+                "110 when needed",
+                "Write down the student’s own words, what you saw and what you did",
+                "Don’t discuss details in class or parent group chats or in front of the "
+                "class",
+                "24-hour lines: the national unified psychological assistance line 12356, "
+                "the Shanghai mental-health hotline 962525"]),
+            "lessons": [
+                {"slug": "when-a-student-tells-you", "title": "When a student confides in you",
+                 "summary": "Listen first, steady things first, don’t rush to fix.",
+                 "body": [
+                     "A student who tells a teacher is showing trust. Put down what you are "
+                     "doing, take the student somewhere quiet and safe but not completely "
+                     "closed off, and say steadily: “Thank you for telling me. We’ll work "
+                     "this out together.”",
+                     "Listen first, without rushing to judge or solve. If the student talks "
+                     "about not wanting to live, ask calmly and directly: “Are you thinking "
+                     "about suicide?” “Have you thought about how you would do it?” Asking "
+                     "directly does not raise the risk, and it helps you judge how urgent "
+                     "things are.",
+                     "Don’t promise “I won’t tell anyone”. Explain honestly: “To keep you "
+                     "safe I need the psychology teacher and the teacher in charge to help "
+                     "us, and I’ll stay with you.” This protects the student and keeps "
+                     "their trust. Usually the parents are told too; but if the student is "
+                     "afraid of someone at home, follow the next lesson, “When the harm may "
+                     "come from home”.",
+                 ],
+                 "callout": ("seek_help", "If a student could hurt themselves at any moment",
+                             "If the student already has a plan, or you fear they could hurt "
+                             "themselves at any moment: don’t leave them alone, and get the "
+                             "psychology teacher and the school lead to come immediately; in "
+                             "an emergency, call 120 or 110 straight away.")},
+                {"slug": "following-the-procedure", "title": "Following the procedure",
+                 "summary": "School, parents and professionals each play their part; when the "
+                            "harm may come from home, report first and don’t call the "
+                            "parents first.",
+                 "body": [
+                     "When a student may be in danger, follow the school’s crisis "
+                     "procedure: tell the psychology teacher and the school lead at once, "
+                     "and contact the parents the same day. Write down what the student "
+                     "said, what you observed and what you did.",
+                     "## When the harm may come from home",
+                     "If the harm the student describes comes from home, or you suspect "
+                     "abuse, sexual abuse or serious neglect, don’t contact the parents "
+                     "first: report to the school lead at once, and the school reports to "
+                     "the police under the mandatory-reporting rules; if the student is in "
+                     "danger right now, call 110 yourself.",
+                     "Article 11 of the Law on the Protection of Minors requires schools and "
+                     "other organisations in close contact with children, and their staff, "
+                     "to report at once when they find that a child has been harmed, may "
+                     "have been harmed or faces other danger. You don’t need proof before "
+                     "you report. It isn’t your job to investigate: don’t confront the person "
+                     "who may be harming the child, and don’t make the student tell the "
+                     "story again and again; just write down the student’s own words and "
+                     "what you saw.",
+                     "A teacher’s role is to notice, stay with the student and refer, not to "
+                     "assess or diagnose. Leave assessment to professionals; your job is to "
+                     "make sure the student is not alone and the information reaches the "
+                     "right people.",
+                 ],
+                 "callout": ("seek_help", "When the harm may come from home",
+                             "Don’t contact the parents first. Report to the school lead at "
+                             "once, and the school reports to the police under the "
+                             "mandatory-reporting rules; if the student is in danger right "
+                             "now, call 110 yourself."),
+                 "quiz": [
+                     ("A student begs “please don’t tell anyone”. What should the teacher "
+                      "do?", False, [
+                          ("Promise to keep it secret so as not to lose the student’s trust",
+                           False, "You can’t promise secrecy when safety is at stake."),
+                          ("Explain honestly who needs to know and why, and promise to stay "
+                           "with the student", True,
+                           "Yes. Being honest keeps trust better than a promise you can’t "
+                           "keep."),
+                          ("Leave it for now and wait for the student to come round", False,
+                           "Possible danger needs dealing with the same day."),
+                      ]),
+                     ("A student says their father will hit them when they get home. What "
+                      "should the teacher do first?", False, [
+                          ("Phone the parents straight away to ask what is going on", False,
+                           "When the harm may come from home, calling the parents first can "
+                           "put the child in more danger."),
+                          ("Report to the school lead at once, so the school reports to the "
+                           "police under the mandatory-reporting rules; call 110 if the "
+                           "student is in danger right now", True,
+                           "Yes. When a student may be being harmed, report at once."),
+                          ("Watch for a while and wait for clear proof", False,
+                           "Mandatory reporting doesn’t wait for proof; a suspicion is "
+                           "enough to report."),
+                      ]),
+                 ]},
+                {"slug": "caring-for-the-class", "title": "Looking after the rest of the class",
+                 "summary": "One child’s crisis affects the classmates around them.",
+                 "body": [
+                     "Classmates may already have heard something. Teachers should not "
+                     "share details, especially what happened or how, and should not "
+                     "discuss it in class or parent group chats. If the class is already "
+                     "talking about it, you can tell them simply: “A classmate is going "
+                     "through a hard time and the school is helping. If you feel sad or "
+                     "worried too, come and talk to me or the psychology teacher.”",
+                     "Keep an eye on the student’s close friends, who may blame themselves "
+                     "or be frightened. Give them somewhere to talk, and bring in the "
+                     "psychology teacher when needed. You can also tell the class: if a "
+                     "friend says something that worries you, telling a teacher is not "
+                     "betraying your friend, it is helping them.",
+                     "This lesson is about a classmate who has been through a crisis and is "
+                     "recovering. If a student has died, the school needs a separate, fuller "
+                     "response (postvention), with the school and professionals deciding "
+                     "together how to tell students and how to support pupils and staff; "
+                     "please don’t use the words here on their own.",
+                 ],
+                 "callout": ("get_help", "Teachers need support too",
+                             "Handling a student’s crisis takes a lot out of you. Talk with "
+                             "the psychology teacher or a colleague, or book one of the "
+                             "station’s counsellors.")},
+            ],
+        },
     },
     # --- 积极生命教育 ------------------------------------------------------------
     {
@@ -280,7 +693,8 @@ MODULES = [
         "reviewer": REVIEWER_A, "reviewer_en": REVIEWER_A_EN,
         "title": "和孩子聊生命的意义",
         "summary": "孩子会问“人为什么会死”“我为什么存在”。这些问题是积极生命教育的好起点。",
-        "outcomes": ["用适合年龄的方式回答关于生死的问题", "和孩子一起发现日常中的意义感", "陪孩子面对失去"],
+        "outcomes": ["用适合年龄的方式回答关于生死的问题", "和孩子一起发现日常中的意义感", "陪孩子面对失去，知道什么时候要当天求助"],
+        "warning": "本模块谈到死亡、失去亲人和悲伤，也谈到孩子说想死或想跟着去世的亲人走时该怎么办。如果读的时候感到难受，可以先停下来。",
         "resource": ("家庭生命教育小活动", ["一起种一盆植物，记录它的变化", "睡前分享今天感谢的一件事",
                                             "翻看老照片，讲讲家里人的故事", "为社区做一件小事"]),
         "lessons": [
@@ -288,12 +702,12 @@ MODULES = [
              "summary": "诚实、简单、温和，是回答的三个关键词。",
              "body": [
                  "六到十二岁的孩子开始明白死亡是不可逆的，也会因此害怕。回答时可以简单而诚实：“每个生命都有开始和结束，所以我们更要好好照顾自己和身边的人。”",
-                 "不必用“睡着了”“去远方了”来代替，这可能让孩子害怕睡觉或分离。允许孩子反复问同一个问题，这是他们消化的方式。",
+                 "最好不要用“睡着了”“去远方了”来代替“死了”，这可能让孩子害怕睡觉或分离。可以直接说“去世了”“死了”。允许孩子反复问同一个问题，这是孩子消化的方式。",
              ]},
             {"slug": "meaning-in-everyday-life", "title": "在日常里找到意义",
              "summary": "意义感来自联结、贡献和成长。",
              "body": [
-                 "积极心理学的研究发现，意义感常常来自三个地方：和别人有联结、为别人做点什么、看见自己的成长。这些都可以在家里练习。",
+                 "一些积极心理学研究提示，意义感常常来自三个地方：和别人有联结、为别人做点什么、看见自己的成长。这些都可以在家里练习。",
                  "比如让孩子负责照顾一盆植物，一起为邻居老人送一次菜，或者每周回顾一件“我以前不会、现在会了”的事。小事积累起来，就是孩子对生活的热爱。",
              ],
              "quiz": [
@@ -304,12 +718,14 @@ MODULES = [
                  ]),
              ]},
             {"slug": "facing-loss", "title": "陪孩子面对失去",
-             "summary": "宠物离开、亲人去世，孩子也需要哀悼。",
+             "summary": "宠物死去、亲人去世，孩子也需要哀悼。",
              "body": [
                  "失去会带来悲伤、愤怒，甚至内疚。告诉孩子这些感受都是正常的，大人也会难过。可以一起做一个纪念：画一幅画、写一封信、种一棵树。",
-                 "如果几个月后孩子仍然无法上学、睡不好或常常说想跟着离开，请寻求专业帮助。",
+                 "悲伤持续几个月是常见的，也会时好时坏。如果几个月后孩子仍然无法上学、睡不好，或者一直很难过、什么都提不起兴趣，请寻求专业帮助。",
+                 "## 孩子说想死、想跟着去世的人走时",
+                 "孩子有时会说“我也想去找奶奶”。这可能是想念，也可能是想死的意思，只有问了才知道。所以请不要等：当天就平静地问清楚（“你是说想死吗？”），陪在孩子身边，并联系医生。孩子随时可能伤害自己时，立即拨打 120 或 110；想找人商量，可以拨打 24 小时心理热线 12356 或 962525。",
              ],
-             "callout": ("seek_help", "需要帮助时", f"孩子说想跟着离开时，请认真对待并尽快求助：{HOTLINES}。")},
+             "callout": ("seek_help", "孩子说想死或想跟着去世的人走时", "请当天就问清楚，陪在孩子身边，并联系医生或拨打下面的 24 小时热线。孩子随时可能伤害自己、情况紧急时，请不要让孩子独处，立即拨打 120 或 110，或陪孩子去最近医院的急诊。")},
         ],
         "en": {
             "title": "Talking with children about the meaning of life",
@@ -317,7 +733,11 @@ MODULES = [
                        "questions are a good start for positive life education.",
             "outcomes": ["Answer questions about life and death in an age-appropriate way",
                          "Find meaning in everyday life together",
-                         "Stay with a child through loss"],
+                         "Stay with a child through loss, and know when to get help the "
+                         "same day"],
+            "warning": "This module talks about death, losing someone and grief, and about "
+                       "what to do when a child says they want to die or to be with someone "
+                       "who has died. If reading it feels hard, pause.",
             "resource": ("Family life-education activities", [
                 "Grow a plant together and record how it changes",
                 "Share one thing you’re grateful for at bedtime",
@@ -331,19 +751,20 @@ MODULES = [
                      "permanent, and it can frighten them. Answer simply and honestly: "
                      "“Every life has a beginning and an end, so we take good care of "
                      "ourselves and each other.”",
-                     "Avoid “went to sleep” or “went far away”; these can make children "
-                     "afraid of sleep or separation. Let them ask the same question many "
-                     "times; that is how they make sense of it.",
+                     "It’s best not to say “went to sleep” or “went far away” instead of "
+                     "“died”; these can make children afraid of sleep or separation. You can "
+                     "say “died” plainly. Let them ask the same question many times; that is "
+                     "how children make sense of it.",
                  ]},
                 {"slug": "meaning-in-everyday-life", "title": "Meaning in everyday life",
                  "summary": "Meaning grows from connection, contribution and growth.",
                  "body": [
-                     "Positive psychology research finds meaning often comes from feeling "
-                     "connected, doing something for others, and seeing ourselves grow. All "
-                     "three can be practised at home.",
+                     "Some positive-psychology research suggests that meaning often comes "
+                     "from feeling connected, doing something for others, and seeing "
+                     "ourselves grow. All three can be practised at home.",
                      "Let your child look after a plant, take a meal to an older neighbour "
                      "together, or look back each week at one thing they can do now that "
-                     "they couldn’t before.",
+                     "they couldn’t before. Small things add up to a child’s love of life.",
                  ],
                  "quiz": [
                      ("Which of these help a child build a sense of meaning?", True, [
@@ -362,13 +783,23 @@ MODULES = [
                      "Loss brings sadness, anger and even guilt. Tell your child these "
                      "feelings are normal and adults feel them too. Make a keepsake "
                      "together: a drawing, a letter, a tree.",
-                     "If months later your child still cannot go to school, cannot sleep, or "
-                     "talks about wanting to follow the person who died, seek professional "
-                     "help.",
+                     "Grief often lasts for months, with better and worse days. If months "
+                     "later your child still cannot go to school or sleep, or stays very sad "
+                     "and loses interest in everything, seek professional help.",
+                     "## When a child says they want to die, or to be with the person who died",
+                     "Children sometimes say “I want to go to Grandma too”. It may be "
+                     "missing her, or it may mean wanting to die; you only know if you ask. "
+                     "So don’t wait: ask calmly the same day (“Do you mean you want to "
+                     "die?”), stay with your child, and contact a doctor. If your child could "
+                     "hurt themselves at any moment, call 120 or 110 immediately; to talk it "
+                     "through with someone, call the 24-hour line 12356 or 962525.",
                  ],
-                 "callout": ("seek_help", "When to get help",
-                             f"Take it seriously if your child talks about wanting to die, and "
-                             f"get help soon: {HOTLINES_EN}.")},
+                 "callout": ("seek_help", "When a child talks about wanting to die",
+                             "Ask about it the same day, stay with your child, and contact a "
+                             "doctor or one of the 24-hour lines below. If your child could "
+                             "hurt themselves at any moment, don’t leave them alone: call 120 "
+                             "or 110 immediately, or take them to the nearest hospital "
+                             "emergency department.")},
             ],
         },
     },
