@@ -8,6 +8,7 @@ from django.contrib.auth import logout
 from django.db import DatabaseError, InterfaceError
 from django.http import HttpResponse
 from django.template.loader import render_to_string
+from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.translation import gettext_lazy as _
 
 
@@ -173,6 +174,77 @@ class StaffMFAMiddleware:
         if path.startswith("/django-admin/"):
             return user.is_active and user.is_staff
         return user.has_perm("wagtailadmin.access_admin")
+
+
+# Paths (after any language prefix) whose answers are never stored, whoever
+# asks: allauth's pages show or take an email address, a code or a key even
+# for visitors who are not signed in (email confirmation, password reset from
+# a key, a pending sign-in).
+NO_STORE_PREFIXES = ("/accounts/",)
+
+
+def _cache_directives(response) -> set[str]:
+    return {
+        part.split("=", 1)[0].strip().lower()
+        for part in response.get("Cache-Control", "").split(",")
+        if part.strip()
+    }
+
+
+class NoStoreMiddleware:
+    """`Cache-Control: no-store, private` on every answer that may carry personal data.
+
+    Browsers and proxies keep no copy of:
+
+    - an answer to a signed-in user, whatever the page (account, privacy,
+      bookings, the counsellor and coordinator areas, downloads, the Wagtail
+      and Django admins, the JSON API by session or bearer token, which sets
+      `request.user`); these also get `Vary: Cookie`;
+    - an answer that used the session the visitor's cookie points to, or that
+      sets or clears the session cookie (sign-in, sign-out);
+    - allauth's pages (`NO_STORE_PREFIXES`), which show an email address to
+      visitors who are not signed in yet;
+    - an answer its view marked `private`: the personal calendar feeds, whose
+      key is the secret in the URL, not a session. A feed is personal data
+      even with neutral titles (when a family sees a counsellor, how often,
+      where), so no cache keeps it; calendar apps still revalidate with the
+      ETag and get a 304, which carries the header too.
+
+    It sits above every fast path (personal feeds, slot searches, the anonymous
+    page cache), so their replays pass through it as well: a replay gets the
+    header exactly when its view marked the answer private. The anonymous page
+    cache stores only answers to requests without a session cookie, for a
+    visitor who is not signed in, that set no cookie but CSRF's and are not
+    private or no-store; none of the rules here applies to such an answer, so
+    a replay carries the headers of the answer it copies, and a signed-in
+    visitor (who always has a session cookie) is never sent a replay.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        personal = self._for_a_person(request, response)
+        if personal or "private" in _cache_directives(response):
+            patch_cache_control(response, no_store=True, private=True)
+        if personal:
+            patch_vary_headers(response, ("Cookie",))
+        return response
+
+    @staticmethod
+    def _for_a_person(request, response) -> bool:
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            return True
+        cookie = settings.SESSION_COOKIE_NAME
+        if cookie in response.cookies:
+            return True
+        session = getattr(request, "session", None)
+        if session is not None and cookie in request.COOKIES and session.accessed:
+            return True
+        path = _strip_language_prefix(request.path_info)
+        return path.startswith(NO_STORE_PREFIXES)
 
 
 class NulByteGuardMiddleware:
