@@ -5,6 +5,7 @@ import time
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
+from django.core.exceptions import PermissionDenied
 from django.db import DatabaseError, InterfaceError
 from django.http import HttpResponse
 from django.template.loader import render_to_string
@@ -124,14 +125,52 @@ def has_totp(user) -> bool:
     return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
 
 
-class StaffMFAMiddleware:
-    """Staff reach their areas (settings.STAFF_AREA_PREFIXES) only with TOTP set up.
+STAFF_NEEDS_TOTP = _("工作人员需要先设置两步验证（身份验证器应用），才能进入工作区域。")
 
-    Counsellors, coordinators, editors and superusers without an active TOTP
-    authenticator are sent to allauth's activation page; once it exists,
-    allauth asks for a code at every login. Signed-in users who may not use
-    an admin get a 403 instead of a login redirect (which would loop, since
-    both admin logins go to allauth's login).
+
+class StaffVerificationRequired(PermissionDenied):
+    """Staff powers were asked for by an account without TOTP.
+
+    Raised by `require_staff_verification`; StaffMFAMiddleware answers it with
+    the way to TOTP setup. Anything that meets it without the middleware
+    (a test calling a view, the API) sees a plain 403: it fails closed.
+    """
+
+
+def require_staff_verification(user) -> None:
+    """Raise StaffVerificationRequired unless `user` has a TOTP authenticator.
+
+    Call it wherever access comes from a staff role rather than from owning
+    the data, outside the staff areas (see StaffMFAMiddleware for the list).
+    """
+    if not has_totp(user):
+        raise StaffVerificationRequired
+
+
+class StaffMFAMiddleware:
+    """Staff powers need TOTP: the one gate, in two forms.
+
+    1. By path: the staff areas (settings.STAFF_AREA_PREFIXES: both admins,
+       the counsellor and coordinator areas with their reports and CSV
+       exports, the access log). Station staff (counsellors, coordinators,
+       editors, superusers) without a TOTP authenticator are sent to
+       allauth's activation page before any view runs.
+    2. By what the view grants: pages shared with families, where the same
+       URL shows a family its own data and staff someone else's. Their views
+       call `require_staff_verification` where a staff role is what lets the
+       viewer in, and the exception it raises gets the same answer here:
+       - `bookings.selectors.booking_for_viewer`, for anyone but the booking's
+         family: the detail page (intake answers, notes, access-logged), its
+         .ics download, cancel and reschedule on the family's behalf;
+       - `bookings.views._staff_booking`, always: attendance and notes;
+       - `bookings.calendar_views`, creating or rotating a counsellor feed.
+       Everything else a staff account reaches outside the areas shows only
+       its own data (the account and privacy pages, its data export, its
+       API tokens: the JSON API answers only the caller's own bookings).
+
+    Once TOTP exists, allauth asks for a code at every login. Signed-in users
+    who may not use an admin get a 403 instead of a login redirect (which
+    would loop, since both admin logins go to allauth's login).
     """
 
     def __init__(self, get_response):
@@ -155,19 +194,27 @@ class StaffMFAMiddleware:
             and in_staff_area(request.path_info)
             and not has_totp(user)
         ):
-            from django.contrib import messages
-            from django.shortcuts import redirect
-            from django.urls import reverse
-            from django.utils.http import urlencode
-            from django.utils.translation import gettext
-
-            messages.info(
-                request,
-                gettext("工作人员需要先设置两步验证（身份验证器应用），才能进入工作区域。"),
-            )
-            url = reverse("mfa_activate_totp")
-            return redirect(f"{url}?{urlencode({'next': request.get_full_path()})}")
+            return self._to_totp_setup(request)
         return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if isinstance(exception, StaffVerificationRequired):
+            return self._to_totp_setup(request)
+        return None
+
+    @staticmethod
+    def _to_totp_setup(request):
+        """The activation page, back to this page afterwards when it can be
+        fetched again (a GET); a POST is not repeated, so it has no `next`."""
+        from django.shortcuts import redirect
+        from django.urls import reverse
+        from django.utils.http import urlencode
+
+        messages.info(request, STAFF_NEEDS_TOTP, fail_silently=True)
+        url = reverse("mfa_activate_totp")
+        if request.method in ("GET", "HEAD"):
+            url = f"{url}?{urlencode({'next': request.get_full_path()})}"
+        return redirect(url)
 
     @staticmethod
     def _may_use_admin(user, path: str) -> bool:

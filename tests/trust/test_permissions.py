@@ -143,7 +143,7 @@ def test_booking_calendar_ics(world):
     check(world, method="get",
           url=reverse("bookings:calendar_ics", args=[world["booking"].pk]),
           denied={"family_b": NF, "counsellor_y": NF, "editor": NF},
-          allowed=("family_a",))
+          allowed=("family_a", "counsellor_x", "coordinator"))
 
 
 def test_booking_cancel(world):
