@@ -245,8 +245,9 @@ class NoStoreMiddleware:
 
     - an answer to a signed-in user, whatever the page (account, privacy,
       bookings, the counsellor and coordinator areas, downloads, the Wagtail
-      and Django admins, the JSON API by session or bearer token, which sets
-      `request.user`); these also get `Vary: Cookie`;
+      and Django admins, the JSON API by session), or to a request with an
+      `Authorization` header (the API's bearer tokens, on the full path and
+      on the slot-search replay alike); these also get `Vary: Cookie`;
     - an answer that used the session the visitor's cookie points to, or that
       sets or clears the session cookie (sign-in, sign-out);
     - allauth's pages (`NO_STORE_PREFIXES`), which show an email address to
@@ -281,6 +282,10 @@ class NoStoreMiddleware:
 
     @staticmethod
     def _for_a_person(request, response) -> bool:
+        if "HTTP_AUTHORIZATION" in request.META:
+            # A bearer token names its user even when a fast path answers
+            # before authentication (repeated slot searches, bookings.api_cache).
+            return True
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated:
             return True
