@@ -14,7 +14,7 @@ and a link to the booking page behind login. Every description ends with the
 crisis lines.
 
 Entry points:
-    booking_ics(booking=, viewer=)                 one booking, METHOD:PUBLISH
+    booking_ics(booking=, viewer=)                 one booking, METHOD:PUBLISH + ORGANIZER
     invitation_ics(booking=, method=, attendee_email=)   iTIP REQUEST / CANCEL
     attach_invitation(message, booking=, method=, attendee_email=)
     family_feed_ics / counsellor_feed_ics / workshops_feed_ics
@@ -304,7 +304,9 @@ def booking_event(booking: Booking, *, audience: Audience, ctx: _Context,
         booking)
     event = _base_event(
         uid=booking.calendar_uid,
-        # Without METHOD, DTSTAMP is when the information last changed.
+        # Feeds have no METHOD: DTSTAMP is when the information last changed.
+        # Files with a METHOD (the download, invitations) pass the time they
+        # are made (RFC 5545 §3.8.7.2).
         stamp=stamp or booking.updated_at,
         start=start, end=end,
         sequence=booking_sequence(booking),
@@ -398,11 +400,19 @@ def viewer_audience(booking: Booking, viewer) -> Audience:
 
 
 def booking_ics(*, booking: Booking, viewer) -> bytes:
-    """The single-booking .ics download (METHOD:PUBLISH) for an allowed viewer."""
+    """The single-booking .ics download for an allowed viewer: an iTIP PUBLISH.
+
+    RFC 5546 §3.2.1: a PUBLISH event has an ORGANIZER (the station, as on the
+    invitations) and no ATTENDEE. With a METHOD, DTSTAMP is when this file was
+    made (RFC 5545 §3.8.7.2); LAST-MODIFIED says when the booking last changed.
+    """
     audience = viewer_audience(booking, viewer)
     ctx = _Context()
     cal = _calendar(method="PUBLISH")
-    cal.add_component(booking_event(booking, audience=audience, ctx=ctx, alarm=True))
+    event = booking_event(booking, audience=audience, ctx=ctx, alarm=True,
+                          stamp=timezone.now())
+    event.add("organizer", organizer_address())
+    cal.add_component(event)
     return cal.to_ical()
 
 

@@ -31,6 +31,7 @@ from bookings import calendar as ical
 from bookings import feed_cache, feeds, selectors
 from bookings.models import CalendarFeed
 from courses.models import Topic
+from portal.middleware import require_staff_verification
 
 
 def _cookieless(view):
@@ -206,10 +207,17 @@ def _account_url() -> str:
     return reverse("portal:account")
 
 
-def _feed_action(request, service, success_message):
-    """Run one feed service for the signed-in user and go back to the account page."""
+def _feed_action(request, service, success_message, *, staff_needs_totp: bool):
+    """Run one feed service for the signed-in user and go back to the account page.
+
+    A counsellor feed is the counsellor's working week: a new link to it is a
+    staff power and needs TOTP (`staff_needs_totp`); revoking one never does.
+    """
+    kind = _kind(request)
+    if staff_needs_totp and kind == CalendarFeed.Kind.COUNSELLOR:
+        require_staff_verification(request.user)
     try:
-        service(user=request.user, kind=_kind(request))
+        service(user=request.user, kind=kind)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
@@ -221,17 +229,20 @@ def _feed_action(request, service, success_message):
 @login_required
 def feed_create(request):
     return _feed_action(request, feeds.feed_create,
-                        _("日历订阅已创建。请在手机日历中添加下面的链接。"))
+                        _("日历订阅已创建。请在手机日历中添加下面的链接。"),
+                        staff_needs_totp=True)
 
 
 @require_POST
 @login_required
 def feed_rotate(request):
     return _feed_action(request, feeds.feed_rotate,
-                        _("已生成新的订阅链接。旧链接已失效，请在日历应用中重新订阅。"))
+                        _("已生成新的订阅链接。旧链接已失效，请在日历应用中重新订阅。"),
+                        staff_needs_totp=True)
 
 
 @require_POST
 @login_required
 def feed_revoke(request):
-    return _feed_action(request, feeds.feed_revoke, _("日历订阅已停用，旧链接不再更新。"))
+    return _feed_action(request, feeds.feed_revoke, _("日历订阅已停用，旧链接不再更新。"),
+                        staff_needs_totp=False)

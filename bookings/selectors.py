@@ -32,6 +32,7 @@ from bookings.models import (
     WaitlistEntry,
 )
 from bookings.slots import Slot
+from portal.middleware import require_staff_verification
 
 __all__ = [
     "Slot",
@@ -395,7 +396,12 @@ def can_view_booking(user, booking: Booking) -> bool:
 
 
 def booking_for_viewer(*, user, pk) -> Booking:
-    """The booking if ``user`` may see it; Http404 otherwise (no existence leak)."""
+    """The booking if ``user`` may see it; Http404 otherwise (no existence leak).
+
+    Anyone but its family sees it through a staff role, which needs TOTP:
+    raises ``portal.middleware.StaffVerificationRequired`` without it (the
+    staff MFA gate answers with the way to set it up).
+    """
     try:
         pk = int(pk)
     except (TypeError, ValueError):
@@ -409,6 +415,8 @@ def booking_for_viewer(*, user, pk) -> Booking:
     )
     if booking is None or not can_view_booking(user, booking):
         raise Http404
+    if booking.family_id != user.pk:
+        require_staff_verification(user)
     return booking
 
 

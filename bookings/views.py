@@ -21,7 +21,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -58,6 +58,7 @@ from courses.models import Topic
 from portal import privacy
 from portal.access import log_access
 from portal.crisis import crisis_lines
+from portal.middleware import require_staff_verification
 from portal.models import AccessLog, Child, Consent, Role
 from portal.roles import role_required
 
@@ -126,10 +127,15 @@ def _own_counsellor(request) -> Counsellor:
 
 
 def _staff_booking(request, pk) -> Booking:
-    """A booking the viewer works on: its counsellor or a coordinator; else 404."""
+    """A booking the viewer works on: its counsellor or a coordinator; else 404.
+
+    Working on it is a staff power, even on one's own booking: TOTP first
+    (the staff MFA gate, portal.middleware.StaffMFAMiddleware).
+    """
     booking = selectors.booking_for_viewer(user=request.user, pk=pk)
     if not (_is_coordinator(request.user) or _leads(request.user, booking)):
         raise Http404
+    require_staff_verification(request.user)
     return booking
 
 
@@ -140,20 +146,6 @@ def _leads(user, booking: Booking) -> bool:
         booking.group_session_id
         and booking.group_session.counsellors.filter(user_id=user.pk).exists()
     )
-
-
-def _mfa_redirect(request):
-    """Staff read intake and notes only with two-step verification set up.
-
-    The booking detail page is shared with families, so the staff-area MFA
-    gate (portal.middleware.StaffMFAMiddleware) does not cover it by path.
-    """
-    from portal.middleware import has_totp
-
-    if has_totp(request.user):
-        return None
-    messages.info(request, _("工作人员需要先设置两步验证（身份验证器应用），才能查看登记信息和咨询记录。"))
-    return redirect(f"{reverse('mfa_activate_totp')}?{urlencode({'next': request.get_full_path()})}")
 
 
 def _owned_booking(request, pk) -> Booking:
@@ -437,8 +429,6 @@ def detail(request, pk):
         late_from = booking.start - _cutoff(booking)
         context["late_from"] = late_from
         context["is_late_now"] = timezone.now() >= late_from
-    if is_staff_view and not is_owner and (gate := _mfa_redirect(request)):
-        return gate
     if is_staff_view:
         context["risk_rows"] = _risk_rows(booking)
         log_access(actor=user, action=AccessLog.Action.VIEW_INTAKE,
@@ -771,8 +761,6 @@ def schedule_delete(request, kind, pk):
 @require_POST
 def attendance(request, pk):
     booking = _staff_booking(request, pk)
-    if gate := _mfa_redirect(request):
-        return gate
     value = request.POST.get("attended")
     if value not in ("1", "0"):
         messages.error(request, _("请选择到场或未到场。"))
@@ -791,8 +779,6 @@ def attendance(request, pk):
 @require_POST
 def note_add(request, pk):
     booking = _staff_booking(request, pk)
-    if gate := _mfa_redirect(request):
-        return gate
     form = NoteForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("记录不能为空，最长一万字。"))

@@ -5,9 +5,11 @@ import time
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
+from django.core.exceptions import PermissionDenied
 from django.db import DatabaseError, InterfaceError
 from django.http import HttpResponse
 from django.template.loader import render_to_string
+from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.translation import gettext_lazy as _
 
 
@@ -123,14 +125,52 @@ def has_totp(user) -> bool:
     return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
 
 
-class StaffMFAMiddleware:
-    """Staff reach their areas (settings.STAFF_AREA_PREFIXES) only with TOTP set up.
+STAFF_NEEDS_TOTP = _("工作人员需要先设置两步验证（身份验证器应用），才能进入工作区域。")
 
-    Counsellors, coordinators, editors and superusers without an active TOTP
-    authenticator are sent to allauth's activation page; once it exists,
-    allauth asks for a code at every login. Signed-in users who may not use
-    an admin get a 403 instead of a login redirect (which would loop, since
-    both admin logins go to allauth's login).
+
+class StaffVerificationRequired(PermissionDenied):
+    """Staff powers were asked for by an account without TOTP.
+
+    Raised by `require_staff_verification`; StaffMFAMiddleware answers it with
+    the way to TOTP setup. Anything that meets it without the middleware
+    (a test calling a view, the API) sees a plain 403: it fails closed.
+    """
+
+
+def require_staff_verification(user) -> None:
+    """Raise StaffVerificationRequired unless `user` has a TOTP authenticator.
+
+    Call it wherever access comes from a staff role rather than from owning
+    the data, outside the staff areas (see StaffMFAMiddleware for the list).
+    """
+    if not has_totp(user):
+        raise StaffVerificationRequired
+
+
+class StaffMFAMiddleware:
+    """Staff powers need TOTP: the one gate, in two forms.
+
+    1. By path: the staff areas (settings.STAFF_AREA_PREFIXES: both admins,
+       the counsellor and coordinator areas with their reports and CSV
+       exports, the access log). Station staff (counsellors, coordinators,
+       editors, superusers) without a TOTP authenticator are sent to
+       allauth's activation page before any view runs.
+    2. By what the view grants: pages shared with families, where the same
+       URL shows a family its own data and staff someone else's. Their views
+       call `require_staff_verification` where a staff role is what lets the
+       viewer in, and the exception it raises gets the same answer here:
+       - `bookings.selectors.booking_for_viewer`, for anyone but the booking's
+         family: the detail page (intake answers, notes, access-logged), its
+         .ics download, cancel and reschedule on the family's behalf;
+       - `bookings.views._staff_booking`, always: attendance and notes;
+       - `bookings.calendar_views`, creating or rotating a counsellor feed.
+       Everything else a staff account reaches outside the areas shows only
+       its own data (the account and privacy pages, its data export, its
+       API tokens: the JSON API answers only the caller's own bookings).
+
+    Once TOTP exists, allauth asks for a code at every login. Signed-in users
+    who may not use an admin get a 403 instead of a login redirect (which
+    would loop, since both admin logins go to allauth's login).
     """
 
     def __init__(self, get_response):
@@ -154,25 +194,109 @@ class StaffMFAMiddleware:
             and in_staff_area(request.path_info)
             and not has_totp(user)
         ):
-            from django.contrib import messages
-            from django.shortcuts import redirect
-            from django.urls import reverse
-            from django.utils.http import urlencode
-            from django.utils.translation import gettext
-
-            messages.info(
-                request,
-                gettext("工作人员需要先设置两步验证（身份验证器应用），才能进入工作区域。"),
-            )
-            url = reverse("mfa_activate_totp")
-            return redirect(f"{url}?{urlencode({'next': request.get_full_path()})}")
+            return self._to_totp_setup(request)
         return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if isinstance(exception, StaffVerificationRequired):
+            return self._to_totp_setup(request)
+        return None
+
+    @staticmethod
+    def _to_totp_setup(request):
+        """The activation page, back to this page afterwards when it can be
+        fetched again (a GET); a POST is not repeated, so it has no `next`."""
+        from django.shortcuts import redirect
+        from django.urls import reverse
+        from django.utils.http import urlencode
+
+        messages.info(request, STAFF_NEEDS_TOTP, fail_silently=True)
+        url = reverse("mfa_activate_totp")
+        if request.method in ("GET", "HEAD"):
+            url = f"{url}?{urlencode({'next': request.get_full_path()})}"
+        return redirect(url)
 
     @staticmethod
     def _may_use_admin(user, path: str) -> bool:
         if path.startswith("/django-admin/"):
             return user.is_active and user.is_staff
         return user.has_perm("wagtailadmin.access_admin")
+
+
+# Paths (after any language prefix) whose answers are never stored, whoever
+# asks: allauth's pages show or take an email address, a code or a key even
+# for visitors who are not signed in (email confirmation, password reset from
+# a key, a pending sign-in).
+NO_STORE_PREFIXES = ("/accounts/",)
+
+
+def _cache_directives(response) -> set[str]:
+    return {
+        part.split("=", 1)[0].strip().lower()
+        for part in response.get("Cache-Control", "").split(",")
+        if part.strip()
+    }
+
+
+class NoStoreMiddleware:
+    """`Cache-Control: no-store, private` on every answer that may carry personal data.
+
+    Browsers and proxies keep no copy of:
+
+    - an answer to a signed-in user, whatever the page (account, privacy,
+      bookings, the counsellor and coordinator areas, downloads, the Wagtail
+      and Django admins, the JSON API by session), or to a request with an
+      `Authorization` header (the API's bearer tokens, on the full path and
+      on the slot-search replay alike); these also get `Vary: Cookie`;
+    - an answer that used the session the visitor's cookie points to, or that
+      sets or clears the session cookie (sign-in, sign-out);
+    - allauth's pages (`NO_STORE_PREFIXES`), which show an email address to
+      visitors who are not signed in yet;
+    - an answer its view marked `private`: the personal calendar feeds, whose
+      key is the secret in the URL, not a session. A feed is personal data
+      even with neutral titles (when a family sees a counsellor, how often,
+      where), so no cache keeps it; calendar apps still revalidate with the
+      ETag and get a 304, which carries the header too.
+
+    It sits above every fast path (personal feeds, slot searches, the anonymous
+    page cache), so their replays pass through it as well: a replay gets the
+    header exactly when its view marked the answer private. The anonymous page
+    cache stores only answers to requests without a session cookie, for a
+    visitor who is not signed in, that set no cookie but CSRF's and are not
+    private or no-store; none of the rules here applies to such an answer, so
+    a replay carries the headers of the answer it copies, and a signed-in
+    visitor (who always has a session cookie) is never sent a replay.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        personal = self._for_a_person(request, response)
+        if personal or "private" in _cache_directives(response):
+            patch_cache_control(response, no_store=True, private=True)
+        if personal:
+            patch_vary_headers(response, ("Cookie",))
+        return response
+
+    @staticmethod
+    def _for_a_person(request, response) -> bool:
+        if "HTTP_AUTHORIZATION" in request.META:
+            # A bearer token names its user even when a fast path answers
+            # before authentication (repeated slot searches, bookings.api_cache).
+            return True
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            return True
+        cookie = settings.SESSION_COOKIE_NAME
+        if cookie in response.cookies:
+            return True
+        session = getattr(request, "session", None)
+        if session is not None and cookie in request.COOKIES and session.accessed:
+            return True
+        path = _strip_language_prefix(request.path_info)
+        return path.startswith(NO_STORE_PREFIXES)
 
 
 class NulByteGuardMiddleware:

@@ -63,6 +63,9 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "portal.middleware.DatabaseUnavailableMiddleware",
+    # Cache-Control: no-store, private on every answer with personal data; above
+    # the fast paths below so their replays pass through it too.
+    "portal.middleware.NoStoreMiddleware",
     # Calendar feeds (polled by calendar apps, no cookies) skip everything below.
     "bookings.feed_middleware.CalendarFeedMiddleware",
     # Repeated API slot searches answered from the cache (bookings.api_cache).

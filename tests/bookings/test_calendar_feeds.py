@@ -14,6 +14,7 @@ from icalendar import Calendar
 from bookings import feeds, services
 from bookings.models import Booking, CalendarFeed, GroupSession, TimeOff
 from tests.bookings.calendar_checks import parse, unfold
+from tests.bookings.web_setup import with_totp
 from tests.factories import (
     BookingFactory,
     CoordinatorFactory,
@@ -446,14 +447,16 @@ def test_revoking_a_feed_that_does_not_exist_says_so(client, site_shell, family)
     ],
 )
 def test_booking_ics_access_rules(client, who, status):
+    # Staff have TOTP here; without it they are sent to set it up first
+    # (tests/portal/test_roles_mfa.py).
     booking = BookingFactory()
     users = {
         "owner": booking.family,
         "other_family": FamilyFactory(),
-        "own_counsellor": booking.counsellor.user,
-        "other_counsellor": CounsellorFactory().user,
-        "coordinator": CoordinatorFactory(),
-        "editor": EditorFactory(),
+        "own_counsellor": with_totp(booking.counsellor.user),
+        "other_counsellor": with_totp(CounsellorFactory().user),
+        "coordinator": with_totp(CoordinatorFactory()),
+        "editor": with_totp(EditorFactory()),
         "anonymous": None,
     }
     if users[who] is not None:
@@ -551,6 +554,7 @@ def test_counsellor_feed_follows_time_off_edits(client):
 
 def test_counsellor_creates_a_counsellor_feed_on_the_account_page(client, site_shell):
     counsellor = CounsellorFactory()
+    with_totp(counsellor.user)  # a counsellor feed is a staff power
     client.force_login(counsellor.user)
     page = client.get("/account/").content.decode()
     assert "我的咨询日程与休假" in page and "我的预约与工作坊" not in page

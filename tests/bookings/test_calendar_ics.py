@@ -6,6 +6,7 @@ from http import HTTPStatus
 from urllib.parse import parse_qs, urlparse
 
 import pytest
+import time_machine
 from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
@@ -16,6 +17,7 @@ from hypothesis import strategies as st
 from bookings import calendar as ical
 from bookings.models import Booking, GroupSession, Mode, TimeOff
 from tests.bookings.calendar_checks import CRISIS_NUMBERS, only, parse, unfold
+from tests.bookings.itip_checks import assert_itip
 from tests.factories import (
     BookingFactory,
     ChildFactory,
@@ -28,6 +30,9 @@ from tests.factories import (
 pytestmark = pytest.mark.django_db
 
 SECRET_CONCERN = "孩子最近在学校被欺负，晚上睡不着"
+# A fixed instant for "when the file was made" (DTSTAMP), after the bookings'
+# own times are set from the real clock.
+GENERATED_AT = dt.datetime(2030, 3, 4, 5, 6, 7, tzinfo=dt.UTC)
 
 
 @pytest.fixture
@@ -78,9 +83,11 @@ def test_staff_see_a_neutral_title_and_a_link_behind_login(private_booking):
 
 
 def test_uid_and_text_are_stable_across_renders(private_booking):
-    first = ical.booking_ics(booking=private_booking, viewer=private_booking.family)
-    again = ical.booking_ics(booking=Booking.objects.get(pk=private_booking.pk),
-                             viewer=private_booking.family)
+    # DTSTAMP is when the file is made: the same instant gives the same bytes.
+    with time_machine.travel(GENERATED_AT, tick=False):
+        first = ical.booking_ics(booking=private_booking, viewer=private_booking.family)
+        again = ical.booking_ics(booking=Booking.objects.get(pk=private_booking.pk),
+                                 viewer=private_booking.family)
     assert first == again
     assert only(parse(first)).uid == only(parse(again)).uid == private_booking.calendar_uid
     assert private_booking.calendar_uid.endswith("@" + settings.CALENDAR_UID_DOMAIN)
@@ -311,3 +318,37 @@ def test_any_text_stays_inside_its_property_for_all_three_parsers(
 def _hypothesis_workshop():
     existing = GroupSession.objects.first()
     return existing or GroupSessionFactory()
+
+
+# --- the download is a valid iTIP PUBLISH (issue 10) ------------------------------
+# METHOD:PUBLISH needs an ORGANIZER (RFC 5546 §3.2.1), and with a METHOD the
+# DTSTAMP is when the file was made (RFC 5545 §3.8.7.2), not the last change
+# (LAST-MODIFIED says that).
+
+
+@pytest.mark.parametrize("viewer", ["family", "counsellor"])
+def test_booking_download_is_a_valid_publish_stamped_when_made(private_booking, viewer):
+    private_booking.sequence = 2
+    private_booking.save()
+    person = (private_booking.family if viewer == "family"
+              else private_booking.counsellor.user)
+    with time_machine.travel(GENERATED_AT, tick=False):
+        body = ical.booking_ics(booking=private_booking, viewer=person)
+    event = assert_itip(body, "PUBLISH")
+    assert event.organizer.value == "mailto:noreply@weiai.example.cn"
+    assert event.organizer.params["CN"] == ["未愛小屋"]
+    assert event.dtstamp.value == GENERATED_AT
+    assert int(event.sequence.value) == 2
+    assert event.last_modified.value == private_booking.updated_at.astimezone(
+        dt.UTC).replace(microsecond=0)
+    only(parse(body, method="PUBLISH"))  # and the project's own rules, 3 parsers
+
+
+def test_booking_ics_endpoint_sends_a_publish_stamped_when_made(client, private_booking):
+    with time_machine.travel(GENERATED_AT, tick=False):
+        client.force_login(private_booking.family)
+        response = client.get(f"/bookings/{private_booking.pk}/calendar.ics")
+    assert response.status_code == HTTPStatus.OK
+    event = assert_itip(response.content, "PUBLISH")
+    assert event.dtstamp.value == GENERATED_AT
+    assert event.uid.value == private_booking.calendar_uid

@@ -1,10 +1,12 @@
 """Emails as iTIP invitations: REQUEST on confirmation and change, CANCEL on
 cancellation, one UID for the booking's life and a SEQUENCE that only grows."""
 
+import datetime as dt
 import email
 import email.policy
 
 import pytest
+import time_machine
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 
@@ -12,6 +14,7 @@ from bookings import calendar as ical
 from bookings import emails, services
 from tests.bookings.calendar_checks import only, parse, unfold
 from tests.bookings.engine_setup import make_setup
+from tests.bookings.itip_checks import assert_itip
 from tests.factories import BookingFactory, ChildFactory
 
 pytestmark = pytest.mark.django_db
@@ -154,3 +157,24 @@ def test_reminders_carry_no_invitation():
     booking = BookingFactory()
     [message] = emails.build_messages(booking, "reminder")
     assert calendar_parts(message) == []
+
+
+# --- every property iTIP requires (issue 10), checked with vobject --------------------
+
+
+@pytest.mark.parametrize("method", ["REQUEST", "CANCEL"])
+@pytest.mark.parametrize("to", ["family", "counsellor"])
+def test_invitations_carry_every_property_itip_requires(method, to):
+    booking = BookingFactory(sequence=3)
+    attendee = booking.family.email if to == "family" else booking.counsellor.user.email
+    sent_at = dt.datetime(2030, 3, 4, 5, 6, 7, tzinfo=dt.UTC)
+    with time_machine.travel(sent_at, tick=False):
+        body = ical.invitation_ics(booking=booking, method=method,
+                                   attendee_email=attendee)
+    event = assert_itip(body, method)
+    assert event.uid.value == booking.calendar_uid
+    assert event.organizer.value == "mailto:noreply@weiai.example.cn"
+    assert [a.value for a in event.attendee_list] == [f"mailto:{attendee}"]
+    assert event.dtstamp.value == sent_at
+    assert int(event.sequence.value) == 3
+    assert event.status.value == ("CANCELLED" if method == "CANCEL" else "CONFIRMED")

@@ -319,3 +319,128 @@ def test_demo_content_exists_in_both_locales_as_translations(site_shell):
         assert en.live and en.url_path.endswith(f"/{slug}/")
     home = HomePage.objects.get(locale__language_code="zh-hans")
     assert home.get_translations().get().locale.language_code == "en"
+
+
+# --- staff powers outside the staff areas (issue 10) ---------------------------------
+# A booking page opened by anyone but its family is opened with staff powers
+# (its counsellor, a workshop leader, a coordinator): the .ics, the detail page
+# with intake and notes, cancel and reschedule for the family, attendance and
+# notes. Without TOTP each sends the staff member to set it up, as the staff
+# areas do; with TOTP it opens.
+
+
+def _staffed_booking():
+    from tests.factories import BookingFactory, CounsellorFactory
+
+    counsellor = CounsellorFactory()
+    return BookingFactory(counsellor=counsellor, concern="Concern-Marker-1010")
+
+
+def _staff(kind: str, booking):
+    return booking.counsellor.user if kind == "counsellor" else CoordinatorFactory()
+
+
+def _sent_to_totp_setup(response, next_path: str | None):
+    assert response.status_code == HTTPStatus.FOUND, response.status_code
+    expected = TOTP_ACTIVATE
+    if next_path is not None:
+        expected += "?next=" + next_path.replace("/", "%2F")
+    assert response["Location"] == expected
+
+
+STAFF_BOOKING_PAGES = [
+    ("counsellor", "bookings:calendar_ics"),
+    ("coordinator", "bookings:calendar_ics"),
+    ("counsellor", "bookings:detail"),
+    ("coordinator", "bookings:detail"),
+    ("coordinator", "bookings:cancel"),
+    ("coordinator", "bookings:reschedule"),
+]
+
+
+@pytest.mark.parametrize(("kind", "name"), STAFF_BOOKING_PAGES)
+def test_staff_without_totp_are_sent_to_set_it_up_from_booking_pages(
+    client, site_shell, kind, name
+):
+    from portal.models import AccessLog
+
+    booking = _staffed_booking()
+    client.force_login(_staff(kind, booking))
+    url = reverse(name, args=[booking.pk])
+    response = client.get(url)
+    _sent_to_totp_setup(response, url)
+    assert b"Concern-Marker-1010" not in response.content
+    assert AccessLog.objects.count() == 0
+
+
+@pytest.mark.parametrize(("kind", "name"), STAFF_BOOKING_PAGES)
+def test_staff_with_totp_open_booking_pages(client, site_shell, kind, name):
+    booking = _staffed_booking()
+    client.force_login(with_totp(_staff(kind, booking)))
+    response = client.get(reverse(name, args=[booking.pk]))
+    assert response.status_code == HTTPStatus.OK
+
+
+def test_the_booking_ics_for_staff_with_totp_is_the_booking(client, site_shell):
+    booking = _staffed_booking()
+    client.force_login(with_totp(CoordinatorFactory()))
+    response = client.get(reverse("bookings:calendar_ics", args=[booking.pk]))
+    assert response["Content-Type"] == "text/calendar; charset=utf-8"
+    assert booking.calendar_uid in response.content.decode()
+
+
+def test_families_download_their_own_ics_without_totp(client, site_shell):
+    booking = _staffed_booking()
+    client.force_login(booking.family)
+    response = client.get(reverse("bookings:calendar_ics", args=[booking.pk]))
+    assert response.status_code == HTTPStatus.OK
+    assert booking.calendar_uid in response.content.decode()
+
+
+@pytest.mark.parametrize(("kind", "name", "data"), [
+    ("coordinator", "bookings:cancel", {"reason": "x"}),
+    ("counsellor", "bookings:attendance", {"attended": "1"}),
+    ("counsellor", "bookings:note_add", {"body": "Note-Marker-1010"}),
+    ("coordinator", "bookings:note_add", {"body": "Note-Marker-1010"}),
+])
+def test_staff_writes_on_a_booking_without_totp_change_nothing(
+    client, site_shell, kind, name, data
+):
+    from bookings.models import Booking
+
+    booking = _staffed_booking()
+    client.force_login(_staff(kind, booking))
+    response = client.post(reverse(name, args=[booking.pk]), data)
+    # A POST has no page to come back to: the setup page says what to do next.
+    _sent_to_totp_setup(response, None)
+    booking.refresh_from_db()
+    assert booking.status == Booking.Status.CONFIRMED
+    assert booking.notes.count() == 0
+
+
+def test_a_coordinators_own_booking_still_needs_totp_for_staff_actions(client, site_shell):
+    from tests.factories import BookingFactory
+
+    coordinator = CoordinatorFactory()
+    booking = BookingFactory(family=coordinator)
+    client.force_login(coordinator)
+    response = client.post(reverse("bookings:note_add", args=[booking.pk]),
+                           {"body": "Note-Marker-1010"})
+    _sent_to_totp_setup(response, None)
+    assert booking.notes.count() == 0
+
+
+def test_counsellor_feed_needs_totp(client, site_shell):
+    from bookings.models import CalendarFeed
+    from tests.factories import CounsellorFactory
+
+    counsellor = CounsellorFactory()
+    client.force_login(counsellor.user)
+    response = client.post(reverse("calendar:feed_create"), {"kind": "counsellor"})
+    _sent_to_totp_setup(response, None)
+    assert not CalendarFeed.objects.filter(user=counsellor.user).exists()
+    with_totp(counsellor.user)
+    response = client.post(reverse("calendar:feed_create"), {"kind": "counsellor"})
+    assert response.status_code == HTTPStatus.FOUND
+    assert CalendarFeed.objects.filter(user=counsellor.user, kind="counsellor",
+                                       revoked_at__isnull=True).count() == 1

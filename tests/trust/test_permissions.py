@@ -5,7 +5,9 @@ Booking #1 belongs to family A with counsellor X. Others' objects answer 404
 (never 403, which would confirm the object exists), anonymous visitors are
 sent to the login (401 on the API), and a refused write changes nothing.
 `test_every_id_taking_url_is_in_the_matrix` fails when a new such URL appears
-without an entry here.
+without an entry here. The same actors then check that no personal answer may
+be stored by a browser or proxy (`no-store`), and that public pages keep their
+caching.
 """
 
 import datetime as dt
@@ -17,6 +19,7 @@ from django.test import Client
 from django.urls import get_resolver, reverse
 from django.urls.resolvers import URLResolver
 from django.utils import timezone
+from django.utils.cache import has_vary_header
 
 from portal.models import ApiToken, DataExport
 from tests.factories import (
@@ -140,7 +143,7 @@ def test_booking_calendar_ics(world):
     check(world, method="get",
           url=reverse("bookings:calendar_ics", args=[world["booking"].pk]),
           denied={"family_b": NF, "counsellor_y": NF, "editor": NF},
-          allowed=("family_a",))
+          allowed=("family_a", "counsellor_x", "coordinator"))
 
 
 def test_booking_cancel(world):
@@ -318,3 +321,192 @@ def test_every_id_taking_url_is_in_the_matrix():
     walk(get_resolver().url_patterns)
     assert found - COVERED - PUBLIC_OR_ROLE_GATED == set()
     assert found >= COVERED
+
+
+# --- nobody keeps a copy (issue 10) ----------------------------------------------------
+# Every page, download, feed and API answer that shows personal data says
+# `Cache-Control: no-store, private` (portal.middleware.NoStoreMiddleware);
+# anonymous public pages keep the caching they had, the anonymous page cache
+# included, and a copy cached for an anonymous visitor never reaches a
+# signed-in one, nor the other way round.
+
+HIT = "X-Courses-Cache"
+
+
+
+def _cache_control(response) -> set[str]:
+    return {part.strip().lower() for part in response.get("Cache-Control", "").split(",")
+            if part.strip()}
+
+
+def assert_not_stored(response, what):
+    directives = _cache_control(response)
+    assert {"no-store", "private"} <= directives, (what, response.get("Cache-Control"))
+    assert "public" not in directives, (what, response.get("Cache-Control"))
+
+
+# (actor, url name, argument from the world): every page, download and API
+# answer with personal data, opened by someone allowed to see it.
+PERSONAL = [
+    ("family_a", "portal:account", None),
+    ("family_a", "portal:profile_edit", None),
+    ("family_a", "portal:child_edit", "child"),
+    ("family_a", "privacy:index", None),
+    ("family_a", "privacy:export_download", "export"),
+    ("family_a", "bookings:mine", None),
+    ("family_a", "bookings:detail", "booking"),
+    ("family_a", "bookings:calendar_ics", "booking"),
+    ("family_a", "bookings:cancel", "booking"),
+    ("family_a", "bookings:reschedule", "booking"),
+    ("family_a", "account_email", None),
+    ("family_a", "account_change_password", None),
+    ("family_a", "mfa_index", None),
+    ("family_a", "api:list_bookings", None),
+    ("family_a", "api:get_booking", "booking_id"),
+    ("family_a", "bookings:index", None),  # a public page, signed in
+    ("counsellor_x", "bookings:detail", "booking"),  # intake answers and notes
+    ("counsellor_x", "bookings:calendar_ics", "booking"),
+    ("counsellor_x", "bookings:counsellor_week", None),
+    ("counsellor_x", "bookings:counsellor_hours", None),
+    ("coordinator", "bookings:detail", "booking"),
+    ("coordinator", "bookings:calendar_ics", "booking"),
+    ("coordinator", "bookings:coordinator_bookings", None),
+    ("coordinator", "bookings:coordinator_urgent", None),
+    ("coordinator", "bookings:coordinator_closures", None),
+    ("coordinator", "bookings:coordinator_reports", None),
+    ("coordinator", "bookings:coordinator_report_csv", "report"),
+    ("coordinator", "privacy:access_log", None),
+    ("coordinator", "wagtailadmin_home", None),
+    ("coordinator", "admin:index", None),
+    ("editor", "wagtailadmin_home", None),
+    ("editor", "wagtailadmin_explore_root", None),
+]
+
+
+def _url(world, name: str, arg: str | None) -> str:
+    kwargs = {
+        None: {},
+        "child": {"pk": world["child"].pk},
+        "export": {"token": world["export"].token},
+        "booking": {"pk": world["booking"].pk},
+        "booking_id": {"booking_id": world["booking"].pk},
+        "report": {"name": "attendance"},
+    }[arg]
+    return reverse(name, kwargs=kwargs)
+
+
+@pytest.mark.parametrize(("actor", "name", "arg"), PERSONAL,
+                         ids=[f"{a}-{n}" for a, n, _arg in PERSONAL])
+def test_personal_pages_are_never_stored(world, actor, name, arg):
+    url = _url(world, name, arg)
+    response = client_for(world, actor).get(url)
+    assert response.status_code == HTTPStatus.OK, (url, response.status_code)
+    assert_not_stored(response, url)
+    assert has_vary_header(response, "Cookie"), url
+
+
+def test_api_answers_to_a_bearer_token_are_never_stored(world):
+    response = Client().get(reverse("api:list_bookings"),
+                            HTTP_AUTHORIZATION=f"Bearer {world['bearer']['family_a']}")
+    assert response.status_code == HTTPStatus.OK
+    assert_not_stored(response, "bearer")
+
+
+def test_personal_feed_is_never_stored_on_the_full_path_replays_and_304(
+    world, django_assert_num_queries
+):
+    url = reverse("calendar:feed", args=[world["feed_a"]])
+    client = Client()
+    first = client.get(url)
+    assert first.status_code == HTTPStatus.OK
+    assert world["booking"].calendar_uid in first.content.decode()
+    assert_not_stored(first, "first poll")
+    # Calendar apps send no cookie: a feed never varies on one.
+    assert not has_vary_header(first, "Cookie")
+    with django_assert_num_queries(0):  # replayed from the feed state (feed_cache)
+        repeat = client.get(url)
+    assert repeat.status_code == HTTPStatus.OK
+    assert repeat.content == first.content
+    assert_not_stored(repeat, "repeat poll")
+    not_modified = client.get(url, HTTP_IF_NONE_MATCH=first["ETag"])
+    assert not_modified.status_code == HTTPStatus.NOT_MODIFIED
+    assert_not_stored(not_modified, "304")
+    gzipped = client.get(url, HTTP_ACCEPT_ENCODING="gzip")
+    assert gzipped["Content-Encoding"] == "gzip"
+    assert_not_stored(gzipped, "gzip")
+
+
+def test_email_confirmation_page_shows_the_address_and_is_never_stored(site_shell):
+    from allauth.account.models import EmailAddress, EmailConfirmationHMAC
+
+    from tests.factories import FamilyFactory
+
+    user = FamilyFactory(email="confirm-me-4821@example.cn")
+    address, _created = EmailAddress.objects.get_or_create(
+        user=user, email=user.email, defaults={"verified": False, "primary": True})
+    address.verified = False
+    address.save()
+    key = EmailConfirmationHMAC(address).key
+    response = Client().get(reverse("account_confirm_email", args=[key]))
+    assert response.status_code == HTTPStatus.OK
+    assert "confirm-me-4821@example.cn" in response.content.decode()
+    assert_not_stored(response, "confirm-email")
+
+
+def test_sign_in_and_sign_out_answers_are_never_stored(site_shell):
+    from tests.factories import PASSWORD, FamilyFactory
+
+    user = FamilyFactory()
+    client = Client()
+    login = client.post(reverse("account_login"),
+                        {"login": user.email, "password": PASSWORD})
+    assert login.status_code == HTTPStatus.FOUND
+    assert_not_stored(login, "login")
+    logout = client.post(reverse("account_logout"))
+    assert logout.status_code == HTTPStatus.FOUND
+    assert_not_stored(logout, "logout")
+
+
+# --- public pages keep their caching ------------------------------------------------
+
+
+PUBLIC = ["/", "/en/", "/bookings/", "/bookings/counsellors/", "/bookings/workshops/",
+          "/robots.txt", "/search/?q=%E6%83%85%E7%BB%AA"]
+
+
+@pytest.mark.parametrize("url", PUBLIC)
+def test_public_pages_are_not_marked_no_store_for_anonymous_visitors(world, url):
+    response = Client().get(url)
+    assert response.status_code == HTTPStatus.OK, url
+    assert "no-store" not in _cache_control(response), (url, response["Cache-Control"])
+    assert "private" not in _cache_control(response), (url, response["Cache-Control"])
+
+
+def test_public_workshop_feed_keeps_its_public_caching(world):
+    response = Client().get(reverse("calendar:workshops"))
+    assert response.status_code == HTTPStatus.OK
+    assert _cache_control(response) == {"public", "max-age=3600"}
+
+
+def test_a_cached_anonymous_page_and_a_signed_in_page_never_swap_headers(world):
+    anonymous = Client()
+    miss = anonymous.get("/")
+    hit = anonymous.get("/")
+    assert hit[HIT] == "hit"
+    assert miss.get("Cache-Control") == hit.get("Cache-Control")
+    assert "no-store" not in _cache_control(hit)
+    # A signed-in visitor never gets the anonymous copy, and their page says no-store.
+    signed_in = client_for(world, "family_a").get("/")
+    assert HIT not in signed_in
+    assert_not_stored(signed_in, "/ signed in")
+    # What a signed-in visitor was sent is never stored for an anonymous one.
+    from django.core.cache import cache
+
+    cache.clear()
+    client_for(world, "family_a").get("/")
+    first = Client().get("/")
+    assert HIT not in first
+    assert "no-store" not in _cache_control(first)
+    again = Client().get("/")
+    assert again[HIT] == "hit"
+    assert "no-store" not in _cache_control(again)
