@@ -73,6 +73,18 @@ def test_api_refuses_sensitive_data_without_consent(setup, api, sensitive):
     assert sensitive_consents(setup.family) == []
 
 
+def test_consent_message_is_in_the_callers_language(setup):
+    _token, secret = ApiToken.issue(user=setup.family, name="en")
+    english = Client(HTTP_AUTHORIZATION=f"Bearer {secret}",
+                     HTTP_ACCEPT_LANGUAGE="en").post(
+        "/api/v1/bookings", booking_body(setup, concern="sleep", consent=False),
+        content_type="application/json")
+    assert english.json()["detail"][0]["msg"] == (
+        "What you would like help with and your answers to the risk questions are "
+        "sensitive personal information: to book, give your separate consent for "
+        "the station to keep them (consent: true).")
+
+
 def test_service_records_the_consent_in_the_bookings_transaction(setup):
     booking = services.booking_create(
         family=setup.family, counsellor=setup.counsellor, session_type=setup.session_type,
