@@ -45,6 +45,8 @@ from portal.models import ApiToken, Child
 
 BODY_NOT_JSON = gettext_noop("请求内容不是有效的 JSON。")
 BODY_NOT_AN_OBJECT = gettext_noop("请求内容必须是一个 JSON 对象，例如 {}。")
+SLOT_DATES_OUT_OF_RANGE = gettext_noop(
+    "只能查询 %(first)s 至 %(last)s 之间的日期（可预约范围）。")
 
 MAX_ID = api_cache.MAX_ID
 MAX_SLOT_DAYS = api_cache.MAX_SLOT_DAYS
@@ -489,14 +491,24 @@ def list_session_types(request):
 
 @api.get("/slots", response={200: list[SlotOut], **ERRORS}, tags=["bookings"])
 def list_slots(request, query: Query[SlotQuery]):
-    """Free slots from ``start`` to ``end`` (dates, inclusive, at most 62 days)."""
+    """Free slots from ``start`` to ``end`` (dates, inclusive, at most 62 days),
+    between yesterday and the day after the booking horizon ends (else 422)."""
     if query.end < query.start:
-        return field_error("end", "end is before start")
+        return field_error("end", "end is before start", location="query")
     if (query.end - query.start).days > MAX_SLOT_DAYS:
-        return field_error("end", f"at most {MAX_SLOT_DAYS} days at a time")
+        return field_error("end", f"at most {MAX_SLOT_DAYS} days at a time",
+                           location="query")
     # The schedule versions the answer is kept under are read before any row
     # is (bookings.api_cache answers repeats under them).
     station, versions = slot_cache.versions([query.counsellor])
+    # Dates outside the horizon are refused before any arithmetic on them. The
+    # fast path never answers them: it replays only answers this path gave.
+    first, last = selectors.slot_search_dates(station=station)
+    if not first <= query.start <= last or query.end > last:
+        message = gettext(SLOT_DATES_OUT_OF_RANGE) % {"first": first.isoformat(),
+                                                      "last": last.isoformat()}
+        field = "start" if not first <= query.start <= last else "end"
+        return field_error(field, message, "out_of_range", location="query")
     counsellor = get_object_or_404(Counsellor, pk=query.counsellor, is_active=True)
     session_type = get_object_or_404(
         SessionType, pk=query.session_type, is_active=True,
