@@ -5,11 +5,19 @@ created on the account page; only its SHA-256 is stored) or the browser
 session, in which case unsafe methods need the CSRF token in ``X-CSRFToken``.
 
 Status codes: 201 for a new booking or seat, 404 for anything that is not the
-caller's (or does not exist), 409 when the slot or seat state refuses the
-action (``SLOT_TAKEN``, not cancellable, already joined, limit reached), 422
-with field errors for bad input. Times are ISO 8601 with their offset; a time
-without an offset is read in the caller's display zone, and a local time that
-does not exist or happens twice there is refused (422).
+caller's (or does not exist, unknown routes included), 409 when the slot or
+seat state refuses the action (``SLOT_TAKEN``, not cancellable, already
+joined, limit reached), 422 with field errors for bad input (a request body
+that is not a JSON object, slot dates outside yesterday ... the day after the
+booking horizon), 503 with ``Retry-After`` while the database is out of reach.
+Every answer is JSON (``{"detail": ...}`` for errors), in the language of
+``Accept-Language`` (else Chinese), with ``Cache-Control: no-store``.
+
+A booking needs ``consent: true``: the separate consent to keep its sensitive
+details (concern, risk answers), recorded with the booking. Times are ISO
+8601 with their offset; a time without an offset is read in the caller's
+display zone, and a local time that does not exist or happens twice there is
+refused (422).
 """
 
 from __future__ import annotations
@@ -405,7 +413,9 @@ class BookingIn(Schema):
     child: Id | None = None
     concern: str = Field("", max_length=2000)
     risk_answers: dict[Annotated[str, Field(max_length=60)], bool] | None = None
-    consent: bool = False
+    consent: bool = Field(False, description=(
+        "The separate consent to keep the booking's sensitive personal information "
+        "(concern, risk answers); required."))
     topic: Slug | None = None
 
     _start = field_validator("start")(_reasonable)

@@ -244,3 +244,10 @@ def test_head_and_options_on_unknown_routes_are_json_404():
         response = getattr(Client(), method)("/api/v1/nope")
         assert response.status_code == HTTPStatus.NOT_FOUND, method
         assert response["Content-Type"] == JSON
+
+
+def test_a_session_write_without_the_csrf_token_is_json_403(setup):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(setup.family)
+    response = client.post("/api/v1/bookings", {}, content_type="application/json")
+    assert assert_json(response, HTTPStatus.FORBIDDEN) == {"detail": "CSRF check Failed"}
