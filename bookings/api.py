@@ -101,8 +101,9 @@ class JSONObjectParser(Parser):
     ninja's own parser hands any JSON value to the schema, and a schema whose
     fields all have defaults reads an array, a string or a number as "no
     fields given": ``[]`` took a workshop seat. Refused here instead (422,
-    `malformed_body`), on every POST, the optional bodies of cancel and join
-    included; leaving a body out is still fine where it is optional.
+    ``body_not_json`` / ``body_not_an_object``), on every POST, the optional
+    bodies of cancel and join included; leaving out a body that is optional
+    is still fine.
     """
 
     def parse_body(self, request: HttpRequest) -> dict:
