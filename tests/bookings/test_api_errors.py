@@ -152,8 +152,10 @@ def test_a_crash_is_json_500(auth):
         "detail": "Internal Server Error"}
 
 
-def test_a_nul_byte_in_an_api_address_is_json_400(auth):
-    response = Client().get("/api/v1/bookings?upcoming=%00", **auth)
+@pytest.mark.parametrize("url", ["/api/v1/bookings?upcoming=%00",
+                                 "/api/v1/slots?counsellor=%00"])
+def test_a_nul_byte_in_an_api_address_is_json_400(auth, url):
+    response = Client().get(url, **auth)
     assert assert_json(response, HTTPStatus.BAD_REQUEST) == {
         "detail": "Bad request: NUL byte in the address."}
 
