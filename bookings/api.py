@@ -5,26 +5,42 @@ created on the account page; only its SHA-256 is stored) or the browser
 session, in which case unsafe methods need the CSRF token in ``X-CSRFToken``.
 
 Status codes: 201 for a new booking or seat, 404 for anything that is not the
-caller's (or does not exist), 409 when the slot or seat state refuses the
-action (``SLOT_TAKEN``, not cancellable, already joined, limit reached), 422
-with field errors for bad input. Times are ISO 8601 with their offset; a time
-without an offset is read in the caller's display zone, and a local time that
-does not exist or happens twice there is refused (422).
+caller's (or does not exist, unknown routes included), 409 when the slot or
+seat state refuses the action (``SLOT_TAKEN``, not cancellable, already
+joined, limit reached), 422 with field errors for bad input (a request body
+that is not a JSON object, slot dates outside yesterday ... the day after the
+booking horizon), 503 with ``Retry-After`` while the database is out of reach.
+Every answer is JSON (``{"detail": ...}`` for errors), in the language of
+``Accept-Language`` (else Chinese), with ``Cache-Control: no-store``.
+
+A booking needs ``consent: true``: the separate consent to keep its sensitive
+details (concern, risk answers), recorded with the booking. Times are ISO
+8601 with their offset; a time without an offset is read in the caller's
+display zone, and a local time that does not exist or happens twice there is
+refused (422).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
+from http import HTTPStatus
 from typing import Annotated, Literal
 
 from django.core.serializers.json import DjangoJSONEncoder
+from django.core.signals import got_request_exception
 from django.db.models import Prefetch
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404
-from django.utils import timezone
-from django.utils.translation import gettext
+from django.urls import URLPattern
+from django.utils import timezone, translation
+from django.utils.cache import patch_cache_control
+from django.utils.log import log_response
+from django.utils.translation import gettext, gettext_noop
 from ninja import Field, NinjaAPI, Query, Schema, Status
+from ninja.errors import HttpError
+from ninja.parser import Parser
 from ninja.security import HttpBearer, SessionAuth
 from pydantic import field_validator
 
@@ -32,7 +48,13 @@ from bookings import api_cache, selectors, services, slot_cache
 from bookings.models import Booking, Counsellor, GroupSession, Mode, SessionType
 from bookings.services import BookingError
 from courses.models import Topic
+from portal.middleware import database_unavailable_response, is_connection_error
 from portal.models import ApiToken, Child
+
+BODY_NOT_JSON = gettext_noop("请求内容不是有效的 JSON。")
+BODY_NOT_AN_OBJECT = gettext_noop("请求内容必须是一个 JSON 对象，例如 {}。")
+SLOT_DATES_OUT_OF_RANGE = gettext_noop(
+    "只能查询 %(first)s 至 %(last)s 之间的日期（可预约范围）。")
 
 MAX_ID = api_cache.MAX_ID
 MAX_SLOT_DAYS = api_cache.MAX_SLOT_DAYS
@@ -65,12 +87,96 @@ class BearerToken(HttpBearer):
         return row.user
 
 
-api = NinjaAPI(
+class MalformedBody(ValueError):
+    """A request body that is not a JSON object (``.msgid`` says which way)."""
+
+    def __init__(self, msgid: str, code: str):
+        super().__init__(msgid)
+        self.msgid, self.code = msgid, code
+
+
+class JSONObjectParser(Parser):
+    """A request body, when there is one, is a JSON object.
+
+    ninja's own parser hands any JSON value to the schema, and a schema whose
+    fields all have defaults reads an array, a string or a number as "no
+    fields given": ``[]`` took a workshop seat. Refused here instead (422,
+    ``body_not_json`` / ``body_not_an_object``), on every POST, the optional
+    bodies of cancel and join included; leaving out a body that is optional
+    is still fine.
+    """
+
+    def parse_body(self, request: HttpRequest) -> dict:
+        try:
+            data = json.loads(request.body)
+        except ValueError as exc:  # JSONDecodeError, UnicodeDecodeError
+            raise MalformedBody(BODY_NOT_JSON, "body_not_json") from exc
+        if not isinstance(data, dict):
+            raise MalformedBody(BODY_NOT_AN_OBJECT, "body_not_an_object")
+        return data
+
+
+class StationAPI(NinjaAPI):
+    """The NinjaAPI whose every answer, whichever part of ninja or Django made
+    it, is JSON, in the caller's language, and kept by no cache.
+
+    * language: ``Accept-Language`` (or the language cookie), else Chinese;
+      paths outside `i18n_patterns` are otherwise always answered in the
+      default language;
+    * ``Cache-Control: no-store``: most answers are personal (bookings,
+      seats, intake); one rule for every answer is simpler to keep right
+      than a list, and what the slot search's fast path replays
+      (`bookings.api_cache`) is the full path's headers, this one included;
+    * JSON errors: a method a route does not offer (ninja answers a plain
+      405) and the root's 404 are rewritten; unknown routes reach
+      `not_found` below, crashes `server_error`.
+    """
+
+    @property
+    def urls(self):
+        patterns, app_name, namespace = super().urls
+        return [_answer_as_api(p) for p in patterns], app_name, namespace
+
+
+def _answer_as_api(pattern):
+    if not isinstance(pattern, URLPattern):
+        return pattern
+    view = pattern.callback
+
+    @functools.wraps(view)
+    def api_view(request, *args, **kwargs):
+        language = translation.get_language_from_request(request)
+        with translation.override(language):
+            try:
+                response = view(request, *args, **kwargs)
+            except Http404:
+                response = _error(HTTPStatus.NOT_FOUND)
+            if response.status_code >= 400 and not response.get(
+                    "Content-Type", "").startswith("application/json"):
+                allow = response.get("Allow")
+                response = _error(HTTPStatus(response.status_code))
+                if allow:
+                    response["Allow"] = allow
+        response.headers.setdefault("Content-Language", language)
+        patch_cache_control(response, no_store=True)
+        return response
+
+    return URLPattern(pattern.pattern, api_view, pattern.default_args, pattern.name)
+
+
+def _error(status: HTTPStatus) -> JsonResponse:
+    detail = "Method not allowed" if status == HTTPStatus.METHOD_NOT_ALLOWED \
+        else status.phrase
+    return JsonResponse({"detail": detail}, status=status, content_type=api_cache.JSON)
+
+
+api = StationAPI(
     title="未愛小屋 API",
     version="1.0.0",
     description=__doc__,
     urls_namespace="api",
     docs_url=None,
+    parser=JSONObjectParser(),
     # The session auth checks CSRF (X-CSRFToken) on unsafe methods.
     auth=[BearerToken(), SessionAuth(csrf=True)],
 )
@@ -104,8 +210,34 @@ def booking_error(request, exc: BookingError):
     )
 
 
-def field_error(field: str, message: str, code: str = "invalid"):
-    return Status(422, {"detail": [{"loc": ["body", field], "msg": message,
+@api.exception_handler(HttpError)
+def http_error(request, exc: HttpError):
+    # ninja turns any failure of the body parser into HttpError(400) raised
+    # from it; a malformed body is bad input like any other (422).
+    if isinstance(exc.__cause__, MalformedBody):
+        return api.create_response(request, {"detail": [
+            {"loc": ["body"], "msg": gettext(exc.__cause__.msgid),
+             "type": exc.__cause__.code}]}, status=422)
+    return api.create_response(request, {"detail": str(exc)}, status=exc.status_code)
+
+
+@api.exception_handler(Exception)
+def server_error(request, exc: Exception):
+    """A lost database is the calm JSON 503 (with Retry-After); anything else a
+    JSON 500, logged and signalled as Django does for its own 500s."""
+    if is_connection_error(exc):
+        return database_unavailable_response(request)
+    got_request_exception.send(sender=None, request=request)
+    response = api.create_response(request, {"detail": "Internal Server Error"},
+                                   status=500)
+    log_response("Internal Server Error: %s", request.path, response=response,
+                 request=request, exception=exc)
+    return response
+
+
+def field_error(field: str, message: str, code: str = "invalid", *,
+                location: str = "body"):
+    return Status(422, {"detail": [{"loc": [location, field], "msg": message,
                                     "type": code}]})
 
 
@@ -253,6 +385,15 @@ class FieldErrorsOut(Schema):
     detail: list[dict]
 
 
+# What any operation may answer besides its success (all JSON): 400 a NUL byte
+# in the address, 401 no valid token or session, 404 not the caller's or no
+# such thing, 409 the current state refuses, 422 bad input, 503 the database
+# is out of reach (with Retry-After). Unsafe methods add 403 (session CSRF).
+ERRORS = {400: ErrorOut, 401: ErrorOut, 404: ErrorOut, 409: ErrorOut,
+          422: FieldErrorsOut, 503: ErrorOut}
+WRITE_ERRORS = {**ERRORS, 403: ErrorOut}
+
+
 def _reasonable(value: dt.datetime) -> dt.datetime:
     if not 2000 <= value.year <= 2200:
         raise ValueError("time out of range")
@@ -273,7 +414,9 @@ class BookingIn(Schema):
     child: Id | None = None
     concern: str = Field("", max_length=2000)
     risk_answers: dict[Annotated[str, Field(max_length=60)], bool] | None = None
-    consent: bool = False
+    consent: bool = Field(False, description=(
+        "The separate consent to keep the booking's sensitive personal information "
+        "(concern, risk answers); required."))
     topic: Slug | None = None
 
     _start = field_validator("start")(_reasonable)
@@ -335,7 +478,8 @@ def _own_booking(user, booking_id: int) -> Booking:
 # --- endpoints -----------------------------------------------------------------------
 
 
-@api.get("/counsellors", response=list[CounsellorOut], tags=["counsellors"])
+@api.get("/counsellors", response={200: list[CounsellorOut], **ERRORS},
+         tags=["counsellors"])
 def list_counsellors(request, topic: Slug | None = None,
                      language: Annotated[str, Field(max_length=10)] | None = None,
                      mode: Literal["in_person", "online", "phone"] | None = None):
@@ -345,7 +489,8 @@ def list_counsellors(request, topic: Slug | None = None,
     return list(selectors.counsellors_for(topic=topic, language=language, mode=mode))
 
 
-@api.get("/session-types", response=list[SessionTypeOut], tags=["counsellors"])
+@api.get("/session-types", response={200: list[SessionTypeOut], **ERRORS},
+         tags=["counsellors"])
 def list_session_types(request):
     return list(
         SessionType.objects.filter(is_active=True)
@@ -355,17 +500,26 @@ def list_session_types(request):
     )
 
 
-@api.get("/slots", response={200: list[SlotOut], 404: ErrorOut, 422: FieldErrorsOut},
-         tags=["bookings"])
+@api.get("/slots", response={200: list[SlotOut], **ERRORS}, tags=["bookings"])
 def list_slots(request, query: Query[SlotQuery]):
-    """Free slots from ``start`` to ``end`` (dates, inclusive, at most 62 days)."""
+    """Free slots from ``start`` to ``end`` (dates, inclusive, at most 62 days),
+    between yesterday and the day after the booking horizon ends (else 422)."""
     if query.end < query.start:
-        return field_error("end", "end is before start")
+        return field_error("end", "end is before start", location="query")
     if (query.end - query.start).days > MAX_SLOT_DAYS:
-        return field_error("end", f"at most {MAX_SLOT_DAYS} days at a time")
+        return field_error("end", f"at most {MAX_SLOT_DAYS} days at a time",
+                           location="query")
     # The schedule versions the answer is kept under are read before any row
     # is (bookings.api_cache answers repeats under them).
     station, versions = slot_cache.versions([query.counsellor])
+    # Dates outside the horizon are refused before any arithmetic on them. The
+    # fast path never answers them: it replays only answers this path gave.
+    first, last = selectors.slot_search_dates(station=station)
+    if not first <= query.start <= last or query.end > last:
+        message = gettext(SLOT_DATES_OUT_OF_RANGE) % {"first": first.isoformat(),
+                                                      "last": last.isoformat()}
+        field = "start" if not first <= query.start <= last else "end"
+        return field_error(field, message, "out_of_range", location="query")
     counsellor = get_object_or_404(Counsellor, pk=query.counsellor, is_active=True)
     session_type = get_object_or_404(
         SessionType, pk=query.session_type, is_active=True,
@@ -411,7 +565,7 @@ def _iso(value: dt.datetime) -> str:
     return value.isoformat()
 
 
-@api.get("/bookings", response=list[BookingOut], tags=["bookings"])
+@api.get("/bookings", response={200: list[BookingOut], **ERRORS}, tags=["bookings"])
 def list_bookings(request, upcoming: bool = False):
     """The caller's own bookings (sessions and workshop seats), soonest first."""
     qs = selectors.family_bookings(user=request.auth)
@@ -420,8 +574,7 @@ def list_bookings(request, upcoming: bool = False):
     return list(qs)
 
 
-@api.post("/bookings", response={201: BookingOut, 409: ErrorOut, 422: FieldErrorsOut},
-          tags=["bookings"])
+@api.post("/bookings", response={201: BookingOut, **WRITE_ERRORS}, tags=["bookings"])
 def create_booking(request, payload: BookingIn):
     counsellor = Counsellor.objects.filter(pk=payload.counsellor).first()
     if counsellor is None:
@@ -443,14 +596,13 @@ def create_booking(request, payload: BookingIn):
     return Status(201, booking)
 
 
-@api.get("/bookings/{booking_id}", response={200: BookingOut, 404: ErrorOut},
+@api.get("/bookings/{booking_id}", response={200: BookingOut, **ERRORS},
          tags=["bookings"])
 def get_booking(request, booking_id: Id):
     return _own_booking(request.auth, booking_id)
 
 
-@api.post("/bookings/{booking_id}/cancel",
-          response={200: BookingOut, 404: ErrorOut, 409: ErrorOut, 422: FieldErrorsOut},
+@api.post("/bookings/{booking_id}/cancel", response={200: BookingOut, **WRITE_ERRORS},
           tags=["bookings"])
 def cancel_booking(request, booking_id: Id, payload: CancelIn | None = None):
     booking = _own_booking(request.auth, booking_id)
@@ -459,8 +611,7 @@ def cancel_booking(request, booking_id: Id, payload: CancelIn | None = None):
 
 
 @api.post("/bookings/{booking_id}/reschedule",
-          response={200: BookingOut, 404: ErrorOut, 409: ErrorOut, 422: FieldErrorsOut},
-          tags=["bookings"])
+          response={200: BookingOut, **WRITE_ERRORS}, tags=["bookings"])
 def reschedule_booking(request, booking_id: Id, payload: RescheduleIn):
     booking = _own_booking(request.auth, booking_id)
     return services.booking_reschedule(booking=booking,
@@ -468,14 +619,13 @@ def reschedule_booking(request, booking_id: Id, payload: RescheduleIn):
                                        by_user=request.auth)
 
 
-@api.get("/workshops", response=list[WorkshopOut], tags=["workshops"])
+@api.get("/workshops", response={200: list[WorkshopOut], **ERRORS}, tags=["workshops"])
 def list_workshops(request, topic: Slug | None = None):
     """Upcoming scheduled workshops with seats taken and families waiting."""
     return list(selectors.upcoming_workshops(topic=topic))
 
 
-@api.post("/workshops/{workshop_id}/join",
-          response={201: JoinOut, 404: ErrorOut, 409: ErrorOut, 422: FieldErrorsOut},
+@api.post("/workshops/{workshop_id}/join", response={201: JoinOut, **WRITE_ERRORS},
           tags=["workshops"])
 def join_workshop(request, workshop_id: Id, payload: JoinIn | None = None):
     """A seat if one is free (``result: seat``), else a waitlist place."""
@@ -489,3 +639,12 @@ def join_workshop(request, workshop_id: Id, payload: JoinIn | None = None):
         return Status(201, {"result": "seat", "message": "", "booking": booking})
     return Status(201, {"result": "waitlist", "message": gettext(services.WORKSHOP_FULL),
                         "booking": None})
+
+
+# Registered last: routes are matched in order, so this one only sees paths no
+# operation above has (the API's own JSON 404, for any caller).
+@api.api_operation(["GET", "HEAD", "OPTIONS", "POST", "PUT", "PATCH", "DELETE"],
+                   "/{path:rest}", auth=None,
+                   include_in_schema=False)
+def not_found(request, rest: str):
+    raise Http404

@@ -23,6 +23,9 @@ the answer is current, in one cache round trip:
 
 Anything unusual (no bearer token, another parameter, a date in another
 form, a miss) takes the full path, which validates and answers as before.
+Only answers the full path gave with 200 are kept, so dates outside the
+booking horizon are always a miss: they get the full path's 422. A replay
+carries the full path's headers (``Cache-Control: no-store`` included).
 """
 
 from __future__ import annotations

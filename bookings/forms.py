@@ -63,12 +63,17 @@ def aware_in_zone(value: dt.datetime, zone: zoneinfo.ZoneInfo) -> dt.datetime:
 
 
 def parse_slot(value: str) -> dt.datetime | None:
-    """An aware datetime from an ISO 8601 string with offset, else None."""
+    """An aware datetime from an ISO 8601 string with offset, else None.
+
+    Years far from now are None too: the pages do date arithmetic on a slot
+    (its end, the late-change cutoff, its day), which overflows at the ends
+    of the calendar; the booking rules refuse anything past the horizon anyway.
+    """
     try:
         parsed = dt.datetime.fromisoformat((value or "").strip().replace(" ", "+"))
     except ValueError:
         return None
-    if timezone.is_naive(parsed):
+    if timezone.is_naive(parsed) or not 2000 <= parsed.year <= 2200:
         return None
     return parsed
 

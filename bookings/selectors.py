@@ -44,6 +44,7 @@ __all__ = [
     "family_bookings",
     "free_slots",
     "free_slots_for_counsellors",
+    "slot_search_dates",
     "upcoming_workshops",
 ]
 
@@ -76,6 +77,38 @@ def cancel_cutoff(policy: BookingPolicy, session_type: SessionType) -> dt.timede
 
 def _local_midnight(day: dt.date) -> dt.datetime:
     return dt.datetime.combine(day, dt.time(0), tzinfo=engine.STATION_TZ)
+
+
+def _site_policy(station: int) -> BookingPolicy:
+    """`booking_policy`, remembered under the station version its saves replace."""
+    key = f"policy:{station}"
+    policy = slot_cache.local_get(key)
+    if policy is None:
+        policy = booking_policy()
+        slot_cache.local_put(key, policy)
+    return policy
+
+
+def _search_window(now: dt.datetime, horizon: dt.timedelta) -> tuple[dt.date, dt.date]:
+    today = now.astimezone(engine.STATION_TZ).date()
+    last = (now + horizon).astimezone(engine.STATION_TZ).date()
+    return today - dt.timedelta(days=1), last + dt.timedelta(days=1)
+
+
+def slot_search_dates(*, now: dt.datetime | None = None,
+                      station: int | None = None) -> tuple[dt.date, dt.date]:
+    """The first and last dates a slot search may ask about (station dates).
+
+    From yesterday to the day after the booking horizon ends: a day's margin
+    each side for a viewer in another zone, whose "today" may be the
+    station's yesterday or tomorrow. No slot lies outside. The slot searches
+    below bound the dates they are given by these before any date arithmetic
+    (``date(9999, 12, 31) + timedelta(days=1)`` overflows); the API refuses
+    dates outside them (422). ``station``: a station version already read from
+    `slot_cache.versions`, to use the policy remembered under it.
+    """
+    policy = _site_policy(station) if station is not None else booking_policy()
+    return _search_window(now or timezone.now(), dt.timedelta(days=policy.horizon_days))
 
 
 def schedule_inputs(
@@ -194,15 +227,14 @@ def _free_slots(*, counsellors, session_type, start_date, end_date, now,
     ids = [c.pk for c in counsellors]
     if cacheable:
         station, versions = versions or slot_cache.versions(ids)
-        # The policy row too is remembered under the station version its
-        # saves replace.
-        policy_key = f"policy:{station}"
-        policy = slot_cache.local_get(policy_key)
-        if policy is None:
-            policy = booking_policy()
-            slot_cache.local_put(policy_key, policy)
+        policy = _site_policy(station)
     policy = policy or booking_policy()
     rules = engine_policy(policy, session_type)
+    # Bound the dates before any arithmetic on them (see slot_search_dates).
+    first, last = _search_window(now, rules.horizon)
+    start_date, end_date = max(start_date, first), min(end_date, last)
+    if end_date < start_date:
+        return {cid: [] for cid in ids}, rules
     if not cacheable:
         return _compute_free_slots(
             counsellor_ids=ids, session_type=session_type, start_date=start_date,
@@ -297,7 +329,9 @@ def free_slots_answer(*, counsellor: Counsellor, session_type: SessionType,
         end_date=end_date, now=now, exclude_booking_id=None, policy=None,
         versions=versions)
     slots = lists[counsellor.pk]
-    until = now + dt.timedelta(minutes=1)
+    # A new day moves slot_search_dates: no answer outlives the station's day.
+    tomorrow = now.astimezone(engine.STATION_TZ).date() + dt.timedelta(days=1)
+    until = min(now + dt.timedelta(minutes=1), _local_midnight(tomorrow))
     if slots and rules is not None:
         until = min(until, slots[0].start - rules.min_notice)
     return slots, until
@@ -430,6 +464,9 @@ def counsellor_week(*, counsellor: Counsellor, week_start: dt.date,
     individual type). Returns ``{"week_start", "prev_week", "next_week",
     "session_type", "days": [{"date", "bookings", "workshops", "free"}]}``.
     """
+    # Room for the arithmetic below at the ends of the calendar.
+    week_start = min(max(week_start, dt.date.min + dt.timedelta(days=14)),
+                     dt.date.max - dt.timedelta(days=14))
     monday = week_start - dt.timedelta(days=week_start.weekday())
     sunday = monday + dt.timedelta(days=6)
     start, end = _local_midnight(monday), _local_midnight(sunday + dt.timedelta(days=1))

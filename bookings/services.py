@@ -42,6 +42,8 @@ from bookings.models import (
     SessionType,
     WaitlistEntry,
 )
+from portal import privacy
+from portal.models import Consent
 
 # Messages (msgids; shown translated). Tests compare against these.
 SLOT_TAKEN = gettext_noop("这个时间刚刚被预约了，请选择其他时间。")
@@ -54,7 +56,9 @@ WORKSHOP_FULL = gettext_noop("这场工作坊已经满员，你已加入候补�
 WORKSHOP_CLOSED = gettext_noop("这场工作坊已经开始、结束或取消，不能再报名。")
 NOT_CANCELLABLE = gettext_noop("这个预约已经开始、结束或取消，不能再更改。")
 WORKSHOP_NO_RESCHEDULE = gettext_noop("工作坊名额不能改期，请退出后报名其他场次。")
-CONSENT_REQUIRED = gettext_noop("请先阅读并同意个人信息处理说明。")
+CONSENT_REQUIRED = gettext_noop(
+    "希望得到帮助的事情和风险筛查的回答属于敏感个人信息：预约前请单独同意站点保存这些信息"
+    "（consent: true）。")
 ALREADY_JOINED = gettext_noop("你已经报名或在候补名单中了。")
 NOT_ON_WAITLIST = gettext_noop("你没有报名也不在候补名单中。")
 SERVICE_UNAVAILABLE = gettext_noop("这位咨询师不提供这项服务。")
@@ -219,6 +223,15 @@ def booking_create(
     the family, minimum notice, horizon, closures, working hours, buffers and
     the family's limit of active bookings. A positive risk screen marks the
     booking urgent and alerts the coordinators; the booking still goes through.
+
+    Consent: an individual booking is where sensitive personal information is
+    taken (``concern``, the risk screen's answers; the web form always asks the
+    screen), so every one needs ``consent=True`` -- the family's separate
+    consent to sensitive data -- and records it here, in the booking's own
+    transaction (`portal.privacy.consent_give`, idempotent while active), so
+    the web form and the API cannot differ. A refused booking records none.
+    Workshop seats (`workshop_join`) take no concern and no answers, so no
+    such consent.
     """
     if not consent:
         raise BookingError(CONSENT_REQUIRED)
@@ -254,6 +267,7 @@ def booking_create(
         is_urgent=intake.is_urgent(answers),
     )
     _save_individual(booking)
+    privacy.consent_give(user=family, kind=Consent.Kind.SENSITIVE_DATA)
     _enqueue_email(booking.pk, "confirmation")
     if booking.is_urgent:
         _enqueue_email(booking.pk, "urgent_alert")

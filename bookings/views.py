@@ -15,7 +15,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -55,11 +54,10 @@ from bookings.models import (
     WaitlistEntry,
 )
 from courses.models import Topic
-from portal import privacy
 from portal.access import log_access
 from portal.crisis import crisis_lines
 from portal.middleware import require_staff_verification
-from portal.models import AccessLog, Child, Consent, Role
+from portal.models import AccessLog, Child, Role
 from portal.roles import role_required
 
 STATION_TZ = zoneinfo.ZoneInfo("Asia/Shanghai")
@@ -361,17 +359,14 @@ def book(request, slug, type_slug):
         })
     family = _person(request)
     try:
-        with transaction.atomic():
-            booking = services.booking_create(
-                family=family, counsellor=counsellor, session_type=session_type,
-                start=start, mode=form.cleaned_data["mode"],
-                child=form.cleaned_data["child"], concern=form.cleaned_data["concern"],
-                risk_answers=form.risk_answers(), consent=form.cleaned_data["consent"],
-                topic=topic,
-            )
-            # The separate consent for sensitive data, recorded with its notice
-            # version (idempotent; the privacy page shows and withdraws it).
-            privacy.consent_give(user=family, kind=Consent.Kind.SENSITIVE_DATA)
+        # Records the separate consent for sensitive data with the booking.
+        booking = services.booking_create(
+            family=family, counsellor=counsellor, session_type=session_type,
+            start=start, mode=form.cleaned_data["mode"],
+            child=form.cleaned_data["child"], concern=form.cleaned_data["concern"],
+            risk_answers=form.risk_answers(), consent=form.cleaned_data["consent"],
+            topic=topic,
+        )
     except services.BookingError as exc:
         messages.error(request, _error_text(exc))
         return redirect(back)

@@ -7,9 +7,11 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.core.exceptions import PermissionDenied
 from django.db import DatabaseError, InterfaceError
-from django.http import HttpResponse
+from django.http import HttpResponse, JsonResponse
 from django.template.loader import render_to_string
+from django.utils import translation
 from django.utils.cache import patch_cache_control, patch_vary_headers
+from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
 
@@ -28,8 +30,17 @@ class HealthzMiddleware:
         return self.get_response(request)
 
 
+DATABASE_UNAVAILABLE = gettext_noop("服务暂时无法使用，请过几分钟再试。")
+API_PREFIX = "/api/"
+API_JSON = "application/json; charset=utf-8"
+
+
 class DatabaseUnavailableMiddleware:
-    """Turn a lost database into a calm 503 that still shows the crisis lines."""
+    """Turn a lost database into a calm 503 that still shows the crisis lines.
+
+    The JSON API (`API_PREFIX`) gets the same 503 and Retry-After in its own
+    format, ``{"detail": ...}``.
+    """
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -38,25 +49,38 @@ class DatabaseUnavailableMiddleware:
         try:
             return self.get_response(request)
         except (DatabaseError, InterfaceError) as exc:
-            if not _is_connection_error(exc):
+            if not is_connection_error(exc):
                 raise
             return database_unavailable_response(request)
 
     def process_exception(self, request, exception):
-        if isinstance(exception, DatabaseError | InterfaceError) and _is_connection_error(
+        if isinstance(exception, DatabaseError | InterfaceError) and is_connection_error(
             exception
         ):
             return database_unavailable_response(request)
         return None
 
 
-def _is_connection_error(exc: Exception) -> bool:
+def is_connection_error(exc: Exception) -> bool:
+    """The database is out of reach (not a refused statement)."""
     from django.db import OperationalError
 
     return isinstance(exc, OperationalError | InterfaceError)
 
 
+_is_connection_error = is_connection_error  # the name portal.views imports
+
+
 def database_unavailable_response(request) -> HttpResponse:
+    if request.path.startswith(API_PREFIX):
+        # Sits before LocaleMiddleware: the caller's language from the request.
+        with translation.override(translation.get_language_from_request(request)):
+            response = JsonResponse({"detail": gettext(DATABASE_UNAVAILABLE)},
+                                    status=503, content_type=API_JSON)
+        response["Retry-After"] = "30"
+        patch_cache_control(response, no_store=True)
+        return response
+
     from portal.crisis import fallback_crisis_lines
 
     html = render_to_string(
@@ -312,6 +336,12 @@ class NulByteGuardMiddleware:
     def __call__(self, request):
         query = request.META.get("QUERY_STRING", "")
         if "\x00" in request.path or "%00" in query or "\x00" in query:
+            if request.path.startswith(API_PREFIX):  # the API answers JSON
+                response = JsonResponse(
+                    {"detail": "Bad request: NUL byte in the address."}, status=400,
+                    content_type=API_JSON)
+                patch_cache_control(response, no_store=True)
+                return response
             return HttpResponse(
                 "Bad request: NUL byte in the address.\n", status=400,
                 content_type="text/plain; charset=utf-8",

@@ -126,15 +126,17 @@ def test_slots_are_iso_with_offset(setup, family_api):
 
 def test_slots_bad_input(setup, family_api):
     params = {"counsellor": setup.counsellor.pk, "session_type": setup.session_type.pk}
-    backwards = family_api.get("/slots", **params, start="2026-12-10", end="2026-12-01")
+    day, later = setup.day.isoformat(), (setup.day + dt.timedelta(days=9)).isoformat()
+    backwards = family_api.get("/slots", **params, start=later, end=day)
     assert backwards.status_code == HTTPStatus.UNPROCESSABLE_ENTITY
-    assert backwards.json()["detail"][0]["loc"] == ["body", "end"]
+    assert backwards.json()["detail"][0]["loc"] == ["query", "end"]
     too_long = family_api.get("/slots", **params, start="2026-01-01", end="2026-12-01")
     assert too_long.status_code == HTTPStatus.UNPROCESSABLE_ENTITY
-    not_a_date = family_api.get("/slots", **params, start="tomorrow", end="2026-12-01")
+    assert too_long.json()["detail"][0]["msg"] == "at most 62 days at a time"
+    not_a_date = family_api.get("/slots", **params, start="tomorrow", end=day)
     assert not_a_date.status_code == HTTPStatus.UNPROCESSABLE_ENTITY
     unknown = family_api.get("/slots", counsellor=999999, session_type=setup.session_type.pk,
-                             start="2026-12-01", end="2026-12-02")
+                             start=day, end=later)
     assert unknown.status_code == HTTPStatus.NOT_FOUND
 
 

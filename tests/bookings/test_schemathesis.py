@@ -1,4 +1,9 @@
-"""Schemathesis over /api/v1/openapi.json against the WSGI app: no 5xx, ever.
+"""Schemathesis over /api/v1/openapi.json against the WSGI app, in-process.
+
+No 5xx, ever; and every answer conforms to the schema's word: its status is
+one the operation documents, its content type the one documented for that
+status (schemathesis' ``status_code_conformance`` and
+``content_type_conformance`` checks).
 
 Bounded: a few dozen generated requests per operation, authenticated as a
 family with a personal token, against a database with a counsellor, a
@@ -11,6 +16,10 @@ from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
 from hypothesis import HealthCheck, given, settings
 from schemathesis.generation.modes import GenerationMode
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    status_code_conformance,
+)
 
 from bookings import services
 from bookings.models import Mode
@@ -45,8 +54,9 @@ def keep_test_connection():
     request_finished.connect(close_old_connections)
 
 
-def test_api_never_answers_5xx(api_token, keep_test_connection):
-    """Every operation, inputs that fit the schema and inputs that do not, no server error.
+def test_api_never_answers_5xx_and_answers_as_documented(api_token, keep_test_connection):
+    """Every operation, inputs that fit the schema and inputs that do not: no server
+    error, and only documented statuses and content types.
 
     Runs the operations' Hypothesis strategies directly: schemathesis' own
     pytest plugin does not support pytest 9 yet.
@@ -73,6 +83,9 @@ def test_api_never_answers_5xx(api_token, keep_test_connection):
             assert response.status_code < 500, (
                 case.method, case.formatted_path, case.body, case.query,
                 response.text[:500])
+            case.validate_response(
+                response, checks=[status_code_conformance, content_type_conformance],
+                headers=headers)
 
         check()
     # The run reached the handlers, not just the auth wall.

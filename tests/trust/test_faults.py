@@ -114,6 +114,17 @@ def get(url: str, token: str = "", cookie: str = "") -> tuple[int, str]:
         return 0, str(exc)
 
 
+def get_api(url: str, token: str) -> tuple[int, dict, str]:
+    """Status, headers and body of an API GET with a bearer token."""
+    request = urllib.request.Request(url, headers={  # noqa: S310 - 127.0.0.1 only
+        "Authorization": f"Bearer {token}", "Accept-Language": "en"})
+    try:
+        with urllib.request.urlopen(request, timeout=20) as r:  # noqa: S310
+            return r.status, dict(r.headers), r.read().decode()
+    except urllib.error.HTTPError as exc:
+        return exc.code, dict(exc.headers), exc.read().decode()
+
+
 def post_json(url: str, token: str, body: dict) -> int:
     request = urllib.request.Request(  # noqa: S310 - http://127.0.0.1 only
         url, data=json.dumps(body).encode(), method="POST",
@@ -326,6 +337,8 @@ class TcpProxy:
 
 
 def test_database_outage_answers_503_with_crisis_lines_and_recovers(site_shell):
+    from portal.models import ApiToken
+
     s = connection.settings_dict
     proxy = TcpProxy((s["HOST"] or "127.0.0.1", int(s["PORT"] or 5432)))
     server = Gunicorn(db_url=database_url(port=proxy.port), workers=1)
@@ -333,9 +346,12 @@ def test_database_outage_answers_503_with_crisis_lines_and_recovers(site_shell):
     # request (anonymous pages may be served from caches without it).
     page = server.base + "/bookings/workshops/"
     cookie = "sessionid=" + "a" * 32
+    _token, secret = ApiToken.issue(user=FamilyFactory(), name="phone")
+    api = server.base + "/api/v1/bookings"
     try:
         status, html = get(page, cookie=cookie)
         assert status == 200, html[:500]
+        assert get_api(api, secret)[0] == 200
 
         proxy.down()
         for _ in range(3):  # a broken pooled connection, then refused connects
@@ -343,6 +359,15 @@ def test_database_outage_answers_503_with_crisis_lines_and_recovers(site_shell):
             assert status == 503, html[:500]
             for number in ("12356", "962525", "12355", "110", "120"):
                 assert f'href="tel:{number}"' in html
+        # The API answers in its own format, with the same status and Retry-After.
+        for _ in range(2):
+            status, headers, body = get_api(api, secret)
+            assert (status, json.loads(body)) == (503, {
+                "detail": "The service is temporarily unavailable. "
+                          "Please try again in a few minutes."}), body[:500]
+            assert headers["Content-Type"] == "application/json; charset=utf-8"
+            assert headers["Retry-After"] == "30"
+            assert headers["Cache-Control"] == "no-store"
         assert get(server.base + "/healthz") == (200, "ok")
 
         proxy.up()
@@ -354,6 +379,7 @@ def test_database_outage_answers_503_with_crisis_lines_and_recovers(site_shell):
             time.sleep(0.3)
         assert status == 200, "the site did not recover without a restart"
         assert 'href="tel:12356"' in html
+        assert get_api(api, secret)[0] == 200
     finally:
         server.stop()
         proxy.down()

@@ -303,6 +303,7 @@ PUBLIC_OR_ROLE_GATED = {
     "bookings:workshop_leave",  # acts on the caller's own seat only
     "bookings:coordinator_closure_delete", "bookings:coordinator_report_csv",
     "api:join_workshop", "courses:quiz", "courses:lesson_complete",
+    "api:not_found",  # the API's JSON 404 for any unknown path: no object behind it
 }
 OUR_NAMESPACES = ("bookings", "api", "calendar", "privacy", "portal", "courses")
 
