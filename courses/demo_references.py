@@ -161,7 +161,6 @@ LIEBERMAN_2007 = _ref(
     "Putting feelings into words: affect labeling disrupts amygdala activity in "
     "response to affective stimuli",
     "Psychological Science, 18(5), 421–428",
-    "https://doi.org/10.1111/j.1467-9280.2007.01916.x",
 )
 ZACCARO_2018 = _ref(
     "Zaccaro A, Piarulli A, Laurino M, Garbella E, Menicucci D, Neri B, Gemignani A",
