@@ -92,11 +92,17 @@ class AudioBlock(TranscriptMixin):
 
 
 class CalloutBlock(blocks.StructBlock):
+    """A boxed note. `seek_help` is for danger now and lists the crisis lines;
+    `get_help` is the non-urgent "when you need help" note, which points to
+    the station instead of repeating the hotlines."""
+
     KIND_CHOICES = [
         ("tip", _("小提示")),
         ("important", _("重要")),
+        ("get_help", _("需要帮助时")),
         ("seek_help", _("请立即求助")),
     ]
+    KINDS = frozenset(kind for kind, _label in KIND_CHOICES)
     kind = blocks.ChoiceBlock(choices=KIND_CHOICES, default="tip", label=_("类型"))
     title = blocks.CharBlock(label=_("标题"), required=False, max_length=120)
     text = blocks.RichTextBlock(label=_("内容"), features=["bold", "italic", "link", "ul"])
@@ -177,6 +183,35 @@ class TalkToSomeoneBlock(blocks.StructBlock):
         icon = "user"
         label = _("找人聊聊")
         template = "blocks/talk_to_someone.html"
+
+
+class ReferenceBlock(blocks.StructBlock):
+    """One source behind a claim in the module."""
+
+    author = blocks.CharBlock(
+        label=_("作者或机构"), max_length=300,
+        help_text=_("例如：Dazzi T, Gribble R, Wessely S, Fear NT；或 国家卫生健康委办公厅。"),
+    )
+    year = blocks.IntegerBlock(label=_("年份"), required=False, min_value=1800,
+                               max_value=2100)
+    title = blocks.CharBlock(label=_("标题"), max_length=300)
+    source = blocks.CharBlock(
+        label=_("出处"), max_length=300, required=False,
+        help_text=_("期刊、卷期页码、出版方或文号，例如 JAMA Psychiatry, 75(9), 894–900。"),
+    )
+    url = blocks.URLBlock(
+        label=_("链接"), required=False,
+        help_text=_("确定无误的 DOI 或官方链接；不确定时请留空。"),
+    )
+
+    class Meta:
+        icon = "doc-full"
+        label = _("参考资料")
+        template = "blocks/reference.html"
+
+
+class ReferencesBlock(blocks.StreamBlock):
+    reference = ReferenceBlock()
 
 
 class CourseStreamBlock(blocks.StreamBlock):

@@ -2,7 +2,9 @@
 
 A generation number in the cache is part of every key; publishing,
 unpublishing, moving or deleting a course page (or changing a topic or the
-site's crisis lines) bumps it, which retires every cached page at once.
+site's crisis lines) bumps it, which retires every cached page at once. The
+local date is part of the key too, so what the review gate hides from a
+given day on is never replayed from the day before.
 With Redis (`REDIS_URL`) all workers share the generation; with the local
 memory cache each worker has its own, so entries also expire after
 `COURSES_PAGE_CACHE_SECONDS`.
@@ -53,6 +55,9 @@ def invalidate() -> None:
     _local["value"], _local["read_at"] = value, time.monotonic()
 
 
-def page_key(*, host: str, language: str, full_path: str, gen: int) -> str:
+def page_key(*, host: str, language: str, full_path: str, gen: int, day: str) -> str:
+    """`day` (the local date) retires every page at midnight: a crisis module
+    whose review lapses that day leaves listings and search without any
+    publish to bump the generation."""
     digest = hashlib.sha256(f"{host}|{language}|{full_path}".encode()).hexdigest()[:32]
-    return f"courses:page:{gen}:{language}:{digest}"
+    return f"courses:page:{gen}:{day}:{language}:{digest}"

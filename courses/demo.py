@@ -1,34 +1,51 @@
 """Demo content for the training modules: topics, the course library, modules,
-lessons (with quizzes, transcripts, resources and drawn images) and English
+lessons (with quizzes, practice scripts, resources and drawn images) and English
 translations of one module per theme.
 
-Idempotent: pages are found by slug under their parent and updated in place;
-images and documents by title. The writing lives in `courses.demo_content`.
+Every module and lesson goes live the way any page does: the seed saves a
+revision as the demo editor, submits it to the 课程临床审核 workflow and
+approves it as the demo clinical reviewer, so review dates come from that
+approval. Idempotent: pages are found by slug under their parent and changed
+only when their content differs from what is live, so re-seeding unchanged
+content records no new review; images and documents are found by title. The
+writing lives in `courses.demo_content`, references and the crisis flag in
+`courses.demo_references`.
 """
 
-import datetime as dt
 import io
-import struct
+from contextlib import contextmanager
 
 from django.core.files.base import ContentFile
 from django.core.files.images import ImageFile
 from django.db import transaction
-from django.utils import timezone
 from PIL import Image as PILImage
 from PIL import ImageDraw
+from wagtail.blocks import StreamValue
 from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
 from wagtail.models import Locale
 
-from courses.demo_content import INDEX, MODULES, TOPICS
+from courses.blocks import CalloutBlock
+from courses.demo_content import DEMO_REVIEWER, INDEX, MODULES, TOPICS
+from courses.demo_references import CRISIS_CONTENT, REFERENCES
 from courses.images import BODY_IMAGE, CARD_COVER, PAGE_COVER, warm_renditions
-from courses.models import CourseIndexPage, LessonPage, ModulePage, Topic
+from courses.models import CourseIndexPage, LessonPage, ModulePage, Reviewer, Topic
 from courses.permissions import CLINICAL_REVIEWERS_GROUP
 from courses.search.indexing import reindex_all
 from courses.services import ensure_clinical_review
 
 Image = get_image_model()
 Document = get_document_model()
+
+REVIEWER_EMAIL = "reviewer@demo.weiai.cn"
+EDITOR_EMAIL = "editor@demo.weiai.cn"
+# Earlier seeds attached a silent two-second MP3 to the breathing lesson.
+SILENT_AUDIO_SUFFIX = "（演示音频）"
+
+MODULE_FIELDS = ("title", "summary", "learning_outcomes", "content_warning", "cover_alt",
+                 "audience", "age_band", "estimated_minutes", "is_crisis_content",
+                 "references", "slug", "topic_id", "cover_image_id")
+LESSON_FIELDS = ("title", "summary", "body", "slug")
 
 
 def seed(*, scale: int = 1, stdout=None) -> None:
@@ -41,26 +58,28 @@ def seed(*, scale: int = 1, stdout=None) -> None:
         for index in (index_zh, index_en):
             if index is not None:
                 ensure_clinical_review(index_page=index)
+        review = _Review(reviewer=_reviewer_account())
         images = {slug: _topic_image(slug, t["colour"]) for slug, t in TOPICS.items()}
         count = 0
-        for spec in MODULES:
-            module = _module(index_zh, spec, topics[spec["topic"]][0], images[spec["topic"]])
-            count += 1
-            if spec.get("en") and index_en is not None:
-                _module_translation(module, spec, topics[spec["topic"]][1], en)
+        with _quiet_workflow_emails():
+            for spec in MODULES:
+                module = _module(index_zh, spec, topics[spec["topic"]][0],
+                                 images[spec["topic"]], review)
                 count += 1
-        _reviewer_account()
+                if spec.get("en") and index_en is not None:
+                    _module_translation(module, spec, topics[spec["topic"]][1], en, review)
+                    count += 1
+        Document.objects.filter(title__endswith=SILENT_AUDIO_SUFFIX).delete()
         indexed = reindex_all()
     _warm_renditions()
     if stdout:
-        stdout.write(f"courses: {len(topics)} topics, {count} modules, {indexed} pages indexed")
+        stdout.write(f"courses: {len(topics)} topics, {count} modules, {indexed} pages indexed"
+                     f" ({review.approved} approved by the demo reviewer)")
 
 
-REVIEWER_EMAIL = "reviewer@demo.weiai.cn"
-
-
-def _reviewer_account() -> None:
-    """A demo clinical reviewer (editor role + "clinical reviewers"), with demo TOTP."""
+def _reviewer_account():
+    """The demo clinical reviewer: editor role + "clinical reviewers", demo TOTP,
+    and a reviewer record marked as demo data (families see "示例审核人")."""
     from allauth.account.models import EmailAddress
     from allauth.mfa.models import Authenticator
     from allauth.mfa.totp.internal.auth import TOTP
@@ -72,11 +91,14 @@ def _reviewer_account() -> None:
 
     user, created = User.objects.get_or_create(
         email=REVIEWER_EMAIL,
-        defaults={"display_name": "许老师（演示临床审核人）", "is_staff": True},
+        defaults={"display_name": DEMO_REVIEWER["account_name"], "is_staff": True},
     )
     if created:
         user.set_password(DEMO_PASSWORD)
         user.save()
+    elif user.display_name != DEMO_REVIEWER["account_name"]:
+        user.display_name = DEMO_REVIEWER["account_name"]
+        user.save(update_fields=["display_name"])
     add_role(user, Role.EDITOR)
     user.groups.add(Group.objects.get(name=CLINICAL_REVIEWERS_GROUP))
     EmailAddress.objects.update_or_create(
@@ -84,6 +106,89 @@ def _reviewer_account() -> None:
     )
     if not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
         TOTP.activate(user, DEMO_TOTP_SECRET)
+    Reviewer.objects.update_or_create(
+        user=user,
+        defaults={key: DEMO_REVIEWER[key] for key in (
+            "name", "name_en", "credential", "credential_en", "organisation",
+            "organisation_en")} | {"is_demo": True, "active": True,
+                                   "registration_number": ""},
+    )
+    return user
+
+
+@contextmanager
+def _quiet_workflow_emails():
+    """The seed's own submissions and approvals are news to nobody: Wagtail's
+    workflow notification emails are off while it runs, then connected again."""
+    from wagtail.admin.signal_handlers import register_signal_handlers
+    from wagtail.models import TaskState, WorkflowState
+    from wagtail.signals import (
+        task_submitted,
+        workflow_approved,
+        workflow_rejected,
+        workflow_submitted,
+    )
+
+    for signal, sender, uid in (
+        (task_submitted, TaskState, "group_approval_task_submitted_email_notification"),
+        (workflow_submitted, WorkflowState, "workflow_state_submitted_email_notification"),
+        (workflow_rejected, WorkflowState, "workflow_state_rejected_email_notification"),
+        (workflow_approved, WorkflowState, "workflow_state_approved_email_notification"),
+    ):
+        signal.disconnect(sender=sender, dispatch_uid=uid)
+    try:
+        yield
+    finally:
+        register_signal_handlers()
+
+
+class _Review:
+    """Puts a seeded page live through the clinical review workflow."""
+
+    def __init__(self, *, reviewer):
+        from portal.models import User
+
+        self.reviewer = reviewer
+        self.editor = User.objects.filter(email=EDITOR_EMAIL).first() or reviewer
+        self.approved = 0
+
+    def submit_and_approve(self, page) -> None:
+        """Save `page` as the editor's revision, submit it and approve it."""
+        state = page.current_workflow_state
+        if state is not None:
+            # A review left open in the demo admin; the seed's text replaces it.
+            state.cancel(user=self.editor)
+        page.save_revision(user=self.editor)
+        state = page.get_workflow().start(page, self.editor)
+        task_state = state.current_task_state.specific
+        task_state.task.specific.on_action(task_state, self.reviewer, "approve")
+        page.refresh_from_db()
+        self.approved += 1
+
+
+def _without_ids(value):
+    if isinstance(value, dict):
+        return {k: _without_ids(v) for k, v in value.items() if k != "id"}
+    if isinstance(value, list):
+        return [_without_ids(v) for v in value]
+    return value
+
+
+def _snapshot(page, fields) -> dict:
+    """What the seed controls of `page`, comparable before and after setting it."""
+    data = {}
+    for name in fields:
+        value = getattr(page, name)
+        if isinstance(value, StreamValue):
+            value = _without_ids(value.get_prep_value())
+        data[name] = value
+    return data
+
+
+def _put_live(page, fields, before, review) -> None:
+    """Through review only if the seed changed something or the page is not live."""
+    if not page.live or _snapshot(page, fields) != before:
+        review.submit_and_approve(page)
 
 
 # --- Topics and the library ---------------------------------------------------------
@@ -116,14 +221,21 @@ def _home(locale):
     return HomePage.objects.filter(locale=locale).first()
 
 
+def _publish_index(index, before) -> None:
+    # The library page holds no clinical content; it is published directly.
+    if not index.live or _snapshot(index, ("title", "intro", "slug")) != before:
+        index.save_revision().publish()
+
+
 def _index(zh) -> CourseIndexPage:
     home = _home(zh)
     index = CourseIndexPage.objects.child_of(home).filter(slug="courses").first()
     if index is None:
-        index = CourseIndexPage(title=INDEX["title"], slug="courses", locale=zh)
+        index = CourseIndexPage(title=INDEX["title"], slug="courses", locale=zh, live=False)
         home.add_child(instance=index)
+    before = _snapshot(index, ("title", "intro", "slug"))
     index.title, index.intro = INDEX["title"], INDEX["intro"]
-    index.save_revision().publish()
+    _publish_index(index, before)
     return index
 
 
@@ -135,24 +247,18 @@ def _index_translation(index_zh, en):
     ).first()
     if index_en is None:
         index_en = index_zh.copy_for_translation(en)
+    before = _snapshot(index_en, ("title", "intro", "slug"))
     index_en.title, index_en.intro = INDEX["title_en"], INDEX["intro_en"]
     index_en.slug = "courses"
-    index_en.save_revision().publish()
+    _publish_index(index_en, before)
     return index_en
 
 
 # --- Modules and lessons -------------------------------------------------------------
 
 
-def _review_dates(spec) -> tuple[dt.date, dt.date]:
-    today = timezone.localdate()
-    last_ago, next_in = spec.get("review", (60, 300))
-    return today - dt.timedelta(days=last_ago), today + dt.timedelta(days=next_in)
-
-
 def _module_fields(spec, lang: str) -> dict:
     text = spec if lang == "zh" else spec["en"]
-    last, nxt = _review_dates(spec)
     return {
         "title": text["title"],
         "summary": text["summary"],
@@ -162,41 +268,41 @@ def _module_fields(spec, lang: str) -> dict:
         "audience": spec["audience"],
         "age_band": spec["age"],
         "estimated_minutes": spec["minutes"],
-        "last_reviewed": last,
-        "next_review": nxt,
-        "reviewer_name": spec["reviewer"][0] if lang == "zh" else spec["reviewer_en"][0],
-        "reviewer_credential": (spec["reviewer"][1] if lang == "zh"
-                                else spec["reviewer_en"][1]),
+        "is_crisis_content": spec["slug"] in CRISIS_CONTENT,
+        "references": [("reference", ref) for ref in REFERENCES.get(spec["slug"], [])],
     }
 
 
-def _module(index, spec, topic, image) -> ModulePage:
+def _module(index, spec, topic, image, review) -> ModulePage:
     module = ModulePage.objects.child_of(index).filter(slug=spec["slug"]).first()
     fields = _module_fields(spec, "zh")
     cover = _cover_image(spec["slug"], spec["title"], topic.colour)
     if module is None:
-        module = ModulePage(slug=spec["slug"], topic=topic, locale=index.locale, **fields)
+        module = ModulePage(slug=spec["slug"], topic=topic, locale=index.locale,
+                            live=False, **fields)
         index.add_child(instance=module)
+    before = _snapshot(module, MODULE_FIELDS)
     for key, value in fields.items():
         setattr(module, key, value)
     module.topic, module.cover_image = topic, cover
-    module.save_revision().publish()
+    _put_live(module, MODULE_FIELDS, before, review)
     for position, lesson_spec in enumerate(spec["lessons"]):
-        _lesson(module, lesson_spec, position, spec, image, lang="zh")
+        _lesson(module, lesson_spec, position, spec, image, review, lang="zh")
     return module
 
 
-def _module_translation(module_zh, spec, topic_en, en) -> ModulePage:
+def _module_translation(module_zh, spec, topic_en, en, review) -> ModulePage:
     module = ModulePage.objects.filter(
         translation_key=module_zh.translation_key, locale=en
     ).first()
     if module is None:
         module = module_zh.copy_for_translation(en)
+    before = _snapshot(module, MODULE_FIELDS)
     for key, value in _module_fields(spec, "en").items():
         setattr(module, key, value)
     module.slug, module.topic = spec["slug"], topic_en
     module.cover_image = module_zh.cover_image
-    module.save_revision().publish()
+    _put_live(module, MODULE_FIELDS, before, review)
     lessons_zh = list(LessonPage.objects.child_of(module_zh).order_by("path"))
     for position, lesson_spec in enumerate(spec["en"]["lessons"]):
         lesson_zh = lessons_zh[position]
@@ -205,27 +311,39 @@ def _module_translation(module_zh, spec, topic_en, en) -> ModulePage:
         ).first()
         if lesson is None:
             lesson = lesson_zh.copy_for_translation(en)
-        _fill_lesson(lesson, lesson_spec, position, spec, None, lang="en",
+        _fill_lesson(lesson, lesson_spec, position, spec, None, review, lang="en",
                      lesson_count=len(spec["en"]["lessons"]))
     return module
 
 
-def _lesson(module, lesson_spec, position, spec, image, *, lang) -> LessonPage:
+def _lesson(module, lesson_spec, position, spec, image, review, *, lang) -> LessonPage:
     lesson = LessonPage.objects.child_of(module).filter(slug=lesson_spec["slug"]).first()
     if lesson is None:
         lesson = LessonPage(slug=lesson_spec["slug"], title=lesson_spec["title"],
-                            locale=module.locale, body=[])
+                            locale=module.locale, body=[], live=False)
         module.add_child(instance=lesson)
-    _fill_lesson(lesson, lesson_spec, position, spec, image, lang=lang,
+    _fill_lesson(lesson, lesson_spec, position, spec, image, review, lang=lang,
                  lesson_count=len(spec["lessons"]))
     return lesson
 
 
-def _fill_lesson(lesson, ls, position, spec, image, *, lang, lesson_count) -> None:
+def _fill_lesson(lesson, ls, position, spec, image, review, *, lang, lesson_count) -> None:
+    """Each lesson is reviewed on its own: Wagtail moderates page by page, and
+    an approval of the module must not publish lesson drafts nobody opened."""
+    before = _snapshot(lesson, LESSON_FIELDS)
     lesson.title = ls["title"]
     lesson.summary = ls.get("summary", "")
     lesson.body = _body(ls, position, spec, image, lang=lang, lesson_count=lesson_count)
-    lesson.save_revision().publish()
+    _put_live(lesson, LESSON_FIELDS, before, review)
+
+
+def _callouts(ls) -> list:
+    """`"callout": (kind, title, text)` and/or `"callouts": [...]`, kinds checked."""
+    items = ([ls["callout"]] if "callout" in ls else []) + list(ls.get("callouts", []))
+    for kind, _title, _text in items:
+        if kind not in CalloutBlock.KINDS:
+            raise ValueError(f"Unknown callout kind {kind!r} in lesson {ls['slug']!r}")
+    return items
 
 
 def _body(ls, position, spec, image, *, lang, lesson_count) -> list:
@@ -242,21 +360,17 @@ def _body(ls, position, spec, image, *, lang, lesson_count) -> list:
                 "alt": ls.get("image_alt") or ("装饰插图" if not en else "Decorative illustration"),
                 "caption": ls.get("image_caption", ""),
             }))
-    if "callout" in ls:
-        kind, title, text = ls["callout"]
+    for kind, title, text in _callouts(ls):
         body.append(("callout", {"kind": kind, "title": title, "text": f"<p>{_escape(text)}</p>"}))
     if "audio" in ls:
+        # No recording exists yet: the practice is read, not played. A player
+        # with a silent file under a breathing title helps nobody.
         audio = ls["audio"]
-        slug = f"{spec['slug']}-{ls['slug']}{'-en' if en else ''}"
-        transcript_doc = _document(f"{audio['title']}（文字稿）" if not en
-                                   else f"{audio['title']} (transcript)",
-                                   f"{slug}-transcript.txt", audio["transcript"])
-        body.append(("audio", {
-            "title": audio["title"],
-            "file": _silent_audio(audio["title"], f"{slug}.mp3"),
-            "transcript": audio["transcript"],
-            "transcript_document": transcript_doc,
-        }))
+        body.append(("heading", {"text": audio["title"]}))
+        body.append(("paragraph", "".join(
+            f"<p>{_escape(line)}</p>" for line in audio["transcript"].splitlines()
+            if line.strip()
+        )))
     if "quiz" in ls:
         body.append(("quiz", {
             "title": "Self-check" if en else "自我检测",
@@ -339,23 +453,6 @@ def _document(title: str, filename: str, text: str):
     if document is None:
         document = Document(title=title)
         document.file.save(filename, ContentFile(text.encode("utf-8")), save=False)
-        document.save()
-    return document
-
-
-def _silent_mp3(seconds: int = 2) -> bytes:
-    """MPEG-1 Layer III frames of silence (128 kbit/s, 44.1 kHz): a valid, tiny file."""
-    header = struct.pack(">I", 0xFFFB9064)
-    frame = header + bytes(417 - len(header))
-    return frame * (seconds * 38)
-
-
-def _silent_audio(title: str, filename: str):
-    doc_title = f"{title}（演示音频）"
-    document = Document.objects.filter(title=doc_title).first()
-    if document is None:
-        document = Document(title=doc_title)
-        document.file.save(filename, ContentFile(_silent_mp3()), save=False)
         document.save()
     return document
 

@@ -67,12 +67,23 @@ TOPICS = {
     },
 }
 
-REVIEWER_A = ("演示审核人·许老师", "心理治疗师（演示资质）")
-REVIEWER_A_EN = ("Demo reviewer Ms Xu", "Psychotherapist (demo credential)")
-REVIEWER_B = ("演示审核人·顾医生", "儿童精神科医生（演示资质）")
-REVIEWER_B_EN = ("Demo reviewer Dr Gu", "Child psychiatrist (demo credential)")
-REVIEWER_C = ("演示审核人·沈社工", "中级社会工作师（演示资质）")
-REVIEWER_C_EN = ("Demo reviewer Mr Shen", "Social worker (demo credential)")
+# The demo has no clinical reviewer, only sample data that says so. Every
+# seeded module is approved through the clinical review workflow by the demo
+# account reviewer@demo.weiai.cn, whose reviewer record (marked is_demo)
+# families see only as "示例审核人（演示数据，非真实临床人员）". The approval,
+# not the spec, decides who reviewed a module: the modules' "reviewer" and
+# "review" entries are no longer read (`courses.demo`).
+DEMO_REVIEWER = {
+    "name": "示例审核人", "name_en": "Sample reviewer",
+    "credential": "演示数据，非真实临床人员",
+    "credential_en": "Demo data, not a real clinician",
+    "organisation": "未愛小屋演示站点", "organisation_en": "未愛小屋 demo site",
+    "account_name": "示例审核人（演示账号）",
+}
+REVIEWER_A = REVIEWER_B = REVIEWER_C = (DEMO_REVIEWER["name"], DEMO_REVIEWER["credential"])
+REVIEWER_A_EN = REVIEWER_B_EN = REVIEWER_C_EN = (
+    DEMO_REVIEWER["name_en"], DEMO_REVIEWER["credential_en"],
+)
 
 MODULES = [
     # --- 心理危机干预 -------------------------------------------------------------

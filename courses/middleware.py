@@ -9,6 +9,7 @@ from collections import OrderedDict
 from django.conf import settings
 from django.http import HttpResponse
 from django.middleware.csrf import CSRF_ALLOWED_CHARS, CSRF_SECRET_LENGTH
+from django.utils import timezone
 from django.utils.translation import get_language_from_path
 
 from courses import cache as page_cache
@@ -49,6 +50,7 @@ class AnonymousPageCacheMiddleware:
         key = page_cache.page_key(
             host=f"{request.scheme}://{request.get_host()}", language=language,
             full_path=request.get_full_path(), gen=page_cache.generation(),
+            day=timezone.localdate().isoformat(),
         )
         cached = _local_get(key)
         if cached is None:

@@ -1,18 +1,22 @@
 """Training modules. `Topic` is the programme theme that bookings also use."""
 
+import datetime as dt
+
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
+from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.fields import StreamField
-from wagtail.models import Page, TranslatableMixin
+from wagtail.models import AbstractGroupApprovalTask, Page, TranslatableMixin
 from wagtail.search import index
 
-from courses.blocks import CourseStreamBlock
+from courses.blocks import CourseStreamBlock, ReferencesBlock
 from courses.text import reading_minutes, stream_text
 
 
@@ -58,6 +62,117 @@ class Topic(TranslatableMixin, index.Indexed, models.Model):
         return self.name
 
 
+class Reviewer(models.Model):
+    """A person who clinically reviews modules, named to families on each module.
+
+    Approving the 临床审核 task needs an active record linked to the
+    approver's account; the approval names that record on the module.
+    Demo records (`is_demo`) are shown to families only as a sample reviewer,
+    never with a name or credential that could pass for a real clinician's.
+    """
+
+    name = models.CharField(_("姓名"), max_length=60)
+    name_en = models.CharField(_("英文姓名"), max_length=80, blank=True)
+    credential = models.CharField(
+        _("资质"), max_length=120,
+        help_text=_("例如：精神科主治医师、心理治疗师（中级）、中级社会工作师。"),
+    )
+    credential_en = models.CharField(_("英文资质"), max_length=160, blank=True)
+    registration_number = models.CharField(
+        _("执业或注册编号"), max_length=60, blank=True,
+        help_text=_("有执业证书或注册编号时填写，会显示给家庭。"),
+    )
+    organisation = models.CharField(_("所在机构"), max_length=120, blank=True)
+    organisation_en = models.CharField(_("英文机构名称"), max_length=160, blank=True)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="clinical_reviewer", verbose_name=_("后台账号"),
+        help_text=_("审核时使用的账号。只有关联了在任审核人记录的账号才能通过临床审核。"),
+    )
+    is_demo = models.BooleanField(
+        _("演示数据"), default=False,
+        help_text=_("演示用的审核人在页面上只显示为“示例审核人（演示数据，非真实临床人员）”。"),
+    )
+    active = models.BooleanField(_("在任"), default=True)
+
+    panels = [
+        FieldPanel("name"),
+        FieldPanel("name_en"),
+        FieldPanel("credential"),
+        FieldPanel("credential_en"),
+        FieldPanel("registration_number"),
+        FieldPanel("organisation"),
+        FieldPanel("organisation_en"),
+        FieldPanel("user"),
+        FieldPanel("is_demo"),
+        FieldPanel("active"),
+    ]
+
+    class Meta:
+        verbose_name = _("临床审核人")
+        verbose_name_plural = _("临床审核人")
+        ordering = ["name", "pk"]
+
+    def __str__(self):
+        return f"{self.name}（{self.credential}）"
+
+    def _localized(self, field: str) -> str:
+        if (get_language() or "").startswith("en"):
+            return getattr(self, f"{field}_en") or getattr(self, field)
+        return getattr(self, field)
+
+    @property
+    def display_name(self) -> str:
+        return self._localized("name")
+
+    @property
+    def display_credential(self) -> str:
+        return self._localized("credential")
+
+    @property
+    def display_organisation(self) -> str:
+        return self._localized("organisation")
+
+
+def reviewer_for(user) -> "Reviewer | None":
+    """The active reviewer record of `user`'s account, if any (cached on the user)."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return None
+    if not hasattr(user, "_courses_reviewer"):
+        user._courses_reviewer = Reviewer.objects.filter(user=user, active=True).first()
+    return user._courses_reviewer
+
+
+class ClinicalReviewTask(AbstractGroupApprovalTask):
+    """临床审核: group approval that only a credentialed reviewer may give.
+
+    Members of the task's groups (and superusers) see the task, may request
+    changes and may edit a page under review, as with Wagtail's group
+    approval; approving also needs an active `Reviewer` record linked to the
+    account, because the approval names that person to families and starts
+    the module's review cycle (`courses.workflows.publish_approved`).
+    """
+
+    class Meta:
+        verbose_name = _("临床审核任务")
+        verbose_name_plural = _("临床审核任务")
+
+    def get_actions(self, obj, user):
+        actions = super().get_actions(obj, user)
+        if reviewer_for(user) is None:
+            return [action for action in actions if action[0] != "approve"]
+        return actions
+
+    def on_action(self, task_state, user, action_name, **kwargs):
+        if action_name == "approve" and reviewer_for(user) is None:
+            raise PermissionDenied
+        return super().on_action(task_state, user, action_name, **kwargs)
+
+    @classmethod
+    def get_description(cls):
+        return _("所选用户组中关联了在任临床审核人记录的成员可以通过；通过即记录审核日期和审核人。")
+
+
 class Audience(models.TextChoices):
     PARENTS = "parents", _("家长和监护人")
     CHILDREN = "children", _("6–12岁儿童")
@@ -84,6 +199,23 @@ class CachedPageMixin:
         if request.method in ("GET", "HEAD") and not request.user.is_authenticated:
             request.courses_page_cacheable = True
         return super().serve(request, *args, **kwargs)
+
+
+def paused_for_review_q(*, today: dt.date) -> models.Q:
+    """Modules withheld from families: crisis content whose review lapsed or never happened."""
+    return models.Q(is_crisis_content=True) & (
+        models.Q(next_review__isnull=True) | models.Q(next_review__lt=today)
+    )
+
+
+def paused_for_review_response(request, *, module) -> TemplateResponse:
+    """What a family gets instead of a withheld module or lesson: a 404 that
+    says why, with the ways to get help, and none of the module's content."""
+    return TemplateResponse(
+        request, "courses/paused_for_review.html",
+        {"page": module, "self": module, "module": module},
+        status=404,
+    )
 
 
 class ClinicalReviewMixin:
@@ -145,10 +277,22 @@ class ModulePage(ClinicalReviewMixin, CachedPageMixin, Page):
         help_text=_("如果模块涉及可能引起不适的内容，请在这里说明；读者会先看到这段提示。"),
     )
     body = StreamField(CourseStreamBlock(), blank=True, verbose_name=_("模块介绍"))
+    references = StreamField(
+        ReferencesBlock(), blank=True, verbose_name=_("参考资料"),
+        help_text=_("模块中每一处“研究发现”等依据都要列出来源；显示在模块页末尾。"),
+    )
+    is_crisis_content = models.BooleanField(
+        _("危机内容"), default=False,
+        help_text=_("涉及自杀、自伤或危机应对的模块请勾选：复核周期更短（见站点设置），"
+                    "到期未复核时暂停向家庭展示，直到重新通过临床审核。"),
+    )
+    # Set only by the approval of the 临床审核 task (courses.workflows).
     last_reviewed = models.DateField(_("最近审核日期"), null=True, blank=True)
     next_review = models.DateField(_("下次审核日期"), null=True, blank=True)
-    reviewer_name = models.CharField(_("审核人"), max_length=60, blank=True)
-    reviewer_credential = models.CharField(_("审核人资质"), max_length=120, blank=True)
+    reviewer = models.ForeignKey(
+        Reviewer, null=True, blank=True, on_delete=models.SET_NULL, related_name="modules",
+        verbose_name=_("审核人"),
+    )
 
     content_panels = Page.content_panels + [
         MultiFieldPanel(
@@ -166,14 +310,16 @@ class ModulePage(ClinicalReviewMixin, CachedPageMixin, Page):
         FieldPanel("cover_alt"),
         FieldPanel("content_warning"),
         FieldPanel("body"),
+        FieldPanel("references"),
         MultiFieldPanel(
             [
-                FieldPanel("last_reviewed"),
-                FieldPanel("next_review"),
-                FieldPanel("reviewer_name"),
-                FieldPanel("reviewer_credential"),
+                FieldPanel("is_crisis_content"),
+                FieldPanel("reviewer", read_only=True),
+                FieldPanel("last_reviewed", read_only=True),
+                FieldPanel("next_review", read_only=True),
             ],
             heading=_("临床审核"),
+            help_text=_("审核人和审核日期在临床审核通过时自动记录，不能手动修改。"),
         ),
     ]
     search_fields = Page.search_fields + [index.SearchField("summary")]
@@ -200,9 +346,24 @@ class ModulePage(ClinicalReviewMixin, CachedPageMixin, Page):
     def outcomes(self) -> list[str]:
         return [line.strip() for line in self.learning_outcomes.splitlines() if line.strip()]
 
+    def serve(self, request, *args, **kwargs):
+        if self.is_paused_for_review:
+            return paused_for_review_response(request, module=self)
+        return super().serve(request, *args, **kwargs)
+
     @property
     def is_review_due(self) -> bool:
         return self.next_review is not None and self.next_review < timezone.localdate()
+
+    @property
+    def is_paused_for_review(self) -> bool:
+        """A crisis module past (or without) its review date is not shown to families."""
+        return self.is_crisis_content and (
+            self.next_review is None or self.next_review < timezone.localdate()
+        )
+
+    def get_sitemap_urls(self, request=None):
+        return [] if self.is_paused_for_review else super().get_sitemap_urls(request)
 
     def get_context(self, request, *args, **kwargs):
         from courses import selectors
@@ -225,6 +386,24 @@ class LessonPage(ClinicalReviewMixin, CachedPageMixin, Page):
 
     class Meta:
         verbose_name = _("课时")
+
+    def serve(self, request, *args, **kwargs):
+        if self.module.is_paused_for_review:
+            return paused_for_review_response(request, module=self.module)
+        return super().serve(request, *args, **kwargs)
+
+    @cached_property
+    def module(self) -> ModulePage:
+        return ModulePage.objects.select_related("topic", "reviewer").get(
+            path=self.path[: -self.steplen]
+        )
+
+    def get_sitemap_urls(self, request=None):
+        from courses import selectors
+
+        if self.path[: -self.steplen] in selectors.paused_module_paths(request=request):
+            return []
+        return super().get_sitemap_urls(request)
 
     @cached_property
     def reading_minutes(self) -> int:

@@ -1,10 +1,14 @@
 """The clinical review gate, enforced in Wagtail's own permission checks.
 
+Modules and lessons go live only through the 临床审核 task of the
+课程临床审核 workflow: nobody, superusers included, may publish them
+directly, so every text a family reads was approved by a credentialed
+reviewer and every module's review dates come from an approval
+(`courses.workflows.publish_approved` publishes the approved revision).
 Editors may hold `publish_page` site-wide (portal.roles grants it for the
-other page types). For modules and lessons, publishing directly also needs
-membership of the "clinical reviewers" group; everyone else submits to the
-临床审核 workflow, whose approval publishes. Wagtail's create, edit, bulk
-and workflow views all ask `page.permissions_for_user(user)`.
+other page types); the course library page itself may be published by
+anyone with `publish_page` there. Wagtail's create, edit, bulk, copy,
+revert and workflow views all ask `page.permissions_for_user(user)`.
 """
 
 from wagtail.models import PagePermissionTester
@@ -12,27 +16,25 @@ from wagtail.models import PagePermissionTester
 CLINICAL_REVIEWERS_GROUP = "clinical reviewers"
 
 
-def is_clinical_reviewer(user) -> bool:
-    if not user.is_active:
-        return False
-    if user.is_superuser:
-        return True
-    if not hasattr(user, "_courses_is_reviewer"):
-        user._courses_is_reviewer = user.groups.filter(
-            name=CLINICAL_REVIEWERS_GROUP
-        ).exists()
-    return user._courses_is_reviewer
+def _reviewed_page_types():
+    from courses.models import LessonPage, ModulePage
+
+    return (ModulePage, LessonPage)
 
 
 class ClinicalReviewPermissionTester(PagePermissionTester):
     def can_publish(self):
-        from courses.models import LessonPage, ModulePage
-
-        allowed = super().can_publish()
-        if allowed and isinstance(self.page, ModulePage | LessonPage):
-            return is_clinical_reviewer(self.user)
-        return allowed
+        if isinstance(self.page, _reviewed_page_types()):
+            return False
+        return super().can_publish()
 
     def can_publish_subpage(self):
-        allowed = super().can_publish_subpage()
-        return allowed and is_clinical_reviewer(self.user)
+        # Every page type below a course page (modules, lessons) is reviewed.
+        return False
+
+    # Wagtail derives these from can_publish; they publish nothing.
+    def can_set_view_restrictions(self):
+        return super().can_publish()
+
+    def can_unschedule(self):
+        return super().can_publish()

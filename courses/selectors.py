@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from django.db.models import (
     Case,
     ExpressionWrapper,
+    F,
     IntegerField,
     Prefetch,
     Q,
@@ -31,6 +32,7 @@ from courses.models import (
     ModulePage,
     SearchEntry,
     Topic,
+    paused_for_review_q,
 )
 from courses.search.segmentation import query_terms
 
@@ -54,12 +56,50 @@ class ModuleProgress:
         return self.total > 0 and self.done >= self.total
 
 
+# --- The review gate ------------------------------------------------------------
+# A crisis module whose review lapsed is withheld from families everywhere:
+# its pages answer 404 (`ModulePage.serve`), and it leaves listings, search,
+# "continue learning" and the sitemap. Staff still find it in the admin.
+
+
+def paused_module_paths(*, request=None, today=None) -> frozenset[str]:
+    """Tree paths of withheld modules (their lessons sit below them); one query,
+    kept on `request` for the rest of it (the sitemap asks once per lesson)."""
+    cached = getattr(request, "_courses_paused_paths", None)
+    if cached is not None:
+        return cached
+    paths = frozenset(
+        ModulePage.objects.filter(paused_for_review_q(today=today or timezone.localdate()))
+        .values_list("path", flat=True)
+    )
+    if request is not None:
+        request._courses_paused_paths = paths
+    return paths
+
+
+def _outside(paths) -> Q:
+    """Pages that are not one of `paths` nor below one (Q() when there are none)."""
+    below = Q()
+    for path in paths:
+        below |= Q(path__startswith=path)
+    return ~below if paths else Q()
+
+
+def lesson_for_family(*, pk: int) -> LessonPage | None:
+    """A live, public lesson a family may open (quiz marking, completion)."""
+    lesson = LessonPage.objects.live().public().filter(pk=pk).first()
+    if lesson is None or lesson.module.is_paused_for_review:
+        return None
+    return lesson
+
+
 # --- Course index -----------------------------------------------------------------
 
 
 def live_modules(*, index) -> QuerySet[ModulePage]:
     return (
         ModulePage.objects.live().public().child_of(index)
+        .exclude(paused_for_review_q(today=timezone.localdate()))
         .select_related("topic")
         .prefetch_related(_cover_prefetch())
         .order_by("path")
@@ -163,10 +203,7 @@ def module_context(*, module, request) -> dict:
 
 
 def lesson_context(*, lesson, request) -> dict:
-    module = (
-        ModulePage.objects.select_related("topic")
-        .get(path=lesson.path[: -lesson.steplen])
-    )
+    module = lesson.module
     lessons = module_lessons(module)
     progress = module_progress(user=request.user, module=module, lessons=lessons)
     ids = [lsn.pk for lsn in lessons]
@@ -204,6 +241,7 @@ def continue_learning(*, user, limit: int = 3) -> list[dict]:
         return []
     modules = {
         m.pk: m for m in ModulePage.objects.live().filter(pk__in=module_ids)
+        .exclude(paused_for_review_q(today=timezone.localdate()))
         .select_related("topic")
     }
     paths = {m.path: m for m in modules.values()}
@@ -258,11 +296,13 @@ def certificate_by_code(*, code: str) -> Certificate | None:
 
 
 def review_due_modules(*, today=None) -> QuerySet[ModulePage]:
-    """Modules whose `next_review` date has passed, oldest first."""
+    """Modules whose `next_review` date has passed, and crisis modules never
+    reviewed (both withheld from families when crisis content), oldest first."""
     today = today or timezone.localdate()
     return (
-        ModulePage.objects.filter(next_review__lt=today)
-        .select_related("topic", "locale").order_by("next_review", "path")
+        ModulePage.objects.filter(Q(next_review__lt=today) | paused_for_review_q(today=today))
+        .select_related("topic", "locale", "reviewer")
+        .order_by(F("next_review").asc(nulls_first=True), "path")
     )
 
 
@@ -303,10 +343,12 @@ def search_entries(*, query: str, language: str) -> tuple[list[str], QuerySet[Se
         title_hits = title_hits + Case(
             When(segmented_title__contains=f" {word} ", then=Value(1)), default=Value(0)
         )
+    shown = Page.objects.live().public().filter(_outside(paused_module_paths()))
     entries = (
         SearchEntry.objects.filter(language=language, page__live=True)
-        # Pages behind a login or password restriction stay out of results.
-        .filter(page__in=Page.objects.live().public().values("pk"))
+        # Pages behind a login or password restriction, and withheld crisis
+        # modules with their lessons, stay out of results.
+        .filter(page__in=shown.values("pk"))
         .annotate(hits=ExpressionWrapper(hits, output_field=IntegerField()),
                   title_hits=ExpressionWrapper(title_hits, output_field=IntegerField()))
     )

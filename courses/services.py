@@ -1,20 +1,25 @@
 """Writes for learning progress, quizzes, certificates and the review workflow."""
 
+import calendar
+import datetime as dt
 import secrets
 from dataclasses import dataclass, field
 
 from django.contrib.auth.models import Group, Permission
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from wagtail.models import (
-    GroupApprovalTask,
-    GroupPagePermission,
-    Workflow,
-    WorkflowPage,
-)
+from wagtail.models import GroupPagePermission, Revision, Site, Workflow, WorkflowPage
 
-from courses.models import Certificate, LessonCompletion, LessonPage, ModulePage
+from courses.models import (
+    Certificate,
+    ClinicalReviewTask,
+    LessonCompletion,
+    LessonPage,
+    ModulePage,
+    reviewer_for,
+)
 from courses.permissions import CLINICAL_REVIEWERS_GROUP
 
 NOT_LIVE = _("这个课时暂时无法学习。")
@@ -24,6 +29,9 @@ MODULE_NOT_COMPLETE = _("完成本模块的全部课时后才能领取证书。"
 
 CLINICAL_TASK_NAME = "临床审核"
 CLINICAL_WORKFLOW_NAME = "课程临床审核"
+# Used when no site settings exist yet (portal.SiteSettings holds the real ones).
+DEFAULT_REVIEW_MONTHS = 12
+DEFAULT_CRISIS_REVIEW_MONTHS = 3
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I
 
 
@@ -158,9 +166,10 @@ def certificate_issue(*, user, module: ModulePage) -> Certificate:
 def ensure_clinical_review(*, index_page) -> Workflow:
     """Idempotently set up the clinical review gate on the course library.
 
-    Editors may add and change modules but not publish them; the
-    "clinical reviewers" group approves through the 临床审核 task, whose
-    approval publishes the module. Modules never go live unreviewed.
+    Editors may add and change modules but not publish them; members of
+    the "clinical reviewers" group with a reviewer record approve through
+    the 临床审核 task, whose approval records the review and publishes the
+    page. Modules and lessons never go live unreviewed.
     """
     reviewers, _ = Group.objects.get_or_create(name=CLINICAL_REVIEWERS_GROUP)
     editors, _ = Group.objects.get_or_create(name="editor")
@@ -180,12 +189,56 @@ def ensure_clinical_review(*, index_page) -> Workflow:
             GroupPagePermission.objects.get_or_create(
                 group=group, page=index_page, permission=permission
             )
-    task = GroupApprovalTask.objects.filter(name=CLINICAL_TASK_NAME).first()
+    task = ClinicalReviewTask.objects.filter(name=CLINICAL_TASK_NAME).first()
     if task is None:
-        task = GroupApprovalTask.objects.create(name=CLINICAL_TASK_NAME)
+        task = ClinicalReviewTask.objects.create(name=CLINICAL_TASK_NAME)
     task.groups.add(reviewers)
     workflow, _ = Workflow.objects.get_or_create(name=CLINICAL_WORKFLOW_NAME)
     if not workflow.workflow_tasks.filter(task=task).exists():
         workflow.workflow_tasks.create(task=task, sort_order=0)
     WorkflowPage.objects.update_or_create(page=index_page, defaults={"workflow": workflow})
     return workflow
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    """`day` moved on by whole months, kept inside the target month (31 Jan + 1 → 28/29 Feb)."""
+    index = day.month - 1 + months
+    year, month = day.year + index // 12, index % 12 + 1
+    return day.replace(year=year, month=month,
+                       day=min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def review_cycle_months(*, crisis: bool) -> int:
+    """Months until the next review, from the default site's settings."""
+    from portal.models import SiteSettings
+
+    site = Site.objects.filter(is_default_site=True).first()
+    if site is None:
+        return DEFAULT_CRISIS_REVIEW_MONTHS if crisis else DEFAULT_REVIEW_MONTHS
+    site_settings = SiteSettings.for_site(site)
+    return site_settings.crisis_review_months if crisis else site_settings.review_months
+
+
+@transaction.atomic
+def module_review_record(*, revision: Revision, approver, approved_at) -> Revision:
+    """Record a clinical approval on the module revision about to go live.
+
+    Returns a new revision, saved as the approver's, that is the approved
+    content with the review filled in: the approver's reviewer record,
+    `last_reviewed` = the local date of `approved_at`, and `next_review` a
+    review cycle later (the crisis cycle for crisis content). Raises
+    PermissionDenied when the approver has no active reviewer record.
+    """
+    reviewer = reviewer_for(approver)
+    if reviewer is None:
+        raise PermissionDenied
+    module = revision.as_object()
+    approved_on = timezone.localdate(approved_at)
+    module.reviewer = reviewer
+    module.last_reviewed = approved_on
+    module.next_review = add_months(
+        approved_on, review_cycle_months(crisis=module.is_crisis_content)
+    )
+    # The content was validated when it was saved for review; an approval
+    # must not fail on it now.
+    return module.save_revision(user=approver, log_action=False, clean=False)

@@ -8,7 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -44,7 +44,9 @@ def search(request):
 
 
 def _live_lesson(pk: int) -> LessonPage:
-    lesson = get_object_or_404(LessonPage.objects.live().public(), pk=pk)
+    lesson = selectors.lesson_for_family(pk=pk)
+    if lesson is None:
+        raise Http404
     return lesson
 
 

@@ -8,7 +8,7 @@ from wagtail.snippets.views.snippets import SnippetViewSet
 
 from courses import admin_views, selectors
 
-from .models import Topic
+from .models import Reviewer, Topic
 
 
 class TopicViewSet(SnippetViewSet):
@@ -18,7 +18,19 @@ class TopicViewSet(SnippetViewSet):
     list_display = ["name", "slug", "sort_order"]
 
 
+class ReviewerViewSet(SnippetViewSet):
+    """Reviewer records are shown to families: only users given the snippet
+    permissions (superusers by default) may add or change them."""
+
+    model = Reviewer
+    icon = "user"
+    menu_label = _("临床审核人")
+    list_display = ["name", "credential", "organisation", "user", "is_demo", "active"]
+    list_filter = ["is_demo", "active"]
+
+
 register_snippet(TopicViewSet)
+register_snippet(ReviewerViewSet)
 
 
 @hooks.register("register_admin_urls")

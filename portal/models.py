@@ -8,6 +8,7 @@ import secrets
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -321,6 +322,17 @@ class SiteSettings(BaseSiteSetting, ClusterableModel):
         _("预约资料保存天数"), default=730,
         help_text=_("超过此天数的预约登记信息将被匿名化。"),
     )
+    review_months = models.PositiveSmallIntegerField(
+        _("课程复核周期（月）"), default=12,
+        validators=[MinValueValidator(1), MaxValueValidator(36)],
+        help_text=_("临床审核通过后，多少个月后需要再次复核。"),
+    )
+    crisis_review_months = models.PositiveSmallIntegerField(
+        _("危机内容复核周期（月）"), default=3,
+        validators=[MinValueValidator(1), MaxValueValidator(12)],
+        help_text=_("涉及自杀、自伤或危机应对的模块（包括其中的热线号码和服务时间）"
+                    "的复核周期；到期未复核的模块暂停向家庭展示。"),
+    )
 
     panels = [
         MultiFieldPanel(
@@ -336,6 +348,10 @@ class SiteSettings(BaseSiteSetting, ClusterableModel):
         FieldPanel("crisis_intro"),
         InlinePanel("crisis_lines", heading=_("危机求助热线"), min_num=1),
         FieldPanel("retention_days"),
+        MultiFieldPanel(
+            [FieldPanel("review_months"), FieldPanel("crisis_review_months")],
+            heading=_("课程临床复核"),
+        ),
     ]
 
     class Meta:

@@ -183,7 +183,7 @@ class BookingFactory(factory.django.DjangoModelFactory):
 
 import wagtail_factories  # noqa: E402
 
-from courses.models import CourseIndexPage, LessonPage, ModulePage  # noqa: E402
+from courses.models import CourseIndexPage, LessonPage, ModulePage, Reviewer  # noqa: E402
 
 
 def quiz_block(prompt="孩子说“我不想活了”时，第一步最好怎么做？"):
@@ -213,6 +213,16 @@ class CourseIndexPageFactory(wagtail_factories.PageFactory):
     intro = "按主题、对象和年龄找到合适的课程。"
 
 
+class ReviewerFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Reviewer
+
+    name = factory.Sequence(lambda n: f"审核人{n}")
+    credential = "精神科主治医师"
+    registration_number = factory.Sequence(lambda n: f"1103100000{n:05d}")
+    organisation = "某区精神卫生中心"
+
+
 class ModulePageFactory(wagtail_factories.PageFactory):
     class Meta:
         model = ModulePage
@@ -222,8 +232,7 @@ class ModulePageFactory(wagtail_factories.PageFactory):
     topic = factory.SubFactory(TopicFactory)
     summary = "写给家长的简短课程。"
     estimated_minutes = 20
-    reviewer_name = "演示审核人"
-    reviewer_credential = "心理咨询师（演示）"
+    reviewer = factory.SubFactory(ReviewerFactory)
     last_reviewed = factory.LazyFunction(lambda: timezone.localdate() - dt.timedelta(days=30))
     next_review = factory.LazyFunction(lambda: timezone.localdate() + dt.timedelta(days=300))
 

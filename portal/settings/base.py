@@ -284,6 +284,9 @@ WAGTAILIMAGES_MAX_UPLOAD_SIZE = 5 * 1024 * 1024
 WAGTAILIMAGES_MAX_IMAGE_PIXELS = 40_000_000
 WAGTAILEMBEDS_RESPONSIVE_HTML = True
 WAGTAIL_ALLOW_UNICODE_SLUGS = False
+# Course modules and lessons go live only through clinical review; approving
+# it records the review and publishes (courses.workflows).
+WAGTAIL_FINISH_WORKFLOW_ACTION = "courses.workflows.publish_approved"
 
 # --- Security headers (every environment) --------------------------------
 SECURE_CONTENT_TYPE_NOSNIFF = True

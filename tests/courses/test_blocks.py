@@ -95,6 +95,60 @@ def test_seek_help_callout_lists_the_crisis_lines(site_shell):
         assert f'href="tel:{number}"' in html
 
 
+def test_seek_help_callout_shows_each_lines_hours_and_its_own_title(site_shell):
+    from portal.crisis import crisis_lines
+
+    block = CourseStreamBlock().child_blocks["callout"]
+    value = block.to_python({"kind": "seek_help", "title": "计划不能代替求助",
+                             "text": "<p>撑不住时马上求助。</p>"})
+    html = block.render(value, context={"crisis_lines": crisis_lines()})
+    assert '<p class="callout-label">请立即求助</p>' in html
+    assert '<p class="callout-title"><strong>计划不能代替求助</strong></p>' in html
+    assert "请立即求助：" not in html
+    assert '<strong>12355</strong></a> <span class="meta">（工作日 9:00–17:00）</span>' in html
+    assert '<strong>962525</strong></a> <span class="meta">（24小时）</span>' in html
+
+
+def test_get_help_callout_points_to_the_station_not_the_hotline_list(site_shell):
+    from portal.crisis import crisis_lines
+    from portal.models import SiteSettings
+
+    settings = SiteSettings.objects.get()
+    settings.station_phone, settings.opening_hours = "021-5555 0100", "周一至周五 9:00–17:00"
+    settings.save()
+    block = CourseStreamBlock().child_blocks["callout"]
+    value = block.to_python({"kind": "get_help", "title": "孩子一直走不出悲伤时",
+                             "text": "<p>可以找专业人员聊聊。</p>"})
+    html = block.render(value, context={"crisis_lines": crisis_lines()})
+    assert '<p class="callout-label">需要帮助时</p>' in html
+    assert "请立即求助" not in html
+    assert 'href="tel:021-5555 0100"' in html and "周一至周五 9:00–17:00" in html
+    assert 'href="/bookings/"' in html
+    for number in ("12356", "962525", "12355"):
+        assert number not in html
+    assert "如果有人此刻有危险，请拨打 110 或 120。" in html
+
+
+def test_reference_block_cites_author_year_title_source_and_link():
+    from courses.blocks import ReferencesBlock
+
+    child = ReferencesBlock().child_blocks["reference"]
+    html = child.render(child.to_python({
+        "author": "Dazzi T, Gribble R, Wessely S, Fear NT", "year": 2014,
+        "title": "Does asking about suicide <b>induce</b> suicidal ideation?",
+        "source": "Psychological Medicine, 44(16), 3361–3363",
+        "url": "https://doi.org/10.1017/S0033291714001299",
+    }))
+    assert "Dazzi T, Gribble R, Wessely S, Fear NT (2014). <cite>Does asking" in html
+    assert "&lt;b&gt;induce&lt;/b&gt;" in html
+    assert "Psychological Medicine, 44(16), 3361–3363." in html
+    assert 'href="https://doi.org/10.1017/S0033291714001299"' in html
+    undated = child.render(child.to_python({"author": "AFSP", "year": None,
+                                            "title": "Warning signs", "source": "",
+                                            "url": ""}))
+    assert "AFSP. <cite>Warning signs</cite>." in undated and "href" not in undated
+
+
 def test_tip_callout_does_not_show_hotlines():
     block = CourseStreamBlock().child_blocks["callout"]
     value = block.to_python({"kind": "tip", "title": "", "text": "<p>每天十分钟。</p>"})

@@ -86,3 +86,29 @@ def test_topic_help_falls_back_to_station_contacts_without_bookings(
     module = make_module(lessons=1)
     html = client.get(module.url).content.decode()
     assert "欢迎联系站点" in html and 'href="tel:021-5555-0100"' in html
+
+
+CHILD_LINE = ("如果有人伤害你、让你害怕，或者你很难过、不想活了，请告诉你信任的大人，"
+              "比如爸爸妈妈或老师。有危险时，马上打 110。")
+
+
+def test_childrens_module_and_lessons_carry_a_line_a_child_can_act_on(client, make_module):
+    module = make_module(lessons=1, audience="children", age_band="6-12")
+    for url in (module.url, module.get_children().first().url):
+        assert CHILD_LINE in client.get(url).content.decode(), url
+    parents = make_module(lessons=1, audience="parents")
+    assert CHILD_LINE not in client.get(parents.url).content.decode()
+
+
+def test_references_close_the_module_and_lessons_link_to_them(client, make_module):
+    module = make_module(lessons=1, references=[("reference", {
+        "author": "Lieberman MD, Eisenberger NI, Crockett MJ, Tom SM, Pfeifer JH, Way BM",
+        "year": 2007, "title": "Putting feelings into words",
+        "source": "Psychological Science, 18(5), 421–428", "url": ""})])
+    html = client.get(module.url).content.decode()
+    assert '<h2 id="references-title">参考资料</h2>' in html
+    assert "Way BM (2007). <cite>Putting feelings into words</cite>." in html
+    lesson = client.get(module.get_children().first().url).content.decode()
+    assert f'href="{module.url}#references">本模块的参考资料</a>' in lesson
+    bare = make_module(lessons=1)
+    assert "参考资料" not in client.get(bare.url).content.decode()
