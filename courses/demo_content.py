@@ -808,7 +808,7 @@ MODULES = [
         "audience": "parents", "age": "all", "minutes": 15, "review": (20, 340),
         "reviewer": REVIEWER_C, "reviewer_en": REVIEWER_C_EN,
         "title": "看见孩子的优点：优势视角",
-        "summary": "与其只盯着问题，不如先找到孩子的优势。优势视角能让孩子更有力量面对困难。",
+        "summary": "与其只盯着问题，不如先找到孩子的优势。从优势出发，孩子面对困难时会更有底气。",
         "outcomes": ["识别孩子的性格优势", "用具体的语言肯定孩子", "把优势用在困难上"],
         "resource": ("优势观察记录表", ["这周孩子做得好的一件事：", "它体现了哪种优势（如善良、好奇、坚持）：",
                                          "我是怎么告诉孩子的：", "下周可以用这个优势做什么："]),
@@ -816,14 +816,15 @@ MODULES = [
             {"slug": "what-are-strengths", "title": "什么是性格优势",
              "summary": "善良、好奇、坚持、幽默……每个孩子都有。",
              "body": [
-                 "性格优势是孩子身上自然流露的好品质，比如善良、好奇、勇敢、坚持、幽默、公平。积极心理学的研究发现，经常使用自己的优势，能让人更有幸福感和韧性。",
+                 "性格优势是孩子身上自然流露的好品质，比如善良、好奇、勇敢、坚持、幽默、公平。一些积极心理学的研究提示，经常用上自己的优势，可能让人更有幸福感，遇到挫折时也更有韧性。",
                  "优势不等于成绩好。一个成绩一般、却总愿意照顾弟弟妹妹的孩子，身上有很珍贵的善良和责任感。",
+                 "每个孩子的优势都不一样，也会随着长大慢慢变化。这周不妨留心记下孩子做得好的几件小事，想一想每件事背后是哪种品质。",
              ]},
             {"slug": "praise-that-works", "title": "具体的肯定更有力量",
              "summary": "说出你看到的行为和它体现的品质。",
              "body": [
                  "比起“你真棒”，更有帮助的是具体的描述：“你刚才主动把玩具分给新同学，我看到了你的善良。”具体的肯定让孩子知道自己做对了什么，也更相信这是真的。",
-                 "肯定努力和方法，而不只是结果：“这道题你换了三种方法，一直没放弃。”这会帮助孩子形成成长型思维。",
+                 "肯定努力和方法，而不只是结果：“这道题你换了三种方法，一直没放弃。”孩子会慢慢明白：本事是练出来的，遇到难题也值得再试一试。",
              ],
              "quiz": [
                  ("哪一句是具体、有帮助的肯定？", False, [
@@ -837,8 +838,76 @@ MODULES = [
              "body": [
                  "当孩子遇到困难，可以问：“你的哪个优势能帮上忙？”好奇的孩子可以把难题当作探索，幽默的孩子可以用轻松的方式缓解紧张。",
                  "家长也可以分享自己如何用优势度过难关。孩子从你的故事里学到：困难是可以面对的。",
+                 "优势视角不是假装问题不存在。孩子遇到的困难仍然需要认真对待；如果困难持续了很久，或者孩子明显不开心，可以找老师或咨询师一起想办法。",
              ]},
         ],
+        "en": {
+            "title": "Seeing your child’s strengths",
+            "summary": "Instead of looking only at problems, start with what your child does "
+                       "well. Starting from strengths helps children face difficulties with "
+                       "more confidence.",
+            "outcomes": ["Recognise your child’s character strengths",
+                         "Praise your child in specific words",
+                         "Put strengths to work when things are hard"],
+            "resource": ("Strengths diary", [
+                "One thing my child did well this week:",
+                "The strength it showed (e.g. kindness, curiosity, perseverance):",
+                "How I told my child:",
+                "How this strength could help next week:"]),
+            "lessons": [
+                {"slug": "what-are-strengths", "title": "What are character strengths?",
+                 "summary": "Kindness, curiosity, perseverance, humour… every child has some.",
+                 "body": [
+                     "Character strengths are the good qualities that show naturally in a "
+                     "child: kindness, curiosity, courage, perseverance, humour, fairness. "
+                     "Some positive-psychology studies suggest that using our strengths "
+                     "often may make us happier and more resilient when things go wrong.",
+                     "Strengths are not the same as good marks. A child with average grades "
+                     "who always looks after younger brothers and sisters has a precious "
+                     "kindness and sense of responsibility.",
+                     "Every child’s strengths are different, and they change as children "
+                     "grow. This week, try noting a few small things your child does well, "
+                     "and the quality behind each one.",
+                 ]},
+                {"slug": "praise-that-works", "title": "Specific praise means more",
+                 "summary": "Say what you saw and the quality it showed.",
+                 "body": [
+                     "Rather than “well done”, describe what you saw: “You shared your toys "
+                     "with the new classmate without being asked — that was kind.” Specific "
+                     "praise tells children what they did right, and they are more likely "
+                     "to believe it.",
+                     "Praise effort and approach, not only results: “You tried three "
+                     "different ways on that problem and didn’t give up.” Over time children "
+                     "learn that ability grows with practice, and that a hard problem is "
+                     "worth another try.",
+                 ],
+                 "quiz": [
+                     ("Which is specific, helpful praise?", False, [
+                         ("“You’re so clever.”", False,
+                          "General praise for being clever can make children afraid of "
+                          "failing."),
+                         ("“You tried three ways and didn’t give up — that’s real "
+                          "perseverance.”", True,
+                          "Yes. Name the behaviour and the strength it shows."),
+                         ("“You’re much better than your cousin.”", False,
+                          "Praise by comparison tends to bring pressure."),
+                     ]),
+                 ]},
+                {"slug": "strengths-in-hard-times", "title": "Using strengths when things are hard",
+                 "summary": "Strengths are tools for hard times.",
+                 "body": [
+                     "When your child is struggling, ask: “Which of your strengths could "
+                     "help here?” A curious child can treat a hard problem as something to "
+                     "explore; a child with a sense of humour can ease the tension.",
+                     "Share how you have used your own strengths to get through hard times. "
+                     "Your stories show children that difficulties can be faced.",
+                     "Seeing strengths doesn’t mean pretending problems aren’t there. Your "
+                     "child’s difficulties still deserve attention; if they last a long "
+                     "time or your child is clearly unhappy, talk with a teacher or a "
+                     "counsellor and work it out together.",
+                 ]},
+            ],
+        },
     },
     # --- 家庭关系调适 ------------------------------------------------------------
     {
