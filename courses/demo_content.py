@@ -950,6 +950,7 @@ MODULES = [
              "body": [
                  "每个家庭都会吵架。重要的是吵完之后，大人愿意主动修复：“刚才我声音太大了，对不起。我还是想和你一起解决这件事。”",
                  "大人的道歉不会降低威信，反而教会孩子如何面对错误、如何重新靠近。",
+                 "修复不等于收回规矩。可以先把关系修好，等双方都平静下来，再回到原来的问题上一起商量。如果家里的争吵常常升级到摔东西、动手，或者孩子开始害怕回家，这就不只是沟通的问题了，请找工作站的咨询师一起想办法。",
              ],
              "quiz": [
                  ("关于吵架后的修复，哪些说法是对的？", True, [
@@ -984,27 +985,59 @@ MODULES = [
                  "summary": "Listening opens children up more than advice does.",
                  "body": [
                      "When children talk about school, parents often jump in with advice or "
-                     "criticism. Try listening to the end, then reflect it back: “It sounds "
-                     "like you felt the teacher was unfair, and you’re angry.”",
-                     "Feeling understood calms children and makes them readier to hear you.",
+                     "criticism. Try listening to the end, then put what you heard in your "
+                     "own words: “It sounds like you felt the teacher was unfair, and "
+                     "you’re angry.”",
+                     "Feeling understood calms children and makes them readier to hear you. "
+                     "A good conversation often starts with “And then what happened?”",
                  ],
                  "quiz": [
                      ("Your child says “the maths teacher blamed me unfairly today.” Which "
                       "reply helps most?", False, [
                           ("“The teacher must have had a reason. Think about what you did.”",
                            False, "Judging straight away closes the door."),
-                          ("“That sounds really unfair. What happened?”", True,
-                           "Yes. Respond to the feeling first, then find out more."),
+                          ("“It sounds like you felt really wronged. What happened?”", True,
+                           "Yes. Acknowledge the feeling first, then find out more."),
+                          ("“Stop thinking about it and go and do your homework.”", False,
+                           "Brushing it off tells your child there’s no point in telling "
+                           "you."),
                       ]),
                  ]},
                 {"slug": "i-statements", "title": "Start with “I”",
                  "summary": "“I feel … because …” is easier to hear than “you always …”.",
                  "body": [
-                     "In a conflict, “you’re always slow” invites a fight. “I feel anxious "
-                     "because it’s nearly bedtime and homework hasn’t started” lets your "
-                     "child hear what you need.",
+                     "In a conflict, “you’re always so slow” or “you never listen” invites a "
+                     "fight. “I feel anxious because it’s nearly bedtime and homework hasn’t "
+                     "started” lets your child hear what you need.",
                      "An I-statement has three parts: my feeling, the specific situation, "
-                     "and my need or request.",
+                     "and my need or request. Practise it a few times and it becomes a "
+                     "natural way of speaking.",
+                 ]},
+                {"slug": "repair-after-conflict", "title": "Making up after a quarrel",
+                 "summary": "Strong relationships come from repair, not from never arguing.",
+                 "body": [
+                     "Every family argues. What matters is that afterwards an adult takes the "
+                     "first step to make up: “I raised my voice just now, and I’m sorry. I "
+                     "still want us to sort this out together.”",
+                     "Apologising doesn’t cost you your authority. It shows your child how "
+                     "to face a mistake and how to come close again.",
+                     "Making up doesn’t mean dropping the rule. Mend the relationship first; "
+                     "when you are both calm, come back to the original problem together. "
+                     "If quarrels at home often end with things being thrown or someone "
+                     "being hit, or your child starts to dread coming home, it is more than "
+                     "a communication problem: talk it over with one of the station’s "
+                     "counsellors.",
+                 ],
+                 "quiz": [
+                     ("Which statements about making up after a quarrel are true?", True, [
+                         ("A parent who apologises first shows how to face a mistake", True,
+                          "Yes. Children learn repair from the adults around them."),
+                         ("When you make up, you can say you still want to solve the "
+                          "problem together", True,
+                          "Yes. Apologising and solving the problem can go together."),
+                         ("Apologising will make your child disobey you later", False,
+                          "A sincere apology usually builds trust."),
+                     ]),
                  ]},
             ],
         },
