@@ -1055,14 +1055,14 @@ MODULES = [
             {"slug": "why-teens-push-back", "title": "孩子为什么总顶嘴",
              "summary": "对独立的渴望，是成长的一部分。",
              "body": [
-                 "青春期大脑中负责情绪的部分发育较快，负责计划和自控的部分要到二十多岁才成熟。这意味着孩子情绪来得快，也更在意同伴和自主。",
+                 "常听到这样一种说法：青春期大脑里对情绪和奖励敏感的部分较早变得活跃，负责计划和自我控制的部分则要到二十岁出头才慢慢成熟。这是一个简化的说法，真实的大脑发育要复杂得多，每个孩子也不一样，但它有助于理解：为什么孩子情绪来得快，也格外在意同伴和自己做主。",
                  "顶嘴往往是在说“我想自己做决定”。把它看成成长的信号，而不是对父母的不尊重，家长会更容易冷静下来。",
              ]},
             {"slug": "negotiating-rules", "title": "一起商量家庭规则",
              "summary": "孩子参与制定的规则，更容易被遵守。",
              "body": [
                  "手机时间、回家时间、零花钱，这些常见的冲突点都可以坐下来商量。先听孩子的想法，再说出你的担心，最后找一个双方都能接受的做法，并约定什么时候回顾。",
-                 "安全底线（比如不和陌生网友见面）可以坚持，其他事情尽量给孩子选择的空间。",
+                 "安全底线（比如不单独去见网上认识的人）可以坚持，其他事情尽量给孩子选择的空间。",
              ],
              "quiz": [
                  ("协商手机使用时间时，第一步最好是？", False, [
@@ -1074,10 +1074,93 @@ MODULES = [
             {"slug": "taking-a-pause", "title": "情绪上头时先暂停",
              "summary": "暂停不是逃避，而是为了更好地谈。",
              "body": [
-                 "当双方都很激动时，任何话都可能变成伤害。可以约定一个暂停信号：“我们都先冷静二十分钟，再接着谈。”",
+                 "当双方都很激动时，任何话都可能变成伤害。可以提前约定一个暂停信号，比如：“我们都先冷静二十分钟，再接着谈。”暂停时说清楚你在哪儿、多久回来，让孩子知道你不是甩手走开。",
                  "暂停之后一定要回来继续谈，否则孩子会觉得被敷衍。冷静下来的对话，才可能真正解决问题。",
-             ]},
+                 "## 有一种时候不能暂停",
+                 "如果争吵中孩子说出想死、不想活了，或者要伤害自己的话，就不要按暂停走开。先停下争吵，留在孩子身边，也别让孩子一个人待着。平静而直接地问：“你刚才说想死，你是真的想过结束自己的生命吗？”然后认真听，按“识别孩子的危机信号”模块里的做法陪伴和求助。哪怕这句话听起来像气头上的话，也请认真对待。",
+             ],
+             "callout": ("seek_help", "孩子在争吵中说想死或要伤害自己时",
+                         "不要走开：先停下争吵，陪在孩子身边，认真问清楚，并在当天联系专业人员（具体做法见“识别孩子的危机信号”模块）。如果孩子已经准备伤害自己，或者你担心孩子此刻就有危险，请立即拨打 120 或 110。")},
         ],
+        "en": {
+            "title": "Teenage conflict: fewer arguments",
+            "summary": "Teenagers long for independence, so some conflict is bound to happen. "
+                       "Understanding the need behind it can mean fewer arguments and more "
+                       "real conversations.",
+            "outcomes": ["Understand a teenager’s need for independence",
+                         "Agree family rules together with your child",
+                         "Pause when emotions run high"],
+            "resource": ("Family rules worksheet", [
+                "What we are discussing:", "What our child thinks:",
+                "What worries the parent:", "What we can both accept:",
+                "Date to review it:"]),
+            "lessons": [
+                {"slug": "why-teens-push-back", "title": "Why teenagers talk back",
+                 "summary": "Wanting independence is part of growing up.",
+                 "body": [
+                     "You may have heard it put this way: the parts of the teenage brain "
+                     "that respond to emotion and reward become active early, while the "
+                     "parts that plan ahead and hold back impulses keep maturing into the "
+                     "early twenties. This is a simplification — real brain development is "
+                     "far more complicated, and every child is different — but it helps "
+                     "explain why feelings flare up quickly, and why friends and making "
+                     "their own choices matter so much.",
+                     "Talking back often means “I want to make my own decisions”. If you see "
+                     "it as a sign of growing up rather than disrespect, it becomes easier "
+                     "to stay calm.",
+                 ]},
+                {"slug": "negotiating-rules", "title": "Agreeing family rules together",
+                 "summary": "Rules children help make are easier to keep.",
+                 "body": [
+                     "Screen time, what time to be home, pocket money: these common "
+                     "flashpoints can all be talked through. Listen to your child’s view "
+                     "first, then say what worries you, then look for something you can both "
+                     "accept, and agree when you will review it.",
+                     "Hold firm on safety (for example, never going alone to meet someone "
+                     "they only know online); elsewhere, leave as much room for choice as "
+                     "you can.",
+                 ],
+                 "quiz": [
+                     ("When agreeing screen time, what is the best first step?", False, [
+                         ("Announce the new rule", False,
+                          "Rules handed down one-sidedly tend to provoke resistance."),
+                         ("Ask how your child would plan it, and why", True,
+                          "Yes. Listen first, and your child is more likely to listen to "
+                          "you."),
+                         ("Take the phone away, then talk", False,
+                          "Punishing first turns a negotiation into a fight."),
+                     ]),
+                 ]},
+                {"slug": "taking-a-pause", "title": "Pause when tempers rise",
+                 "summary": "A pause isn’t running away; it makes a better conversation "
+                            "possible.",
+                 "body": [
+                     "When you are both worked up, anything said can hurt. Agree on a pause "
+                     "signal in advance, such as: “Let’s both take twenty minutes to calm "
+                     "down, then carry on.” Say where you’ll be and when you’ll come back, "
+                     "so your child knows you aren’t just walking out.",
+                     "Always come back and finish the conversation, or your child will feel "
+                     "brushed off. Only a calm conversation can really solve the problem.",
+                     "## One time not to pause",
+                     "If during a quarrel your child says they want to die, don’t want to "
+                     "live, or are going to hurt themselves, don’t call a pause and walk "
+                     "away. Stop the argument, stay with your child, and don’t leave them on "
+                     "their own. Ask calmly and directly: “You said you want to die. Are you "
+                     "having thoughts of ending your life?” Then listen, and stay with them "
+                     "and get help as the module on recognising the signs of crisis "
+                     "describes. Even if it sounds like something said in anger, take it "
+                     "seriously.",
+                 ],
+                 "callout": ("seek_help",
+                             "If your child says they want to die or hurt themselves during "
+                             "a quarrel",
+                             "Don’t walk away: stop the argument, stay with your child, ask "
+                             "them about it, and contact a professional today (see the "
+                             "module on recognising the signs of crisis). If your child is "
+                             "about to hurt themselves, or you fear they are in danger right "
+                             "now, call 120 or 110 immediately.")},
+            ],
+        },
     },
     {
         "slug": "grandparents-co-parenting", "topic": "family-relationships",
