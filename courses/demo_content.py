@@ -1196,6 +1196,59 @@ MODULES = [
                  "如果分歧很大，也可以一起来参加工作站的家长工作坊，由第三方帮助大家找到共识。",
              ]},
         ],
+        "en": {
+            "title": "Working together when grandparents help raise children",
+            "summary": "In many families grandparents help look after the children. "
+                       "Different ideas are normal; what matters is that the adults work "
+                       "together.",
+            "outcomes": ["Understand grandparents’ efforts and worries",
+                         "Stay consistent in front of the child",
+                         "Talk things through instead of blaming"],
+            "lessons": [
+                {"slug": "understanding-grandparents", "title": "Recognising what grandparents give",
+                 "summary": "See the effort first, then talk about differences.",
+                 "body": [
+                     "Grandparents who help with childcare often give a great deal of time "
+                     "and energy. Their experience comes from their own generation, and "
+                     "some of what they do differs from today’s advice, but it comes from "
+                     "love for the child.",
+                     "Before raising a disagreement, say thank you: “Taking the children to "
+                     "nursery and back all this time has been so much work for you.” People "
+                     "who feel appreciated are more willing to hear a different view.",
+                 ]},
+                {"slug": "being-consistent", "title": "Staying consistent in front of the child",
+                 "summary": "Settle disagreements between adults in private.",
+                 "body": [
+                     "If Dad says no snacks and Grandma slips them some anyway, the child is "
+                     "confused, and learns to play the adults off against each other. Agree "
+                     "the important rules in private first, then tell the child together.",
+                     "You needn’t agree on everything, but daily routine and bedtime, safety "
+                     "and screen time are worth handling the same way.",
+                 ],
+                 "quiz": [
+                     ("Grandma does things differently from the way you would. What works "
+                      "better?", False, [
+                          ("Correct her in front of the child", False,
+                           "It embarrasses her and confuses the child."),
+                          ("Thank her first, then agree a few key rules in private", True,
+                           "Yes. Appreciation first, then discussion, makes working "
+                           "together easier."),
+                          ("Stop letting Grandma look after the child", False,
+                           "Often not realistic, and it can hurt family relationships."),
+                      ]),
+                 ]},
+                {"slug": "talking-it-through", "title": "Talking it through instead of blaming",
+                 "summary": "Look for solutions together, not for who is right.",
+                 "body": [
+                     "Try a short family meeting now and then, where everyone says what has "
+                     "been hard about looking after the child lately and what they think. "
+                     "Keep the focus on “what can we do” rather than “who got it wrong”.",
+                     "If the differences run deep, come to one of the station’s parent "
+                     "workshops together; someone from outside the family can help everyone "
+                     "find common ground.",
+                 ]},
+            ],
+        },
     },
     # --- 情绪疏导 -----------------------------------------------------------------
     {
