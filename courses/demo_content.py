@@ -1266,17 +1266,19 @@ MODULES = [
              "summary": "开心、难过、生气、害怕、惊讶、失望……",
              "body": [
                  "我们的心里住着很多情绪：开心、难过、生气、害怕、惊讶、失望、紧张、骄傲。每一种情绪都在告诉我们一些事情，比如害怕提醒我们小心，难过告诉我们失去了重要的东西。",
-                 "所有的情绪都是可以有的。生气不是坏孩子，哭也不丢人。重要的是，我们可以选择怎么表达它们。",
-             ]},
+                 "所有的情绪都是可以有的。生气不代表你是坏孩子，哭也不丢人。我们可以选择怎么表达情绪：说出来、画出来，或者找大人抱一抱，但是不打人，也不摔东西。",
+             ],
+             "callout": ("get_help", "需要帮忙的时候",
+                         "如果有人伤害你、让你害怕，或者你心里特别难过、不想活了，请一定告诉一个你信任的大人，比如爸爸妈妈、老师或者其他亲人；如果伤害你的人就在家里，可以告诉老师。说出来不是告状，也不是给别人添麻烦。工作日的白天，你也可以打 12355，和青少年服务台的哥哥姐姐聊一聊。如果有人正在伤害你，或者你觉得自己有危险，不管白天还是晚上，都可以马上打 110。")},
             {"slug": "name-it", "title": "说出来，就好一点",
              "summary": "给情绪起名字，能帮大脑平静下来。",
              "body": [
-                 "研究发现，当我们用语言说出“我现在很生气”时，大脑中负责警报的部分会安静一些。这就是情绪疏导里常说的“说出来，就好一点”。",
+                 "有科学家做过研究：人们用词语说出“我现在很生气”的时候，大脑里负责“拉警报”的部分会安静一些。所以，说出来，就会好一点。",
                  "家长可以帮孩子找词：“你把积木推倒了，是不是因为搭不好，觉得很失望？”慢慢地，孩子就能自己说出感受了。",
              ],
              "quiz": [
                  ("小明的画被弟弟弄脏了，他大哭起来。大人怎么说更有帮助？", False, [
-                     ("“别哭了，再画一张不就行了。”", False, "急着让孩子停止哭，他会觉得感受不被允许。"),
+                     ("“别哭了，再画一张不就行了。”", False, "急着让孩子别哭，孩子会觉得自己的感受是不被允许的。"),
                      ("“你的画被弄脏了，你很伤心，也很生气，对吗？”", True, "对。先帮孩子说出感受，再一起想办法。"),
                      ("“男孩子不许哭。”", False, "每个人都可以哭，情绪没有性别之分。"),
                  ]),
@@ -1287,17 +1289,18 @@ MODULES = [
             {"slug": "calm-breathing", "title": "放松呼吸练习",
              "summary": "像闻花、吹蜡烛一样慢慢呼吸。",
              "body": [
-                 "当情绪很大的时候，身体会紧张，心跳会变快。慢慢地呼吸，可以告诉身体：“现在是安全的。”",
-                 "下面的音频带你做一次“闻花吹蜡烛”呼吸。你也可以直接阅读文字稿，和家长一起练习。",
+                 "当情绪特别强烈的时候，身体会变得紧绷，心跳也会变快。慢慢地呼吸，就像在告诉身体：“现在是安全的。”",
+                 "下面是“闻花吹蜡烛”呼吸的做法。可以请家长慢慢读给你听，你跟着做；多练几次，你自己也会了。",
              ],
              "audio": {"title": "闻花吹蜡烛：三分钟放松呼吸", "transcript": (
                  "找一个舒服的姿势坐好，可以闭上眼睛，也可以看着地面。\n"
-                 "想象你手里有一朵香香的花。用鼻子慢慢吸气，闻一闻花香，一、二、三、四。\n"
-                 "再想象另一只手里有一根蜡烛。用嘴巴慢慢吹气，把蜡烛吹得轻轻摇晃，但不要吹灭，一、二、三、四、五、六。\n"
+                 "想象你一只手里拿着一朵香香的花。用鼻子慢慢吸气，闻一闻花香：一、二、三、四。\n"
+                 "再想象另一只手里拿着一根蜡烛。用嘴巴慢慢呼气，让火苗轻轻摇晃，但不要把它吹灭：一、二、三、四、五、六。\n"
                  "我们再来一次。闻花……吹蜡烛……\n"
-                 "感觉一下你的肩膀，让它松下来。感觉一下你的肚子，随着呼吸一起一伏。\n"
-                 "最后一次，闻花……吹蜡烛……\n"
-                 "做得很好。无论什么时候觉得紧张或生气，你都可以闻闻花、吹吹蜡烛。")}},
+                 "感觉一下你的肩膀，让它松下来。把一只手放在肚子上，感觉肚子随着呼吸一起一伏。\n"
+                 "再慢慢做三次，不着急。闻花……吹蜡烛……\n"
+                 "如果觉得头晕，就停下来，像平时一样呼吸就好。\n"
+                 "做得很好。不管什么时候觉得紧张、害怕或者生气，你都可以闻闻花、吹吹蜡烛。")}},
         ],
         "en": {
             "title": "Naming feelings",
@@ -1317,14 +1320,27 @@ MODULES = [
                      "Lots of feelings live inside us: happy, sad, angry, scared, surprised, "
                      "disappointed, nervous, proud. Each one tells us something: fear says "
                      "be careful, sadness says we lost something important.",
-                     "Every feeling is allowed. Being angry doesn’t make you bad, and crying "
-                     "is nothing to be ashamed of. What we can choose is how we show them.",
-                 ]},
+                     "Every feeling is allowed. Being angry doesn’t make you a bad kid, and "
+                     "crying is nothing to be ashamed of. We can choose how we show our "
+                     "feelings: say them, draw them, or ask a grown-up for a hug — but we "
+                     "don’t hit people or break things.",
+                 ],
+                 "callout": ("get_help", "When you need help",
+                             "If someone is hurting you or scaring you, or you feel so sad "
+                             "that you don’t want to be alive, please tell an adult you "
+                             "trust, like your mum or dad, a teacher or another relative; if "
+                             "the person hurting you is at home, you can tell a teacher. "
+                             "Telling isn’t telling tales, and you are not a bother. On "
+                             "weekdays in the daytime you can also call 12355 and "
+                             "talk to someone at the youth helpline. If someone is hurting "
+                             "you right now, or you feel you are in danger, you can call 110 "
+                             "at any time, day or night.")},
                 {"slug": "name-it", "title": "Name it to tame it",
                  "summary": "Putting a feeling into words helps the brain calm down.",
                  "body": [
-                     "Research finds that saying “I’m really angry right now” quietens the "
-                     "brain’s alarm system a little.",
+                     "Scientists have found that when people say “I’m really angry right "
+                     "now”, the part of the brain that sounds the alarm quietens down a "
+                     "little. So saying it out loud helps.",
                      "Parents can help find the words: “You knocked the blocks over — were "
                      "you disappointed they wouldn’t stand up?” Little by little children "
                      "learn to say it themselves.",
@@ -1333,30 +1349,44 @@ MODULES = [
                      ("Ming’s drawing got spoiled by his little brother and he bursts into "
                       "tears. What helps most?", False, [
                           ("“Stop crying, just draw another one.”", False,
-                           "Rushing to stop tears tells a child the feeling isn’t allowed."),
+                           "Rushing to stop the tears tells a child the feeling isn’t "
+                           "allowed."),
                           ("“Your drawing got spoiled and you’re sad and cross, aren’t "
                            "you?”", True,
                            "Yes. Name the feeling first, then solve the problem together."),
+                          ("“Big boys don’t cry.”", False,
+                           "Everyone can cry. Feelings are the same for boys and girls."),
                       ]),
+                     ("Which of these are names of feelings?", True, [
+                         ("Disappointed", True, "Yes."), ("Nervous", True, "Yes."),
+                         ("Table", False, "A table is a thing, not a feeling."),
+                     ]),
                  ]},
                 {"slug": "calm-breathing", "title": "Calm breathing",
                  "summary": "Breathe slowly, like smelling a flower and blowing a candle.",
                  "body": [
-                     "When feelings are big, the body tenses and the heart beats faster. "
-                     "Slow breathing tells the body: “right now I am safe.”",
-                     "The audio guides you through “smell the flower, blow the candle”. You "
-                     "can also read the transcript and practise with a parent.",
+                     "When feelings get really strong, the body tenses up and the heart "
+                     "beats faster. Breathing slowly is like telling your body: “right now "
+                     "I am safe.”",
+                     "Here is how to do “smell the flower, blow the candle” breathing. Ask "
+                     "a grown-up to read it to you slowly while you follow along; after a "
+                     "few goes you’ll be able to do it on your own.",
                  ],
                  "audio": {"title": "Smell the flower, blow the candle", "transcript": (
                      "Sit comfortably. Close your eyes or look at the floor.\n"
-                     "Imagine a sweet flower in one hand. Breathe in slowly through your "
-                     "nose and smell it: one, two, three, four.\n"
+                     "Imagine a sweet-smelling flower in one hand. Breathe in slowly through "
+                     "your nose and smell it: one, two, three, four.\n"
                      "Imagine a candle in the other hand. Breathe out slowly through your "
-                     "mouth so the flame flickers but doesn’t go out: one to six.\n"
+                     "mouth so the flame flickers but doesn’t go out: one, two, three, four, "
+                     "five, six.\n"
                      "Once more. Smell the flower… blow the candle…\n"
-                     "Let your shoulders drop. Feel your tummy rise and fall.\n"
-                     "Well done. Whenever you feel tense or cross, you can smell the flower "
-                     "and blow the candle.")}},
+                     "Let your shoulders drop. Put a hand on your tummy and feel it rise and "
+                     "fall as you breathe.\n"
+                     "Three more times, slowly, no hurry. Smell the flower… blow the "
+                     "candle…\n"
+                     "If you feel dizzy, stop and breathe the way you normally do.\n"
+                     "Well done. Whenever you feel tense, scared or cross, you can smell the "
+                     "flower and blow the candle.")}},
             ],
         },
     },
