@@ -1397,19 +1397,21 @@ MODULES = [
         "title": "考试焦虑的自我调节",
         "summary": "写给初高中同学：适度紧张能帮你发挥，过度焦虑则需要调一调。几个方法，帮你把焦虑变成可以管理的东西。",
         "outcomes": ["分辨适度紧张和过度焦虑", "用呼吸和身体放松平复紧张", "换一种方式看待考试中的念头"],
-        "resource": ("考前一周自我照顾清单", ["每天睡够 8 小时", "每天运动 20 分钟", "把担心写下来，再写一个小行动",
-                                               "考前一晚准备好文具，不熬夜", "紧张时做 4-6 呼吸：吸 4 秒，呼 6 秒"]),
+        "warning": "本模块的最后一课谈到有伤害自己的念头时该怎么办、可以找谁。如果读的时候觉得难受，可以先停下来，找一个信任的大人聊聊。",
+        "resource": ("考前一周自我照顾清单", ["睡够觉：初中生每天睡够 9 小时，高中生睡够 8 小时", "每天运动 20 分钟",
+                                               "把担心写下来，再写一个小行动", "考前一晚准备好文具，按时睡觉",
+                                               "紧张时做 4-6 呼吸：吸 4 秒，呼 6 秒"]),
         "lessons": [
             {"slug": "good-stress-bad-stress", "title": "紧张不都是坏事",
              "summary": "适度的紧张让你专注，过度的焦虑让你卡住。",
              "body": [
                  "考试前心跳加快、手心出汗，是身体在为挑战做准备。适度的紧张能让注意力更集中。",
-                 "但如果担心让你连续几晚睡不着、吃不下饭、一看书就头脑空白，或者总想逃避上学，那就是焦虑过度了，值得认真照顾，也可以找老师、家长或咨询师聊聊。",
+                 "但如果担心让你连续几晚睡不着、吃不下饭、一看书就头脑空白，或者总想逃避上学，那就是焦虑过度了。这值得认真对待：可以找班主任、心理老师或家长聊聊，也可以和家长一起预约工作站的咨询师。",
              ]},
             {"slug": "calming-the-body", "title": "先让身体平静",
              "summary": "呼吸和肌肉放松，是随身带着的工具。",
              "body": [
-                 "试试 4-6 呼吸：用鼻子吸气四秒，用嘴巴呼气六秒，做五轮。呼气比吸气长，能帮助身体从“战斗模式”切换到放松状态。",
+                 "试试 4-6 呼吸：用鼻子吸气四秒，用嘴巴呼气六秒，做五轮。呼气比吸气长，能帮身体从紧绷的“战斗模式”慢慢放松下来。如果觉得头晕，就恢复平常的呼吸。",
                  "还可以做渐进式肌肉放松：握紧拳头五秒，再松开，感受放松的感觉；依次放松肩膀、脸和腿。考场上也可以悄悄做。",
              ],
              "quiz": [
@@ -1423,10 +1425,93 @@ MODULES = [
              "summary": "念头不等于事实。",
              "body": [
                  "焦虑时脑子里常冒出“我肯定考砸”“考不好人生就完了”。这些是念头，不是事实。可以问问自己：有什么证据？最坏的情况真的会发生吗？如果发生了，我能怎么应对？",
-                 "把担心写下来，再在旁边写一个能做的小行动，比如“今晚复习错题二十分钟”。行动会让焦虑变小。",
+                 "把担心写下来，再在旁边写一个能做的小行动，比如“今晚复习错题二十分钟”。动手做一点，焦虑往往就会小一些。",
+                 "考试很重要，但它只是很长一段路中的一站。一次没考好，后面还有很多路可以走；你的价值也不是由分数决定的。",
              ],
-             "callout": ("seek_help", "如果焦虑让你想伤害自己", f"请马上告诉信任的大人，或拨打{HOTLINES}。你不需要一个人扛。")},
+             "callout": ("seek_help", "如果你有伤害自己的念头，或者觉得不想活了",
+                         "请今天就告诉一个你信任的大人，比如家长、班主任或心理老师，不要一个人扛着。你也可以拨打下面的热线，和受过训练的人聊一聊。如果你觉得自己此刻就可能伤害自己，请马上拨打 120 或 110，或者请身边的人陪你去医院急诊，不要一个人待着。")},
         ],
+        "en": {
+            "title": "Managing exam anxiety",
+            "summary": "For secondary-school students: a bit of nervousness helps you do "
+                       "well; too much anxiety needs some adjusting. A few ways to turn "
+                       "anxiety into something you can manage.",
+            "outcomes": ["Tell healthy nerves from too much anxiety",
+                         "Calm tension with breathing and relaxing your body",
+                         "Look at worried thoughts about exams in a different way"],
+            "warning": "The last lesson of this module talks about what to do if you have "
+                       "thoughts of hurting yourself, and who to turn to. If reading it "
+                       "feels hard, stop for a while and talk to an adult you trust.",
+            "resource": ("Self-care checklist for exam week", [
+                "Sleep enough: 9 hours a night in junior secondary school, 8 in senior "
+                "secondary",
+                "Exercise for 20 minutes a day",
+                "Write your worry down, then one small action next to it",
+                "Get your pens and things ready the night before, and go to bed on time",
+                "When you feel tense, do 4-6 breathing: in for 4 seconds, out for 6"]),
+            "lessons": [
+                {"slug": "good-stress-bad-stress", "title": "Not all nerves are bad",
+                 "summary": "A little nervousness helps you focus; too much anxiety makes "
+                            "you freeze.",
+                 "body": [
+                     "Before an exam your heart beats faster and your palms sweat: your "
+                     "body is getting ready for a challenge. A moderate amount of "
+                     "nervousness can sharpen your attention.",
+                     "But if worry keeps you awake several nights running, stops you eating, "
+                     "makes your mind go blank whenever you open a book, or makes you want "
+                     "to avoid school, the anxiety has gone too far. That deserves real "
+                     "care: talk to your form teacher, the school counsellor or your "
+                     "parents, or book one of the station’s counsellors with a parent.",
+                 ]},
+                {"slug": "calming-the-body", "title": "Calm your body first",
+                 "summary": "Breathing and muscle relaxation are tools you always carry "
+                            "with you.",
+                 "body": [
+                     "Try 4-6 breathing: breathe in through your nose for four seconds and "
+                     "out through your mouth for six, five times. A longer out-breath helps "
+                     "your body shift out of “fight mode” and settle. If you feel dizzy, go "
+                     "back to breathing normally.",
+                     "You can also try progressive muscle relaxation: clench your fists for "
+                     "five seconds, then let go and notice how the relaxation feels; then "
+                     "do the same with your shoulders, face and legs. You can do it quietly "
+                     "in the exam room too.",
+                 ],
+                 "quiz": [
+                     ("What is the key to 4-6 breathing?", False, [
+                         ("Breathing in for longer than you breathe out", False,
+                          "The other way round: a longer out-breath is what relaxes you."),
+                         ("Breathing out for longer than you breathe in", True,
+                          "Yes. A longer out-breath helps your body calm down."),
+                         ("Breathing as fast as you can", False,
+                          "Fast breathing makes tension worse."),
+                     ]),
+                 ]},
+                {"slug": "thinking-differently", "title": "Seeing your thoughts differently",
+                 "summary": "Thoughts are not facts.",
+                 "body": [
+                     "When you are anxious, thoughts like “I’m definitely going to fail” or "
+                     "“if I do badly my life is over” pop up. These are thoughts, not facts. "
+                     "Ask yourself: What is the evidence? Will the worst really happen? And "
+                     "if it did, how would I cope?",
+                     "Write the worry down, and next to it one small thing you can do, such "
+                     "as “go over the questions I got wrong for twenty minutes tonight”. "
+                     "Doing something usually makes the anxiety a little smaller.",
+                     "Exams matter, but each one is a single stop on a long road. One bad "
+                     "result still leaves many paths open, and your worth is not decided by "
+                     "a score.",
+                 ],
+                 "callout": ("seek_help",
+                             "If you have thoughts of hurting yourself, or of not wanting to "
+                             "live",
+                             "Please tell an adult you trust today — a parent, your form "
+                             "teacher or the school counsellor. You don’t have to carry this "
+                             "alone. You can also call one of the lines below and talk to "
+                             "someone trained to help. If you feel you might hurt yourself "
+                             "right now, call 120 or 110 straight away, or ask someone near "
+                             "you to take you to a hospital emergency department. Don’t stay "
+                             "on your own.")},
+            ],
+        },
     },
     # --- 自闭症咨询与科普 ----------------------------------------------------------
     {
