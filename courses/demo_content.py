@@ -38,7 +38,7 @@ TOPICS = {
                           "for a child in danger or deep distress.",
     },
     "positive-life-education": {
-        "name": "积极生命教育", "name_en": "Positive life education", "icon": "🌱",
+        "name": "积极生命教育", "name_en": "Valuing life", "icon": "🌱",
         "colour": "#3f7d4e",
         "description": "和孩子一起珍惜生命、发现自己的优势、建立有意义的联结。",
         "description_en": "Valuing life with children, finding their strengths and building "
@@ -59,11 +59,11 @@ TOPICS = {
                           "out the ups and downs.",
     },
     "autism": {
-        "name": "自闭症咨询与科普", "name_en": "Autism consultation and awareness", "icon": "🧩",
-        "colour": "#a06a1c",
-        "description": "了解自闭症谱系，支持孩子的独特发展，也照顾好家长自己。",
-        "description_en": "Understanding the autism spectrum, supporting each child's "
-                          "development, and caring for parents too.",
+        "name": "孤独症（自闭症）咨询与科普", "name_en": "Autism: understanding and support",
+        "icon": "🧩", "colour": "#a06a1c",
+        "description": "了解孤独症（自闭症）谱系，支持孩子按自己的节奏成长，也照顾好家长自己。",
+        "description_en": "Understanding the autism spectrum, supporting each child to grow "
+                          "at their own pace, and caring for parents too.",
     },
 }
 
@@ -1518,43 +1518,44 @@ MODULES = [
         "slug": "understanding-autism", "topic": "autism",
         "audience": "parents", "age": "all", "minutes": 30, "review": (60, 300),
         "reviewer": REVIEWER_B, "reviewer_en": REVIEWER_B_EN,
-        "title": "认识自闭症谱系",
-        "summary": "自闭症是一种发育上的差异，每个孩子都不一样。这一模块介绍基本知识、常见误解、评估途径和家庭支持。",
-        "outcomes": ["了解自闭症谱系的基本特点", "分辨常见误解", "知道如何寻求专业评估", "在家里用上视觉支持"],
+        "title": "认识孤独症（自闭症）谱系",
+        "summary": "孤独症谱系是一种发育上的差异，每个孩子都不一样。这一模块介绍基本知识、常见误解、评估途径和在家里的支持。",
+        "outcomes": ["了解孤独症谱系的基本特点", "分辨常见误解", "知道如何寻求专业评估", "在家里用上视觉支持"],
         "resource": ("就诊前准备清单", ["记录孩子在沟通、社交方面让你在意的具体例子", "记录孩子特别的兴趣和重复行为",
-                                         "带上孩子的成长记录和以往检查结果", "写下你最想问医生的三个问题",
-                                         "记得问：有哪些本地的康复和家长支持资源"]),
+                                         "带上孩子的儿童保健手册、成长记录和以往检查结果", "写下你最想问医生的三个问题",
+                                         "记得问：本地有哪些干预和支持服务（康复训练），有哪些家长支持资源"]),
         "lessons": [
-            {"slug": "what-is-autism", "title": "什么是自闭症谱系",
+            {"slug": "what-is-autism", "title": "什么是孤独症（自闭症）谱系",
              "summary": "一种大脑发育上的差异，表现因人而异。",
              "body": [
-                 "自闭症（也叫孤独症）谱系是一种神经发育上的差异，主要表现在社交沟通方面的不同，以及兴趣较为集中、喜欢重复和规律。之所以叫“谱系”，是因为每个孩子的表现和需要差别很大。",
-                 "有的孩子语言很少，有的孩子说话很流利却不太懂得聊天的来回；很多孩子对声音、光线或触碰特别敏感。了解自闭症，是为了更好地理解孩子，而不是给孩子贴标签。",
+                 "孤独症谱系是一种神经发育上的差异，主要表现在社交沟通方面的不同，以及兴趣比较集中、喜欢重复和规律。医院的诊断报告上一般写作“孤独症谱系障碍”。之所以叫“谱系”，是因为每个孩子的表现和需要差别很大。",
+                 "有的孩子语言很少，有的孩子说话很流利，却不太懂聊天时的你来我往；很多孩子对声音、光线或触碰特别敏感，也有的孩子对疼痛、冷热这类感觉不太敏感。了解孤独症，是为了更好地理解孩子，而不是给孩子贴标签。",
              ]},
             {"slug": "common-myths", "title": "常见的误解",
              "summary": "不是父母养出来的，也不是疫苗引起的。",
              "body": [
-                 "误解一：自闭症是父母冷漠造成的。这是错误的，自闭症与遗传和早期大脑发育有关，不是教养方式导致的。误解二：疫苗会引起自闭症。大量研究已经证明两者没有关系。",
-                 "误解三：自闭症孩子没有感情。其实他们同样有丰富的情感，只是表达方式可能不同。理解这些，可以让家长放下不必要的自责。",
+                 "误解一：孤独症（自闭症）是父母冷漠造成的。这是错误的，孤独症与遗传和早期大脑发育有关，不是教养方式导致的。误解二：疫苗会引起孤独症。多项涉及上百万名儿童的大型研究，都没有发现两者之间有关联。",
+                 "误解三：孤独症孩子没有感情。其实他们同样有丰富的情感，只是表达方式可能不同。理解这些，可以让家长放下不必要的自责。",
              ],
              "quiz": [
-                 ("关于自闭症，下面哪些说法是对的？", True, [
-                     ("自闭症不是父母教养方式造成的", True, "对。家长不需要为此自责。"),
-                     ("疫苗会导致自闭症", False, "大量研究已证实疫苗与自闭症无关。"),
-                     ("每个自闭症孩子的表现差别很大", True, "对，这正是“谱系”的含义。"),
+                 ("关于孤独症，下面哪些说法是对的？", True, [
+                     ("孤独症不是父母教养方式造成的", True, "对。家长不需要为此自责。"),
+                     ("疫苗会导致孤独症", False, "大型研究一再证实，疫苗和孤独症无关。"),
+                     ("每个孤独症孩子的表现差别很大", True, "对，这正是“谱系”的含义。"),
                  ]),
              ]},
             {"slug": "getting-an-assessment", "title": "如何寻求专业评估",
-             "summary": "担心时尽早评估，早支持早受益。",
+             "summary": "有担心就尽早评估，早一点支持，孩子早一点受益。",
              "body": [
-                 "如果你对孩子的语言、眼神交流、社交或重复行为有担心，可以带孩子到儿童医院的发育行为科或儿童精神科做评估。评估和诊断只能由专业医生完成，网上的量表不能代替。",
-                 "无论结果如何，早一点了解孩子的需要，就能早一点得到合适的支持。工作站的咨询师也可以帮你整理问题、了解就诊流程。",
+                 "按照国家卫健委 2022 年发布的服务规范，0～6 岁的孩子在社区卫生服务中心做儿童保健体检时，会做心理行为发育的初步筛查，其中就包括孤独症（自闭症）的早期信号。初筛提示需要进一步检查的，会转到区里的妇幼保健机构复筛，需要时再到有诊断资质的医院确诊。所以，请按时带孩子去做儿童保健体检。",
+                 "如果你对孩子的语言、眼神交流、社交或重复行为有担心，不必等下一次体检，孩子多大都可以去评估：儿童医院或妇幼保健院的发育行为科、儿童保健科，或者精神专科医院的儿童青少年科都可以。评估和诊断只能由专业医生完成，网上的量表不能代替。",
+                 "无论结果如何，早一点了解孩子的需要，就能早一点得到合适的支持。确诊以后，可以向医生了解本地的干预和支持服务（康复训练），也可以向所在区的残联了解有哪些补助政策。工作站的咨询师可以帮你整理问题、了解就诊流程。",
              ]},
             {"slug": "visual-supports", "title": "在家里用上视觉支持",
              "summary": "图片日程表让一天变得可预期。",
              "body": [
-                 "很多自闭症孩子更容易理解看得见的信息。可以用图片做一张日程表：起床、刷牙、早饭、上学……每完成一项就翻过去。可预期的安排能减少焦虑和情绪爆发。",
-                 "需要变化时，提前用图片或社交故事告诉孩子会发生什么。同时别忘了看见孩子的兴趣和长处，它们常常是学习和联结的最好入口。",
+                 "很多孤独症（自闭症）谱系的孩子更容易理解看得见的信息。可以用图片做一张日程表：起床、刷牙、早饭、上学……每完成一项就翻过去。可以预期的安排，能减少焦虑和情绪崩溃。",
+                 "需要变化时，提前用图片或社交故事告诉孩子会发生什么。同时别忘了看见孩子的兴趣和长处，它们常常是学习和建立联结的最好入口。",
              ]},
         ],
         "en": {
@@ -1562,13 +1563,14 @@ MODULES = [
             "summary": "Autism is a difference in development, and every child is different. "
                        "The basics, common myths, getting an assessment, and support at home.",
             "outcomes": ["Know the basic features of the autism spectrum",
-                         "Tell myths from facts", "Know how to seek a professional assessment"],
+                         "Tell myths from facts", "Know how to seek a professional assessment",
+                         "Use visual supports at home"],
             "resource": ("Before the appointment", [
                 "Note specific examples of communication or social differences",
                 "Note special interests and repetitive behaviours",
-                "Bring growth records and earlier test results",
+                "Bring the child health record book, growth records and earlier test results",
                 "Write down the three questions you most want to ask",
-                "Ask about local therapy and parent-support resources"]),
+                "Ask about local intervention and support services, and support for parents"]),
             "lessons": [
                 {"slug": "what-is-autism", "title": "What is the autism spectrum?",
                  "summary": "A difference in brain development that shows differently in "
@@ -1576,39 +1578,73 @@ MODULES = [
                  "body": [
                      "The autism spectrum is a neurodevelopmental difference, mainly in "
                      "social communication, with focused interests and a liking for "
-                     "repetition and routine. It is a spectrum because children’s needs "
-                     "vary so widely.",
-                     "Understanding autism is about understanding your child, not labelling "
-                     "them.",
+                     "repetition and routine. On a hospital report in China you will "
+                     "usually see the term “autism spectrum disorder” (孤独症谱系障碍). It "
+                     "is a spectrum because children’s needs vary so widely.",
+                     "Some children use few words; others speak fluently but find the "
+                     "back-and-forth of conversation hard. Many are very sensitive to sound, "
+                     "light or touch, and some hardly notice sensations such as pain, heat "
+                     "or cold. Understanding autism is about understanding your child, not "
+                     "labelling them.",
                  ]},
                 {"slug": "common-myths", "title": "Common myths",
                  "summary": "Not caused by parenting, not caused by vaccines.",
                  "body": [
                      "Myth: autism is caused by cold parenting. It is not; it relates to "
                      "genetics and early brain development. Myth: vaccines cause autism. "
-                     "Large studies have shown there is no link.",
+                     "Large studies covering more than a million children have found no "
+                     "link.",
                      "Myth: autistic children have no feelings. They feel deeply; they may "
-                     "show it differently.",
+                     "show it differently. Knowing this can free parents from blame they "
+                     "don’t deserve.",
                  ],
                  "quiz": [
                      ("Which statements about autism are true?", True, [
                          ("Autism is not caused by parenting", True,
                           "Right. Parents need not blame themselves."),
                          ("Vaccines cause autism", False,
-                          "Large studies show vaccines and autism are unrelated."),
+                          "Large studies show again and again that vaccines and autism "
+                          "are unrelated."),
                          ("Autistic children differ greatly from one another", True,
                           "Right — that is what “spectrum” means."),
                      ]),
                  ]},
                 {"slug": "getting-an-assessment", "title": "Getting an assessment",
-                 "summary": "If you are worried, ask early.",
+                 "summary": "If you are worried, ask early: the sooner support starts, the "
+                            "better.",
                  "body": [
+                     "Under the National Health Commission’s 2022 guidelines, children "
+                     "aged 0 to 6 are checked for early signs of autism as part of the "
+                     "routine child health check-ups at community health centres. If this "
+                     "first screening suggests a closer look, the child is referred to the "
+                     "district maternal and child health centre for a second screening and, "
+                     "if needed, to a hospital qualified to diagnose. So keep up with your "
+                     "child’s check-ups.",
                      "If you are concerned about your child’s speech, eye contact, social "
-                     "play or repetitive behaviour, ask for an assessment at a children’s "
-                     "hospital developmental-behavioural or child psychiatry clinic. Only "
-                     "specialists can assess and diagnose; online questionnaires cannot.",
+                     "play or repetitive behaviour, you don’t need to wait for the next "
+                     "check-up, whatever your child’s age. Ask for an assessment at the "
+                     "developmental-behavioural or child health clinic of a children’s or "
+                     "maternal and child health hospital, or at the child and adolescent "
+                     "department of a psychiatric hospital. Only specialists can assess and "
+                     "diagnose; online questionnaires cannot.",
                      "Whatever the outcome, understanding your child’s needs early means "
-                     "support can start early.",
+                     "support can start early. After a diagnosis, ask the doctor about "
+                     "local intervention and support services, and ask your district "
+                     "Disabled Persons’ Federation what financial help is available. The "
+                     "station’s counsellors can help you prepare your questions and "
+                     "understand the process.",
+                 ]},
+                {"slug": "visual-supports", "title": "Visual supports at home",
+                 "summary": "A picture timetable makes the day predictable.",
+                 "body": [
+                     "Many autistic children take in what they can see more easily than "
+                     "words alone. Make a picture timetable of the day: getting up, "
+                     "brushing teeth, breakfast, school… and turn each picture over once it "
+                     "is done. A predictable day means less anxiety and fewer meltdowns.",
+                     "When something is going to change, tell your child in advance with "
+                     "pictures or a social story about what will happen. And keep noticing "
+                     "your child’s interests and strengths: they are often the best way "
+                     "into learning and connection.",
                  ]},
             ],
         },
