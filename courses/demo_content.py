@@ -1654,7 +1654,7 @@ MODULES = [
         "audience": "teachers", "age": "6-12", "minutes": 20, "review": (35, 325),
         "reviewer": REVIEWER_C, "reviewer_en": REVIEWER_C_EN,
         "title": "融合教育：老师和同学可以做什么",
-        "summary": "自闭症孩子在普通班级里学习，需要一些小小的调整。写给老师：环境、沟通和同伴支持。",
+        "summary": "孤独症（自闭症）谱系的孩子在普通班级里学习，需要一些小小的调整。写给老师：环境、沟通和同伴支持。",
         "outcomes": ["为班级做几项感官友好的调整", "用清晰具体的语言沟通", "引导同学理解和接纳"],
         "resource": ("融合课堂小调整清单", ["固定座位，远离门口和噪音", "课表和变化提前用图片告知",
                                              "指令一次一个，简短具体", "准备一个可以安静休息的角落",
@@ -1663,17 +1663,18 @@ MODULES = [
             {"slug": "sensory-friendly-classroom", "title": "感官友好的教室",
              "summary": "少一点噪音和意外，多一点安心。",
              "body": [
-                 "很多自闭症孩子对声音、光线很敏感。把孩子的座位安排在远离门口和窗边的地方，允许在需要时戴降噪耳罩，可以明显减少不适。",
-                 "准备一个安静角落，让孩子在情绪快满的时候可以去休息几分钟。这不是特殊待遇，而是帮助他继续学习的办法。",
+                 "很多孤独症（自闭症）谱系的孩子对声音、光线特别敏感。把孩子的座位安排在远离门口和窗边的地方，允许在需要时戴降噪耳罩，可以明显减少不适。",
+                 "准备一个安静的角落，孩子快要受不了的时候，可以去那里休息几分钟。这不是特殊待遇，而是帮助这位同学平静下来、继续学习的办法。",
+                 "如果孩子还是情绪崩溃了，那通常是声音、光线或压力超出了孩子能承受的范围，而不是故意捣乱。这时少说话，把周围的刺激调低，陪孩子到安静的地方，等平静下来再说；事后和家长聊聊，一起找找引发的原因。",
              ]},
             {"slug": "clear-communication", "title": "清晰、具体的沟通",
-             "summary": "一次一个指令，说到做到。",
+             "summary": "一次一个指令，变化提前说。",
              "body": [
                  "“把数学书拿出来，翻到第二十页”比“准备上课”更清楚。指令一次给一个，必要时配上图片或板书。",
-                 "课程安排有变化时，尽量提前告诉孩子。可预期的环境能让孩子把精力放在学习上。",
+                 "课程安排有变化时，尽量提前告诉孩子，最好配上图片或写在黑板上。可以预期的环境，能让孩子把精力放在学习上。",
              ],
              "quiz": [
-                 ("对自闭症学生，哪种指令更好？", False, [
+                 ("对孤独症（自闭症）谱系的学生，哪种指令更好？", False, [
                      ("“大家准备一下。”", False, "太笼统，孩子可能不知道要做什么。"),
                      ("“请把数学书拿出来，翻到第二十页。”", True, "对。具体、一步一步的指令更容易理解。"),
                      ("连续说出三四个要求", False, "一次一个指令更清楚。"),
@@ -1682,9 +1683,76 @@ MODULES = [
             {"slug": "peer-support", "title": "引导同学理解和接纳",
              "summary": "每个人都有不同，班级可以学会包容。",
              "body": [
-                 "可以用绘本或班会，和同学们聊聊“每个人的大脑都不一样”：有人怕吵，有人喜欢数字，有人需要更多时间。重点是理解和友善，而不是介绍某个同学的诊断。",
-                 "安排耐心友善的同学做“小伙伴”，在分组活动和课间给予一点帮助。被接纳的经历，对每个孩子都很珍贵。",
+                 "可以用绘本或班会，和同学们聊聊“每个人的大脑都不一样”：有人怕吵，有人喜欢数字，有人需要更多时间。重点是理解和友善，而不是介绍某个同学的诊断；要不要告诉全班、怎么说，先和家长、孩子本人商量好。",
+                 "安排耐心友善的同学做“小伙伴”，在分组活动和课间给予一点帮助。同时留意孩子有没有被孤立、取笑或欺负，发现了要及时制止，并告诉家长。被接纳的经历，对每个孩子都很珍贵。",
              ]},
         ],
+        "en": {
+            "title": "Inclusive classrooms: what teachers and classmates can do",
+            "summary": "Autistic children learning in mainstream classes need a few small "
+                       "adjustments. For teachers: the environment, communication and peer "
+                       "support.",
+            "outcomes": ["Make a few sensory-friendly changes to the classroom",
+                         "Communicate clearly and specifically",
+                         "Help classmates understand and accept one another"],
+            "resource": ("Small changes for an inclusive classroom", [
+                "A fixed seat away from the door and from noise",
+                "The timetable, and any change to it, shown in advance with pictures",
+                "One instruction at a time, short and specific",
+                "A quiet corner for a break",
+                "A short weekly check-in with the parents"]),
+            "lessons": [
+                {"slug": "sensory-friendly-classroom", "title": "A sensory-friendly classroom",
+                 "summary": "Less noise and fewer surprises, more feeling safe.",
+                 "body": [
+                     "Many autistic children are very sensitive to sound and light. A seat "
+                     "away from the door and the windows, and permission to wear ear "
+                     "defenders when needed, can make a real difference.",
+                     "Set up a quiet corner where the child can take a few minutes’ break "
+                     "when things are getting too much. It isn’t special treatment; it "
+                     "helps the pupil calm down and carry on learning.",
+                     "If a meltdown happens anyway, it usually means that noise, light or "
+                     "stress has gone beyond what the child can cope with, not that they "
+                     "are being naughty. Say less, turn down what is around them, go with "
+                     "the child somewhere quiet, and talk once they are calm. Afterwards, "
+                     "talk with the parents about what might have set it off.",
+                 ]},
+                {"slug": "clear-communication", "title": "Clear, specific communication",
+                 "summary": "One instruction at a time; changes announced in advance.",
+                 "body": [
+                     "“Take out your maths book and turn to page twenty” is clearer than "
+                     "“get ready for the lesson”. Give one instruction at a time, with a "
+                     "picture or writing on the board if it helps.",
+                     "When the timetable changes, tell the child as early as you can, "
+                     "ideally with a picture or on the board. A predictable classroom lets "
+                     "the child put their energy into learning.",
+                 ],
+                 "quiz": [
+                     ("Which instruction works better for an autistic pupil?", False, [
+                         ("“Everyone get ready.”", False,
+                          "Too vague: the child may not know what to do."),
+                         ("“Please take out your maths book and turn to page twenty.”",
+                          True, "Yes. Specific, step-by-step instructions are easier to "
+                                "follow."),
+                         ("Giving three or four requests in a row", False,
+                          "One instruction at a time is clearer."),
+                     ]),
+                 ]},
+                {"slug": "peer-support", "title": "Helping classmates understand and accept",
+                 "summary": "Everyone is different; a class can learn to make room for that.",
+                 "body": [
+                     "Use a picture book or a class meeting to talk about how “everyone’s "
+                     "brain works differently”: some people dislike noise, some love "
+                     "numbers, some need more time. The point is understanding and "
+                     "kindness, not explaining a particular pupil’s diagnosis; whether and "
+                     "how to tell the class is something to agree first with the parents "
+                     "and the child.",
+                     "Pair the child with a patient, friendly classmate as a “buddy” who "
+                     "helps a little in group work and at break time. Watch for the child "
+                     "being left out, teased or bullied; step in straight away when you see "
+                     "it, and tell the parents. Being accepted matters to every child.",
+                 ]},
+            ],
+        },
     },
 ]
