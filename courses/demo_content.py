@@ -1269,7 +1269,7 @@ MODULES = [
                  "所有的情绪都是可以有的。生气不代表你是坏孩子，哭也不丢人。我们可以选择怎么表达情绪：说出来、画出来，或者找大人抱一抱，但是不打人，也不摔东西。",
              ],
              "callout": ("get_help", "需要帮忙的时候",
-                         "如果有人伤害你、让你害怕，或者你心里特别难过、不想活了，请一定告诉一个你信任的大人，比如爸爸妈妈、老师或者其他亲人；如果伤害你的人就在家里，可以告诉老师。说出来不是告状，也不是给别人添麻烦。工作日的白天，你也可以打 12355，和青少年服务台的哥哥姐姐聊一聊。如果有人正在伤害你，或者你觉得自己有危险，不管白天还是晚上，都可以马上打 110。")},
+                         "如果有人伤害你、让你害怕，或者你心里特别难过、不想活了，请一定告诉一个你信任的大人，比如爸爸妈妈、老师或者其他亲人；如果伤害你的人就在家里，可以告诉老师。说出来不是告状，也不是给别人添麻烦。如果有人正在伤害你，或者你觉得自己有危险，不管白天还是晚上，都可以打 110。工作日的白天，你也可以打 12355，和青少年服务台的哥哥姐姐聊一聊。")},
             {"slug": "name-it", "title": "说出来，就好一点",
              "summary": "给情绪起名字，能帮大脑平静下来。",
              "body": [
@@ -1330,11 +1330,11 @@ MODULES = [
                              "that you don’t want to be alive, please tell an adult you "
                              "trust, like your mum or dad, a teacher or another relative; if "
                              "the person hurting you is at home, you can tell a teacher. "
-                             "Telling isn’t telling tales, and you are not a bother. On "
-                             "weekdays in the daytime you can also call 12355 and "
-                             "talk to someone at the youth helpline. If someone is hurting "
-                             "you right now, or you feel you are in danger, you can call 110 "
-                             "at any time, day or night.")},
+                             "Telling isn’t telling tales, and you are not a bother. If "
+                             "someone is hurting you, or you feel you are in danger, you "
+                             "can call 110 at any time, day or night. On weekdays in the "
+                             "daytime you can also call 12355 and talk to someone at the "
+                             "youth helpline.")},
                 {"slug": "name-it", "title": "Name it to tame it",
                  "summary": "Putting a feeling into words helps the brain calm down.",
                  "body": [

@@ -174,10 +174,13 @@ def test_childrens_module_has_a_line_a_child_can_act_on():
     assert "不想活" in text
     # The harm may come from home: the child also hears who else to tell.
     assert "如果伤害你的人就在家里，可以告诉老师" in text
+    # The line that answers at any hour comes before the weekday-daytime one.
+    assert text.index("110") < text.index("12355")
     kind, title, text = _lesson("naming-feelings", "many-feelings", "en")["callout"]
     assert kind == "get_help"
     assert "an adult you trust" in text and "12355" in text and "110" in text
     assert "if the person hurting you is at home, you can tell a teacher" in text
+    assert text.index("110") < text.index("12355")
 
 
 def test_breathing_exercise_reads_as_text_without_the_player():
