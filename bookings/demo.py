@@ -44,7 +44,7 @@ TOPIC_NAMES = {
     "positive-life-education": "积极生命教育",
     "family-relationships": "家庭关系调适",
     "emotional-guidance": "情绪疏导",
-    "autism": "自闭症咨询与科普",
+    "autism": "孤独症（自闭症）咨询与科普",
 }
 
 SESSION_TYPES = [
@@ -84,7 +84,7 @@ COUNSELLORS = [
      [(0, T(9), T(12)), (0, T(14), T(17)), (2, T(9), T(12)), (2, T(14), T(17)),
       (4, T(9), T(12))], [(12, 2)]),
     ("demo-chen-an", "陈安（演示）", "心理咨询师",
-     "关注孤独症谱系儿童和他们的家庭，相信每个孩子都有自己的节奏。",
+     "关注孤独症（自闭症）谱系的孩子和他们的家庭，相信每个孩子都有自己的节奏。",
      ["autism", "family-relationships"], ["zh-hans"], [Mode.IN_PERSON, Mode.ONLINE],
      ["individual-consultation"],
      [(1, T(9, 30), T(12)), (1, T(13, 30), T(18)), (3, T(9, 30), T(12)),
@@ -125,15 +125,20 @@ WORKSHOPS = {
     "emotional-guidance": ("情绪小怪兽：帮孩子认识和安放情绪",
                            "Naming big feelings",
                            "用绘本和小练习帮助孩子说出情绪，家长学习接住情绪的回应方式。"),
-    "autism": ("读懂星星的孩子：孤独症家庭支持小组",
-               "Understanding autistic children: a family support group",
-               "了解孤独症谱系的基本知识，交流在家里可用的视觉提示和日程安排方法。"),
+    "autism": ("孤独症（自闭症）谱系家庭支持小组",
+               "Autistic children and their families: a support group",
+               "了解孤独症谱系的基本知识，交流在家里用得上的视觉提示和日程安排方法，"
+               "也留出时间让家长们互相支持。"),
 }
+
+# Earlier demo titles, renamed in place on a re-seed so the old wording disappears
+# (workshops are found by title). "读懂星星的孩子" romanticises autism.
+RENAMED_WORKSHOPS = {"读懂星星的孩子：孤独症家庭支持小组": "autism"}
 
 CONCERNS = [
     "孩子最近晚上睡不好，早上不愿意去上学，想听听专业的建议。",
     "和上初中的孩子一说话就吵起来，不知道怎么开口。",
-    "孩子诊断为孤独症谱系，想了解在家里能怎样帮助他。",
+    "孩子被诊断为孤独症谱系障碍，想了解在家里能怎样帮助他。",
     "老人带孩子，我们和老人的教育方式不一样，家里气氛很紧张。",
     "孩子考试前特别焦虑，会肚子疼、哭。",
 ]
@@ -268,8 +273,20 @@ def _closures() -> None:
         defaults={"start_date": new_year, "end_date": new_year + dt.timedelta(days=2)})
 
 
+def _rename_old_workshops() -> None:
+    for old, slug in RENAMED_WORKSHOPS.items():
+        new = WORKSHOPS[slug][0]
+        for workshop in GroupSession.objects.filter(title__startswith=old):
+            title = new + workshop.title[len(old):]
+            # A session already carrying the new title keeps it; never two alike.
+            if not GroupSession.objects.filter(title=title).exists():
+                workshop.title = title
+                workshop.save(update_fields=["title"])
+
+
 def _workshops(topics, workshop_type, counsellors, scale) -> list[GroupSession]:
     """Two upcoming workshops per theme (times ``scale``), Saturday and weekday evenings."""
+    _rename_old_workshops()
     today = timezone.localdate()
     leaders = {slug: [c for c in counsellors
                       if any(t.slug == slug for t in c.specialties.all())]

@@ -38,7 +38,7 @@ TOPICS = {
                           "for a child in danger or deep distress.",
     },
     "positive-life-education": {
-        "name": "积极生命教育", "name_en": "Positive life education", "icon": "🌱",
+        "name": "积极生命教育", "name_en": "Valuing life", "icon": "🌱",
         "colour": "#3f7d4e",
         "description": "和孩子一起珍惜生命、发现自己的优势、建立有意义的联结。",
         "description_en": "Valuing life with children, finding their strengths and building "
@@ -59,11 +59,11 @@ TOPICS = {
                           "out the ups and downs.",
     },
     "autism": {
-        "name": "自闭症咨询与科普", "name_en": "Autism consultation and awareness", "icon": "🧩",
-        "colour": "#a06a1c",
-        "description": "了解自闭症谱系，支持孩子的独特发展，也照顾好家长自己。",
-        "description_en": "Understanding the autism spectrum, supporting each child's "
-                          "development, and caring for parents too.",
+        "name": "孤独症（自闭症）咨询与科普", "name_en": "Autism: understanding and support",
+        "icon": "🧩", "colour": "#a06a1c",
+        "description": "了解孤独症（自闭症）谱系，支持孩子按自己的节奏成长，也照顾好家长自己。",
+        "description_en": "Understanding the autism spectrum, supporting each child to grow "
+                          "at their own pace, and caring for parents too.",
     },
 }
 
@@ -819,7 +819,7 @@ MODULES = [
         "audience": "parents", "age": "all", "minutes": 15, "review": (20, 340),
         "reviewer": REVIEWER_C, "reviewer_en": REVIEWER_C_EN,
         "title": "看见孩子的优点：优势视角",
-        "summary": "与其只盯着问题，不如先找到孩子的优势。优势视角能让孩子更有力量面对困难。",
+        "summary": "与其只盯着问题，不如先找到孩子的优势。从优势出发，孩子面对困难时会更有底气。",
         "outcomes": ["识别孩子的性格优势", "用具体的语言肯定孩子", "把优势用在困难上"],
         "resource": ("优势观察记录表", ["这周孩子做得好的一件事：", "它体现了哪种优势（如善良、好奇、坚持）：",
                                          "我是怎么告诉孩子的：", "下周可以用这个优势做什么："]),
@@ -827,14 +827,15 @@ MODULES = [
             {"slug": "what-are-strengths", "title": "什么是性格优势",
              "summary": "善良、好奇、坚持、幽默……每个孩子都有。",
              "body": [
-                 "性格优势是孩子身上自然流露的好品质，比如善良、好奇、勇敢、坚持、幽默、公平。积极心理学的研究发现，经常使用自己的优势，能让人更有幸福感和韧性。",
+                 "性格优势是孩子身上自然流露的好品质，比如善良、好奇、勇敢、坚持、幽默、公平。一些积极心理学的研究提示，经常用上自己的优势，可能让人更有幸福感，遇到挫折时也更有韧性。",
                  "优势不等于成绩好。一个成绩一般、却总愿意照顾弟弟妹妹的孩子，身上有很珍贵的善良和责任感。",
+                 "每个孩子的优势都不一样，也会随着长大慢慢变化。这周不妨留心记下孩子做得好的几件小事，想一想每件事背后是哪种品质。",
              ]},
             {"slug": "praise-that-works", "title": "具体的肯定更有力量",
              "summary": "说出你看到的行为和它体现的品质。",
              "body": [
                  "比起“你真棒”，更有帮助的是具体的描述：“你刚才主动把玩具分给新同学，我看到了你的善良。”具体的肯定让孩子知道自己做对了什么，也更相信这是真的。",
-                 "肯定努力和方法，而不只是结果：“这道题你换了三种方法，一直没放弃。”这会帮助孩子形成成长型思维。",
+                 "肯定努力和方法，而不只是结果：“这道题你换了三种方法，一直没放弃。”孩子会慢慢明白：本事是练出来的，遇到难题也值得再试一试。",
              ],
              "quiz": [
                  ("哪一句是具体、有帮助的肯定？", False, [
@@ -848,8 +849,76 @@ MODULES = [
              "body": [
                  "当孩子遇到困难，可以问：“你的哪个优势能帮上忙？”好奇的孩子可以把难题当作探索，幽默的孩子可以用轻松的方式缓解紧张。",
                  "家长也可以分享自己如何用优势度过难关。孩子从你的故事里学到：困难是可以面对的。",
+                 "优势视角不是假装问题不存在。孩子遇到的困难仍然需要认真对待；如果困难持续了很久，或者孩子明显不开心，可以找老师或咨询师一起想办法。",
              ]},
         ],
+        "en": {
+            "title": "Seeing your child’s strengths",
+            "summary": "Instead of looking only at problems, start with what your child does "
+                       "well. Starting from strengths helps children face difficulties with "
+                       "more confidence.",
+            "outcomes": ["Recognise your child’s character strengths",
+                         "Praise your child in specific words",
+                         "Put strengths to work when things are hard"],
+            "resource": ("Strengths diary", [
+                "One thing my child did well this week:",
+                "The strength it showed (e.g. kindness, curiosity, perseverance):",
+                "How I told my child:",
+                "How this strength could help next week:"]),
+            "lessons": [
+                {"slug": "what-are-strengths", "title": "What are character strengths?",
+                 "summary": "Kindness, curiosity, perseverance, humour… every child has some.",
+                 "body": [
+                     "Character strengths are the good qualities that show naturally in a "
+                     "child: kindness, curiosity, courage, perseverance, humour, fairness. "
+                     "Some positive-psychology studies suggest that using our strengths "
+                     "often may make us happier and more resilient when things go wrong.",
+                     "Strengths are not the same as good marks. A child with average grades "
+                     "who always looks after younger brothers and sisters has a precious "
+                     "kindness and sense of responsibility.",
+                     "Every child’s strengths are different, and they change as children "
+                     "grow. This week, try noting a few small things your child does well, "
+                     "and the quality behind each one.",
+                 ]},
+                {"slug": "praise-that-works", "title": "Specific praise means more",
+                 "summary": "Say what you saw and the quality it showed.",
+                 "body": [
+                     "Rather than “well done”, describe what you saw: “You shared your toys "
+                     "with the new classmate without being asked — that was kind.” Specific "
+                     "praise tells children what they did right, and they are more likely "
+                     "to believe it.",
+                     "Praise effort and approach, not only results: “You tried three "
+                     "different ways on that problem and didn’t give up.” Over time children "
+                     "learn that ability grows with practice, and that a hard problem is "
+                     "worth another try.",
+                 ],
+                 "quiz": [
+                     ("Which is specific, helpful praise?", False, [
+                         ("“You’re so clever.”", False,
+                          "General praise for being clever can make children afraid of "
+                          "failing."),
+                         ("“You tried three ways and didn’t give up — that’s real "
+                          "perseverance.”", True,
+                          "Yes. Name the behaviour and the strength it shows."),
+                         ("“You’re much better than your cousin.”", False,
+                          "Praise by comparison tends to bring pressure."),
+                     ]),
+                 ]},
+                {"slug": "strengths-in-hard-times", "title": "Using strengths when things are hard",
+                 "summary": "Strengths are tools for hard times.",
+                 "body": [
+                     "When your child is struggling, ask: “Which of your strengths could "
+                     "help here?” A curious child can treat a hard problem as something to "
+                     "explore; a child with a sense of humour can ease the tension.",
+                     "Share how you have used your own strengths to get through hard times. "
+                     "Your stories show children that difficulties can be faced.",
+                     "Seeing strengths doesn’t mean pretending problems aren’t there. Your "
+                     "child’s difficulties still deserve attention; if they last a long "
+                     "time or your child is clearly unhappy, talk with a teacher or a "
+                     "counsellor and work it out together.",
+                 ]},
+            ],
+        },
     },
     # --- 家庭关系调适 ------------------------------------------------------------
     {
@@ -892,6 +961,7 @@ MODULES = [
              "body": [
                  "每个家庭都会吵架。重要的是吵完之后，大人愿意主动修复：“刚才我声音太大了，对不起。我还是想和你一起解决这件事。”",
                  "大人的道歉不会降低威信，反而教会孩子如何面对错误、如何重新靠近。",
+                 "修复不等于收回规矩。可以先把关系修好，等双方都平静下来，再回到原来的问题上一起商量。如果家里的争吵常常升级到摔东西、动手，或者孩子开始害怕回家，这就不只是沟通的问题了，请找工作站的咨询师一起想办法。",
              ],
              "quiz": [
                  ("关于吵架后的修复，哪些说法是对的？", True, [
@@ -926,27 +996,59 @@ MODULES = [
                  "summary": "Listening opens children up more than advice does.",
                  "body": [
                      "When children talk about school, parents often jump in with advice or "
-                     "criticism. Try listening to the end, then reflect it back: “It sounds "
-                     "like you felt the teacher was unfair, and you’re angry.”",
-                     "Feeling understood calms children and makes them readier to hear you.",
+                     "criticism. Try listening to the end, then put what you heard in your "
+                     "own words: “It sounds like you felt the teacher was unfair, and "
+                     "you’re angry.”",
+                     "Feeling understood calms children and makes them readier to hear you. "
+                     "A good conversation often starts with “And then what happened?”",
                  ],
                  "quiz": [
                      ("Your child says “the maths teacher blamed me unfairly today.” Which "
                       "reply helps most?", False, [
                           ("“The teacher must have had a reason. Think about what you did.”",
                            False, "Judging straight away closes the door."),
-                          ("“That sounds really unfair. What happened?”", True,
-                           "Yes. Respond to the feeling first, then find out more."),
+                          ("“It sounds like you felt really wronged. What happened?”", True,
+                           "Yes. Acknowledge the feeling first, then find out more."),
+                          ("“Stop thinking about it and go and do your homework.”", False,
+                           "Brushing it off tells your child there’s no point in telling "
+                           "you."),
                       ]),
                  ]},
                 {"slug": "i-statements", "title": "Start with “I”",
                  "summary": "“I feel … because …” is easier to hear than “you always …”.",
                  "body": [
-                     "In a conflict, “you’re always slow” invites a fight. “I feel anxious "
-                     "because it’s nearly bedtime and homework hasn’t started” lets your "
-                     "child hear what you need.",
+                     "In a conflict, “you’re always so slow” or “you never listen” invites a "
+                     "fight. “I feel anxious because it’s nearly bedtime and homework hasn’t "
+                     "started” lets your child hear what you need.",
                      "An I-statement has three parts: my feeling, the specific situation, "
-                     "and my need or request.",
+                     "and my need or request. Practise it a few times and it becomes a "
+                     "natural way of speaking.",
+                 ]},
+                {"slug": "repair-after-conflict", "title": "Making up after a quarrel",
+                 "summary": "Strong relationships come from repair, not from never arguing.",
+                 "body": [
+                     "Every family argues. What matters is that afterwards an adult takes the "
+                     "first step to make up: “I raised my voice just now, and I’m sorry. I "
+                     "still want us to sort this out together.”",
+                     "Apologising doesn’t cost you your authority. It shows your child how "
+                     "to face a mistake and how to come close again.",
+                     "Making up doesn’t mean dropping the rule. Mend the relationship first; "
+                     "when you are both calm, come back to the original problem together. "
+                     "If quarrels at home often end with things being thrown or someone "
+                     "being hit, or your child starts to dread coming home, it is more than "
+                     "a communication problem: talk it over with one of the station’s "
+                     "counsellors.",
+                 ],
+                 "quiz": [
+                     ("Which statements about making up after a quarrel are true?", True, [
+                         ("A parent who apologises first shows how to face a mistake", True,
+                          "Yes. Children learn repair from the adults around them."),
+                         ("When you make up, you can say you still want to solve the "
+                          "problem together", True,
+                          "Yes. Apologising and solving the problem can go together."),
+                         ("Apologising will make your child disobey you later", False,
+                          "A sincere apology usually builds trust."),
+                     ]),
                  ]},
             ],
         },
@@ -964,14 +1066,14 @@ MODULES = [
             {"slug": "why-teens-push-back", "title": "孩子为什么总顶嘴",
              "summary": "对独立的渴望，是成长的一部分。",
              "body": [
-                 "青春期大脑中负责情绪的部分发育较快，负责计划和自控的部分要到二十多岁才成熟。这意味着孩子情绪来得快，也更在意同伴和自主。",
+                 "常听到这样一种说法：青春期大脑里对情绪和奖励敏感的部分较早变得活跃，负责计划和自我控制的部分则要到二十岁出头才慢慢成熟。这是一个简化的说法，真实的大脑发育要复杂得多，每个孩子也不一样，但它有助于理解：为什么孩子情绪来得快，也格外在意同伴和自己做主。",
                  "顶嘴往往是在说“我想自己做决定”。把它看成成长的信号，而不是对父母的不尊重，家长会更容易冷静下来。",
              ]},
             {"slug": "negotiating-rules", "title": "一起商量家庭规则",
              "summary": "孩子参与制定的规则，更容易被遵守。",
              "body": [
                  "手机时间、回家时间、零花钱，这些常见的冲突点都可以坐下来商量。先听孩子的想法，再说出你的担心，最后找一个双方都能接受的做法，并约定什么时候回顾。",
-                 "安全底线（比如不和陌生网友见面）可以坚持，其他事情尽量给孩子选择的空间。",
+                 "安全底线（比如不单独去见网上认识的人）可以坚持，其他事情尽量给孩子选择的空间。",
              ],
              "quiz": [
                  ("协商手机使用时间时，第一步最好是？", False, [
@@ -983,10 +1085,93 @@ MODULES = [
             {"slug": "taking-a-pause", "title": "情绪上头时先暂停",
              "summary": "暂停不是逃避，而是为了更好地谈。",
              "body": [
-                 "当双方都很激动时，任何话都可能变成伤害。可以约定一个暂停信号：“我们都先冷静二十分钟，再接着谈。”",
+                 "当双方都很激动时，任何话都可能变成伤害。可以提前约定一个暂停信号，比如：“我们都先冷静二十分钟，再接着谈。”暂停时说清楚你在哪儿、多久回来，让孩子知道你不是甩手走开。",
                  "暂停之后一定要回来继续谈，否则孩子会觉得被敷衍。冷静下来的对话，才可能真正解决问题。",
-             ]},
+                 "## 有一种时候不能暂停",
+                 "如果争吵中孩子说出想死、不想活了，或者要伤害自己的话，就不要按暂停走开。先停下争吵，留在孩子身边，也别让孩子一个人待着。平静而直接地问：“你刚才说想死，你是真的想过结束自己的生命吗？”然后认真听，按“识别孩子的危机信号”模块里的做法陪伴和求助。哪怕这句话听起来像气头上的话，也请认真对待。",
+             ],
+             "callout": ("seek_help", "孩子在争吵中说想死或要伤害自己时",
+                         "不要走开：先停下争吵，陪在孩子身边，认真问清楚，并在当天联系专业人员（具体做法见“识别孩子的危机信号”模块）。如果孩子已经准备伤害自己，或者你担心孩子此刻就有危险，请立即拨打 120 或 110。")},
         ],
+        "en": {
+            "title": "Teenage conflict: fewer arguments",
+            "summary": "Teenagers long for independence, so some conflict is bound to happen. "
+                       "Understanding the need behind it can mean fewer arguments and more "
+                       "real conversations.",
+            "outcomes": ["Understand a teenager’s need for independence",
+                         "Agree family rules together with your child",
+                         "Pause when emotions run high"],
+            "resource": ("Family rules worksheet", [
+                "What we are discussing:", "What our child thinks:",
+                "What worries the parent:", "What we can both accept:",
+                "Date to review it:"]),
+            "lessons": [
+                {"slug": "why-teens-push-back", "title": "Why teenagers talk back",
+                 "summary": "Wanting independence is part of growing up.",
+                 "body": [
+                     "You may have heard it put this way: the parts of the teenage brain "
+                     "that respond to emotion and reward become active early, while the "
+                     "parts that plan ahead and hold back impulses keep maturing into the "
+                     "early twenties. This is a simplification — real brain development is "
+                     "far more complicated, and every child is different — but it helps "
+                     "explain why feelings flare up quickly, and why friends and making "
+                     "their own choices matter so much.",
+                     "Talking back often means “I want to make my own decisions”. If you see "
+                     "it as a sign of growing up rather than disrespect, it becomes easier "
+                     "to stay calm.",
+                 ]},
+                {"slug": "negotiating-rules", "title": "Agreeing family rules together",
+                 "summary": "Rules children help make are easier to keep.",
+                 "body": [
+                     "Screen time, what time to be home, pocket money: these common "
+                     "flashpoints can all be talked through. Listen to your child’s view "
+                     "first, then say what worries you, then look for something you can both "
+                     "accept, and agree when you will review it.",
+                     "Hold firm on safety (for example, never going alone to meet someone "
+                     "they only know online); elsewhere, leave as much room for choice as "
+                     "you can.",
+                 ],
+                 "quiz": [
+                     ("When agreeing screen time, what is the best first step?", False, [
+                         ("Announce the new rule", False,
+                          "Rules handed down one-sidedly tend to provoke resistance."),
+                         ("Ask how your child would plan it, and why", True,
+                          "Yes. Listen first, and your child is more likely to listen to "
+                          "you."),
+                         ("Take the phone away, then talk", False,
+                          "Punishing first turns a negotiation into a fight."),
+                     ]),
+                 ]},
+                {"slug": "taking-a-pause", "title": "Pause when tempers rise",
+                 "summary": "A pause isn’t running away; it makes a better conversation "
+                            "possible.",
+                 "body": [
+                     "When you are both worked up, anything said can hurt. Agree on a pause "
+                     "signal in advance, such as: “Let’s both take twenty minutes to calm "
+                     "down, then carry on.” Say where you’ll be and when you’ll come back, "
+                     "so your child knows you aren’t just walking out.",
+                     "Always come back and finish the conversation, or your child will feel "
+                     "brushed off. Only a calm conversation can really solve the problem.",
+                     "## One time not to pause",
+                     "If during a quarrel your child says they want to die, don’t want to "
+                     "live, or are going to hurt themselves, don’t call a pause and walk "
+                     "away. Stop the argument, stay with your child, and don’t leave them on "
+                     "their own. Ask calmly and directly: “You said you want to die. Are you "
+                     "having thoughts of ending your life?” Then listen, and stay with them "
+                     "and get help as the module on recognising the signs of crisis "
+                     "describes. Even if it sounds like something said in anger, take it "
+                     "seriously.",
+                 ],
+                 "callout": ("seek_help",
+                             "If your child says they want to die or hurt themselves during "
+                             "a quarrel",
+                             "Don’t walk away: stop the argument, stay with your child, ask "
+                             "them about it, and contact a professional today (see the "
+                             "module on recognising the signs of crisis). If your child is "
+                             "about to hurt themselves, or you fear they are in danger right "
+                             "now, call 120 or 110 immediately.")},
+            ],
+        },
     },
     {
         "slug": "grandparents-co-parenting", "topic": "family-relationships",
@@ -1022,6 +1207,59 @@ MODULES = [
                  "如果分歧很大，也可以一起来参加工作站的家长工作坊，由第三方帮助大家找到共识。",
              ]},
         ],
+        "en": {
+            "title": "Working together when grandparents help raise children",
+            "summary": "In many families grandparents help look after the children. "
+                       "Different ideas are normal; what matters is that the adults work "
+                       "together.",
+            "outcomes": ["Understand grandparents’ efforts and worries",
+                         "Stay consistent in front of the child",
+                         "Talk things through instead of blaming"],
+            "lessons": [
+                {"slug": "understanding-grandparents", "title": "Recognising what grandparents give",
+                 "summary": "See the effort first, then talk about differences.",
+                 "body": [
+                     "Grandparents who help with childcare often give a great deal of time "
+                     "and energy. Their experience comes from their own generation, and "
+                     "some of what they do differs from today’s advice, but it comes from "
+                     "love for the child.",
+                     "Before raising a disagreement, say thank you: “Taking the children to "
+                     "nursery and back all this time has been so much work for you.” People "
+                     "who feel appreciated are more willing to hear a different view.",
+                 ]},
+                {"slug": "being-consistent", "title": "Staying consistent in front of the child",
+                 "summary": "Settle disagreements between adults in private.",
+                 "body": [
+                     "If Dad says no snacks and Grandma slips them some anyway, the child is "
+                     "confused, and learns to play the adults off against each other. Agree "
+                     "the important rules in private first, then tell the child together.",
+                     "You needn’t agree on everything, but daily routine and bedtime, safety "
+                     "and screen time are worth handling the same way.",
+                 ],
+                 "quiz": [
+                     ("Grandma does things differently from the way you would. What works "
+                      "better?", False, [
+                          ("Correct her in front of the child", False,
+                           "It embarrasses her and confuses the child."),
+                          ("Thank her first, then agree a few key rules in private", True,
+                           "Yes. Appreciation first, then discussion, makes working "
+                           "together easier."),
+                          ("Stop letting Grandma look after the child", False,
+                           "Often not realistic, and it can hurt family relationships."),
+                      ]),
+                 ]},
+                {"slug": "talking-it-through", "title": "Talking it through instead of blaming",
+                 "summary": "Look for solutions together, not for who is right.",
+                 "body": [
+                     "Try a short family meeting now and then, where everyone says what has "
+                     "been hard about looking after the child lately and what they think. "
+                     "Keep the focus on “what can we do” rather than “who got it wrong”.",
+                     "If the differences run deep, come to one of the station’s parent "
+                     "workshops together; someone from outside the family can help everyone "
+                     "find common ground.",
+                 ]},
+            ],
+        },
     },
     # --- 情绪疏导 -----------------------------------------------------------------
     {
@@ -1039,17 +1277,19 @@ MODULES = [
              "summary": "开心、难过、生气、害怕、惊讶、失望……",
              "body": [
                  "我们的心里住着很多情绪：开心、难过、生气、害怕、惊讶、失望、紧张、骄傲。每一种情绪都在告诉我们一些事情，比如害怕提醒我们小心，难过告诉我们失去了重要的东西。",
-                 "所有的情绪都是可以有的。生气不是坏孩子，哭也不丢人。重要的是，我们可以选择怎么表达它们。",
-             ]},
+                 "所有的情绪都是可以有的。生气不代表你是坏孩子，哭也不丢人。我们可以选择怎么表达情绪：说出来、画出来，或者找大人抱一抱，但是不打人，也不摔东西。",
+             ],
+             "callout": ("get_help", "需要帮忙的时候",
+                         "如果有人伤害你、让你害怕，或者你心里特别难过、不想活了，请一定告诉一个你信任的大人，比如爸爸妈妈、老师或者其他亲人；如果伤害你的人就在家里，可以告诉老师。说出来不是告状，也不是给别人添麻烦。如果有人正在伤害你，或者你觉得自己有危险，不管白天还是晚上，都可以打 110。工作日的白天，你也可以打 12355，和青少年服务台的哥哥姐姐聊一聊。")},
             {"slug": "name-it", "title": "说出来，就好一点",
              "summary": "给情绪起名字，能帮大脑平静下来。",
              "body": [
-                 "研究发现，当我们用语言说出“我现在很生气”时，大脑中负责警报的部分会安静一些。这就是情绪疏导里常说的“说出来，就好一点”。",
+                 "有科学家做过研究：人们用词语说出“我现在很生气”的时候，大脑里负责“拉警报”的部分会安静一些。所以，说出来，就会好一点。",
                  "家长可以帮孩子找词：“你把积木推倒了，是不是因为搭不好，觉得很失望？”慢慢地，孩子就能自己说出感受了。",
              ],
              "quiz": [
                  ("小明的画被弟弟弄脏了，他大哭起来。大人怎么说更有帮助？", False, [
-                     ("“别哭了，再画一张不就行了。”", False, "急着让孩子停止哭，他会觉得感受不被允许。"),
+                     ("“别哭了，再画一张不就行了。”", False, "急着让孩子别哭，孩子会觉得自己的感受是不被允许的。"),
                      ("“你的画被弄脏了，你很伤心，也很生气，对吗？”", True, "对。先帮孩子说出感受，再一起想办法。"),
                      ("“男孩子不许哭。”", False, "每个人都可以哭，情绪没有性别之分。"),
                  ]),
@@ -1060,17 +1300,18 @@ MODULES = [
             {"slug": "calm-breathing", "title": "放松呼吸练习",
              "summary": "像闻花、吹蜡烛一样慢慢呼吸。",
              "body": [
-                 "当情绪很大的时候，身体会紧张，心跳会变快。慢慢地呼吸，可以告诉身体：“现在是安全的。”",
-                 "下面的音频带你做一次“闻花吹蜡烛”呼吸。你也可以直接阅读文字稿，和家长一起练习。",
+                 "当情绪特别强烈的时候，身体会变得紧绷，心跳也会变快。慢慢地呼吸，就像在告诉身体：“现在是安全的。”",
+                 "下面是“闻花吹蜡烛”呼吸的做法。可以请家长慢慢读给你听，你跟着做；多练几次，你自己也会了。",
              ],
              "audio": {"title": "闻花吹蜡烛：三分钟放松呼吸", "transcript": (
                  "找一个舒服的姿势坐好，可以闭上眼睛，也可以看着地面。\n"
-                 "想象你手里有一朵香香的花。用鼻子慢慢吸气，闻一闻花香，一、二、三、四。\n"
-                 "再想象另一只手里有一根蜡烛。用嘴巴慢慢吹气，把蜡烛吹得轻轻摇晃，但不要吹灭，一、二、三、四、五、六。\n"
+                 "想象你一只手里拿着一朵香香的花。用鼻子慢慢吸气，闻一闻花香：一、二、三、四。\n"
+                 "再想象另一只手里拿着一根蜡烛。用嘴巴慢慢呼气，让火苗轻轻摇晃，但不要把它吹灭：一、二、三、四、五、六。\n"
                  "我们再来一次。闻花……吹蜡烛……\n"
-                 "感觉一下你的肩膀，让它松下来。感觉一下你的肚子，随着呼吸一起一伏。\n"
-                 "最后一次，闻花……吹蜡烛……\n"
-                 "做得很好。无论什么时候觉得紧张或生气，你都可以闻闻花、吹吹蜡烛。")}},
+                 "感觉一下你的肩膀，让它松下来。把一只手放在肚子上，感觉肚子随着呼吸一起一伏。\n"
+                 "再慢慢做三次，不着急。闻花……吹蜡烛……\n"
+                 "如果觉得头晕，就停下来，像平时一样呼吸就好。\n"
+                 "做得很好。不管什么时候觉得紧张、害怕或者生气，你都可以闻闻花、吹吹蜡烛。")}},
         ],
         "en": {
             "title": "Naming feelings",
@@ -1090,14 +1331,27 @@ MODULES = [
                      "Lots of feelings live inside us: happy, sad, angry, scared, surprised, "
                      "disappointed, nervous, proud. Each one tells us something: fear says "
                      "be careful, sadness says we lost something important.",
-                     "Every feeling is allowed. Being angry doesn’t make you bad, and crying "
-                     "is nothing to be ashamed of. What we can choose is how we show them.",
-                 ]},
+                     "Every feeling is allowed. Being angry doesn’t make you a bad kid, and "
+                     "crying is nothing to be ashamed of. We can choose how we show our "
+                     "feelings: say them, draw them, or ask a grown-up for a hug — but we "
+                     "don’t hit people or break things.",
+                 ],
+                 "callout": ("get_help", "When you need help",
+                             "If someone is hurting you or scaring you, or you feel so sad "
+                             "that you don’t want to be alive, please tell an adult you "
+                             "trust, like your mum or dad, a teacher or another relative; if "
+                             "the person hurting you is at home, you can tell a teacher. "
+                             "Telling isn’t telling tales, and you are not a bother. If "
+                             "someone is hurting you, or you feel you are in danger, you "
+                             "can call 110 at any time, day or night. On weekdays in the "
+                             "daytime you can also call 12355 and talk to someone at the "
+                             "youth helpline.")},
                 {"slug": "name-it", "title": "Name it to tame it",
                  "summary": "Putting a feeling into words helps the brain calm down.",
                  "body": [
-                     "Research finds that saying “I’m really angry right now” quietens the "
-                     "brain’s alarm system a little.",
+                     "Scientists have found that when people say “I’m really angry right "
+                     "now”, the part of the brain that sounds the alarm quietens down a "
+                     "little. So saying it out loud helps.",
                      "Parents can help find the words: “You knocked the blocks over — were "
                      "you disappointed they wouldn’t stand up?” Little by little children "
                      "learn to say it themselves.",
@@ -1106,30 +1360,44 @@ MODULES = [
                      ("Ming’s drawing got spoiled by his little brother and he bursts into "
                       "tears. What helps most?", False, [
                           ("“Stop crying, just draw another one.”", False,
-                           "Rushing to stop tears tells a child the feeling isn’t allowed."),
+                           "Rushing to stop the tears tells a child the feeling isn’t "
+                           "allowed."),
                           ("“Your drawing got spoiled and you’re sad and cross, aren’t "
                            "you?”", True,
                            "Yes. Name the feeling first, then solve the problem together."),
+                          ("“Big boys don’t cry.”", False,
+                           "Everyone can cry. Feelings are the same for boys and girls."),
                       ]),
+                     ("Which of these are names of feelings?", True, [
+                         ("Disappointed", True, "Yes."), ("Nervous", True, "Yes."),
+                         ("Table", False, "A table is a thing, not a feeling."),
+                     ]),
                  ]},
                 {"slug": "calm-breathing", "title": "Calm breathing",
                  "summary": "Breathe slowly, like smelling a flower and blowing a candle.",
                  "body": [
-                     "When feelings are big, the body tenses and the heart beats faster. "
-                     "Slow breathing tells the body: “right now I am safe.”",
-                     "The audio guides you through “smell the flower, blow the candle”. You "
-                     "can also read the transcript and practise with a parent.",
+                     "When feelings get really strong, the body tenses up and the heart "
+                     "beats faster. Breathing slowly is like telling your body: “right now "
+                     "I am safe.”",
+                     "Here is how to do “smell the flower, blow the candle” breathing. Ask "
+                     "a grown-up to read it to you slowly while you follow along; after a "
+                     "few goes you’ll be able to do it on your own.",
                  ],
                  "audio": {"title": "Smell the flower, blow the candle", "transcript": (
                      "Sit comfortably. Close your eyes or look at the floor.\n"
-                     "Imagine a sweet flower in one hand. Breathe in slowly through your "
-                     "nose and smell it: one, two, three, four.\n"
+                     "Imagine a sweet-smelling flower in one hand. Breathe in slowly through "
+                     "your nose and smell it: one, two, three, four.\n"
                      "Imagine a candle in the other hand. Breathe out slowly through your "
-                     "mouth so the flame flickers but doesn’t go out: one to six.\n"
+                     "mouth so the flame flickers but doesn’t go out: one, two, three, four, "
+                     "five, six.\n"
                      "Once more. Smell the flower… blow the candle…\n"
-                     "Let your shoulders drop. Feel your tummy rise and fall.\n"
-                     "Well done. Whenever you feel tense or cross, you can smell the flower "
-                     "and blow the candle.")}},
+                     "Let your shoulders drop. Put a hand on your tummy and feel it rise and "
+                     "fall as you breathe.\n"
+                     "Three more times, slowly, no hurry. Smell the flower… blow the "
+                     "candle…\n"
+                     "If you feel dizzy, stop and breathe the way you normally do.\n"
+                     "Well done. Whenever you feel tense, scared or cross, you can smell the "
+                     "flower and blow the candle.")}},
             ],
         },
     },
@@ -1140,19 +1408,21 @@ MODULES = [
         "title": "考试焦虑的自我调节",
         "summary": "写给初高中同学：适度紧张能帮你发挥，过度焦虑则需要调一调。几个方法，帮你把焦虑变成可以管理的东西。",
         "outcomes": ["分辨适度紧张和过度焦虑", "用呼吸和身体放松平复紧张", "换一种方式看待考试中的念头"],
-        "resource": ("考前一周自我照顾清单", ["每天睡够 8 小时", "每天运动 20 分钟", "把担心写下来，再写一个小行动",
-                                               "考前一晚准备好文具，不熬夜", "紧张时做 4-6 呼吸：吸 4 秒，呼 6 秒"]),
+        "warning": "本模块的最后一课谈到有伤害自己的念头时该怎么办、可以找谁。如果读的时候觉得难受，可以先停下来，找一个信任的大人聊聊。",
+        "resource": ("考前一周自我照顾清单", ["睡够觉：初中生每天睡够 9 小时，高中生睡够 8 小时", "每天运动 20 分钟",
+                                               "把担心写下来，再写一个小行动", "考前一晚准备好文具，按时睡觉",
+                                               "紧张时做 4-6 呼吸：吸 4 秒，呼 6 秒"]),
         "lessons": [
             {"slug": "good-stress-bad-stress", "title": "紧张不都是坏事",
              "summary": "适度的紧张让你专注，过度的焦虑让你卡住。",
              "body": [
                  "考试前心跳加快、手心出汗，是身体在为挑战做准备。适度的紧张能让注意力更集中。",
-                 "但如果担心让你连续几晚睡不着、吃不下饭、一看书就头脑空白，或者总想逃避上学，那就是焦虑过度了，值得认真照顾，也可以找老师、家长或咨询师聊聊。",
+                 "但如果担心让你连续几晚睡不着、吃不下饭、一看书就头脑空白，或者总想逃避上学，那就是焦虑过度了。这值得认真对待：可以找班主任、心理老师或家长聊聊，也可以和家长一起预约工作站的咨询师。",
              ]},
             {"slug": "calming-the-body", "title": "先让身体平静",
              "summary": "呼吸和肌肉放松，是随身带着的工具。",
              "body": [
-                 "试试 4-6 呼吸：用鼻子吸气四秒，用嘴巴呼气六秒，做五轮。呼气比吸气长，能帮助身体从“战斗模式”切换到放松状态。",
+                 "试试 4-6 呼吸：用鼻子吸气四秒，用嘴巴呼气六秒，做五轮。呼气比吸气长，能帮身体从紧绷的“战斗模式”慢慢放松下来。如果觉得头晕，就恢复平常的呼吸。",
                  "还可以做渐进式肌肉放松：握紧拳头五秒，再松开，感受放松的感觉；依次放松肩膀、脸和腿。考场上也可以悄悄做。",
              ],
              "quiz": [
@@ -1166,53 +1436,137 @@ MODULES = [
              "summary": "念头不等于事实。",
              "body": [
                  "焦虑时脑子里常冒出“我肯定考砸”“考不好人生就完了”。这些是念头，不是事实。可以问问自己：有什么证据？最坏的情况真的会发生吗？如果发生了，我能怎么应对？",
-                 "把担心写下来，再在旁边写一个能做的小行动，比如“今晚复习错题二十分钟”。行动会让焦虑变小。",
+                 "把担心写下来，再在旁边写一个能做的小行动，比如“今晚复习错题二十分钟”。动手做一点，焦虑往往就会小一些。",
+                 "考试很重要，但它只是很长一段路中的一站。一次没考好，后面还有很多路可以走；你的价值也不是由分数决定的。",
              ],
-             "callout": ("seek_help", "如果焦虑让你想伤害自己", f"请马上告诉信任的大人，或拨打{HOTLINES}。你不需要一个人扛。")},
+             "callout": ("seek_help", "如果你有伤害自己的念头，或者觉得不想活了",
+                         "请今天就告诉一个你信任的大人，比如家长、班主任或心理老师，不要一个人扛着。你也可以拨打下面的热线，和受过训练的人聊一聊。如果你觉得自己此刻就可能伤害自己，请马上拨打 120 或 110，或者请身边的人陪你去医院急诊，不要一个人待着。")},
         ],
+        "en": {
+            "title": "Managing exam anxiety",
+            "summary": "For secondary-school students: a bit of nervousness helps you do "
+                       "well; too much anxiety needs some adjusting. A few ways to turn "
+                       "anxiety into something you can manage.",
+            "outcomes": ["Tell healthy nerves from too much anxiety",
+                         "Calm tension with breathing and relaxing your body",
+                         "Look at worried thoughts about exams in a different way"],
+            "warning": "The last lesson of this module talks about what to do if you have "
+                       "thoughts of hurting yourself, and who to turn to. If reading it "
+                       "feels hard, stop for a while and talk to an adult you trust.",
+            "resource": ("Self-care checklist for exam week", [
+                "Sleep enough: 9 hours a night in junior secondary school, 8 in senior "
+                "secondary",
+                "Exercise for 20 minutes a day",
+                "Write your worry down, then one small action next to it",
+                "Get your pens and things ready the night before, and go to bed on time",
+                "When you feel tense, do 4-6 breathing: in for 4 seconds, out for 6"]),
+            "lessons": [
+                {"slug": "good-stress-bad-stress", "title": "Not all nerves are bad",
+                 "summary": "A little nervousness helps you focus; too much anxiety makes "
+                            "you freeze.",
+                 "body": [
+                     "Before an exam your heart beats faster and your palms sweat: your "
+                     "body is getting ready for a challenge. A moderate amount of "
+                     "nervousness can sharpen your attention.",
+                     "But if worry keeps you awake several nights running, stops you eating, "
+                     "makes your mind go blank whenever you open a book, or makes you want "
+                     "to avoid school, the anxiety has gone too far. That deserves real "
+                     "care: talk to your form teacher, the school counsellor or your "
+                     "parents, or book one of the station’s counsellors with a parent.",
+                 ]},
+                {"slug": "calming-the-body", "title": "Calm your body first",
+                 "summary": "Breathing and muscle relaxation are tools you always carry "
+                            "with you.",
+                 "body": [
+                     "Try 4-6 breathing: breathe in through your nose for four seconds and "
+                     "out through your mouth for six, five times. A longer out-breath helps "
+                     "your body shift out of “fight mode” and settle. If you feel dizzy, go "
+                     "back to breathing normally.",
+                     "You can also try progressive muscle relaxation: clench your fists for "
+                     "five seconds, then let go and notice how the relaxation feels; then "
+                     "do the same with your shoulders, face and legs. You can do it quietly "
+                     "in the exam room too.",
+                 ],
+                 "quiz": [
+                     ("What is the key to 4-6 breathing?", False, [
+                         ("Breathing in for longer than you breathe out", False,
+                          "The other way round: a longer out-breath is what relaxes you."),
+                         ("Breathing out for longer than you breathe in", True,
+                          "Yes. A longer out-breath helps your body calm down."),
+                         ("Breathing as fast as you can", False,
+                          "Fast breathing makes tension worse."),
+                     ]),
+                 ]},
+                {"slug": "thinking-differently", "title": "Seeing your thoughts differently",
+                 "summary": "Thoughts are not facts.",
+                 "body": [
+                     "When you are anxious, thoughts like “I’m definitely going to fail” or "
+                     "“if I do badly my life is over” pop up. These are thoughts, not facts. "
+                     "Ask yourself: What is the evidence? Will the worst really happen? And "
+                     "if it did, how would I cope?",
+                     "Write the worry down, and next to it one small thing you can do, such "
+                     "as “go over the questions I got wrong for twenty minutes tonight”. "
+                     "Doing something usually makes the anxiety a little smaller.",
+                     "Exams matter, but each one is a single stop on a long road. One bad "
+                     "result still leaves many paths open, and your worth is not decided by "
+                     "a score.",
+                 ],
+                 "callout": ("seek_help",
+                             "If you have thoughts of hurting yourself, or of not wanting to "
+                             "live",
+                             "Please tell an adult you trust today — a parent, your form "
+                             "teacher or the school counsellor. You don’t have to carry this "
+                             "alone. You can also call one of the lines below and talk to "
+                             "someone trained to help. If you feel you might hurt yourself "
+                             "right now, call 120 or 110 straight away, or ask someone near "
+                             "you to take you to a hospital emergency department. Don’t stay "
+                             "on your own.")},
+            ],
+        },
     },
     # --- 自闭症咨询与科普 ----------------------------------------------------------
     {
         "slug": "understanding-autism", "topic": "autism",
         "audience": "parents", "age": "all", "minutes": 30, "review": (60, 300),
         "reviewer": REVIEWER_B, "reviewer_en": REVIEWER_B_EN,
-        "title": "认识自闭症谱系",
-        "summary": "自闭症是一种发育上的差异，每个孩子都不一样。这一模块介绍基本知识、常见误解、评估途径和家庭支持。",
-        "outcomes": ["了解自闭症谱系的基本特点", "分辨常见误解", "知道如何寻求专业评估", "在家里用上视觉支持"],
+        "title": "认识孤独症（自闭症）谱系",
+        "summary": "孤独症谱系是一种发育上的差异，每个孩子都不一样。这一模块介绍基本知识、常见误解、评估途径和在家里的支持。",
+        "outcomes": ["了解孤独症谱系的基本特点", "分辨常见误解", "知道如何寻求专业评估", "在家里用上视觉支持"],
         "resource": ("就诊前准备清单", ["记录孩子在沟通、社交方面让你在意的具体例子", "记录孩子特别的兴趣和重复行为",
-                                         "带上孩子的成长记录和以往检查结果", "写下你最想问医生的三个问题",
-                                         "记得问：有哪些本地的康复和家长支持资源"]),
+                                         "带上孩子的儿童保健手册、成长记录和以往检查结果", "写下你最想问医生的三个问题",
+                                         "记得问：本地有哪些干预和支持服务（康复训练），有哪些家长支持资源"]),
         "lessons": [
-            {"slug": "what-is-autism", "title": "什么是自闭症谱系",
+            {"slug": "what-is-autism", "title": "什么是孤独症（自闭症）谱系",
              "summary": "一种大脑发育上的差异，表现因人而异。",
              "body": [
-                 "自闭症（也叫孤独症）谱系是一种神经发育上的差异，主要表现在社交沟通方面的不同，以及兴趣较为集中、喜欢重复和规律。之所以叫“谱系”，是因为每个孩子的表现和需要差别很大。",
-                 "有的孩子语言很少，有的孩子说话很流利却不太懂得聊天的来回；很多孩子对声音、光线或触碰特别敏感。了解自闭症，是为了更好地理解孩子，而不是给孩子贴标签。",
+                 "孤独症谱系是一种神经发育上的差异，主要表现在社交沟通方面的不同，以及兴趣比较集中、喜欢重复和规律。医院的诊断报告上一般写作“孤独症谱系障碍”。之所以叫“谱系”，是因为每个孩子的表现和需要差别很大。",
+                 "有的孩子语言很少，有的孩子说话很流利，却不太懂聊天时的你来我往；很多孩子对声音、光线或触碰特别敏感，也有的孩子对疼痛、冷热这类感觉不太敏感。了解孤独症，是为了更好地理解孩子，而不是给孩子贴标签。",
              ]},
             {"slug": "common-myths", "title": "常见的误解",
              "summary": "不是父母养出来的，也不是疫苗引起的。",
              "body": [
-                 "误解一：自闭症是父母冷漠造成的。这是错误的，自闭症与遗传和早期大脑发育有关，不是教养方式导致的。误解二：疫苗会引起自闭症。大量研究已经证明两者没有关系。",
-                 "误解三：自闭症孩子没有感情。其实他们同样有丰富的情感，只是表达方式可能不同。理解这些，可以让家长放下不必要的自责。",
+                 "误解一：孤独症（自闭症）是父母冷漠造成的。这是错误的，孤独症与遗传和早期大脑发育有关，不是教养方式导致的。误解二：疫苗会引起孤独症。多项涉及上百万名儿童的大型研究，都没有发现两者之间有关联。",
+                 "误解三：孤独症孩子没有感情。其实他们同样有丰富的情感，只是表达方式可能不同。理解这些，可以让家长放下不必要的自责。",
              ],
              "quiz": [
-                 ("关于自闭症，下面哪些说法是对的？", True, [
-                     ("自闭症不是父母教养方式造成的", True, "对。家长不需要为此自责。"),
-                     ("疫苗会导致自闭症", False, "大量研究已证实疫苗与自闭症无关。"),
-                     ("每个自闭症孩子的表现差别很大", True, "对，这正是“谱系”的含义。"),
+                 ("关于孤独症，下面哪些说法是对的？", True, [
+                     ("孤独症不是父母教养方式造成的", True, "对。家长不需要为此自责。"),
+                     ("疫苗会导致孤独症", False, "大型研究一再证实，疫苗和孤独症无关。"),
+                     ("每个孤独症孩子的表现差别很大", True, "对，这正是“谱系”的含义。"),
                  ]),
              ]},
             {"slug": "getting-an-assessment", "title": "如何寻求专业评估",
-             "summary": "担心时尽早评估，早支持早受益。",
+             "summary": "有担心就尽早评估，早一点支持，孩子早一点受益。",
              "body": [
-                 "如果你对孩子的语言、眼神交流、社交或重复行为有担心，可以带孩子到儿童医院的发育行为科或儿童精神科做评估。评估和诊断只能由专业医生完成，网上的量表不能代替。",
-                 "无论结果如何，早一点了解孩子的需要，就能早一点得到合适的支持。工作站的咨询师也可以帮你整理问题、了解就诊流程。",
+                 "按照国家卫健委 2022 年发布的服务规范，0～6 岁的孩子在社区卫生服务中心做儿童保健体检时，会做心理行为发育的初步筛查，其中就包括孤独症（自闭症）的早期信号。初筛提示需要进一步检查的，会转到区里的妇幼保健机构复筛，需要时再到有诊断资质的医院确诊。所以，请按时带孩子去做儿童保健体检。",
+                 "如果你对孩子的语言、眼神交流、社交或重复行为有担心，不必等下一次体检，孩子多大都可以去评估：儿童医院或妇幼保健院的发育行为科、儿童保健科，或者精神专科医院的儿童青少年科都可以。评估和诊断只能由专业医生完成，网上的量表不能代替。",
+                 "无论结果如何，早一点了解孩子的需要，就能早一点得到合适的支持。确诊以后，可以向医生了解本地的干预和支持服务（康复训练），也可以向所在区的残联了解有哪些补助政策。工作站的咨询师可以帮你整理问题、了解就诊流程。",
              ]},
             {"slug": "visual-supports", "title": "在家里用上视觉支持",
              "summary": "图片日程表让一天变得可预期。",
              "body": [
-                 "很多自闭症孩子更容易理解看得见的信息。可以用图片做一张日程表：起床、刷牙、早饭、上学……每完成一项就翻过去。可预期的安排能减少焦虑和情绪爆发。",
-                 "需要变化时，提前用图片或社交故事告诉孩子会发生什么。同时别忘了看见孩子的兴趣和长处，它们常常是学习和联结的最好入口。",
+                 "很多孤独症（自闭症）谱系的孩子更容易理解看得见的信息。可以用图片做一张日程表：起床、刷牙、早饭、上学……每完成一项就翻过去。可以预期的安排，能减少焦虑和情绪崩溃。",
+                 "需要变化时，提前用图片或社交故事告诉孩子会发生什么。同时别忘了看见孩子的兴趣和长处，它们常常是学习和建立联结的最好入口。",
              ]},
         ],
         "en": {
@@ -1220,13 +1574,14 @@ MODULES = [
             "summary": "Autism is a difference in development, and every child is different. "
                        "The basics, common myths, getting an assessment, and support at home.",
             "outcomes": ["Know the basic features of the autism spectrum",
-                         "Tell myths from facts", "Know how to seek a professional assessment"],
+                         "Tell myths from facts", "Know how to seek a professional assessment",
+                         "Use visual supports at home"],
             "resource": ("Before the appointment", [
                 "Note specific examples of communication or social differences",
                 "Note special interests and repetitive behaviours",
-                "Bring growth records and earlier test results",
+                "Bring the child health record book, growth records and earlier test results",
                 "Write down the three questions you most want to ask",
-                "Ask about local therapy and parent-support resources"]),
+                "Ask about local intervention and support services, and support for parents"]),
             "lessons": [
                 {"slug": "what-is-autism", "title": "What is the autism spectrum?",
                  "summary": "A difference in brain development that shows differently in "
@@ -1234,39 +1589,73 @@ MODULES = [
                  "body": [
                      "The autism spectrum is a neurodevelopmental difference, mainly in "
                      "social communication, with focused interests and a liking for "
-                     "repetition and routine. It is a spectrum because children’s needs "
-                     "vary so widely.",
-                     "Understanding autism is about understanding your child, not labelling "
-                     "them.",
+                     "repetition and routine. On a hospital report in China you will "
+                     "usually see the term “autism spectrum disorder” (孤独症谱系障碍). It "
+                     "is a spectrum because children’s needs vary so widely.",
+                     "Some children use few words; others speak fluently but find the "
+                     "back-and-forth of conversation hard. Many are very sensitive to sound, "
+                     "light or touch, and some hardly notice sensations such as pain, heat "
+                     "or cold. Understanding autism is about understanding your child, not "
+                     "labelling them.",
                  ]},
                 {"slug": "common-myths", "title": "Common myths",
                  "summary": "Not caused by parenting, not caused by vaccines.",
                  "body": [
                      "Myth: autism is caused by cold parenting. It is not; it relates to "
                      "genetics and early brain development. Myth: vaccines cause autism. "
-                     "Large studies have shown there is no link.",
+                     "Large studies covering more than a million children have found no "
+                     "link.",
                      "Myth: autistic children have no feelings. They feel deeply; they may "
-                     "show it differently.",
+                     "show it differently. Knowing this can free parents from blame they "
+                     "don’t deserve.",
                  ],
                  "quiz": [
                      ("Which statements about autism are true?", True, [
                          ("Autism is not caused by parenting", True,
                           "Right. Parents need not blame themselves."),
                          ("Vaccines cause autism", False,
-                          "Large studies show vaccines and autism are unrelated."),
+                          "Large studies show again and again that vaccines and autism "
+                          "are unrelated."),
                          ("Autistic children differ greatly from one another", True,
                           "Right — that is what “spectrum” means."),
                      ]),
                  ]},
                 {"slug": "getting-an-assessment", "title": "Getting an assessment",
-                 "summary": "If you are worried, ask early.",
+                 "summary": "If you are worried, ask early: the sooner support starts, the "
+                            "better.",
                  "body": [
+                     "Under the National Health Commission’s 2022 guidelines, children "
+                     "aged 0 to 6 are checked for early signs of autism as part of the "
+                     "routine child health check-ups at community health centres. If this "
+                     "first screening suggests a closer look, the child is referred to the "
+                     "district maternal and child health centre for a second screening and, "
+                     "if needed, to a hospital qualified to diagnose. So keep up with your "
+                     "child’s check-ups.",
                      "If you are concerned about your child’s speech, eye contact, social "
-                     "play or repetitive behaviour, ask for an assessment at a children’s "
-                     "hospital developmental-behavioural or child psychiatry clinic. Only "
-                     "specialists can assess and diagnose; online questionnaires cannot.",
+                     "play or repetitive behaviour, you don’t need to wait for the next "
+                     "check-up, whatever your child’s age. Ask for an assessment at the "
+                     "developmental-behavioural or child health clinic of a children’s or "
+                     "maternal and child health hospital, or at the child and adolescent "
+                     "department of a psychiatric hospital. Only specialists can assess and "
+                     "diagnose; online questionnaires cannot.",
                      "Whatever the outcome, understanding your child’s needs early means "
-                     "support can start early.",
+                     "support can start early. After a diagnosis, ask the doctor about "
+                     "local intervention and support services, and ask your district "
+                     "Disabled Persons’ Federation what financial help is available. The "
+                     "station’s counsellors can help you prepare your questions and "
+                     "understand the process.",
+                 ]},
+                {"slug": "visual-supports", "title": "Visual supports at home",
+                 "summary": "A picture timetable makes the day predictable.",
+                 "body": [
+                     "Many autistic children take in what they can see more easily than "
+                     "words alone. Make a picture timetable of the day: getting up, "
+                     "brushing teeth, breakfast, school… and turn each picture over once it "
+                     "is done. A predictable day means less anxiety and fewer meltdowns.",
+                     "When something is going to change, tell your child in advance with "
+                     "pictures or a social story about what will happen. And keep noticing "
+                     "your child’s interests and strengths: they are often the best way "
+                     "into learning and connection.",
                  ]},
             ],
         },
@@ -1276,7 +1665,7 @@ MODULES = [
         "audience": "teachers", "age": "6-12", "minutes": 20, "review": (35, 325),
         "reviewer": REVIEWER_C, "reviewer_en": REVIEWER_C_EN,
         "title": "融合教育：老师和同学可以做什么",
-        "summary": "自闭症孩子在普通班级里学习，需要一些小小的调整。写给老师：环境、沟通和同伴支持。",
+        "summary": "孤独症（自闭症）谱系的孩子在普通班级里学习，需要一些小小的调整。写给老师：环境、沟通和同伴支持。",
         "outcomes": ["为班级做几项感官友好的调整", "用清晰具体的语言沟通", "引导同学理解和接纳"],
         "resource": ("融合课堂小调整清单", ["固定座位，远离门口和噪音", "课表和变化提前用图片告知",
                                              "指令一次一个，简短具体", "准备一个可以安静休息的角落",
@@ -1285,17 +1674,18 @@ MODULES = [
             {"slug": "sensory-friendly-classroom", "title": "感官友好的教室",
              "summary": "少一点噪音和意外，多一点安心。",
              "body": [
-                 "很多自闭症孩子对声音、光线很敏感。把孩子的座位安排在远离门口和窗边的地方，允许在需要时戴降噪耳罩，可以明显减少不适。",
-                 "准备一个安静角落，让孩子在情绪快满的时候可以去休息几分钟。这不是特殊待遇，而是帮助他继续学习的办法。",
+                 "很多孤独症（自闭症）谱系的孩子对声音、光线特别敏感。把孩子的座位安排在远离门口和窗边的地方，允许在需要时戴降噪耳罩，可以明显减少不适。",
+                 "准备一个安静的角落，孩子快要受不了的时候，可以去那里休息几分钟。这不是特殊待遇，而是帮助这位同学平静下来、继续学习的办法。",
+                 "如果孩子还是情绪崩溃了，那通常是声音、光线或压力超出了孩子能承受的范围，而不是故意捣乱。这时少说话，把周围的刺激调低，陪孩子到安静的地方，等平静下来再说；事后和家长聊聊，一起找找引发的原因。",
              ]},
             {"slug": "clear-communication", "title": "清晰、具体的沟通",
-             "summary": "一次一个指令，说到做到。",
+             "summary": "一次一个指令，变化提前说。",
              "body": [
                  "“把数学书拿出来，翻到第二十页”比“准备上课”更清楚。指令一次给一个，必要时配上图片或板书。",
-                 "课程安排有变化时，尽量提前告诉孩子。可预期的环境能让孩子把精力放在学习上。",
+                 "课程安排有变化时，尽量提前告诉孩子，最好配上图片或写在黑板上。可以预期的环境，能让孩子把精力放在学习上。",
              ],
              "quiz": [
-                 ("对自闭症学生，哪种指令更好？", False, [
+                 ("对孤独症（自闭症）谱系的学生，哪种指令更好？", False, [
                      ("“大家准备一下。”", False, "太笼统，孩子可能不知道要做什么。"),
                      ("“请把数学书拿出来，翻到第二十页。”", True, "对。具体、一步一步的指令更容易理解。"),
                      ("连续说出三四个要求", False, "一次一个指令更清楚。"),
@@ -1304,9 +1694,76 @@ MODULES = [
             {"slug": "peer-support", "title": "引导同学理解和接纳",
              "summary": "每个人都有不同，班级可以学会包容。",
              "body": [
-                 "可以用绘本或班会，和同学们聊聊“每个人的大脑都不一样”：有人怕吵，有人喜欢数字，有人需要更多时间。重点是理解和友善，而不是介绍某个同学的诊断。",
-                 "安排耐心友善的同学做“小伙伴”，在分组活动和课间给予一点帮助。被接纳的经历，对每个孩子都很珍贵。",
+                 "可以用绘本或班会，和同学们聊聊“每个人的大脑都不一样”：有人怕吵，有人喜欢数字，有人需要更多时间。重点是理解和友善，而不是介绍某个同学的诊断；要不要告诉全班、怎么说，先和家长、孩子本人商量好。",
+                 "安排耐心友善的同学做“小伙伴”，在分组活动和课间给予一点帮助。同时留意孩子有没有被孤立、取笑或欺负，发现了要及时制止，并告诉家长。被接纳的经历，对每个孩子都很珍贵。",
              ]},
         ],
+        "en": {
+            "title": "Inclusive classrooms: what teachers and classmates can do",
+            "summary": "Autistic children learning in mainstream classes need a few small "
+                       "adjustments. For teachers: the environment, communication and peer "
+                       "support.",
+            "outcomes": ["Make a few sensory-friendly changes to the classroom",
+                         "Communicate clearly and specifically",
+                         "Help classmates understand and accept one another"],
+            "resource": ("Small changes for an inclusive classroom", [
+                "A fixed seat away from the door and from noise",
+                "The timetable, and any change to it, shown in advance with pictures",
+                "One instruction at a time, short and specific",
+                "A quiet corner for a break",
+                "A short weekly check-in with the parents"]),
+            "lessons": [
+                {"slug": "sensory-friendly-classroom", "title": "A sensory-friendly classroom",
+                 "summary": "Less noise and fewer surprises, more feeling safe.",
+                 "body": [
+                     "Many autistic children are very sensitive to sound and light. A seat "
+                     "away from the door and the windows, and permission to wear ear "
+                     "defenders when needed, can make a real difference.",
+                     "Set up a quiet corner where the child can take a few minutes’ break "
+                     "when things are getting too much. It isn’t special treatment; it "
+                     "helps the pupil calm down and carry on learning.",
+                     "If a meltdown happens anyway, it usually means that noise, light or "
+                     "stress has gone beyond what the child can cope with, not that they "
+                     "are being naughty. Say less, turn down what is around them, go with "
+                     "the child somewhere quiet, and talk once they are calm. Afterwards, "
+                     "talk with the parents about what might have set it off.",
+                 ]},
+                {"slug": "clear-communication", "title": "Clear, specific communication",
+                 "summary": "One instruction at a time; changes announced in advance.",
+                 "body": [
+                     "“Take out your maths book and turn to page twenty” is clearer than "
+                     "“get ready for the lesson”. Give one instruction at a time, with a "
+                     "picture or writing on the board if it helps.",
+                     "When the timetable changes, tell the child as early as you can, "
+                     "ideally with a picture or on the board. A predictable classroom lets "
+                     "the child put their energy into learning.",
+                 ],
+                 "quiz": [
+                     ("Which instruction works better for an autistic pupil?", False, [
+                         ("“Everyone get ready.”", False,
+                          "Too vague: the child may not know what to do."),
+                         ("“Please take out your maths book and turn to page twenty.”",
+                          True, "Yes. Specific, step-by-step instructions are easier to "
+                                "follow."),
+                         ("Giving three or four requests in a row", False,
+                          "One instruction at a time is clearer."),
+                     ]),
+                 ]},
+                {"slug": "peer-support", "title": "Helping classmates understand and accept",
+                 "summary": "Everyone is different; a class can learn to make room for that.",
+                 "body": [
+                     "Use a picture book or a class meeting to talk about how “everyone’s "
+                     "brain works differently”: some people dislike noise, some love "
+                     "numbers, some need more time. The point is understanding and "
+                     "kindness, not explaining a particular pupil’s diagnosis; whether and "
+                     "how to tell the class is something to agree first with the parents "
+                     "and the child.",
+                     "Pair the child with a patient, friendly classmate as a “buddy” who "
+                     "helps a little in group work and at break time. Watch for the child "
+                     "being left out, teased or bullied; step in straight away when you see "
+                     "it, and tell the parents. Being accepted matters to every child.",
+                 ]},
+            ],
+        },
     },
 ]

@@ -32,9 +32,9 @@ def _five_themes_in_both_languages():
     en = Topic.objects.filter(locale__language_code="en")
     assert [t.slug for t in zh] == SLUGS
     assert [t.name for t in zh] == ["心理危机干预", "积极生命教育", "家庭关系调适", "情绪疏导",
-                                    "自闭症咨询与科普"]
+                                    "孤独症（自闭症）咨询与科普"]
     assert [t.slug for t in en] == SLUGS
-    assert en.get(slug="autism").name == "Autism consultation and awareness"
+    assert en.get(slug="autism").name == "Autism: understanding and support"
 
 
 def _modules_cover_every_theme_with_three_to_five_lessons():

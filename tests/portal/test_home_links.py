@@ -10,7 +10,7 @@ from django.core.management import call_command
 
 pytestmark = pytest.mark.django_db
 
-THEMES_ZH = ("心理危机干预", "积极生命教育", "家庭关系调适", "情绪疏导", "自闭症咨询与科普")
+THEMES_ZH = ("心理危机干预", "积极生命教育", "家庭关系调适", "情绪疏导", "孤独症（自闭症）咨询与科普")
 
 
 def _internal_links(html: str) -> set[str]:
