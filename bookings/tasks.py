@@ -40,6 +40,8 @@ def send_booking_email(booking_id: int, kind: str) -> int:
     booking = Booking.objects.select_related(*_RELATED).filter(pk=booking_id).first()
     if booking is None:
         return 0
+    if kind == "urgent_cancelled" and booking.anonymised_at is not None:
+        return 0  # cancelled by an account erasure: its "urgent_erased" alert says so
     messages = emails.build_messages(booking, kind)
     if messages:
         get_connection().send_messages(messages)
