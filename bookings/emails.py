@@ -19,10 +19,10 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
-from bookings import calendar, intake
+from bookings import calendar, intake, selectors
 from bookings.models import Booking, BookingPolicy
 from portal import crisis
-from portal.models import Role, SiteSettings
+from portal.models import Role
 
 FAMILY_KINDS = ("confirmation", "change", "cancellation", "waitlist_promotion",
                 "reminder")
@@ -86,10 +86,6 @@ class Address:
     display_timezone: str = ""
 
 
-def site_settings():
-    return SiteSettings.objects.filter(site__is_default_site=True).first()
-
-
 def _coordinators() -> list:
     return list(
         get_user_model().objects.filter(
@@ -100,7 +96,7 @@ def _coordinators() -> list:
 
 
 def _safeguarding_lead() -> Address | None:
-    setting = site_settings()
+    setting = selectors.site_settings()
     if setting is None or not setting.safeguarding_lead_email:
         return None
     return Address(email=setting.safeguarding_lead_email,
@@ -132,33 +128,6 @@ def recipients(booking: Booking, kind: str) -> list:
         return people
     family = booking.family
     return [family] if can_receive(family) else []
-
-
-def urgent_context(language: str) -> dict:
-    """What families and staff are told about response times and emergencies."""
-    setting = site_settings()
-    english = language.startswith("en")
-    lines = crisis.crisis_lines()
-    context = {
-        "immediate_lines": crisis.immediate_lines(lines),
-        "hotlines_24h": crisis.hotlines_24h(lines),
-        "other_lines": crisis.other_lines(lines),
-        "response_hours": setting.urgent_response_hours if setting else 2,
-        "opening_hours": "", "out_of_hours": "", "nearest_emergency": "",
-        "safeguarding_name": "", "safeguarding_phone": "",
-    }
-    if setting is not None:
-        context.update({
-            "opening_hours": (setting.opening_hours_en if english else "")
-            or setting.opening_hours,
-            "out_of_hours": (setting.urgent_response_out_of_hours_en if english else "")
-            or setting.urgent_response_out_of_hours,
-            "nearest_emergency": (setting.nearest_emergency_en if english else "")
-            or setting.nearest_emergency,
-            "safeguarding_name": setting.safeguarding_lead_name,
-            "safeguarding_phone": setting.safeguarding_lead_phone,
-        })
-    return context
 
 
 def _clean_risk(booking: Booking) -> bool:
@@ -197,7 +166,7 @@ def build_message(booking: Booking, kind: str, recipient) -> EmailMultiAlternati
             "crisis_lines": crisis.crisis_lines(),
             "risk": intake.assess((booking.intake_answers or {}).get("risk")
                                   if _clean_risk(booking) else None),
-            **urgent_context(language),
+            **selectors.urgent_context(language),
         }
         subject = _subject(kind, booking)
         text = render_to_string(f"bookings/email/{kind}.txt", context)
