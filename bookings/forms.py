@@ -14,6 +14,7 @@ from bookings.models import (
     Booking,
     Counsellor,
     Mode,
+    UrgentFollowUp,
     Weekday,
 )
 from courses.models import Topic
@@ -238,6 +239,16 @@ class RescheduleForm(forms.Form):
 class NoteForm(forms.Form):
     body = forms.CharField(label=_("新增记录"), max_length=10_000,
                            widget=forms.Textarea(attrs={"rows": 5}))
+
+
+class FollowUpForm(forms.Form):
+    outcome = forms.ChoiceField(label=_("跟进结果"), choices=UrgentFollowUp.Outcome.choices,
+                                widget=forms.RadioSelect)
+    asq = forms.ChoiceField(label=_("是否已直接询问孩子（ASQ）"),
+                            choices=UrgentFollowUp.Asq.choices, widget=forms.RadioSelect,
+                            initial=UrgentFollowUp.Asq.NOT_ASKED)
+    note = forms.CharField(label=_("记录（可选，仅咨询师和协调员可见）"), max_length=10_000,
+                           required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
 
 class RuleForm(forms.Form):

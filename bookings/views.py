@@ -32,6 +32,7 @@ from bookings.forms import (
     CoordinatorFilterForm,
     CounsellorFilterForm,
     ExceptionForm,
+    FollowUpForm,
     NoteForm,
     ReportPeriodForm,
     RescheduleForm,
@@ -453,6 +454,8 @@ def detail(request, pk):
         context["note_form"] = NoteForm()
         log_access(actor=user, action=AccessLog.Action.VIEW_NOTES,
                    subject_user_id=booking.family_id, obj=booking, request=request)
+        context["follow_ups"] = list(booking.follow_ups.select_related("author"))
+        context["follow_up_form"] = FollowUpForm()
         context["can_mark"] = booking.start <= timezone.now() and booking.status in (
             Booking.Status.CONFIRMED, Booking.Status.ATTENDED, Booking.Status.NO_SHOW)
     return _render(request, "bookings/booking_detail.html", context)
@@ -816,6 +819,27 @@ def note_add(request, pk):
     return redirect(booking.get_absolute_url() + "#notes")
 
 
+@login_required
+@require_POST
+def follow_up_add(request, pk):
+    booking = _staff_booking(request, pk)
+    form = FollowUpForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _(services.FOLLOW_UP_INVALID))
+        return redirect(booking.get_absolute_url() + "#follow-up")
+    try:
+        follow_up = services.urgent_follow_up_record(
+            booking=booking, by_user=_person(request), **form.cleaned_data)
+    except (services.BookingError, ValidationError) as exc:
+        messages.error(request, _error_text(exc))
+    else:
+        if follow_up.outcome in follow_up.CLOSING:
+            messages.success(request, _("已记录跟进，这个预约已离开紧急队列。"))
+        else:
+            messages.warning(request, _("已记录这次尝试。预约会留在紧急队列里，请继续联系。"))
+    return redirect(booking.get_absolute_url() + "#follow-up")
+
+
 # --- coordinator area --------------------------------------------------------------------
 
 
@@ -882,12 +906,15 @@ def _wagtail_links() -> dict:
 @role_required(Role.COORDINATOR)
 @require_GET
 def coordinator_urgent(request):
-    since = timezone.now() - dt.timedelta(days=14)
-    bookings = list(
-        _coordinator_queryset().filter(is_urgent=True, created_at__gte=since)
-        .order_by("created_at", "pk")
-    )
-    return _render(request, "bookings/coordinator/urgent.html", {"bookings": bookings})
+    """Urgent bookings until a follow-up is recorded (however old), oldest first;
+    then the ones followed up in the last 14 days."""
+    related = ("counsellor", "session_type", "topic", "group_session", "family", "child")
+    bookings = list(selectors.urgent_queue().select_related(*related))
+    followed = list(selectors.recently_followed_up().select_related(*related))
+    return _render(request, "bookings/coordinator/urgent.html", {
+        "bookings": bookings, "followed": followed,
+        "response_hours": services.urgent_response_hours(),
+    })
 
 
 @role_required(Role.COORDINATOR)
