@@ -14,7 +14,11 @@ Every answer is JSON (``{"detail": ...}`` for errors), in the language of
 ``Accept-Language`` (else Chinese), with ``Cache-Control: no-store``.
 
 A booking needs ``consent: true``: the separate consent to keep its sensitive
-details (concern, risk answers), recorded with the booking. Times are ISO
+details (concern, risk answers), recorded with the booking. ``risk_answers``
+takes the current screen's keys (``bookings.intake``; unknown keys or values,
+or a mix with the earlier screen, are 422 with a message); the earlier
+screen's three boolean keys still work on their own, so an older client keeps
+flagging risk instead of failing a family's booking. Times are ISO
 8601 with their offset; a time without an offset is read in the caller's
 display zone, and a local time that does not exist or happens twice there is
 refused (422).

@@ -265,6 +265,9 @@ def stored_rows(intake_answers: Mapping | None, *, english: bool = False) -> dic
     Each row: question, answer label (or None when not answered), positive.
     """
     intake_answers = intake_answers or {}
+    if not intake_answers:
+        # Erased (consent withdrawn, account erased, retention): nothing to show.
+        return {"legacy": False, "erased": True, "rows": []}
     answers = intake_answers.get("risk", intake_answers)
     if not isinstance(answers, Mapping):
         answers = {}
@@ -276,7 +279,7 @@ def stored_rows(intake_answers: Mapping | None, *, english: bool = False) -> dic
                 ("Yes" if english else "有") if value else ("No" if english else "没有"))
             rows.append({"question": en if english else zh, "answer": label,
                          "positive": value is True})
-        return {"legacy": True, "rows": rows}
+        return {"legacy": True, "erased": False, "rows": rows}
     rows = []
     for question in (*QUESTIONS, DANGER_NOW):
         value = answers.get(question.key)
@@ -287,4 +290,4 @@ def stored_rows(intake_answers: Mapping | None, *, english: bool = False) -> dic
             "answer": None if value is None else question.label(value, english=english),
             "positive": value not in (None, NO),
         })
-    return {"legacy": False, "rows": rows}
+    return {"legacy": False, "erased": False, "rows": rows}

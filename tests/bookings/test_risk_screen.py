@@ -118,6 +118,7 @@ def test_stored_answers_of_the_earlier_screen_render_labelled_as_such():
     new = intake.stored_rows({"screen": 2, "risk": {**ALL_NO, "child_self_harm":
                                                     YES_EARLIER}}, english=True)
     assert new["legacy"] is False
+    assert intake.stored_rows({}) == {"legacy": False, "erased": True, "rows": []}
     row = next(r for r in new["rows"] if r["question"].startswith("Has your child ever hurt"))
     assert row == {"question": intake.BY_KEY["child_self_harm"].en,
                    "answer": "Yes, longer ago", "positive": True}
