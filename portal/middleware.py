@@ -193,7 +193,7 @@ class StaffMFAMiddleware:
        API tokens: the JSON API answers only the caller's own bookings).
 
     Once TOTP exists, allauth asks for a code at every login. Signed-in users
-    who may not use an admin get a 403 instead of a login redirect (which
+    who may not use an admin (the Django admin: active superusers only) get a 403 instead of a login redirect (which
     would loop, since both admin logins go to allauth's login).
     """
 
@@ -243,7 +243,9 @@ class StaffMFAMiddleware:
     @staticmethod
     def _may_use_admin(user, path: str) -> bool:
         if path.startswith("/django-admin/"):
-            return user.is_active and user.is_staff
+            from portal.admin_site import may_use_django_admin
+
+            return may_use_django_admin(user)
         return user.has_perm("wagtailadmin.access_admin")
 
 
