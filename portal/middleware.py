@@ -16,9 +16,11 @@ from django.utils.translation import gettext_lazy as _
 
 
 class HealthzMiddleware:
-    """Answer `/healthz` before sessions, auth or the database are touched.
+    """Answer the probes before sessions, auth or the database are touched.
 
-    It is the baseline of every benchmark ratio, so it must do no work.
+    `/healthz` (liveness) is the baseline of every benchmark ratio, so it must
+    do no work. `/readyz` (readiness, portal.health) checks the database and
+    the cache itself and must answer even when the database is gone.
     """
 
     def __init__(self, get_response):
@@ -27,6 +29,10 @@ class HealthzMiddleware:
     def __call__(self, request):
         if request.path == "/healthz":
             return HttpResponse("ok", content_type="text/plain")
+        if request.path == "/readyz":
+            from portal.health import readyz
+
+            return readyz(request)
         return self.get_response(request)
 
 
