@@ -181,6 +181,8 @@ ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_CHANGE_EMAIL = True
 ACCOUNT_REAUTHENTICATION_REQUIRED = True
 ACCOUNT_SIGNUP_FORM_CLASS = "portal.forms.SignupConsentForm"
+# Same work (one password hash) for a known email as for a new one.
+ACCOUNT_FORMS = {"signup": "portal.account_forms.SignupForm"}
 ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_RATE_LIMITS = {
     "login": "30/m/ip",
