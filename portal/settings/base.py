@@ -182,11 +182,19 @@ ACCOUNT_CHANGE_EMAIL = True
 ACCOUNT_REAUTHENTICATION_REQUIRED = True
 ACCOUNT_SIGNUP_FORM_CLASS = "portal.forms.SignupConsentForm"
 # Same work (one password hash) for a known email as for a new one.
-ACCOUNT_FORMS = {"signup": "portal.account_forms.SignupForm"}
+# The login form links to sign-in by code when password sign-in is paused.
+ACCOUNT_FORMS = {"signup": "portal.account_forms.SignupForm",
+                 "login": "portal.account_forms.LoginForm"}
+# Five wrong passwords (from anyone) pause password sign-in for an email; the
+# owner can still sign in with a code sent to that email. Staff with TOTP
+# still give their TOTP code afterwards (allauth's MFA login stage).
+ACCOUNT_LOGIN_BY_CODE_ENABLED = True
 ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_RATE_LIMITS = {
     "login": "30/m/ip",
     "login_failed": "5/5m/key,20/m/ip",
+    # Codes by email: enough for the owner, not a mail bomb.
+    "request_login_code": "20/m/ip,3/m/key",
     "signup": "10/h/ip",
     "reset_password": "10/h/ip,3/h/key",
     "reset_password_from_key": "20/m/ip",
