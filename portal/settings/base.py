@@ -252,7 +252,10 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 # --- Email ------------------------------------------------------------------
-EMAIL_BACKEND = os.environ.get(
+# Every email goes through portal.mail (Auto-Submitted, the site's Message-ID),
+# which delivers with EMAIL_DELIVERY_BACKEND.
+EMAIL_BACKEND = "portal.mail.EmailBackend"
+EMAIL_DELIVERY_BACKEND = os.environ.get(
     "DJANGO_EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend"
 )
 EMAIL_HOST = os.environ.get("DJANGO_EMAIL_HOST", "localhost")
