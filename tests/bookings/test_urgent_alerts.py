@@ -136,6 +136,31 @@ def test_the_family_confirmation_states_response_times_in_and_out_of_hours(
             "非开放时间提交的，下一个开放日上午 11:00 前。") in confirmation.body
     assert "24 小时热线" in confirmation.body
     assert "尽快" not in confirmation.body
+    # Every number with its hours; "call now" lists only the 24-hour lines.
+    text = confirmation.body
+    call_now = text[text.index("请立即拨打（24小时）："):text.index("其他求助渠道（非24小时）：")]
+    assert "急救：120（24小时）" in call_now and "12355" not in call_now
+    assert "青少年服务台：12355（工作日 9:00–17:00）" in text
+    html = confirmation.alternatives[0][0]
+    assert '急救 120</a>（24小时）' in html
+    assert '青少年服务台 12355</a>（工作日 9:00–17:00）' in html
+
+
+def test_staff_alerts_in_english_show_hours_beside_every_number(
+        setup, lead, run_worker, django_capture_on_commit_callbacks):
+    counsellor = setup.counsellor.user
+    counsellor.preferred_language = "en"
+    counsellor.save()
+    book(setup, django_capture_on_commit_callbacks, WISH_DEAD)
+    run_worker()
+    [alert] = [m for m in mail.outbox if m.to == [counsellor.email]]
+    reference = Booking.objects.get().reference
+    assert alert.subject.endswith(
+        f"Urgent intake: please follow up booking {reference} within the response time")
+    assert "Ambulance: 120 (24 hours)" in alert.body
+    assert "Youth helpline: 12355 (Weekdays 9:00–17:00)" in alert.body
+    assert ("Response time: call the family within 2 hours during opening hours; for "
+            "intakes made out of hours, by 11:00 on the next opening day.") in alert.body
 
 
 def test_cancelling_an_urgent_booking_alerts_the_coordinators(
