@@ -127,7 +127,7 @@ QUESTIONS: tuple[Question, ...] = (
     ),
     Question(
         "child_without_care",
-        "孩子现在身边是否没有能照看 ta 的大人？",
+        "孩子现在身边是不是没有大人照看？",
         "Is your child without an adult to look after them at the moment?",
         ANSWERS_IS, acute_on=_POSITIVE_YES, safeguarding=True,
     ),
