@@ -251,3 +251,20 @@ def test_every_number_shows_its_hours_and_call_now_lists_only_24_hour_lines(
         panel = panel[:panel.index("</section>")]
         for item in panel.split("<li>")[1:]:
             assert hours24 in item or weekdays in item, item
+
+
+def test_the_seek_help_callout_lists_only_24_hour_lines_under_call_now(site_shell):
+    from courses.blocks import CourseStreamBlock
+    from portal.crisis import crisis_lines
+
+    block = CourseStreamBlock().child_blocks["callout"]
+    value = block.to_python({"kind": "seek_help", "title": "现在就求助",
+                             "text": "<p>请不要独自承受。</p>"})
+    html = block.render(value, context={"crisis_lines": crisis_lines()})
+    now = html[html.index('data-testid="callout-now"'):]
+    now = now[:now.index("</ul>")]
+    assert 'href="tel:12355"' not in now
+    assert now.index('href="tel:120"') < now.index('href="tel:12356"')
+    other = html[html.index('class="callout-lines callout-other"'):]
+    assert "其他求助渠道（非24小时）：" in other
+    assert '<strong>12355</strong></a> <span class="meta">（工作日 9:00–17:00）</span>' in other
