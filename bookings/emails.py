@@ -1,7 +1,7 @@
 """Booking emails: plain text + HTML, in the recipient's language and zone.
 
-Every email carries the crisis lines in its footer. Confirmation, change and
-waitlist promotion carry an iTIP REQUEST, cancellation a CANCEL
+Every email carries the crisis lines in its footer. Confirmation, change,
+waitlist promotion and a workshop's change carry an iTIP REQUEST, cancellation a CANCEL
 (``bookings.calendar.attach_invitation``).
 """
 
@@ -24,12 +24,13 @@ from portal import crisis
 from portal.models import Role
 
 KINDS = ("confirmation", "change", "cancellation", "waitlist_promotion", "reminder",
-         "urgent_alert")
+         "workshop_change", "urgent_alert")
 FAMILY_KINDS = KINDS[:-1]
 INVITATION_METHOD = {
     "confirmation": "REQUEST",
     "change": "REQUEST",
     "waitlist_promotion": "REQUEST",
+    "workshop_change": "REQUEST",
     "cancellation": "CANCEL",
 }
 
@@ -41,6 +42,7 @@ def _subject(kind: str, booking: Booking) -> str:
         "cancellation": gettext("预约已取消：%(when)s"),
         "waitlist_promotion": gettext("候补成功，你已获得工作坊名额：%(when)s"),
         "reminder": gettext("预约提醒：%(when)s"),
+        "workshop_change": gettext("工作坊安排有变动：%(when)s"),
         "urgent_alert": gettext("紧急登记：预约 %(ref)s 需要尽快跟进"),
     }
     when = timezone.localtime(booking.start).strftime("%Y-%m-%d %H:%M")
@@ -100,6 +102,8 @@ def build_message(booking: Booking, kind: str, recipient) -> EmailMultiAlternati
             "end": timezone.localtime(booking.end),
             "zone": timezone.get_current_timezone_name(),
             "workshop": booking.group_session,
+            "workshop_location": (calendar.workshop_location(booking.group_session)
+                                  if booking.group_session_id else ""),
             "cutoff_hours": cutoff,
             "detail_url": _absolute("bookings:detail", pk=booking.pk),
             "mine_url": _absolute("bookings:mine"),
