@@ -257,3 +257,22 @@ def test_the_django_admin_is_no_door_into_workshops():
         assert not model_admin.has_change_permission(None)
         assert not model_admin.has_delete_permission(None)
         assert not model_admin.has_add_permission(None)
+
+
+def test_the_change_email_carries_a_calendar_request_in_the_familys_language(
+        coordinator_client, workshop, run_worker):
+    family = workshop.seated[0]
+    family.preferred_language = "en"
+    family.save(update_fields=["preferred_language"])
+    DBTaskResult.objects.all().delete()
+    mail.outbox = []
+    coordinator_client.post(edit_url(workshop), form_data(
+        workshop, start="2026-03-09 15:00", end="2026-03-09 16:30"))
+    run_worker()
+    message = next(m for m in mail.outbox if m.to == [family.email])
+    assert message.subject == "【未愛小屋】Workshop arrangements changed: 2026-03-09 15:00"
+    assert "The workshop you booked has changed" in message.body
+    invitation = {mimetype.split(";")[0]: content
+                  for content, mimetype in message.alternatives}["text/calendar"]
+    assert "METHOD:REQUEST" in invitation
+    assert "SEQUENCE:1" in invitation
