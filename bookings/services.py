@@ -532,14 +532,16 @@ def workshop_update(*, group_session: GroupSession, by_user, changes: Mapping,
     Under the workshop's row lock (the lock order of the seat services):
 
     * a new time, mode or place raises the workshop's SEQUENCE (a seat's
-      SEQUENCE is its own plus the workshop's, `calendar.booking_sequence`),
+      SEQUENCE is its own plus the workshop's, `calendar.booking_sequence`,
+      so each seat's rises with it),
       copies the times and mode onto the seats, and queues a
       ``workshop_change`` email with a calendar REQUEST to every family still
       to come; title or description edits tell nobody;
     * more seats go to the families waiting longest (`_promote_waitlisted`);
       fewer seats than are taken is refused (``WORKSHOP_CAPACITY_BELOW_SEATS``);
     * ``status`` cancelled cancels every future seat through `booking_cancel`
-      (cancellation email with a calendar CANCEL) and closes the waitlist; a
+      (cancellation email with a calendar CANCEL, ``cancelled_at``) and closes
+      the waitlist, and raises the workshop's SEQUENCE for the public feed; a
       cancelled workshop is not scheduled again (``WORKSHOP_UNCANCEL``).
 
     ``counsellors`` (the leaders), when given, replace the current ones; seats
@@ -563,7 +565,8 @@ def workshop_update(*, group_session: GroupSession, by_user, changes: Mapping,
     if not cancelling and group_session.capacity < taken:
         raise BookingError(WORKSHOP_CAPACITY_BELOW_SEATS, params={"seats": taken})
     moved = _workshop_arrangement(group_session) != before
-    if moved:
+    if moved or cancelling:
+        # Subscribers of the workshops feed see the event move or go CANCELLED.
         group_session.sequence += 1
     group_session.full_clean()
     group_session.save()
@@ -583,16 +586,22 @@ def _carry_to_seats(group_session: GroupSession, *, moved: bool,
     leaders = list(group_session.counsellors.order_by("pk").values_list("pk", flat=True))
     seats = Booking.objects.select_for_update().filter(
         group_session=group_session, status__in=Booking.ACTIVE_STATUSES).order_by("pk")
+    copied = ("start", "end", "blocks_until", "mode", "session_type_id", "topic_id",
+              "counsellor_id")
     for seat in seats:
+        was = [getattr(seat, name) for name in copied]
         seat.start, seat.end = group_session.start, group_session.end
         seat.blocks_until = group_session.end
         seat.mode = group_session.mode
         seat.session_type_id = group_session.session_type_id
+        seat.topic_id = group_session.topic_id
         if leaders and seat.counsellor_id not in leaders:
             seat.counsellor_id = leaders[0]
         tell = moved and seat.status == Booking.Status.CONFIRMED and seat.start > now
         if tell:
             seat.reminder_sent_at = None
+        if not tell and was == [getattr(seat, name) for name in copied]:
+            continue  # a title edit leaves the families' rows (and feeds) as they were
         seat.full_clean()
         seat.save()
         if tell:

@@ -185,6 +185,8 @@ def test_setting_cancelled_cancels_every_seat_with_an_email(
         assert seat.status == Booking.Status.CANCELLED
         assert seat.cancelled_at is not None
     assert WaitlistEntry.objects.get(family=workshop.waiting).left_at is not None
+    workshop.refresh_from_db()
+    assert workshop.sequence == 1
     run_worker()
     assert sorted(m.to[0] for m in mail.outbox) == sorted(
         f.email for f in workshop.seated)
@@ -206,6 +208,7 @@ def test_a_cancelled_workshop_cannot_be_scheduled_again(coordinator_client, work
 
 def test_a_title_edit_sends_no_email_and_keeps_sequence(coordinator_client, workshop):
     DBTaskResult.objects.all().delete()
+    seats_before = list(seats(workshop).values_list("pk", "updated_at"))
     response = coordinator_client.post(edit_url(workshop), form_data(
         workshop, title="亲子沟通工作坊（第二期）"))
     assert response.status_code == HTTPStatus.FOUND
@@ -213,6 +216,7 @@ def test_a_title_edit_sends_no_email_and_keeps_sequence(coordinator_client, work
     assert workshop.title == "亲子沟通工作坊（第二期）"
     assert workshop.sequence == 0
     assert queued() == []
+    assert list(seats(workshop).values_list("pk", "updated_at")) == seats_before
 
 
 def test_a_new_workshop_is_created_through_the_admin(coordinator_client):
@@ -276,3 +280,13 @@ def test_the_change_email_carries_a_calendar_request_in_the_familys_language(
                   for content, mimetype in message.alternatives}["text/calendar"]
     assert "METHOD:REQUEST" in invitation
     assert "SEQUENCE:1" in invitation
+
+
+def test_only_coordinators_may_change_a_workshop(workshop):
+    family = workshop.seated[0]
+    with pytest.raises(services.BookingError) as exc:
+        services.workshop_update(group_session=workshop, by_user=family,
+                                 changes={"capacity": 20})
+    assert exc.value.message == services.NOT_ALLOWED
+    workshop.refresh_from_db()
+    assert workshop.capacity == 2
