@@ -19,7 +19,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext
 
 from bookings import calendar
-from bookings.models import Booking, BookingPolicy
+from bookings.models import Booking, BookingPolicy, WaitlistEntry
 from portal import crisis
 from portal.models import Role
 
@@ -127,3 +127,40 @@ def build_message(booking: Booking, kind: str, recipient) -> EmailMultiAlternati
 
 def build_messages(booking: Booking, kind: str) -> list[EmailMultiAlternatives]:
     return [build_message(booking, kind, r) for r in recipients(booking, kind)]
+
+
+def build_waitlist_cancelled_messages(entry: WaitlistEntry) -> list[EmailMultiAlternatives]:
+    """Tell a family waiting for a seat that the workshop was called off.
+
+    A waitlist place is no booking, so it has its own email: no booking
+    reference, no calendar file (nothing was ever in their calendar).
+    """
+    recipient = entry.family
+    if not can_receive(recipient):
+        return []
+    workshop = entry.group_session
+    language = recipient.preferred_language or settings.LANGUAGE_CODE
+    with translation.override(language), timezone.override(_zone(recipient)):
+        context = {
+            "recipient": recipient,
+            "language": language,
+            "is_en": language.startswith("en"),
+            "workshop": workshop,
+            "start": timezone.localtime(workshop.start),
+            "end": timezone.localtime(workshop.end),
+            "zone": timezone.get_current_timezone_name(),
+            "workshops_url": _absolute("bookings:workshops"),
+            "crisis_text": crisis.as_text(language=language),
+            "crisis_lines": crisis.crisis_lines(),
+        }
+        when = timezone.localtime(workshop.start).strftime("%Y-%m-%d %H:%M")
+        subject = settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + gettext(
+            "你候补的工作坊已取消：%(when)s") % {"when": when}
+        text = render_to_string("bookings/email/waitlist_cancelled.txt", context)
+        html = render_to_string("bookings/email/waitlist_cancelled.html", context)
+    message = EmailMultiAlternatives(
+        subject=subject, body=text, from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[recipient.email],
+    )
+    message.attach_alternative(html, "text/html")
+    return [message]

@@ -540,8 +540,8 @@ def workshop_update(*, group_session: GroupSession, by_user, changes: Mapping,
     * more seats go to the families waiting longest (`_promote_waitlisted`);
       fewer seats than are taken is refused (``WORKSHOP_CAPACITY_BELOW_SEATS``);
     * ``status`` cancelled cancels every future seat through `booking_cancel`
-      (cancellation email with a calendar CANCEL, ``cancelled_at``) and closes
-      the waitlist, and raises the workshop's SEQUENCE for the public feed; a
+      (cancellation email with a calendar CANCEL, ``cancelled_at``), closes
+      the waitlist with an email to each family waiting, and raises the workshop's SEQUENCE for the public feed; a
       cancelled workshop is not scheduled again (``WORKSHOP_UNCANCEL``).
 
     ``counsellors`` (the leaders), when given, replace the current ones; seats
@@ -614,8 +614,24 @@ def _cancel_workshop_seats(group_session: GroupSession, *, by_user,
     seats = group_session.seats.filter(status=Booking.Status.CONFIRMED, start__gt=now)
     for seat in seats.order_by("pk"):
         booking_cancel(booking=seat, by_user=by_user, reason=WORKSHOP_CANCELLED_REASON)
-    WaitlistEntry.objects.filter(group_session=group_session, promoted_at__isnull=True,
-                                 left_at__isnull=True).update(left_at=now)
+    waiting = WaitlistEntry.objects.select_for_update().filter(
+        group_session=group_session, promoted_at__isnull=True, left_at__isnull=True)
+    for entry in waiting.order_by("pk"):
+        entry.left_at = now
+        entry.save(update_fields=["left_at"])
+        _enqueue_waitlist_cancelled(entry.pk)
+
+
+def _enqueue_waitlist_cancelled(entry_id: int) -> None:
+    """As `_enqueue_email`: in the write's transaction with the database backend."""
+    from django_tasks_db.backend import DatabaseBackend
+
+    from bookings.tasks import send_waitlist_cancelled_email
+
+    if isinstance(send_waitlist_cancelled_email.get_backend(), DatabaseBackend):
+        send_waitlist_cancelled_email.enqueue(entry_id)
+    else:
+        transaction.on_commit(lambda: send_waitlist_cancelled_email.enqueue(entry_id))
 
 
 def workshop_check_deletable(*, group_session: GroupSession) -> None:

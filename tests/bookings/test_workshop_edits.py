@@ -188,10 +188,15 @@ def test_setting_cancelled_cancels_every_seat_with_an_email(
     workshop.refresh_from_db()
     assert workshop.sequence == 1
     run_worker()
-    assert sorted(m.to[0] for m in mail.outbox) == sorted(
-        f.email for f in workshop.seated)
-    assert all("站点取消了这场工作坊" in m.body for m in mail.outbox)
-    assert all("预约已取消" in m.subject for m in mail.outbox)
+    to_seated = [m for m in mail.outbox if m.to[0] != workshop.waiting.email]
+    assert sorted(m.to[0] for m in to_seated) == sorted(f.email for f in workshop.seated)
+    assert all("站点取消了这场工作坊" in m.body for m in to_seated)
+    assert all("预约已取消" in m.subject for m in to_seated)
+    [to_waiting] = [m for m in mail.outbox if m.to == [workshop.waiting.email]]
+    assert to_waiting.subject == "【未愛小屋】你候补的工作坊已取消：2026-03-09 14:00"
+    assert "你已不在候补名单中" in to_waiting.body
+    assert "/bookings/workshops/" in to_waiting.body
+    assert "12356" in to_waiting.body
 
 
 def test_a_cancelled_workshop_cannot_be_scheduled_again(coordinator_client, workshop):
