@@ -16,6 +16,7 @@ workshop families booked or wait for.
 from django import forms
 from django.conf import settings
 from django.contrib import messages
+from django.db import transaction
 from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
@@ -107,6 +108,7 @@ def _workshop_values(action) -> tuple[dict, list | None]:
 
 
 class WorkshopCreateAction(CreateAction):
+    @transaction.atomic
     def _create(self, skip_permission_checks=False):
         self._clean_instance()
         values, leaders = _workshop_values(self)
@@ -119,6 +121,7 @@ class WorkshopCreateAction(CreateAction):
 
 
 class WorkshopEditAction(EditAction):
+    @transaction.atomic
     def _edit(self, skip_permission_checks=False):
         self._clean_instance()
         values, leaders = _workshop_values(self)
@@ -132,6 +135,7 @@ class WorkshopEditAction(EditAction):
 
 
 class WorkshopDeleteAction(DeleteAction):
+    @transaction.atomic
     def _delete(self):
         if self.log_action:
             log(instance=self.instance, action=self.log_action, user=self.user,
