@@ -239,16 +239,16 @@ def test_a_new_workshop_is_created_through_the_admin(coordinator_client):
 def test_deleting_a_workshop_with_seats_is_refused(superuser_client, workshop):
     url = f"/admin/snippets/bookings/groupsession/delete/{workshop.pk}/"
     response = superuser_client.post(url, follow=True)
-    assert "已有家庭报名或候补，不能删除" in response.content.decode()
-    assert GroupSession.objects.filter(pk=workshop.pk).exists()
     assert seats(workshop).count() == 2
+    assert GroupSession.objects.filter(pk=workshop.pk).exists()
+    assert "已有家庭报名或候补，不能删除" in response.content.decode()
 
 
 def test_bulk_deleting_a_workshop_with_seats_is_refused(superuser_client, workshop):
     url = f"/admin/bulk/bookings/groupsession/delete/?id={workshop.pk}"
     response = superuser_client.post(url, follow=True)
-    assert "已有家庭报名或候补，不能删除" in response.content.decode()
     assert seats(workshop).count() == 2
+    assert "已有家庭报名或候补，不能删除" in response.content.decode()
 
 
 def test_an_empty_workshop_can_be_deleted(superuser_client):
