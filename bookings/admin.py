@@ -4,6 +4,9 @@ Every change of a booking or a waitlist entry goes through bookings/services.py
 (SEQUENCE, emails, waitlist promotion, the access log); the coordinator pages
 call them. The admin only shows the rows: no add, change, delete or actions.
 
+Workshops (GroupSession) are not registered: their seats are bookings, so
+they are edited in Wagtail through ``services.workshop_update``.
+
 Intake answers and the family's concern are left out: reading them must go
 through the booking detail page, which writes the access log.
 """

@@ -1,7 +1,7 @@
 """Booking emails: plain text + HTML, in the recipient's language and zone.
 
-Every email carries the crisis lines in its footer. Confirmation, change and
-waitlist promotion carry an iTIP REQUEST, cancellation a CANCEL
+Every email carries the crisis lines in its footer. Confirmation, change,
+waitlist promotion and a workshop's change carry an iTIP REQUEST, cancellation a CANCEL
 (``bookings.calendar.attach_invitation``).
 """
 
@@ -20,12 +20,12 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext
 
 from bookings import calendar, intake, selectors
-from bookings.models import Booking, BookingPolicy
+from bookings.models import Booking, BookingPolicy, WaitlistEntry
 from portal import crisis
 from portal.models import Role
 
 FAMILY_KINDS = ("confirmation", "change", "cancellation", "waitlist_promotion",
-                "reminder")
+                "reminder", "workshop_change")
 # Alerts to staff about urgent bookings; they carry no intake answers.
 STAFF_KINDS = ("urgent_alert", "safeguarding_alert", "urgent_cancelled",
                "urgent_erased", "urgent_unfollowed")
@@ -34,6 +34,7 @@ INVITATION_METHOD = {
     "confirmation": "REQUEST",
     "change": "REQUEST",
     "waitlist_promotion": "REQUEST",
+    "workshop_change": "REQUEST",
     "cancellation": "CANCEL",
 }
 
@@ -45,6 +46,7 @@ def _subject(kind: str, booking: Booking) -> str:
         "cancellation": gettext("预约已取消：%(when)s"),
         "waitlist_promotion": gettext("候补成功，你已获得工作坊名额：%(when)s"),
         "reminder": gettext("预约提醒：%(when)s"),
+        "workshop_change": gettext("工作坊安排有变动：%(when)s"),
         "urgent_alert": gettext("紧急登记：预约 %(ref)s 请在回电时限内跟进"),
         "safeguarding_alert": gettext(
             "儿童安全保护：预约 %(ref)s 可能涉及孩子正在受到伤害或无人照看"),
@@ -159,6 +161,8 @@ def build_message(booking: Booking, kind: str, recipient) -> EmailMultiAlternati
             "end": timezone.localtime(booking.end),
             "zone": timezone.get_current_timezone_name(),
             "workshop": booking.group_session,
+            "workshop_location": (calendar.workshop_location(booking.group_session)
+                                  if booking.group_session_id else ""),
             "cutoff_hours": cutoff,
             "detail_url": _absolute("bookings:detail", pk=booking.pk),
             "mine_url": _absolute("bookings:mine"),
@@ -185,3 +189,40 @@ def build_message(booking: Booking, kind: str, recipient) -> EmailMultiAlternati
 
 def build_messages(booking: Booking, kind: str) -> list[EmailMultiAlternatives]:
     return [build_message(booking, kind, r) for r in recipients(booking, kind)]
+
+
+def build_waitlist_cancelled_messages(entry: WaitlistEntry) -> list[EmailMultiAlternatives]:
+    """Tell a family waiting for a seat that the workshop was called off.
+
+    A waitlist place is no booking, so it has its own email: no booking
+    reference, no calendar file (nothing was ever in their calendar).
+    """
+    recipient = entry.family
+    if not can_receive(recipient):
+        return []
+    workshop = entry.group_session
+    language = recipient.preferred_language or settings.LANGUAGE_CODE
+    with translation.override(language), timezone.override(_zone(recipient)):
+        context = {
+            "recipient": recipient,
+            "language": language,
+            "is_en": language.startswith("en"),
+            "workshop": workshop,
+            "start": timezone.localtime(workshop.start),
+            "end": timezone.localtime(workshop.end),
+            "zone": timezone.get_current_timezone_name(),
+            "workshops_url": _absolute("bookings:workshops"),
+            "crisis_text": crisis.as_text(language=language),
+            "crisis_lines": crisis.crisis_lines(),
+        }
+        when = timezone.localtime(workshop.start).strftime("%Y-%m-%d %H:%M")
+        subject = settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + gettext(
+            "你候补的工作坊已取消：%(when)s") % {"when": when}
+        text = render_to_string("bookings/email/waitlist_cancelled.txt", context)
+        html = render_to_string("bookings/email/waitlist_cancelled.html", context)
+    message = EmailMultiAlternatives(
+        subject=subject, body=text, from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[recipient.email],
+    )
+    message.attach_alternative(html, "text/html")
+    return [message]

@@ -35,6 +35,7 @@ from django.utils.translation import gettext, gettext_noop
 from bookings import api_cache, intake
 from bookings import selectors as sel
 from bookings import slots as engine
+from bookings.calendar import workshop_location
 from bookings.models import (
     Booking,
     Counsellor,
@@ -84,6 +85,13 @@ RISK_MIXED_SCREENS = gettext_noop(
 NOT_URGENT = gettext_noop("这个预约没有标记为紧急，不需要记录紧急跟进。")
 FOLLOW_UP_INVALID = gettext_noop("请选择跟进结果和是否已直接询问孩子。")
 
+WORKSHOP_CAPACITY_BELOW_SEATS = gettext_noop(
+    "名额不能少于已报名的人数（现有 %(seats)s 人）。")
+WORKSHOP_UNCANCEL = gettext_noop("已取消的工作坊不能恢复，请新建一场工作坊。")
+WORKSHOP_HAS_FAMILIES = gettext_noop(
+    "这场工作坊已有家庭报名或候补，不能删除。如需停办，请把状态改为“已取消”，"
+    "已报名的家庭会收到通知。")
+
 _INTAKE_ERRORS = {
     "unknown_key": RISK_UNKNOWN_QUESTION,
     "invalid_value": RISK_INVALID_ANSWER,
@@ -98,8 +106,9 @@ class BookingError(ValidationError):
     Codes: the message constant's name in lower case (``slot_taken``, …).
     """
 
-    def __init__(self, message: str, code: str | None = None):
-        super().__init__(gettext(message), code=code or _code_for(message))
+    def __init__(self, message: str, code: str | None = None,
+                 params: Mapping | None = None):
+        super().__init__(gettext(message), code=code or _code_for(message), params=params)
         self.msgid = message
 
 
@@ -516,6 +525,167 @@ def waitlist_leave(*, entry: WaitlistEntry, by_user) -> None:
         raise BookingError(NOT_ON_WAITLIST)
     entry.left_at = timezone.now()
     entry.save(update_fields=["left_at"])
+
+
+# --- workshop edits (coordinators) ---------------------------------------------------
+
+# What a coordinator sets on a workshop; the sequence and calendar UID are ours.
+WORKSHOP_FIELDS = ("session_type", "topic", "title", "title_en", "description", "start",
+                   "end", "capacity", "mode", "location", "status")
+# Why a seat is cancelled when the station calls the workshop off (stored, not shown).
+WORKSHOP_CANCELLED_REASON = "workshop cancelled by the station"
+
+
+def _workshop_arrangement(group_session: GroupSession) -> tuple:
+    """When and where the seated families' calendars and emails say they go."""
+    return (group_session.start, group_session.end, group_session.mode,
+            workshop_location(group_session))
+
+
+def _require_coordinator(user) -> None:
+    if not user.is_coordinator:
+        raise BookingError(NOT_ALLOWED)
+
+
+@transaction.atomic
+def workshop_create(*, by_user, values: Mapping, counsellors) -> GroupSession:
+    """A new workshop: nobody is seated yet, so nobody is told anything."""
+    _require_coordinator(by_user)
+    group_session = GroupSession(**{k: values[k] for k in WORKSHOP_FIELDS if k in values})
+    group_session.full_clean()
+    group_session.save()
+    group_session.counsellors.set(counsellors)
+    return group_session
+
+
+@transaction.atomic
+def workshop_update(*, group_session: GroupSession, by_user, changes: Mapping,
+                    counsellors=None) -> GroupSession:
+    """Apply a coordinator's ``changes`` to a workshop and carry them to its seats.
+
+    Under the workshop's row lock (the lock order of the seat services):
+
+    * a new time, mode or place raises the workshop's SEQUENCE (a seat's
+      SEQUENCE is its own plus the workshop's, `calendar.booking_sequence`,
+      so each seat's rises with it),
+      copies the times and mode onto the seats, and queues a
+      ``workshop_change`` email with a calendar REQUEST to every family still
+      to come; title or description edits tell nobody;
+    * more seats go to the families waiting longest (`_promote_waitlisted`);
+      fewer seats than are taken is refused (``WORKSHOP_CAPACITY_BELOW_SEATS``);
+    * ``status`` cancelled cancels every future seat through `booking_cancel`
+      (cancellation email with a calendar CANCEL, ``cancelled_at``), closes
+      the waitlist with an email to each family waiting, and raises the workshop's SEQUENCE for the public feed; a
+      cancelled workshop is not scheduled again (``WORKSHOP_UNCANCEL``).
+
+    ``counsellors`` (the leaders), when given, replace the current ones; seats
+    held under a leader who left move to the first remaining leader.
+    """
+    _require_coordinator(by_user)
+    unknown = set(changes) - set(WORKSHOP_FIELDS)
+    if unknown:
+        raise ValueError(f"not a workshop field: {sorted(unknown)}")
+    now = timezone.now()
+    group_session = _lock_workshop(group_session)
+    before = _workshop_arrangement(group_session)
+    old_capacity, old_status = group_session.capacity, group_session.status
+    for name, value in changes.items():
+        setattr(group_session, name, value)
+    cancelled = GroupSession.Status.CANCELLED
+    if old_status == cancelled and group_session.status != cancelled:
+        raise BookingError(WORKSHOP_UNCANCEL)
+    cancelling = old_status != cancelled and group_session.status == cancelled
+    taken = _active_seats(group_session)
+    if not cancelling and group_session.capacity < taken:
+        raise BookingError(WORKSHOP_CAPACITY_BELOW_SEATS, params={"seats": taken})
+    moved = _workshop_arrangement(group_session) != before
+    if moved or cancelling:
+        # Subscribers of the workshops feed see the event move or go CANCELLED.
+        group_session.sequence += 1
+    group_session.full_clean()
+    group_session.save()
+    if counsellors is not None:
+        group_session.counsellors.set(counsellors)
+    _carry_to_seats(group_session, moved=moved and not cancelling, now=now)
+    if cancelling:
+        _cancel_workshop_seats(group_session, by_user=by_user, now=now)
+    elif group_session.capacity > old_capacity:
+        _promote_waitlisted(group_session, now=now)
+    return group_session
+
+
+def _carry_to_seats(group_session: GroupSession, *, moved: bool,
+                    now: dt.datetime) -> None:
+    """Seats hold copies of the workshop's times, mode and leader; keep them true."""
+    leaders = list(group_session.counsellors.order_by("pk").values_list("pk", flat=True))
+    seats = Booking.objects.select_for_update().filter(
+        group_session=group_session, status__in=Booking.ACTIVE_STATUSES).order_by("pk")
+    copied = ("start", "end", "blocks_until", "mode", "session_type_id", "topic_id",
+              "counsellor_id")
+    for seat in seats:
+        was = [getattr(seat, name) for name in copied]
+        seat.start, seat.end = group_session.start, group_session.end
+        seat.blocks_until = group_session.end
+        seat.mode = group_session.mode
+        seat.session_type_id = group_session.session_type_id
+        seat.topic_id = group_session.topic_id
+        if leaders and seat.counsellor_id not in leaders:
+            seat.counsellor_id = leaders[0]
+        tell = moved and seat.status == Booking.Status.CONFIRMED and seat.start > now
+        if tell:
+            seat.reminder_sent_at = None
+        if not tell and was == [getattr(seat, name) for name in copied]:
+            continue  # a title edit leaves the families' rows (and feeds) as they were
+        seat.full_clean()
+        seat.save()
+        if tell:
+            _enqueue_email(seat.pk, "workshop_change")
+
+
+def _cancel_workshop_seats(group_session: GroupSession, *, by_user,
+                           now: dt.datetime) -> None:
+    """Every future seat cancelled as a booking is; nobody waits for a seat any more."""
+    seats = group_session.seats.filter(status=Booking.Status.CONFIRMED, start__gt=now)
+    for seat in seats.order_by("pk"):
+        booking_cancel(booking=seat, by_user=by_user, reason=WORKSHOP_CANCELLED_REASON)
+    waiting = WaitlistEntry.objects.select_for_update().filter(
+        group_session=group_session, promoted_at__isnull=True, left_at__isnull=True)
+    for entry in waiting.order_by("pk"):
+        entry.left_at = now
+        entry.save(update_fields=["left_at"])
+        _enqueue_waitlist_cancelled(entry.pk)
+
+
+def _enqueue_waitlist_cancelled(entry_id: int) -> None:
+    """As `_enqueue_email`: in the write's transaction with the database backend."""
+    from django_tasks_db.backend import DatabaseBackend
+
+    from bookings.tasks import send_waitlist_cancelled_email
+
+    if isinstance(send_waitlist_cancelled_email.get_backend(), DatabaseBackend):
+        send_waitlist_cancelled_email.enqueue(entry_id)
+    else:
+        transaction.on_commit(lambda: send_waitlist_cancelled_email.enqueue(entry_id))
+
+
+def workshop_check_deletable(*, group_session: GroupSession) -> None:
+    """Refuse to delete a workshop families booked or wait for.
+
+    Deleting would take their seats (cascade) without a word to them; calling
+    the workshop off (status cancelled) tells them.
+    """
+    if group_session.seats.exists() or group_session.waitlist.filter(
+            promoted_at__isnull=True, left_at__isnull=True).exists():
+        raise BookingError(WORKSHOP_HAS_FAMILIES)
+
+
+@transaction.atomic
+def workshop_delete(*, group_session: GroupSession, by_user) -> None:
+    """Delete a workshop nobody booked or waits for (a mistake, a test entry)."""
+    _require_coordinator(by_user)
+    group_session = _lock_workshop(group_session)
+    workshop_check_deletable(group_session=group_session)
+    group_session.delete()
 
 
 # --- notes ------------------------------------------------------------------------

@@ -23,7 +23,7 @@ from django.utils import timezone
 from django_tasks import task
 
 from bookings import emails
-from bookings.models import Booking, BookingPolicy
+from bookings.models import Booking, BookingPolicy, WaitlistEntry
 
 logger = logging.getLogger(__name__)
 
@@ -43,6 +43,19 @@ def send_booking_email(booking_id: int, kind: str) -> int:
     if kind == "urgent_cancelled" and booking.anonymised_at is not None:
         return 0  # cancelled by an account erasure: its "urgent_erased" alert says so
     messages = emails.build_messages(booking, kind)
+    if messages:
+        get_connection().send_messages(messages)
+    return len(messages)
+
+
+@task()
+def send_waitlist_cancelled_email(entry_id: int) -> int:
+    """Tell the family of waitlist entry ``entry_id`` its workshop was called off."""
+    entry = WaitlistEntry.objects.select_related("family", "group_session").filter(
+        pk=entry_id).first()
+    if entry is None:
+        return 0
+    messages = emails.build_waitlist_cancelled_messages(entry)
     if messages:
         get_connection().send_messages(messages)
     return len(messages)

@@ -4,16 +4,37 @@ Counsellors edit their own hours and time off in the portal (bookings views);
 here coordinators maintain profiles, what each counsellor offers, the
 workshop calendar and the station's closures. Permissions come from the
 coordinator role group (``portal.roles``).
+
+A workshop's seats are bookings, so its create, edit and delete go through
+``bookings.services`` (``workshop_create``, ``workshop_update``,
+``workshop_delete``): Wagtail's create/edit/delete actions for GroupSession
+are replaced in the action registry, the views turn a refused change into a
+form error, and the snippet delete hooks (single and bulk) refuse to delete a
+workshop families booked or wait for.
 """
 
 from django import forms
 from django.conf import settings
+from django.contrib import messages
+from django.db import transaction
+from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.actions.create import CreateAction
+from wagtail.actions.delete import DeleteAction
+from wagtail.actions.edit import EditAction
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel, ObjectList
+from wagtail.log_actions import log
 from wagtail.snippets.models import register_snippet
-from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
+from wagtail.snippets.views.snippets import (
+    CreateView,
+    EditView,
+    SnippetViewSet,
+    SnippetViewSetGroup,
+)
 
+from bookings import services
 from bookings.models import Counsellor, GroupSession, Mode, SessionType, StationClosure
 
 
@@ -73,8 +94,102 @@ class SessionTypeViewSet(SnippetViewSet):
     ], base_form_class=_ListsForm)
 
 
+# --- workshops: every write through bookings.services ------------------------------
+
+
+def _workshop_values(action) -> tuple[dict, list | None]:
+    """The fields a coordinator set, and the leaders (None: unchanged)."""
+    if action.form is not None:
+        data = action.form.cleaned_data
+        values = {name: data[name] for name in services.WORKSHOP_FIELDS if name in data}
+        leaders = list(data["counsellors"]) if "counsellors" in data else None
+        return values, leaders
+    return {name: getattr(action.instance, name) for name in services.WORKSHOP_FIELDS}, None
+
+
+class WorkshopCreateAction(CreateAction):
+    @transaction.atomic
+    def _create(self, skip_permission_checks=False):
+        self._clean_instance()
+        values, leaders = _workshop_values(self)
+        self.instance = services.workshop_create(by_user=self.user, values=values,
+                                                 counsellors=leaders or [])
+        if self.log_action:
+            log(instance=self.instance, action=self.log_action, user=self.user,
+                content_changed=True)
+        return self.instance
+
+
+class WorkshopEditAction(EditAction):
+    @transaction.atomic
+    def _edit(self, skip_permission_checks=False):
+        self._clean_instance()
+        values, leaders = _workshop_values(self)
+        self.instance = services.workshop_update(
+            group_session=self.instance, by_user=self.user, changes=values,
+            counsellors=leaders)
+        if self.log_action:
+            log(instance=self.instance, action=self.log_action, user=self.user,
+                content_changed=self.content_changed)
+        return self.instance
+
+
+class WorkshopDeleteAction(DeleteAction):
+    @transaction.atomic
+    def _delete(self):
+        if self.log_action:
+            log(instance=self.instance, action=self.log_action, user=self.user,
+                deleted=True)
+        services.workshop_delete(group_session=self.instance, by_user=self.user)
+
+
+@hooks.register("register_actions")
+def register_workshop_actions(registry):
+    for action_class in (WorkshopCreateAction, WorkshopEditAction, WorkshopDeleteAction):
+        registry.register(GroupSession, action_class)
+
+
+class _RefusalAsFormError:
+    """A change the service refuses is shown on the form, not as a server error."""
+
+    def form_valid(self, form):
+        try:
+            return super().form_valid(form)
+        except services.BookingError as exc:
+            field = "capacity" if exc.msgid == services.WORKSHOP_CAPACITY_BELOW_SEATS \
+                else None
+            form.add_error(field, exc)
+            self.produced_error_code = "validation_error"
+            self.produced_error_message = exc.messages[0]
+            return self.form_invalid(form)
+
+
+class WorkshopCreateView(_RefusalAsFormError, CreateView):
+    pass
+
+
+class WorkshopEditView(_RefusalAsFormError, EditView):
+    pass
+
+
+@hooks.register("before_delete_snippet")
+def refuse_deleting_booked_workshops(request, instances):
+    """Single and bulk delete: a workshop with families is cancelled, not deleted."""
+    for instance in instances:
+        if not isinstance(instance, GroupSession):
+            continue
+        try:
+            services.workshop_check_deletable(group_session=instance)
+        except services.BookingError as exc:
+            messages.error(request, exc.message)
+            return redirect("wagtailsnippets_bookings_groupsession:edit", instance.pk)
+    return None
+
+
 class GroupSessionViewSet(SnippetViewSet):
     model = GroupSession
+    add_view_class = WorkshopCreateView
+    edit_view_class = WorkshopEditView
     icon = "group"
     menu_label = _("团体工作坊")
     list_display = ["title", "start", "capacity", "status"]
