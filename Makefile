@@ -42,12 +42,13 @@ seed: migrate
 	DJANGO_SETTINGS_MODULE=portal.settings.dev $(PY) manage.py seed_demo
 
 # Serves http://127.0.0.1:8000 with demo content; the task worker (emails,
-# reminders) runs beside it and stops with it.
+# reminders, unfollowed-urgent alerts) runs beside it and stops with it.
 run: seed
 	@echo "未愛小屋: http://$(HOST):$(PORT)/  (demo accounts: see README.md)"
 	@trap 'kill 0' EXIT INT TERM; \
 	export DJANGO_DEV_HOST=$(HOST) DJANGO_DEV_PORT=$(PORT); \
 	DJANGO_SETTINGS_MODULE=portal.settings.dev $(PY) manage.py send_reminders --schedule; \
+	DJANGO_SETTINGS_MODULE=portal.settings.dev $(PY) manage.py alert_unfollowed_urgent --schedule; \
 	DJANGO_SETTINGS_MODULE=portal.settings.dev $(PY) manage.py db_worker & \
 	DJANGO_SETTINGS_MODULE=portal.settings.dev $(PY) manage.py runserver $(HOST):$(PORT)
 

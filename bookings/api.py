@@ -14,7 +14,11 @@ Every answer is JSON (``{"detail": ...}`` for errors), in the language of
 ``Accept-Language`` (else Chinese), with ``Cache-Control: no-store``.
 
 A booking needs ``consent: true``: the separate consent to keep its sensitive
-details (concern, risk answers), recorded with the booking. Times are ISO
+details (concern, risk answers), recorded with the booking. ``risk_answers``
+takes the current screen's keys (``bookings.intake``; unknown keys or values,
+or a mix with the earlier screen, are 422 with a message); the earlier
+screen's three boolean keys still work on their own, so an older client keeps
+flagging risk instead of failing a family's booking. Times are ISO
 8601 with their offset; a time without an offset is read in the caller's
 display zone, and a local time that does not exist or happens twice there is
 refused (422).
@@ -44,7 +48,7 @@ from ninja.parser import Parser
 from ninja.security import HttpBearer, SessionAuth
 from pydantic import field_validator
 
-from bookings import api_cache, selectors, services, slot_cache
+from bookings import api_cache, intake, selectors, services, slot_cache
 from bookings.models import Booking, Counsellor, GroupSession, Mode, SessionType
 from bookings.services import BookingError
 from courses.models import Topic
@@ -190,6 +194,8 @@ FIELD_OF = {
     "station_closed": "start", "naive_time": "start", "time_nonexistent": "start",
     "time_ambiguous": "start", "timezone_invalid": "start",
     "consent_required": "consent", "service_unavailable": "session_type",
+    "risk_unknown_question": "risk_answers", "risk_invalid_answer": "risk_answers",
+    "risk_mixed_screens": "risk_answers",
     "mode_unavailable": "mode", "child_invalid": "child",
 }
 
@@ -406,6 +412,20 @@ def _text(value: str) -> str:
     return value
 
 
+RISK_ANSWERS_HELP = (
+    "The risk screen (a triage prompt answered by the guardian, not a validated "
+    "instrument). Keys: " + ", ".join(intake.RISK_KEYS) + ", and danger_now. "
+    "Values: yes, no, unsure, declined (child_past_attempt and child_self_harm: "
+    "yes_recent or yes_earlier instead of yes; danger_now: yes, no or unsure). "
+    "true/false mean yes/no where that is unambiguous. Anything but no counts as "
+    "positive and marks the booking urgent; child_harmed_now or child_without_care "
+    "positive also alerts the safeguarding lead. Ask danger_now after a positive "
+    "acute answer, and show 120/110 and the nearest emergency department first "
+    "when it is yes or unsure. The earlier keys (self_harm_thoughts, "
+    "recent_self_harm, unsafe_now; booleans) are still accepted on their own. "
+    "Unknown keys or values, or both screens mixed: 422.")
+
+
 class BookingIn(Schema):
     counsellor: Id
     session_type: Id
@@ -413,7 +433,10 @@ class BookingIn(Schema):
     mode: Literal["in_person", "online", "phone"] = Mode.IN_PERSON.value
     child: Id | None = None
     concern: str = Field("", max_length=2000)
-    risk_answers: dict[Annotated[str, Field(max_length=60)], bool] | None = None
+    risk_answers: dict[
+        Annotated[str, Field(max_length=60)],
+        bool | Annotated[str, Field(max_length=20)],
+    ] | None = Field(None, description=RISK_ANSWERS_HELP)
     consent: bool = Field(False, description=(
         "The separate consent to keep the booking's sensitive personal information "
         "(concern, risk answers); required."))

@@ -20,7 +20,7 @@ from django.db import transaction
 from django.utils import timezone
 from wagtail.models import Locale, Site
 
-from bookings import feed_cache, selectors, slot_cache
+from bookings import feed_cache, intake, selectors, slot_cache
 from bookings.models import (
     AvailabilityException,
     AvailabilityRule,
@@ -415,6 +415,14 @@ def _past_bookings(families, counsellors, types, topics, scale) -> int:
     return Booking.objects.filter(calendar_uid__startswith="demo-past-").count()
 
 
+def _demo_screen(urgent: bool) -> dict:
+    """The current risk screen: all "no", or a guardian unsure about one item."""
+    answers = dict.fromkeys(intake.RISK_KEYS, intake.NO)
+    if urgent:
+        answers["child_wish_dead"] = intake.UNSURE
+    return {"screen": intake.SCREEN_VERSION, "risk": answers}
+
+
 def _upcoming_bookings(families, counsellors, types, topics, workshops, scale) -> int:
     """Some confirmed sessions ahead (one urgent for the coordinators' queue)
     and a few workshop seats, placed on real free slots."""
@@ -456,8 +464,7 @@ def _upcoming_bookings(families, counsellors, types, topics, workshops, scale) -
             mode=counsellor.modes[0] if counsellor.modes[0] in individual.modes
             else individual.modes[0],
             concern=CONCERNS[n % len(CONCERNS)],
-            intake_answers={"risk": {"self_harm_thoughts": True} if urgent else {}},
-            is_urgent=urgent, calendar_uid=uid,
+            intake_answers=_demo_screen(urgent), is_urgent=urgent, calendar_uid=uid,
         )
         created += 1
     # The demo family holds a seat in the first workshop.

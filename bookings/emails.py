@@ -7,6 +7,7 @@ waitlist promotion and a workshop's change carry an iTIP REQUEST, cancellation a
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.conf import settings
@@ -18,14 +19,17 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
-from bookings import calendar
+from bookings import calendar, intake, selectors
 from bookings.models import Booking, BookingPolicy, WaitlistEntry
 from portal import crisis
 from portal.models import Role
 
-KINDS = ("confirmation", "change", "cancellation", "waitlist_promotion", "reminder",
-         "workshop_change", "urgent_alert")
-FAMILY_KINDS = KINDS[:-1]
+FAMILY_KINDS = ("confirmation", "change", "cancellation", "waitlist_promotion",
+                "reminder", "workshop_change")
+# Alerts to staff about urgent bookings; they carry no intake answers.
+STAFF_KINDS = ("urgent_alert", "safeguarding_alert", "urgent_cancelled",
+               "urgent_erased", "urgent_unfollowed")
+KINDS = FAMILY_KINDS + STAFF_KINDS
 INVITATION_METHOD = {
     "confirmation": "REQUEST",
     "change": "REQUEST",
@@ -43,7 +47,12 @@ def _subject(kind: str, booking: Booking) -> str:
         "waitlist_promotion": gettext("候补成功，你已获得工作坊名额：%(when)s"),
         "reminder": gettext("预约提醒：%(when)s"),
         "workshop_change": gettext("工作坊安排有变动：%(when)s"),
-        "urgent_alert": gettext("紧急登记：预约 %(ref)s 需要尽快跟进"),
+        "urgent_alert": gettext("紧急登记：预约 %(ref)s 请在回电时限内跟进"),
+        "safeguarding_alert": gettext(
+            "儿童安全保护：预约 %(ref)s 可能涉及孩子正在受到伤害或无人照看"),
+        "urgent_cancelled": gettext("紧急登记的预约 %(ref)s 已被取消，请主动联系"),
+        "urgent_erased": gettext("紧急登记的预约 %(ref)s：家庭已注销账户"),
+        "urgent_unfollowed": gettext("紧急登记 %(ref)s 超过回电时限仍没有跟进记录"),
     }
     when = timezone.localtime(booking.start).strftime("%Y-%m-%d %H:%M")
     return settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + subjects[kind] % {
@@ -69,17 +78,67 @@ def can_receive(user) -> bool:
     return bool(user and user.is_active and user.email and not user.erased_at)
 
 
+@dataclass(frozen=True)
+class Address:
+    """A recipient who is not an account (the safeguarding lead's mailbox)."""
+
+    email: str
+    display_name: str = ""
+    preferred_language: str = ""
+    display_timezone: str = ""
+
+
+def _coordinators() -> list:
+    return list(
+        get_user_model().objects.filter(
+            Q(groups__name=Role.COORDINATOR) | Q(is_superuser=True),
+            is_active=True, erased_at__isnull=True,
+        ).exclude(email="").distinct().order_by("pk")
+    )
+
+
+def _safeguarding_lead() -> Address | None:
+    setting = selectors.site_settings()
+    if setting is None or not setting.safeguarding_lead_email:
+        return None
+    return Address(email=setting.safeguarding_lead_email,
+                   display_name=setting.safeguarding_lead_name)
+
+
 def recipients(booking: Booking, kind: str) -> list:
-    """Who gets this kind of email about this booking."""
-    if kind == "urgent_alert":
-        return list(
-            get_user_model().objects.filter(
-                Q(groups__name=Role.COORDINATOR) | Q(is_superuser=True),
-                is_active=True, erased_at__isnull=True,
-            ).exclude(email="").distinct().order_by("pk")
-        )
+    """Who gets this kind of email about this booking.
+
+    - ``urgent_alert``: every coordinator and the booked counsellor;
+    - ``safeguarding_alert``: the safeguarding lead (site settings), or every
+      coordinator while no lead is set;
+    - cancelled, erased, unfollowed: every coordinator, and the safeguarding
+      lead too when the child may be unsafe.
+    """
+    if kind in STAFF_KINDS:
+        people = _coordinators()
+        if kind == "urgent_alert":
+            counsellor = booking.counsellor.user
+            if can_receive(counsellor) and counsellor not in people:
+                people.append(counsellor)
+            return people
+        lead = _safeguarding_lead()
+        if kind == "safeguarding_alert":
+            return [lead] if lead else people
+        if booking.is_safeguarding and lead and lead.email not in {
+                p.email for p in people}:
+            people.append(lead)
+        return people
     family = booking.family
     return [family] if can_receive(family) else []
+
+
+def _clean_risk(booking: Booking) -> bool:
+    """True when the stored answers can be read (erased ones are ``{}``)."""
+    try:
+        intake.clean_answers((booking.intake_answers or {}).get("risk"))
+    except intake.IntakeError:
+        return False
+    return True
 
 
 def build_message(booking: Booking, kind: str, recipient) -> EmailMultiAlternatives:
@@ -109,6 +168,9 @@ def build_message(booking: Booking, kind: str, recipient) -> EmailMultiAlternati
             "mine_url": _absolute("bookings:mine"),
             "crisis_text": crisis.as_text(language=language),
             "crisis_lines": crisis.crisis_lines(),
+            "risk": intake.assess((booking.intake_answers or {}).get("risk")
+                                  if _clean_risk(booking) else None),
+            **selectors.urgent_context(language),
         }
         subject = _subject(kind, booking)
         text = render_to_string(f"bookings/email/{kind}.txt", context)

@@ -9,10 +9,12 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from bookings import intake
 from bookings.models import (
     Booking,
     Counsellor,
     Mode,
+    UrgentFollowUp,
     Weekday,
 )
 from courses.models import Topic
@@ -137,13 +139,7 @@ class CounsellorFilterForm(forms.Form):
         self.fields["topic"].queryset = topics_for_language()
 
 
-def risk_questions():
-    from bookings.intake import RISK_QUESTIONS
-
-    return RISK_QUESTIONS
-
-
-YES_NO = [("no", _("没有")), ("yes", _("有"))]
+DANGER_NOW_MISSING = _("请回答：现在是否有危险？")
 
 
 class BookingDetailsForm(forms.Form):
@@ -181,16 +177,25 @@ class BookingDetailsForm(forms.Form):
         self.fields["mode"].choices = [(m, Mode(m).label) for m in modes if m in Mode]
         if len(self.fields["mode"].choices) == 1:
             self.fields["mode"].initial = self.fields["mode"].choices[0][0]
-        language = get_language() or "zh-hans"
+        english = (get_language() or "zh-hans").startswith("en")
         self.risk_keys = []
-        for key, question_zh, question_en in risk_questions():
-            name = f"risk_{key}"
-            self.risk_keys.append((name, key))
-            self.fields[name] = forms.ChoiceField(
-                label=question_en if language.startswith("en") else question_zh,
-                choices=YES_NO, widget=forms.RadioSelect,
-                error_messages={"required": RISK_ANSWER_MISSING},
-            )
+        for question in intake.QUESTIONS:
+            name = f"risk_{question.key}"
+            self.risk_keys.append((name, question.key))
+            self.fields[name] = self._question_field(question, english=english)
+        # Asked only after a positive answer on an acute item (see `needs_gate`).
+        self.fields["risk_danger_now"] = self._question_field(
+            intake.DANGER_NOW, english=english, required=False)
+
+    @staticmethod
+    def _question_field(question, *, english: bool, required: bool = True):
+        return forms.ChoiceField(
+            label=question.en if english else question.zh,
+            choices=[(value, en if english else zh)
+                     for value, zh, en in question.answers],
+            widget=forms.RadioSelect, required=required,
+            error_messages={"required": RISK_ANSWER_MISSING},
+        )
 
     def clean_start(self):
         start = parse_slot(self.cleaned_data["start"])
@@ -205,7 +210,20 @@ class BookingDetailsForm(forms.Form):
         return [self["child"], self["concern"], self["mode"]]
 
     def risk_answers(self) -> dict:
-        return {key: self.cleaned_data[name] == "yes" for name, key in self.risk_keys}
+        answers = {key: self.cleaned_data[name] for name, key in self.risk_keys}
+        if self.cleaned_data.get("risk_danger_now"):
+            answers[intake.DANGER_NOW_KEY] = self.cleaned_data["risk_danger_now"]
+        return answers
+
+    def assessment(self) -> intake.Assessment:
+        return intake.assess(self.risk_answers())
+
+    def needs_gate(self) -> bool:
+        """An acute answer and no answer yet to "is there danger right now?"."""
+        return self.assessment().acute and not self.cleaned_data.get("risk_danger_now")
+
+    def danger_field(self):
+        return self["risk_danger_now"]
 
 
 class RescheduleForm(forms.Form):
@@ -221,6 +239,16 @@ class RescheduleForm(forms.Form):
 class NoteForm(forms.Form):
     body = forms.CharField(label=_("新增记录"), max_length=10_000,
                            widget=forms.Textarea(attrs={"rows": 5}))
+
+
+class FollowUpForm(forms.Form):
+    outcome = forms.ChoiceField(label=_("跟进结果"), choices=UrgentFollowUp.Outcome.choices,
+                                widget=forms.RadioSelect)
+    asq = forms.ChoiceField(label=_("是否已直接询问孩子（ASQ）"),
+                            choices=UrgentFollowUp.Asq.choices, widget=forms.RadioSelect,
+                            initial=UrgentFollowUp.Asq.NOT_ASKED)
+    note = forms.CharField(label=_("记录（可选，仅咨询师和协调员可见）"), max_length=10_000,
+                           required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
 
 class RuleForm(forms.Form):

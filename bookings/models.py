@@ -338,6 +338,15 @@ class Booking(models.Model):
     concern = models.TextField(_("希望得到帮助的事情"), blank=True, max_length=2000)
     intake_answers = models.JSONField(_("登记问答"), default=dict, blank=True)
     is_urgent = models.BooleanField(_("紧急"), default=False, db_index=True)
+    # The risk screen said the child may be hurt, threatened or without care
+    # now: the safeguarding lead is told, staff do not contact the guardian first.
+    is_safeguarding = models.BooleanField(_("涉及儿童安全保护"), default=False)
+    # Set by `services.urgent_follow_up_record` with a closing outcome; until
+    # then an urgent booking stays in the staff queue.
+    followed_up_at = models.DateTimeField(_("已跟进"), null=True, blank=True,
+                                          editable=False)
+    unfollowed_alert_sent_at = models.DateTimeField(null=True, blank=True,
+                                                    editable=False)
     calendar_uid = models.CharField(max_length=120, unique=True, default=new_calendar_uid,
                                     editable=False)
     sequence = models.PositiveIntegerField(default=0, editable=False)
@@ -427,6 +436,41 @@ class SessionNote(models.Model):
 
     def __str__(self):
         return f"{self.booking} note"
+
+
+class UrgentFollowUp(models.Model):
+    """Who followed up an urgent booking, when, and with what outcome."""
+
+    class Outcome(models.TextChoices):
+        REACHED = "reached", _("已联系上，已评估并约定后续")
+        EMERGENCY = "emergency", _("已协助就医或报警")
+        SAFEGUARDING = "safeguarding", _("已交安全保护负责人 / 已报告公安")
+        NO_ANSWER = "no_answer", _("未联系上（继续跟进）")
+
+    class Asq(models.TextChoices):
+        POSITIVE = "positive", _("孩子本人：ASQ 阳性")
+        NEGATIVE = "negative", _("孩子本人：ASQ 阴性")
+        NOT_ASKED = "not_asked", _("尚未直接询问孩子")
+
+    # Outcomes that take the booking out of the queue; "no answer" does not.
+    CLOSING = (Outcome.REACHED, Outcome.EMERGENCY, Outcome.SAFEGUARDING)
+
+    booking = models.ForeignKey(Booking, on_delete=models.CASCADE,
+                                related_name="follow_ups")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
+                               null=True, related_name="+")
+    outcome = models.CharField(_("结果"), max_length=20, choices=Outcome.choices)
+    asq = models.CharField(_("直接询问孩子（ASQ）"), max_length=20, choices=Asq.choices,
+                           default=Asq.NOT_ASKED)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("紧急跟进")
+        verbose_name_plural = _("紧急跟进")
+        ordering = ["created_at", "pk"]
+
+    def __str__(self):
+        return f"{self.booking} {self.outcome}"
 
 
 class CalendarFeed(models.Model):

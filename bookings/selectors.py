@@ -513,3 +513,54 @@ def counsellor_week(*, counsellor: Counsellor, week_start: dt.date,
         "session_type": session_type,
         "days": days,
     }
+
+
+# --- urgent bookings ---------------------------------------------------------------
+
+
+def site_settings():
+    from portal.models import SiteSettings
+
+    return SiteSettings.objects.filter(site__is_default_site=True).first()
+
+
+def urgent_context(language: str) -> dict:
+    """What families and staff are told about response times and emergencies."""
+    from portal import crisis
+
+    setting = site_settings()
+    english = language.startswith("en")
+    lines = crisis.crisis_lines()
+    context = {
+        "immediate_lines": crisis.immediate_lines(lines),
+        "hotlines_24h": crisis.hotlines_24h(lines),
+        "other_lines": crisis.other_lines(lines),
+        "response_hours": setting.urgent_response_hours if setting else 2,
+        "opening_hours": "", "out_of_hours": "", "nearest_emergency": "",
+        "safeguarding_name": "", "safeguarding_phone": "",
+    }
+    if setting is not None:
+        context.update({
+            "opening_hours": (setting.opening_hours_en if english else "")
+            or setting.opening_hours,
+            "out_of_hours": (setting.urgent_response_out_of_hours_en if english else "")
+            or setting.urgent_response_out_of_hours,
+            "nearest_emergency": (setting.nearest_emergency_en if english else "")
+            or setting.nearest_emergency,
+            "safeguarding_name": setting.safeguarding_lead_name,
+            "safeguarding_phone": setting.safeguarding_lead_phone,
+        })
+    return context
+
+
+def urgent_queue():
+    """Urgent bookings with no closing follow-up yet, oldest first: they stay
+    in the staff queue until someone records one, however old."""
+    return Booking.objects.filter(is_urgent=True, followed_up_at__isnull=True).order_by(
+        "created_at", "pk")
+
+
+def recently_followed_up(*, days: int = 14):
+    since = timezone.now() - dt.timedelta(days=days)
+    return Booking.objects.filter(is_urgent=True, followed_up_at__gte=since).order_by(
+        "-followed_up_at", "-pk")

@@ -28,6 +28,7 @@ from collections.abc import Mapping
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext, gettext_noop
 
@@ -41,6 +42,7 @@ from bookings.models import (
     GroupSession,
     SessionNote,
     SessionType,
+    UrgentFollowUp,
     WaitlistEntry,
 )
 from portal import privacy
@@ -72,12 +74,30 @@ NAIVE_TIME = gettext_noop("请提供带时区的时间。")
 TIME_NONEXISTENT = gettext_noop("这个当地时间因夏令时调整并不存在，请换一个时间。")
 TIME_AMBIGUOUS = gettext_noop("这个当地时间因夏令时调整出现两次，请换一个时间。")
 TIMEZONE_INVALID = gettext_noop("无法识别这个时区。")
+RISK_UNKNOWN_QUESTION = gettext_noop(
+    "风险筛查中有无法识别的问题。请只使用接口文档列出的问题（risk_answers 的键）。")
+RISK_INVALID_ANSWER = gettext_noop(
+    "风险筛查中有无法识别的回答。每个问题可以回答 yes、no、unsure（不确定）或 declined"
+    "（不想回答）；以前的尝试和自伤两题用 yes_recent（最近一个月内）或 yes_earlier"
+    "（更早以前）代替 yes；danger_now 可以回答 yes、no 或 unsure。")
+RISK_MIXED_SCREENS = gettext_noop(
+    "请不要把旧版风险筛查的三个问题和新版问题混在一起提交，请只使用新版问题。")
+NOT_URGENT = gettext_noop("这个预约没有标记为紧急，不需要记录紧急跟进。")
+FOLLOW_UP_INVALID = gettext_noop("请选择跟进结果和是否已直接询问孩子。")
+
 WORKSHOP_CAPACITY_BELOW_SEATS = gettext_noop(
     "名额不能少于已报名的人数（现有 %(seats)s 人）。")
 WORKSHOP_UNCANCEL = gettext_noop("已取消的工作坊不能恢复，请新建一场工作坊。")
 WORKSHOP_HAS_FAMILIES = gettext_noop(
     "这场工作坊已有家庭报名或候补，不能删除。如需停办，请把状态改为“已取消”，"
     "已报名的家庭会收到通知。")
+
+_INTAKE_ERRORS = {
+    "unknown_key": RISK_UNKNOWN_QUESTION,
+    "invalid_value": RISK_INVALID_ANSWER,
+    "invalid_shape": RISK_INVALID_ANSWER,
+    "mixed_screens": RISK_MIXED_SCREENS,
+}
 
 
 class BookingError(ValidationError):
@@ -265,20 +285,31 @@ def booking_create(
     _check_slot(counsellor=counsellor, session_type=session_type, start=start, now=now,
                 policy=policy)
 
-    answers = intake.clean_answers(risk_answers)
+    try:
+        answers = intake.clean_answers(risk_answers)
+    except intake.IntakeError as exc:
+        raise BookingError(_INTAKE_ERRORS[exc.code]) from exc
+    assessment = intake.assess(answers)
+    # Answers of the earlier screen (older API clients) are stored as such.
+    stored = ({"risk": answers} if intake.is_legacy(answers)
+              else {"screen": intake.SCREEN_VERSION, "risk": answers})
     end = start + dt.timedelta(minutes=session_type.duration_minutes)
     booking = Booking(
         family=family, child=child, counsellor=counsellor, session_type=session_type,
         topic=topic, start=start, end=end,
         blocks_until=end + dt.timedelta(minutes=session_type.buffer_after_minutes),
-        mode=mode, concern=concern or "", intake_answers={"risk": answers},
-        is_urgent=intake.is_urgent(answers),
+        mode=mode, concern=concern or "", intake_answers=stored,
+        is_urgent=assessment.urgent, is_safeguarding=assessment.safeguarding,
     )
     _save_individual(booking)
     privacy.consent_give(user=family, kind=Consent.Kind.SENSITIVE_DATA)
     _enqueue_email(booking.pk, "confirmation")
     if booking.is_urgent:
+        # The booked counsellor and every coordinator.
         _enqueue_email(booking.pk, "urgent_alert")
+    if booking.is_safeguarding:
+        # The safeguarding lead (mandatory reporting), with its own alert.
+        _enqueue_email(booking.pk, "safeguarding_alert")
     return booking
 
 
@@ -323,6 +354,9 @@ def booking_cancel(*, booking: Booking, by_user, reason: str = "") -> Booking:
     booking.full_clean()
     booking.save()
     _enqueue_email(booking.pk, "cancellation")
+    if booking.is_urgent:
+        # Stepping away after a positive screen is itself a warning sign.
+        _enqueue_email(booking.pk, "urgent_cancelled")
     if booking.group_session_id:
         _promote_waitlisted(booking.group_session, now=now)
     return booking
@@ -669,6 +703,88 @@ def note_add(*, booking: Booking, author, body: str) -> SessionNote:
     note.full_clean()
     note.save()
     return note
+
+
+# --- urgent follow-up ---------------------------------------------------------------
+
+
+@transaction.atomic
+def urgent_follow_up_record(*, booking: Booking, by_user, outcome: str, asq: str,
+                            note: str = "") -> UrgentFollowUp:
+    """Record who followed up an urgent booking, when, and how it went.
+
+    Staff of the booking only. A closing outcome (reached, emergency care,
+    handed to the safeguarding lead) takes the booking out of the urgent
+    queue; "no answer" is recorded but keeps it there. The optional note is
+    a private session note (its reads are access-logged like every note).
+    """
+    booking = _lock_booking(booking)
+    if not _is_staff_for(by_user, booking):
+        raise BookingError(NOT_ALLOWED)
+    if not booking.is_urgent:
+        raise BookingError(NOT_URGENT)
+    if outcome not in UrgentFollowUp.Outcome.values or asq not in \
+            UrgentFollowUp.Asq.values:
+        raise BookingError(FOLLOW_UP_INVALID)
+    now = timezone.now()
+    follow_up = UrgentFollowUp(booking=booking, author=by_user, outcome=outcome,
+                               asq=asq, created_at=now)
+    follow_up.full_clean()
+    follow_up.save()
+    note = (note or "").strip()
+    if note:
+        session_note = SessionNote(booking=booking, author=by_user, body=note)
+        session_note.full_clean()
+        session_note.save()
+    if outcome in UrgentFollowUp.CLOSING and booking.followed_up_at is None:
+        booking.followed_up_at = now
+        booking.save(update_fields=["followed_up_at", "updated_at"])
+    return follow_up
+
+
+def urgent_response_hours() -> int:
+    from portal.models import SiteSettings
+
+    setting = SiteSettings.objects.filter(site__is_default_site=True).first()
+    return setting.urgent_response_hours if setting else 2
+
+
+@transaction.atomic
+def urgent_unfollowed_alert(*, now: dt.datetime | None = None) -> int:
+    """Alert the coordinators, once per booking, about urgent bookings with no
+    closing follow-up ``urgent_response_hours`` after they came in.
+
+    Wall-clock hours, also at night: the alert is then earlier than the
+    out-of-hours promise to the family, never later. Returns alerts queued.
+    """
+    now = now or timezone.now()
+    due = now - dt.timedelta(hours=urgent_response_hours())
+    ids = list(
+        Booking.objects.select_for_update().filter(
+            is_urgent=True, followed_up_at__isnull=True,
+            unfollowed_alert_sent_at__isnull=True, created_at__lte=due,
+        ).order_by("created_at", "pk").values_list("pk", flat=True)
+    )
+    Booking.objects.filter(pk__in=ids).update(unfollowed_alert_sent_at=now)
+    for booking_id in ids:
+        _enqueue_email(booking_id, "urgent_unfollowed")
+    return len(ids)
+
+
+def urgent_erasure_alert(*, family, now: dt.datetime | None = None) -> int:
+    """Before a family's account is erased: alert the coordinators about each
+    urgent booking not yet followed up, or still ahead (runs in the erasure's
+    transaction; the booking cancellations it makes send no second alert).
+    """
+    now = now or timezone.now()
+    ids = list(
+        Booking.objects.filter(family=family, is_urgent=True).filter(
+            Q(followed_up_at__isnull=True) | Q(start__gt=now)
+        ).order_by("pk").values_list("pk", flat=True)
+    )
+    for booking_id in ids:
+        _enqueue_email(booking_id, "urgent_erased")
+    return len(ids)
 
 
 # --- personal API tokens -------------------------------------------------------------

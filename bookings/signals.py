@@ -27,6 +27,7 @@ from bookings.models import (
     StationClosure,
     TimeOff,
 )
+from portal.privacy import account_erasing
 
 
 def _retire_cached_pages() -> None:
@@ -163,3 +164,11 @@ for _model in _token_models():
     for _signal in (post_save, post_delete):
         _signal.connect(on_token_change, sender=_model,
                         dispatch_uid=f"bookings-tokens-{_model.__name__}-{id(_signal)}")
+
+
+@receiver(account_erasing, dispatch_uid="bookings-urgent-erasure-alert")
+def on_account_erasing(sender, user, now, **kwargs):
+    """An urgent booking must not vanish with the account unnoticed."""
+    from bookings import services
+
+    services.urgent_erasure_alert(family=user, now=now)

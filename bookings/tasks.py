@@ -40,6 +40,8 @@ def send_booking_email(booking_id: int, kind: str) -> int:
     booking = Booking.objects.select_related(*_RELATED).filter(pk=booking_id).first()
     if booking is None:
         return 0
+    if kind == "urgent_cancelled" and booking.anonymised_at is not None:
+        return 0  # cancelled by an account erasure: its "urgent_erased" alert says so
     messages = emails.build_messages(booking, kind)
     if messages:
         get_connection().send_messages(messages)
@@ -126,4 +128,29 @@ def schedule_reminder_sweep(*, delay: dt.timedelta = SWEEP_INTERVAL) -> bool:
     if waiting:
         return False
     send_due_reminders.using(run_after=timezone.now() + delay).enqueue()
+    return True
+
+
+URGENT_SWEEP_INTERVAL = dt.timedelta(minutes=15)
+
+
+@task()
+def alert_unfollowed_urgent() -> int:
+    """The unfollowed-urgent sweep as a task: alert, then queue the next sweep."""
+    from bookings import services
+
+    queued = services.urgent_unfollowed_alert()
+    schedule_urgent_sweep()
+    return queued
+
+
+def schedule_urgent_sweep(*, delay: dt.timedelta = URGENT_SWEEP_INTERVAL) -> bool:
+    """Queue the next unfollowed-urgent sweep unless one is waiting; True when queued."""
+    from django_tasks_db.models import DBTaskResult
+
+    waiting = DBTaskResult.objects.filter(
+        task_path=alert_unfollowed_urgent.module_path, status="READY").exists()
+    if waiting:
+        return False
+    alert_unfollowed_urgent.using(run_after=timezone.now() + delay).enqueue()
     return True

@@ -17,6 +17,7 @@ urlpatterns = [
     path("<int:pk>/calendar.ics", calendar_views.booking_ics, name="calendar_ics"),
     path("<int:pk>/attendance/", views.attendance, name="attendance"),
     path("<int:pk>/notes/", views.note_add, name="note_add"),
+    path("<int:pk>/follow-up/", views.follow_up_add, name="follow_up_add"),
     # Workshops and their waitlists.
     path("workshops/", views.workshop_list, name="workshops"),
     path("workshops/<int:pk>/", views.workshop_detail, name="workshop"),

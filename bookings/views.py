@@ -21,16 +21,18 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from bookings import reports, schedule_services, selectors, services
+from bookings import intake, reports, schedule_services, selectors, services
 from bookings.forms import (
     BookingDetailsForm,
     ClosureForm,
     CoordinatorFilterForm,
     CounsellorFilterForm,
     ExceptionForm,
+    FollowUpForm,
     NoteForm,
     ReportPeriodForm,
     RescheduleForm,
@@ -342,7 +344,8 @@ def book(request, slug, type_slug):
         return _details_page(request, form, counsellor, session_type, topic, start,
                              status=HTTPStatus.BAD_REQUEST)
     start = form.cleaned_data["start"]
-    if step == "edit":
+    if step == "edit" or form.needs_gate():
+        # An acute answer asks "is there danger right now?" before anything else.
         return _details_page(request, form, counsellor, session_type, topic, start)
     if step != "confirm":
         return _render(request, "bookings/book_confirm.html", {
@@ -355,7 +358,8 @@ def book(request, slug, type_slug):
             "mode_label": dict(form.fields["mode"].choices).get(form.cleaned_data["mode"]),
             "step": "review",
             "is_urgent": is_urgent(form.risk_answers()),
-            "crisis_lines": crisis_lines(),
+            "risk": form.assessment(),
+            **selectors.urgent_context(get_language() or "zh-hans"),
         })
     family = _person(request)
     try:
@@ -371,7 +375,7 @@ def book(request, slug, type_slug):
         messages.error(request, _error_text(exc))
         return redirect(back)
     if booking.is_urgent:
-        messages.warning(request, _("我们已收到你的预约。协调员会尽快与你联系。"))
+        messages.warning(request, _("我们已收到你的预约，并会按下面写明的时间跟进。"))
     else:
         messages.success(request, _("预约成功，确认邮件稍后发到你的邮箱。"))
     return redirect(reverse("bookings:detail", kwargs={"pk": booking.pk}) + "?new=1")
@@ -379,12 +383,27 @@ def book(request, slug, type_slug):
 
 def _details_page(request, form, counsellor, session_type, topic, start, *,
                   status=HTTPStatus.OK):
+    risk = None
+    if form.is_bound and hasattr(form, "cleaned_data"):
+        risk = intake.assess(_answered(form))
     return _render(request, "bookings/book_details.html", {
         "form": form, "counsellor": counsellor, "session_type": session_type,
         "topic": topic, "start": start,
         "end": start + dt.timedelta(minutes=session_type.duration_minutes),
         "step": "details",
+        # The gate question shows once an acute item is answered positively.
+        "risk": risk, "show_gate": bool(risk and risk.acute),
+        **(selectors.urgent_context(get_language() or "zh-hans") if risk else {}),
     }, status=status)
+
+
+def _answered(form) -> dict:
+    """The risk answers given so far (a form with errors has only some)."""
+    data = form.cleaned_data
+    answers = {key: data[name] for name, key in form.risk_keys if data.get(name)}
+    if data.get("risk_danger_now"):
+        answers[intake.DANGER_NOW_KEY] = data["risk_danger_now"]
+    return answers
 
 
 # --- family: my bookings, detail, cancel, reschedule -----------------------------------
@@ -420,6 +439,9 @@ def detail(request, pk):
         "now": timezone.now(),
         "crisis_lines": crisis_lines(),
     }
+    if booking.is_urgent:
+        context.update(selectors.urgent_context(get_language() or "zh-hans"))
+        context["risk"] = _stored_assessment(booking)
     if is_owner and booking.is_active:
         late_from = booking.start - _cutoff(booking)
         context["late_from"] = late_from
@@ -432,20 +454,29 @@ def detail(request, pk):
         context["note_form"] = NoteForm()
         log_access(actor=user, action=AccessLog.Action.VIEW_NOTES,
                    subject_user_id=booking.family_id, obj=booking, request=request)
+        context["follow_ups"] = list(booking.follow_ups.select_related("author"))
+        context["follow_up_form"] = FollowUpForm()
         context["can_mark"] = booking.start <= timezone.now() and booking.status in (
             Booking.Status.CONFIRMED, Booking.Status.ATTENDED, Booking.Status.NO_SHOW)
     return _render(request, "bookings/booking_detail.html", context)
 
 
-def _risk_rows(booking: Booking) -> list[dict]:
-    from bookings.intake import RISK_QUESTIONS, clean_answers
+def _risk_rows(booking: Booking) -> dict:
+    english = (get_language() or "").startswith("en")
+    return intake.stored_rows(booking.intake_answers, english=english)
 
-    answers = clean_answers((booking.intake_answers or {}).get("risk")
-                            or booking.intake_answers)
-    return [
-        {"question": zh, "answer": answers.get(key)}
-        for key, zh, _en in RISK_QUESTIONS
-    ]
+
+def _stored_assessment(booking: Booking) -> intake.Assessment:
+    """What the stored answers set in motion; the flags if the answers are gone."""
+    try:
+        answers = intake.clean_answers((booking.intake_answers or {}).get("risk"))
+    except intake.IntakeError:
+        answers = {}
+    found = intake.assess(answers)
+    return intake.Assessment(
+        urgent=booking.is_urgent, acute=found.acute,
+        safeguarding=booking.is_safeguarding or found.safeguarding,
+        guardian=found.guardian, danger_now=found.danger_now)
 
 
 @login_required
@@ -788,6 +819,27 @@ def note_add(request, pk):
     return redirect(booking.get_absolute_url() + "#notes")
 
 
+@login_required
+@require_POST
+def follow_up_add(request, pk):
+    booking = _staff_booking(request, pk)
+    form = FollowUpForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _(services.FOLLOW_UP_INVALID))
+        return redirect(booking.get_absolute_url() + "#follow-up")
+    try:
+        follow_up = services.urgent_follow_up_record(
+            booking=booking, by_user=_person(request), **form.cleaned_data)
+    except (services.BookingError, ValidationError) as exc:
+        messages.error(request, _error_text(exc))
+    else:
+        if follow_up.outcome in follow_up.CLOSING:
+            messages.success(request, _("已记录跟进，这个预约已离开紧急队列。"))
+        else:
+            messages.warning(request, _("已记录这次尝试。预约会留在紧急队列里，请继续联系。"))
+    return redirect(booking.get_absolute_url() + "#follow-up")
+
+
 # --- coordinator area --------------------------------------------------------------------
 
 
@@ -854,12 +906,15 @@ def _wagtail_links() -> dict:
 @role_required(Role.COORDINATOR)
 @require_GET
 def coordinator_urgent(request):
-    since = timezone.now() - dt.timedelta(days=14)
-    bookings = list(
-        _coordinator_queryset().filter(is_urgent=True, created_at__gte=since)
-        .order_by("created_at", "pk")
-    )
-    return _render(request, "bookings/coordinator/urgent.html", {"bookings": bookings})
+    """Urgent bookings until a follow-up is recorded (however old), oldest first;
+    then the ones followed up in the last 14 days."""
+    related = ("counsellor", "session_type", "topic", "group_session", "family", "child")
+    bookings = list(selectors.urgent_queue().select_related(*related))
+    followed = list(selectors.recently_followed_up().select_related(*related))
+    return _render(request, "bookings/coordinator/urgent.html", {
+        "bookings": bookings, "followed": followed,
+        "response_hours": services.urgent_response_hours(),
+    })
 
 
 @role_required(Role.COORDINATOR)

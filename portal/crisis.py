@@ -1,10 +1,19 @@
-"""Crisis resources: the lines every page and email must carry."""
+"""Crisis resources: the lines every page and email must carry.
+
+Every number is shown with its hours. Where a text says "call now" (the
+banner, the email footers, the crisis panels) only 24-hour lines are listed
+(`immediate_lines`), the emergency numbers 120 and 110 first; lines with
+limited hours are listed apart, with their hours (`other_lines`).
+"""
 
 from dataclasses import dataclass
 
 from django.core.cache import cache
 
-CACHE_KEY = "portal:crisis-lines:v1"
+CACHE_KEY = "portal:crisis-lines:v2"
+
+# Ambulance and police: first wherever a life may be in danger.
+EMERGENCY_NUMBERS = ("120", "110")
 
 
 @dataclass(frozen=True)
@@ -14,6 +23,11 @@ class Line:
     number: str
     hours: str
     hours_en: str
+    is_24h: bool = False
+
+    @property
+    def is_emergency(self) -> bool:
+        return self.number.strip() in EMERGENCY_NUMBERS
 
     @property
     def tel(self) -> str:
@@ -23,13 +37,13 @@ class Line:
 # Used when the database is unreachable, and as the seed for SiteSettings.
 DEFAULT_LINES = (
     Line("全国心理援助热线", "National psychological assistance line", "12356",
-         "24小时", "24 hours"),
+         "24小时", "24 hours", True),
     Line("上海市心理热线", "Shanghai mental-health hotline", "962525",
-         "24小时", "24 hours"),
+         "24小时", "24 hours", True),
     Line("青少年服务台", "Youth helpline", "12355", "工作日 9:00–17:00",
-         "Weekdays 9:00–17:00"),
-    Line("报警", "Police", "110", "24小时", "24 hours"),
-    Line("急救", "Ambulance", "120", "24小时", "24 hours"),
+         "Weekdays 9:00–17:00", False),
+    Line("报警", "Police", "110", "24小时", "24 hours", True),
+    Line("急救", "Ambulance", "120", "24小时", "24 hours", True),
 )
 
 
@@ -55,12 +69,31 @@ def crisis_lines(site=None) -> tuple[Line, ...]:
     lines = ()
     if site is not None:
         lines = tuple(
-            Line(c.name, c.name_en, c.number, c.hours, c.hours_en)
+            Line(c.name, c.name_en, c.number, c.hours, c.hours_en, c.is_24h)
             for c in CrisisLine.objects.filter(setting__site=site).order_by("sort_order")
         )
     lines = lines or DEFAULT_LINES
     cache.set(CACHE_KEY, list(lines), 60 * 60)
     return lines
+
+
+def immediate_lines(lines=None) -> tuple[Line, ...]:
+    """The 24-hour lines, 120 and 110 first (then in their configured order)."""
+    lines = crisis_lines() if lines is None else lines
+    emergency = sorted((ln for ln in lines if ln.is_24h and ln.is_emergency),
+                       key=lambda ln: EMERGENCY_NUMBERS.index(ln.number.strip()))
+    return (*emergency, *(ln for ln in lines if ln.is_24h and not ln.is_emergency))
+
+
+def hotlines_24h(lines=None) -> tuple[Line, ...]:
+    """The 24-hour lines other than 120 and 110 (listed after them)."""
+    return tuple(ln for ln in immediate_lines(lines) if not ln.is_emergency)
+
+
+def other_lines(lines=None) -> tuple[Line, ...]:
+    """Lines with limited hours: never under "call now", always with their hours."""
+    lines = crisis_lines() if lines is None else lines
+    return tuple(ln for ln in lines if not ln.is_24h)
 
 
 def invalidate() -> None:
@@ -70,11 +103,19 @@ def invalidate() -> None:
 def as_text(lines=None, *, language: str = "zh-hans") -> str:
     """Plain-text block for emails and calendar descriptions."""
     lines = lines or crisis_lines()
+    now, later = immediate_lines(lines), other_lines(lines)
     if language.startswith("en"):
         head = "If you or your child are in danger or thinking of self-harm, call now:"
         rows = [f"{ln.name_en or ln.name}: {ln.number} ({ln.hours_en or ln.hours})"
-                for ln in lines]
+                for ln in now]
+        if later:
+            rows.append("Other support (not around the clock):")
+            rows += [f"{ln.name_en or ln.name}: {ln.number} ({ln.hours_en or ln.hours})"
+                     for ln in later]
     else:
-        head = "如果你或孩子此刻有危险或想伤害自己，请立即拨打："
-        rows = [f"{ln.name}：{ln.number}（{ln.hours}）" for ln in lines]
+        head = "如果你或孩子此刻有危险或想伤害自己，请立即拨打（24小时）："
+        rows = [f"{ln.name}：{ln.number}（{ln.hours}）" for ln in now]
+        if later:
+            rows.append("其他求助渠道（非24小时）：")
+            rows += [f"{ln.name}：{ln.number}（{ln.hours}）" for ln in later]
     return "\n".join([head, *rows])

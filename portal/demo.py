@@ -8,6 +8,7 @@ from django.db import transaction
 from wagtail.models import Locale, Page, Site
 
 from portal.crisis import DEFAULT_LINES
+from portal.crisis import invalidate as forget_crisis_lines
 from portal.models import (
     STAFF_ROLES,
     CrisisLine,
@@ -162,13 +163,27 @@ def _site_settings(site) -> None:
     settings_obj.station_phone = "021-5555-0100"
     settings_obj.station_email = "station@demo.weiai.cn"
     settings_obj.opening_hours = "周一至周五 9:00–17:00，周六 9:00–12:00"
+    settings_obj.opening_hours_en = "Mon–Fri 9:00–17:00, Sat 9:00–12:00"
+    settings_obj.urgent_response_hours = 2
+    settings_obj.urgent_response_out_of_hours = "下一个开放日上午 11:00 前"
+    settings_obj.urgent_response_out_of_hours_en = "by 11:00 on the next opening day"
+    settings_obj.nearest_emergency = "示例医院急诊科（演示地址，24小时）"
+    settings_obj.nearest_emergency_en = (
+        "Example Hospital emergency department (demo address, 24 hours)")
+    settings_obj.safeguarding_lead_name = "示例安全保护负责人（演示）"
+    settings_obj.safeguarding_lead_email = "safeguarding@demo.weiai.cn"
+    settings_obj.safeguarding_lead_phone = "021-5555-0110"
     settings_obj.save()
     if not settings_obj.crisis_lines.exists():
         for i, line in enumerate(DEFAULT_LINES):
             CrisisLine.objects.create(
                 setting=settings_obj, sort_order=i, name=line.name, name_en=line.name_en,
                 number=line.number, hours=line.hours, hours_en=line.hours_en,
+                is_24h=line.is_24h,
             )
+    for line in DEFAULT_LINES:  # seeds from before the 24-hour flag
+        settings_obj.crisis_lines.filter(number=line.number).update(is_24h=line.is_24h)
+    forget_crisis_lines()
 
 
 def _standard_page(parent, slug, title, intro, body, translation_of=None) -> StandardPage:

@@ -314,6 +314,40 @@ class SiteSettings(BaseSiteSetting, ClusterableModel):
     station_phone = models.CharField(_("站点电话"), max_length=30, blank=True)
     station_email = models.EmailField(_("站点邮箱"), blank=True)
     opening_hours = models.CharField(_("开放时间"), max_length=200, blank=True)
+    opening_hours_en = models.CharField(_("英文开放时间"), max_length=200, blank=True)
+    # What a family is told after a positive risk screen, and when staff are
+    # chased (`manage.py alert_unfollowed_urgent`).
+    urgent_response_hours = models.PositiveSmallIntegerField(
+        _("紧急登记回电时限（小时，开放时间内）"), default=2,
+        validators=[MinValueValidator(1), MaxValueValidator(24)],
+        help_text=_("开放时间内提交的紧急登记，协调员在多少小时内给家庭打电话。"
+                    "超过这个时间仍没有跟进记录，会再次提醒协调员。"),
+    )
+    urgent_response_out_of_hours = models.CharField(
+        _("非开放时间的回电承诺"), max_length=120, default="下一个开放日上午 11:00 前",
+        help_text=_("例如：下一个开放日上午 11:00 前。"),
+    )
+    urgent_response_out_of_hours_en = models.CharField(
+        _("非开放时间的回电承诺（英文）"), max_length=120,
+        default="by 11:00 on the next opening day",
+    )
+    nearest_emergency = models.CharField(
+        _("最近的急诊"), max_length=200, blank=True,
+        help_text=_("最近医院急诊的名称和地址（24 小时），危险时与 120/110 一起显示。"),
+    )
+    nearest_emergency_en = models.CharField(_("最近的急诊（英文）"), max_length=200,
+                                            blank=True)
+    safeguarding_lead_name = models.CharField(
+        _("安全保护负责人"), max_length=60, blank=True,
+        help_text=_("负责强制报告的人（姓名或岗位）。孩子可能正在受到伤害或无人照看时，"
+                    "由这个人决定并向公安机关报告。"),
+    )
+    safeguarding_lead_email = models.EmailField(
+        _("安全保护负责人邮箱"), blank=True,
+        help_text=_("未填写时，这类提醒发给所有协调员。"),
+    )
+    safeguarding_lead_phone = models.CharField(_("安全保护负责人电话"), max_length=30,
+                                               blank=True)
     crisis_intro = models.CharField(
         _("危机提示语"), max_length=200,
         default="如果你或孩子此刻有危险或想伤害自己，请立即拨打：",
@@ -342,8 +376,22 @@ class SiteSettings(BaseSiteSetting, ClusterableModel):
                 FieldPanel("station_phone"),
                 FieldPanel("station_email"),
                 FieldPanel("opening_hours"),
+                FieldPanel("opening_hours_en"),
             ],
             heading=_("站点信息"),
+        ),
+        MultiFieldPanel(
+            [
+                FieldPanel("urgent_response_hours"),
+                FieldPanel("urgent_response_out_of_hours"),
+                FieldPanel("urgent_response_out_of_hours_en"),
+                FieldPanel("nearest_emergency"),
+                FieldPanel("nearest_emergency_en"),
+                FieldPanel("safeguarding_lead_name"),
+                FieldPanel("safeguarding_lead_email"),
+                FieldPanel("safeguarding_lead_phone"),
+            ],
+            heading=_("紧急登记与安全保护"),
         ),
         FieldPanel("crisis_intro"),
         InlinePanel("crisis_lines", heading=_("危机求助热线"), min_num=1),
@@ -368,6 +416,10 @@ class CrisisLine(Orderable):
     number = models.CharField(_("号码"), max_length=20)
     hours = models.CharField(_("服务时间"), max_length=60, blank=True)
     hours_en = models.CharField(_("英文服务时间"), max_length=60, blank=True)
+    is_24h = models.BooleanField(
+        _("24 小时服务"), default=False,
+        help_text=_("只有 24 小时接听的号码会出现在“请立即拨打”的地方。"),
+    )
 
     panels = [
         FieldPanel("name"),
@@ -375,6 +427,7 @@ class CrisisLine(Orderable):
         FieldPanel("number"),
         FieldPanel("hours"),
         FieldPanel("hours_en"),
+        FieldPanel("is_24h"),
     ]
 
     class Meta(Orderable.Meta):

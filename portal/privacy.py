@@ -20,6 +20,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import models, transaction
+from django.dispatch import Signal
 from django.http import Http404
 from django.utils import timezone
 
@@ -46,6 +47,11 @@ ERASE_WRONG_PASSWORD = "密码不正确，请重新输入。"  # noqa: S105 - a 
 ERASE_NOT_CONFIRMED = "请勾选确认框，表示你了解注销后数据无法恢复。"
 EXPORT_ALREADY_PENDING = "你的数据导出正在生成中，完成后会发送邮件给你。"
 CONSENT_UNKNOWN = "没有找到这项同意。"
+
+# Sent inside `account_erase`'s transaction before anything is removed, with
+# ``user`` and ``now``: apps above portal act on what is about to go (bookings
+# alerts the coordinators about urgent bookings no one has followed up yet).
+account_erasing = Signal()
 
 
 def _model(label: str) -> type[models.Model] | None:
@@ -464,6 +470,7 @@ def _cancel_for_erasure(bookings, *, user: User, now: dt.datetime) -> list[dict]
                     "booking_id": b.pk,
                     "start": b.start.isoformat(),
                     "session_type": b.session_type.name,
+                    "is_urgent": bool(getattr(b, "is_urgent", False)),
                 }
             )
     return notices
@@ -488,6 +495,7 @@ def account_erase(*, user: User, requested_by_self: bool = True,
     user_id = user.pk
     summary: dict[str, int] = {}
 
+    account_erasing.send(sender=User, user=user, now=now)
     future = _future_active_bookings(user, now)
     notices = _cancel_for_erasure(future, user=user, now=now)
     summary["bookings.future_cancelled"] = len(future)
@@ -539,7 +547,7 @@ def account_erase(*, user: User, requested_by_self: bool = True,
 
 
 def send_cancellation_notice(*, counsellor_user_id: int, booking_id: int, start: str,
-                             session_type: str) -> bool:
+                             session_type: str, is_urgent: bool = False) -> bool:
     """Tell a counsellor one future session is cancelled; no family data in it."""
     from django.core.mail import send_mail
     from django.template.loader import render_to_string
@@ -557,6 +565,7 @@ def send_cancellation_notice(*, counsellor_user_id: int, booking_id: int, start:
             "reference": f"#{booking_id}",
             "start": timezone.localtime(start_at),
             "session_type": session_type,
+            "is_urgent": is_urgent,
             "crisis_text": crisis.as_text(language=language),
         }
         subject = settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + str(

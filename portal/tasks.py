@@ -18,11 +18,12 @@ def build_data_export(export_id: int) -> str:
 
 @task()
 def send_erasure_cancellation_notice(*, counsellor_user_id: int, booking_id: int,
-                                     start: str, session_type: str) -> bool:
+                                     start: str, session_type: str,
+                                     is_urgent: bool = False) -> bool:
     """Tell a counsellor that a future session was cancelled by an erasure."""
     from portal.privacy import send_cancellation_notice
 
     return send_cancellation_notice(
         counsellor_user_id=counsellor_user_id, booking_id=booking_id, start=start,
-        session_type=session_type,
+        session_type=session_type, is_urgent=is_urgent,
     )

@@ -235,7 +235,8 @@ def test_workshop_seat_follows_the_workshop_and_its_sequence():
 def test_every_event_description_carries_the_crisis_lines(private_booking):
     description = only(parse(ical.booking_ics(
         booking=private_booking, viewer=private_booking.family))).description
-    assert "如果你或孩子此刻有危险或想伤害自己，请立即拨打：" in description
+    assert "如果你或孩子此刻有危险或想伤害自己，请立即拨打（24小时）：" in description
+    assert "青少年服务台：12355（工作日 9:00–17:00）" in description
     for number in CRISIS_NUMBERS:
         assert number in description
 

@@ -134,14 +134,15 @@ def test_change_email_after_reschedule(setup, run_worker, django_capture_on_comm
     assert "SEQUENCE:1" in alternatives(change)["text/calendar"][0]
 
 
-def test_urgent_intake_alerts_every_coordinator_without_the_answers(
+def test_urgent_intake_alerts_every_coordinator_and_the_counsellor_without_the_answers(
         setup, run_worker, django_capture_on_commit_callbacks):
     coordinators = [CoordinatorFactory(), CoordinatorFactory()]
     booking = create(setup, django_capture_on_commit_callbacks,
                      risk_answers={"unsafe_now": True}, concern="孩子说不想活了")
     run_worker()
     alerts = [m for m in mail.outbox if "紧急登记" in m.subject]
-    assert sorted(m.to[0] for m in alerts) == sorted(c.email for c in coordinators)
+    assert sorted(m.to[0] for m in alerts) == sorted(
+        [c.email for c in coordinators] + [setup.counsellor.user.email])
     assert all(booking.reference in m.subject for m in alerts)
     assert all("孩子说不想活了" not in m.body for m in alerts)
     assert all("12356" in m.body for m in alerts)

@@ -195,12 +195,18 @@ def test_child_must_belong_to_the_family(setup):
 def test_urgent_answers_flag_the_booking_and_alert_but_still_book(
         setup, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        booking = book(setup, setup.at(10),
-                       risk_answers={"self_harm_thoughts": "yes", "unknown": True})
+        booking = book(setup, setup.at(10), risk_answers={"child_wish_dead": "unsure"})
     assert booking.status == Booking.Status.CONFIRMED
     assert booking.is_urgent is True
-    assert booking.intake_answers == {"risk": {"self_harm_thoughts": True}}
+    assert booking.intake_answers == {"screen": 2, "risk": {"child_wish_dead": "unsure"}}
     assert queued("urgent_alert") == [booking.pk]
+
+
+def test_unknown_risk_questions_are_refused_not_dropped(setup):
+    with pytest.raises(services.BookingError) as refused:
+        book(setup, setup.at(10), risk_answers={"child_wish_dead": "no", "unknown": True})
+    assert refused.value.msgid == services.RISK_UNKNOWN_QUESTION
+    assert Booking.objects.count() == 0
 
 
 # --- cancel ----------------------------------------------------------------------

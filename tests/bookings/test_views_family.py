@@ -38,8 +38,15 @@ def _messages(response) -> list[str]:
 
 def _details(start: dt.datetime, *, risk="no", consent=True, mode=Mode.IN_PERSON,
              **extra) -> dict:
+    """Every item answered ``risk`` ("yes" on the past items: within the month)."""
+    def value(key):
+        return "yes_recent" if risk == "yes" and key in (
+            "child_past_attempt", "child_self_harm") else risk
+
     data = {"start": start.isoformat(), "concern": "孩子最近不愿意上学", "mode": mode,
-            **{f"risk_{key}": risk for key in RISK_KEYS}, **extra}
+            **{f"risk_{key}": value(key) for key in RISK_KEYS}, **extra}
+    if risk != "no" and "risk_danger_now" not in data:
+        data["risk_danger_now"] = "no"
     if consent:
         data["consent"] = "on"
     return data
@@ -206,7 +213,7 @@ def test_a_risk_answer_shows_the_crisis_lines_already_on_the_review_page(client,
                        _details(local(day_ahead(), 10), risk="yes")).content.decode()
     panel = html[html.index('data-testid="crisis-panel"'):]
     assert 'href="tel:12356"' in panel[:panel.index("</section>")]
-    assert "确认后，站点协调员会尽快主动与你联系" in panel
+    assert "请继续完成预约，预约不会因为这些回答被拒绝。" in panel
     calm = client.post(book_url(counsellor, session_type),
                        _details(local(day_ahead(), 10))).content.decode()
     assert 'data-testid="crisis-panel"' not in calm
@@ -249,7 +256,7 @@ def test_a_risk_answer_shows_crisis_lines_at_once_and_still_books(client, setup,
     panel = panel[:panel.index("</section>")]
     for number in ("12356", "962525", "12355", "110", "120"):
         assert f'href="tel:{number}"' in panel
-    assert "站点协调员会尽快主动与你联系" in panel
+    assert "你的预约已保留。" in panel
 
 
 def test_a_slot_taken_meanwhile_sends_the_family_back_with_the_message(client, setup):

@@ -131,8 +131,36 @@ def test_a_family_at_risk_sees_the_crisis_lines_at_once(live_server, browser_pag
     assert panel.is_visible()
     assert panel.get_by_role("link", name="12356").first.get_attribute("href") == \
         "tel:12356"
-    assert "协调员会尽快主动与你联系" in panel.inner_text()
+    assert "协调员会给你打电话" in panel.inner_text()
     assert Booking.objects.get(family=people["family"]).is_urgent is True
+    _assert_accessible(page)
+
+
+def test_danger_right_now_puts_120_and_110_first_across_the_page(
+        live_server, browser_page, people):
+    page = browser_page
+    _sign_in(page, live_server, people["family"])
+    counsellor, session_type = people["counsellor"], people["session_type"]
+    page.goto(f"{live_server.url}/bookings/counsellors/{counsellor.slug}/"
+              f"?type={session_type.slug}")
+    page.get_by_test_id("soonest-slots").get_by_role("link").first.click()
+    page.locator("input[name=mode][value=online]").check()
+    for radio in page.locator("input[type=radio][name^=risk_][value=no]").all():
+        radio.check()
+    page.locator("input[name=risk_child_suicide_talk][value=yes]").check()
+    page.locator("input[name=consent]").check()
+    page.get_by_role("button", name="下一步：核对并确认").click()
+
+    gate = page.get_by_test_id("danger-gate")
+    assert "现在是否有危险？" in gate.inner_text()
+    gate.locator("input[name=risk_danger_now][value=yes]").check()
+    gate.get_by_role("button", name="继续").click()
+
+    panel = page.get_by_test_id("emergency-panel")
+    assert panel.is_visible()
+    assert panel.get_by_role("link").first.get_attribute("href") == "tel:120"
+    page_width = page.evaluate("document.documentElement.clientWidth")
+    assert panel.bounding_box()["width"] >= page_width - 1
     _assert_accessible(page)
 
 

@@ -179,7 +179,7 @@ def test_killed_worker_leaves_no_booking_without_its_email_task(bookable):
     families = [FamilyFactory() for _ in range(10)]
     tokens = [ApiToken.issue(user=f, name="fault")[1] for f in families]
     slots = non_overlapping_slots(counsellor, session_type, 3 * len(families))
-    risk = dict.fromkeys(RISK_KEYS, False)
+    risk = dict.fromkeys(RISK_KEYS, "no")
     server = Gunicorn(db_url=database_url(), workers=2)
     statuses: list[int] = []
     lock = threading.Lock()

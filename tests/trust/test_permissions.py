@@ -287,11 +287,27 @@ def test_api_booking_endpoints(world, method, suffix, body):
         assert own.json()["id"] == world["booking"].pk
 
 
+def test_booking_follow_up(world):
+    from bookings.models import UrgentFollowUp
+
+    def none_recorded():
+        booking_unchanged(world)()
+        assert UrgentFollowUp.objects.count() == 0
+
+    check(world, method="post",
+          url=reverse("bookings:follow_up_add", args=[world["booking"].pk]),
+          data={"outcome": "reached", "asq": "negative", "note": "不该出现的记录"},
+          denied={"family_a": NOT_YOURS, "family_b": NF, "counsellor_y": NF,
+                  "editor": NF},
+          unchanged=none_recorded, allowed=("counsellor_x", "coordinator"))
+
+
 # --- coverage -----------------------------------------------------------------------
 
 COVERED = {
     "bookings:detail", "bookings:calendar_ics", "bookings:cancel", "bookings:reschedule",
-    "bookings:attendance", "bookings:note_add", "bookings:waitlist_leave",
+    "bookings:attendance", "bookings:note_add", "bookings:follow_up_add",
+    "bookings:waitlist_leave",
     "bookings:api_token_revoke", "bookings:counsellor_schedule_delete",
     "portal:child_edit", "portal:child_remove", "privacy:export_download",
     "calendar:feed", "courses:certificate", "api:get_booking", "api:cancel_booking",
