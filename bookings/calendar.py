@@ -75,9 +75,14 @@ def clean_text(value) -> str:
     `\\r\\n`, `\\r`, NEL, U+2028 and U+2029 become `\\n`, which icalendar escapes
     as the two characters `\\n`; other control characters are not allowed in
     iCalendar TEXT at all (RFC 5545 §3.3.11) and some parsers reject them.
+
+    A literal backslash before a capital N gets a WORD JOINER (U+2060) between
+    them: icalendar's TEXT escaping first rewrites `\\N` as a newline
+    (`icalendar.parser.escape_char`), which would break a title such as
+    "C:\\Notes" in two; the joiner is invisible and keeps the text as typed.
     """
     text = _LINE_BREAKS.sub("\n", str(value or ""))
-    return _CONTROL_CHARS.sub("", text)
+    return _CONTROL_CHARS.sub("", text).replace("\\N", "\\\u2060N")
 
 
 def _utc(value: dt.datetime) -> dt.datetime:

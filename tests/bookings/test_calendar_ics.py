@@ -10,7 +10,7 @@ import time_machine
 from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
-from hypothesis import HealthCheck, given
+from hypothesis import HealthCheck, example, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
@@ -303,6 +303,7 @@ _NASTY = st.lists(
 @hypothesis_settings(max_examples=60, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(title=_NASTY, location=_NASTY, description=_NASTY)
+@example(title="C:\\Notes \\N", location="\\\\N", description="a\\Nb")  # icalendar: \N → newline
 def test_any_text_stays_inside_its_property_for_all_three_parsers(
         title, location, description, db):
     workshop = _hypothesis_workshop()
@@ -314,6 +315,15 @@ def test_any_text_stays_inside_its_property_for_all_three_parsers(
         assert event.description.startswith(
             ical.clean_text(title) + "\n" + ical.clean_text(description) + "\n")
     assert "ATTENDEE" not in event.component and "VALARM" not in str(event.alarms)
+
+
+@pytest.mark.parametrize("text", ["C:\\Notes", "\\N", "a\\\\Nb"])
+def test_a_backslash_before_n_is_shown_as_typed_not_as_a_line_break(text, db):
+    workshop = _hypothesis_workshop()
+    workshop.title = text
+    event = only(parse(ical.workshops_feed_ics(workshops=[workshop]), feed=True))
+    assert "\n" not in event.summary
+    assert event.summary.replace("\u2060", "") == text
 
 
 def _hypothesis_workshop():
