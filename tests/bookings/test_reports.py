@@ -23,7 +23,7 @@ from tests.factories import (
     TopicFactory,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.clock]
 
 TODAY = timezone.localdate()
 PERIOD = reports.Period(TODAY - dt.timedelta(days=90), TODAY + dt.timedelta(days=30))

@@ -17,6 +17,8 @@ from courses.demo_references import CRISIS_CONTENT, REFERENCES
 from courses.models import LessonPage, ModulePage, SearchEntry, Topic
 from courses.services import add_months
 
+pytestmark = pytest.mark.clock
+
 SLUGS = ["crisis-intervention", "positive-life-education", "family-relationships",
          "emotional-guidance", "autism"]
 

@@ -12,7 +12,7 @@ from portal import services
 from portal.models import Child, Consent
 from tests.factories import ChildFactory, CounsellorUserFactory, FamilyFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.clock]
 
 THIS_YEAR = timezone.localdate().year
 CONSENT_ERROR = "为不满十四周岁的孩子登记信息，需要监护人同意。"
