@@ -8,7 +8,9 @@ from django.utils import timezone
 
 from bookings import selectors
 from bookings.models import Booking, Mode
+from portal.middleware import StaffVerificationRequired
 from tests.bookings.engine_setup import counsellor_with_hours, local, make_setup
+from tests.bookings.web_setup import with_totp
 from tests.factories import (
     BookingFactory,
     CoordinatorFactory,
@@ -105,8 +107,13 @@ def test_upcoming_workshops_annotates_seats_in_fixed_queries(
 def test_booking_for_viewer_owner_counsellor_coordinator_else_404():
     booking = BookingFactory()
     assert selectors.booking_for_viewer(user=booking.family, pk=booking.pk) == booking
+    # Staff see it through their role, which needs two-step verification.
+    with pytest.raises(StaffVerificationRequired):
+        selectors.booking_for_viewer(user=booking.counsellor.user, pk=booking.pk)
+    with_totp(booking.counsellor.user)
     assert selectors.booking_for_viewer(user=booking.counsellor.user, pk=booking.pk) == booking
-    assert selectors.booking_for_viewer(user=CoordinatorFactory(), pk=booking.pk) == booking
+    coordinator = with_totp(CoordinatorFactory())
+    assert selectors.booking_for_viewer(user=coordinator, pk=booking.pk) == booking
     for stranger in (FamilyFactory(), CounsellorFactory().user):
         with pytest.raises(Http404):
             selectors.booking_for_viewer(user=stranger, pk=booking.pk)
