@@ -46,12 +46,13 @@ seed: migrate
 run: seed
 	@echo "未愛小屋: http://$(HOST):$(PORT)/  (demo accounts: see README.md)"
 	@trap 'kill 0' EXIT INT TERM; \
+	export DJANGO_DEV_HOST=$(HOST) DJANGO_DEV_PORT=$(PORT); \
 	DJANGO_SETTINGS_MODULE=portal.settings.dev $(PY) manage.py send_reminders --schedule; \
 	DJANGO_SETTINGS_MODULE=portal.settings.dev $(PY) manage.py db_worker & \
 	DJANGO_SETTINGS_MODULE=portal.settings.dev $(PY) manage.py runserver $(HOST):$(PORT)
 
 worker: install
-	DJANGO_SETTINGS_MODULE=portal.settings.dev $(PY) manage.py db_worker
+	DJANGO_DEV_HOST=$(HOST) DJANGO_DEV_PORT=$(PORT) DJANGO_SETTINGS_MODULE=portal.settings.dev $(PY) manage.py db_worker
 
 # Every test; DATABASE_URL=postgres://… runs them on PostgreSQL.
 test: install-dev browser

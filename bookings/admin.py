@@ -1,4 +1,8 @@
-"""Django admin (superusers only, /django-admin/): a read-mostly view of bookings.
+"""Django admin (superusers only, /django-admin/): a read-only view of bookings.
+
+Every change of a booking or a waitlist entry goes through bookings/services.py
+(SEQUENCE, emails, waitlist promotion, the access log); the coordinator pages
+call them. The admin only shows the rows: no add, change, delete or actions.
 
 Intake answers and the family's concern are left out: reading them must go
 through the booking detail page, which writes the access log.
@@ -7,29 +11,20 @@ through the booking detail page, which writes the access log.
 from django.contrib import admin
 
 from bookings.models import Booking, WaitlistEntry
+from portal.admin_site import ReadOnlyAdmin
 
 
 @admin.register(Booking)
-class BookingAdmin(admin.ModelAdmin):
+class BookingAdmin(ReadOnlyAdmin):
     list_display = ["reference", "counsellor", "session_type", "start", "status",
                     "is_urgent"]
     list_filter = ["status", "is_urgent", "session_type"]
     date_hierarchy = "start"
     exclude = ["intake_answers", "concern"]
-    readonly_fields = ["family", "child", "counsellor", "session_type", "group_session",
-                       "start", "end", "calendar_uid", "sequence", "reminder_sent_at",
-                       "created_at", "cancelled_at"]
     list_select_related = ["counsellor", "session_type"]
-
-    def has_add_permission(self, request):
-        return False  # bookings are made through the booking services only
 
 
 @admin.register(WaitlistEntry)
-class WaitlistEntryAdmin(admin.ModelAdmin):
+class WaitlistEntryAdmin(ReadOnlyAdmin):
     list_display = ["group_session", "family", "created_at", "promoted_at", "left_at"]
     list_select_related = ["group_session", "family"]
-    readonly_fields = ["group_session", "family", "child", "created_at"]
-
-    def has_add_permission(self, request):
-        return False

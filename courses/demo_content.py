@@ -4,8 +4,7 @@ Compact shape, expanded by `courses.demo`:
   lesson body: list of paragraphs ("## " starts a heading);
   "callout": (kind, title, text); "quiz": [(prompt, multiple, [(choice, correct,
   feedback), ...]), ...]; "audio": {"title", "transcript"};
-  module "resource": (title, [checklist lines]) goes on the last lesson;
-  "review": (days since last review, days until next review; negative = overdue).
+  module "resource": (title, [checklist lines]) goes on the last lesson.
 """
 
 # Lines a reader may need at any hour: 120/110 first, then the 24-hour lines only (the
@@ -71,8 +70,7 @@ TOPICS = {
 # seeded module is approved through the clinical review workflow by the demo
 # account reviewer@demo.weiai.cn, whose reviewer record (marked is_demo)
 # families see only as "示例审核人（演示数据，非真实临床人员）". The approval,
-# not the spec, decides who reviewed a module: the modules' "reviewer" and
-# "review" entries are no longer read (`courses.demo`).
+# not the spec, decides who reviewed a module and when it is next due.
 DEMO_REVIEWER = {
     "name": "示例审核人", "name_en": "Sample reviewer",
     "credential": "演示数据，非真实临床人员",
@@ -80,17 +78,12 @@ DEMO_REVIEWER = {
     "organisation": "未愛小屋演示站点", "organisation_en": "未愛小屋 demo site",
     "account_name": "示例审核人（演示账号）",
 }
-REVIEWER_A = REVIEWER_B = REVIEWER_C = (DEMO_REVIEWER["name"], DEMO_REVIEWER["credential"])
-REVIEWER_A_EN = REVIEWER_B_EN = REVIEWER_C_EN = (
-    DEMO_REVIEWER["name_en"], DEMO_REVIEWER["credential_en"],
-)
 
 MODULES = [
     # --- 心理危机干预 -------------------------------------------------------------
     {
         "slug": "recognising-crisis-signs", "topic": "crisis-intervention",
-        "audience": "parents", "age": "13-17", "minutes": 25, "review": (40, 320),
-        "reviewer": REVIEWER_B, "reviewer_en": REVIEWER_B_EN,
+        "audience": "parents", "age": "13-17", "minutes": 25,
         "title": "识别孩子的危机信号",
         "summary": "孩子很少直接说“我撑不下去了”。这一模块帮助家长留意变化、分清哪些信号要当天行动、敢于开口，并知道下一步找谁。",
         "outcomes": ["说出几种值得留意的情绪和行为变化", "分清哪些话和举动需要当天行动",
@@ -306,8 +299,7 @@ MODULES = [
     },
     {
         "slug": "after-a-crisis", "topic": "crisis-intervention",
-        "audience": "parents", "age": "13-17", "minutes": 20, "review": (90, 270),
-        "reviewer": REVIEWER_A, "reviewer_en": REVIEWER_A_EN,
+        "audience": "parents", "age": "13-17", "minutes": 20,
         "title": "危机之后：陪孩子慢慢恢复",
         "summary": "孩子有过自杀的念头、伤害过自己，或经历了一次心理危机之后，家里的日常该怎么过？这一模块讲恢复期的看护和陪伴、安全计划，以及家长的自我照顾。",
         "outcomes": ["在恢复期按医生建议安排看护，同时尊重孩子的隐私", "和孩子一起制定一份安全计划，让家里更安全",
@@ -499,8 +491,7 @@ MODULES = [
     },
     {
         "slug": "teachers-first-response", "topic": "crisis-intervention",
-        "audience": "teachers", "age": "6-12", "minutes": 20, "review": (400, -10),
-        "reviewer": REVIEWER_C, "reviewer_en": REVIEWER_C_EN,
+        "audience": "teachers", "age": "6-12", "minutes": 20,
         "title": "老师在校园里的第一反应",
         "summary": "当学生在学校里透露痛苦或危险，老师可以怎样回应、记录，并联动家长与专业力量；伤害可能来自家里时，又该怎么做。",
         "outcomes": ["用支持性的语言回应学生", "按流程通知学校心理老师、分管领导和家长",
@@ -700,8 +691,7 @@ MODULES = [
     # --- 积极生命教育 ------------------------------------------------------------
     {
         "slug": "talking-about-life", "topic": "positive-life-education",
-        "audience": "parents", "age": "6-12", "minutes": 20, "review": (30, 330),
-        "reviewer": REVIEWER_A, "reviewer_en": REVIEWER_A_EN,
+        "audience": "parents", "age": "6-12", "minutes": 20,
         "title": "和孩子聊生命的意义",
         "summary": "孩子会问“人为什么会死”“我为什么存在”。这些问题是积极生命教育的好起点。",
         "outcomes": ["用适合年龄的方式回答关于生死的问题", "和孩子一起发现日常中的意义感", "陪孩子面对失去，知道什么时候要当天求助"],
@@ -816,8 +806,7 @@ MODULES = [
     },
     {
         "slug": "seeing-strengths", "topic": "positive-life-education",
-        "audience": "parents", "age": "all", "minutes": 15, "review": (20, 340),
-        "reviewer": REVIEWER_C, "reviewer_en": REVIEWER_C_EN,
+        "audience": "parents", "age": "all", "minutes": 15,
         "title": "看见孩子的优点：优势视角",
         "summary": "与其只盯着问题，不如先找到孩子的优势。从优势出发，孩子面对困难时会更有底气。",
         "outcomes": ["识别孩子的性格优势", "用具体的语言肯定孩子", "把优势用在困难上"],
@@ -923,8 +912,7 @@ MODULES = [
     # --- 家庭关系调适 ------------------------------------------------------------
     {
         "slug": "parent-child-communication", "topic": "family-relationships",
-        "audience": "parents", "age": "all", "minutes": 30, "review": (50, 310),
-        "reviewer": REVIEWER_A, "reviewer_en": REVIEWER_A_EN,
+        "audience": "parents", "age": "all", "minutes": 30,
         "title": "亲子沟通的四个小习惯",
         "summary": "好的关系不是靠一次长谈，而是每天的小习惯。这一模块介绍四个容易上手的亲子沟通习惯。",
         "outcomes": ["每天安排一段专注陪伴的时间", "用倾听代替说教", "用“我”开头表达感受", "在冲突后修复关系"],
@@ -961,7 +949,7 @@ MODULES = [
              "body": [
                  "每个家庭都会吵架。重要的是吵完之后，大人愿意主动修复：“刚才我声音太大了，对不起。我还是想和你一起解决这件事。”",
                  "大人的道歉不会降低威信，反而教会孩子如何面对错误、如何重新靠近。",
-                 "修复不等于收回规矩。可以先把关系修好，等双方都平静下来，再回到原来的问题上一起商量。如果家里的争吵常常升级到摔东西、动手，或者孩子开始害怕回家，这就不只是沟通的问题了，请找工作站的咨询师一起想办法。",
+                 "修复不等于收回规矩。可以先把关系修好，等双方都平静下来，再回到原来的问题上一起商量。如果家里的争吵常常升级到摔东西、动手，或者孩子开始害怕回家，这就不只是沟通的问题了，请找工作站的咨询师一起想办法。如果有人正在受到伤害，或者你担心孩子的安全，请立即拨打 110。",
              ],
              "quiz": [
                  ("关于吵架后的修复，哪些说法是对的？", True, [
@@ -1037,7 +1025,8 @@ MODULES = [
                      "If quarrels at home often end with things being thrown or someone "
                      "being hit, or your child starts to dread coming home, it is more than "
                      "a communication problem: talk it over with one of the station’s "
-                     "counsellors.",
+                     "counsellors. If someone is being hurt right now, or you fear for your "
+                     "child’s safety, call 110 at once.",
                  ],
                  "quiz": [
                      ("Which statements about making up after a quarrel are true?", True, [
@@ -1055,8 +1044,7 @@ MODULES = [
     },
     {
         "slug": "teenage-conflict", "topic": "family-relationships",
-        "audience": "parents", "age": "13-17", "minutes": 20, "review": (70, 290),
-        "reviewer": REVIEWER_C, "reviewer_en": REVIEWER_C_EN,
+        "audience": "parents", "age": "13-17", "minutes": 20,
         "title": "青春期冲突：少一点争吵",
         "summary": "青春期的孩子渴望独立，冲突难免。理解背后的需要，可以让争吵少一些、沟通多一些。",
         "outcomes": ["理解青春期对独立的需要", "和孩子协商家庭规则", "在情绪激动时暂停"],
@@ -1175,8 +1163,7 @@ MODULES = [
     },
     {
         "slug": "grandparents-co-parenting", "topic": "family-relationships",
-        "audience": "parents", "age": "0-5", "minutes": 15, "review": (100, 260),
-        "reviewer": REVIEWER_C, "reviewer_en": REVIEWER_C_EN,
+        "audience": "parents", "age": "0-5", "minutes": 15,
         "title": "隔代养育中的合作",
         "summary": "很多家庭由祖辈帮忙带孩子。理念不同很正常，关键是大人之间的合作。",
         "outcomes": ["理解祖辈的付出和顾虑", "在孩子面前保持一致", "用商量代替指责"],
@@ -1264,8 +1251,7 @@ MODULES = [
     # --- 情绪疏导 -----------------------------------------------------------------
     {
         "slug": "naming-feelings", "topic": "emotional-guidance",
-        "audience": "children", "age": "6-12", "minutes": 15, "review": (45, 315),
-        "reviewer": REVIEWER_A, "reviewer_en": REVIEWER_A_EN,
+        "audience": "children", "age": "6-12", "minutes": 15,
         "title": "认识情绪：给感受起名字",
         "summary": "说得出感受，就更容易平静下来。这一模块适合家长和孩子一起读，练习给情绪起名字、做放松呼吸。",
         "outcomes": ["说出至少六种情绪的名字", "知道所有情绪都可以被接纳", "会做一次放松呼吸"],
@@ -1403,8 +1389,7 @@ MODULES = [
     },
     {
         "slug": "exam-anxiety", "topic": "emotional-guidance",
-        "audience": "teens", "age": "13-17", "minutes": 20, "review": (25, 335),
-        "reviewer": REVIEWER_B, "reviewer_en": REVIEWER_B_EN,
+        "audience": "teens", "age": "13-17", "minutes": 20,
         "title": "考试焦虑的自我调节",
         "summary": "写给初高中同学：适度紧张能帮你发挥，过度焦虑则需要调一调。几个方法，帮你把焦虑变成可以管理的东西。",
         "outcomes": ["分辨适度紧张和过度焦虑", "用呼吸和身体放松平复紧张", "换一种方式看待考试中的念头"],
@@ -1527,8 +1512,7 @@ MODULES = [
     # --- 自闭症咨询与科普 ----------------------------------------------------------
     {
         "slug": "understanding-autism", "topic": "autism",
-        "audience": "parents", "age": "all", "minutes": 30, "review": (60, 300),
-        "reviewer": REVIEWER_B, "reviewer_en": REVIEWER_B_EN,
+        "audience": "parents", "age": "all", "minutes": 30,
         "title": "认识孤独症（自闭症）谱系",
         "summary": "孤独症谱系是一种发育上的差异，每个孩子都不一样。这一模块介绍基本知识、常见误解、评估途径和在家里的支持。",
         "outcomes": ["了解孤独症谱系的基本特点", "分辨常见误解", "知道如何寻求专业评估", "在家里用上视觉支持"],
@@ -1662,8 +1646,7 @@ MODULES = [
     },
     {
         "slug": "inclusive-classrooms", "topic": "autism",
-        "audience": "teachers", "age": "6-12", "minutes": 20, "review": (35, 325),
-        "reviewer": REVIEWER_C, "reviewer_en": REVIEWER_C_EN,
+        "audience": "teachers", "age": "6-12", "minutes": 20,
         "title": "融合教育：老师和同学可以做什么",
         "summary": "孤独症（自闭症）谱系的孩子在普通班级里学习，需要一些小小的调整。写给老师：环境、沟通和同伴支持。",
         "outcomes": ["为班级做几项感官友好的调整", "用清晰具体的语言沟通", "引导同学理解和接纳"],

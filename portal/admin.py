@@ -7,18 +7,8 @@ for data exports (whose archives only their owner may download).
 
 from django.contrib import admin
 
+from portal.admin_site import ReadOnlyAdmin
 from portal.models import AccessLog, DataExport, ErasureRecord
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(AccessLog)

@@ -64,12 +64,12 @@ STANDARD_PAGES = {
                     "<p>我们的团队由社工、家庭教育指导师和心理咨询师组成，"
                     "在站点和线上为辖区内的孩子和家庭提供心理关爱服务，"
                     "包括心理危机干预、积极生命教育、家庭关系调适、情绪疏导，"
-                    "以及自闭症咨询与科普。</p>"),
+                    "以及孤独症（自闭症）谱系的咨询与科普。</p>"),
         "en": ("About us", "Weiai Cottage is run by the subdistrict's minor-protection station.",
                "<p>Our team of social workers, family-education advisers and counsellors "
                "supports local children and families at the station and online: crisis "
                "intervention, positive life education, family relationships, emotional "
-               "guidance, and autism consultation and awareness.</p>"),
+               "guidance, and autism spectrum consultation and awareness.</p>"),
     },
     "privacy": {
         "zh-hans": ("隐私政策", "我们只收集提供服务所必需的信息。",

@@ -16,9 +16,11 @@ from django.utils.translation import gettext_lazy as _
 
 
 class HealthzMiddleware:
-    """Answer `/healthz` before sessions, auth or the database are touched.
+    """Answer the probes before sessions, auth or the database are touched.
 
-    It is the baseline of every benchmark ratio, so it must do no work.
+    `/healthz` (liveness) is the baseline of every benchmark ratio, so it must
+    do no work. `/readyz` (readiness, portal.health) checks the database and
+    the cache itself and must answer even when the database is gone.
     """
 
     def __init__(self, get_response):
@@ -27,6 +29,10 @@ class HealthzMiddleware:
     def __call__(self, request):
         if request.path == "/healthz":
             return HttpResponse("ok", content_type="text/plain")
+        if request.path == "/readyz":
+            from portal.health import readyz
+
+            return readyz(request)
         return self.get_response(request)
 
 
@@ -193,7 +199,7 @@ class StaffMFAMiddleware:
        API tokens: the JSON API answers only the caller's own bookings).
 
     Once TOTP exists, allauth asks for a code at every login. Signed-in users
-    who may not use an admin get a 403 instead of a login redirect (which
+    who may not use an admin (the Django admin: active superusers only) get a 403 instead of a login redirect (which
     would loop, since both admin logins go to allauth's login).
     """
 
@@ -243,7 +249,9 @@ class StaffMFAMiddleware:
     @staticmethod
     def _may_use_admin(user, path: str) -> bool:
         if path.startswith("/django-admin/"):
-            return user.is_active and user.is_staff
+            from portal.admin_site import may_use_django_admin
+
+            return may_use_django_admin(user)
         return user.has_perm("wagtailadmin.access_admin")
 
 

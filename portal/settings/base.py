@@ -46,7 +46,8 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
-    "django.contrib.admin",
+    # django.contrib.admin with a superuser-only site (portal.admin_site).
+    "portal.admin_site.PortalAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -180,10 +181,20 @@ ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_CHANGE_EMAIL = True
 ACCOUNT_REAUTHENTICATION_REQUIRED = True
 ACCOUNT_SIGNUP_FORM_CLASS = "portal.forms.SignupConsentForm"
+# Same work (one password hash) for a known email as for a new one.
+# The login form links to sign-in by code when password sign-in is paused.
+ACCOUNT_FORMS = {"signup": "portal.account_forms.SignupForm",
+                 "login": "portal.account_forms.LoginForm"}
+# Five wrong passwords (from anyone) pause password sign-in for an email; the
+# owner can still sign in with a code sent to that email. Staff with TOTP
+# still give their TOTP code afterwards (allauth's MFA login stage).
+ACCOUNT_LOGIN_BY_CODE_ENABLED = True
 ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_RATE_LIMITS = {
     "login": "30/m/ip",
     "login_failed": "5/5m/key,20/m/ip",
+    # Codes by email: enough for the owner, not a mail bomb.
+    "request_login_code": "20/m/ip,3/m/key",
     "signup": "10/h/ip",
     "reset_password": "10/h/ip,3/h/key",
     "reset_password_from_key": "20/m/ip",
@@ -241,7 +252,10 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 # --- Email ------------------------------------------------------------------
-EMAIL_BACKEND = os.environ.get(
+# Every email goes through portal.mail (Auto-Submitted, the site's Message-ID),
+# which delivers with EMAIL_DELIVERY_BACKEND.
+EMAIL_BACKEND = "portal.mail.EmailBackend"
+EMAIL_DELIVERY_BACKEND = os.environ.get(
     "DJANGO_EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend"
 )
 EMAIL_HOST = os.environ.get("DJANGO_EMAIL_HOST", "localhost")

@@ -294,3 +294,15 @@ def test_english_keeps_identity_first_language():
         assert "autistic children" in text.lower()
         assert "children with autism" not in text.lower()
         assert "suffer" not in text.lower()
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_violence_at_home_in_the_repair_lesson_points_to_110(lang):
+    """Quarrels that end in someone being hit are not a communication exercise:
+    the lesson names 110 for harm happening now, beside the counsellor."""
+    body = " ".join(_lesson("parent-child-communication", "repair-after-conflict",
+                            lang)["body"])
+    hit = "动手" if lang == "zh" else "being hit"
+    assert hit in body
+    after = body[body.index(hit):]
+    assert "110" in after

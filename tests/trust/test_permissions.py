@@ -378,7 +378,7 @@ PERSONAL = [
     ("coordinator", "bookings:coordinator_report_csv", "report"),
     ("coordinator", "privacy:access_log", None),
     ("coordinator", "wagtailadmin_home", None),
-    ("coordinator", "admin:index", None),
+    # admin:index: superusers only (tests/trust/test_admin_door.py checks no-store).
     ("editor", "wagtailadmin_home", None),
     ("editor", "wagtailadmin_explore_root", None),
 ]

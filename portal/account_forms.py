@@ -1,0 +1,53 @@
+"""allauth forms of the site (ACCOUNT_FORMS), beside the extra signup fields
+in portal.forms.SignupConsentForm that allauth's own form inherits."""
+
+from allauth.account.forms import LoginForm as AllauthLoginForm
+from allauth.account.forms import SignupForm as AllauthSignupForm
+from django.contrib.auth.hashers import make_password
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+TOO_MANY_ATTEMPTS = "too_many_login_attempts"  # allauth's error code
+PASSWORD_LOGIN_PAUSED = _("登录尝试过多，密码登录已暂时停用。")
+
+
+class LoginForm(AllauthLoginForm):
+    """allauth's login form, saying what still works when password sign-in is paused.
+
+    After ACCOUNT_RATE_LIMITS["login_failed"] wrong passwords for an email,
+    allauth refuses even the right password for a while. Anyone can type
+    those wrong passwords, so the owner is not locked out: a code sent to
+    their email still signs them in (ACCOUNT_LOGIN_BY_CODE_ENABLED; staff
+    then give their TOTP code as always), and the sign-in page links to it
+    (`password_login_paused`, templates/account/login.html).
+    """
+
+    password_login_paused = False
+
+    def clean(self):
+        try:
+            return super().clean()
+        except ValidationError as exc:
+            if getattr(exc, "code", None) != TOO_MANY_ATTEMPTS:
+                raise
+            self.password_login_paused = True
+            raise ValidationError(PASSWORD_LOGIN_PAUSED, code=TOO_MANY_ATTEMPTS) from exc
+
+
+class SignupForm(AllauthSignupForm):
+    """allauth's signup form, doing the same work for a known email as for a new one.
+
+    With ACCOUNT_PREVENT_ENUMERATION a known address gets the same page and an
+    "account already exists" email instead of a new account, but only a new
+    account hashed the password: ~0.5 s against ~10 ms told an attacker which
+    emails have accounts. The known path now hashes the submitted password
+    with the configured hasher and throws the hash away. It happens here,
+    not in the adapter's `send_account_already_exists_mail`, because that
+    mail is skipped when the confirmation-mail rate limit is reached, which
+    would open the timing gap again.
+    """
+
+    def try_save(self, request):
+        if self.account_already_exists:
+            make_password(self.cleaned_data.get("password1") or None)
+        return super().try_save(request)
