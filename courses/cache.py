@@ -55,6 +55,12 @@ def invalidate() -> None:
     _local["value"], _local["read_at"] = value, time.monotonic()
 
 
+def reset_local() -> None:
+    """Forget this process's copy of the generation: the next call to
+    `generation()` reads the shared one. Tests call it after `cache.clear()`."""
+    _local["value"], _local["read_at"] = None, 0.0
+
+
 def page_key(*, host: str, language: str, full_path: str, gen: int, day: str) -> str:
     """`day` (the local date) retires every page at midnight: a crisis module
     whose review lapses that day leaves listings and search without any

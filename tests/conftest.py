@@ -1,14 +1,79 @@
-"""Shared fixtures: the demo site shell (home page, settings, locales)."""
+"""Shared fixtures: the demo site shell (home page, settings, locales), and
+the moved clock (`WEIAI_TEST_CLOCK`) CI runs the `clock` tests at."""
+
+import datetime as dt
+import os
 
 import pytest
 from django.core.cache import cache
 
+CLOCK_ENV = "WEIAI_TEST_CLOCK"
+_traveller = None
+
+
+def clock_instant() -> dt.datetime | None:
+    """The instant `WEIAI_TEST_CLOCK` names (ISO 8601 with a UTC offset), or None."""
+    raw = os.environ.get(CLOCK_ENV, "").strip()
+    if not raw:
+        return None
+    try:
+        instant = dt.datetime.fromisoformat(raw)
+    except ValueError as exc:
+        raise pytest.UsageError(f"{CLOCK_ENV}={raw!r} is not an ISO 8601 date-time") from exc
+    if instant.tzinfo is None:
+        raise pytest.UsageError(f"{CLOCK_ENV}={raw!r} needs a UTC offset, e.g. +08:00")
+    return instant
+
+
+def pytest_configure(config):
+    """With `WEIAI_TEST_CLOCK` set, the whole session (test database setup,
+    fixtures, tests) runs on a clock started at that instant and ticking on.
+    Tests that travel themselves (time_machine.travel) nest inside it."""
+    global _traveller
+    instant = clock_instant()
+    if instant is not None and _traveller is None:
+        import time_machine
+
+        _traveller = time_machine.travel(instant, tick=True)
+        _traveller.start()
+
+
+def pytest_unconfigure(config):
+    global _traveller
+    if _traveller is not None:
+        _traveller.stop()
+        _traveller = None
+
+
+def pytest_report_header(config):
+    instant = clock_instant()
+    if instant is None:
+        return f"clock: real time ({CLOCK_ENV} not set)"
+    return f"clock: {CLOCK_ENV}={instant.isoformat()} (ticking from there)"
+
+
+def _forget_local_copies():
+    """The page cache keeps a per-process generation (re-read every second)
+    and per-process entries: after `cache.clear()` a test must not meet the
+    previous test's, or pass or fail by how long the requests took."""
+    from courses import cache as page_cache
+    from courses import middleware
+
+    page_cache.reset_local()
+    middleware.clear_local()
+
+
+def clear_all_caches():
+    """`cache.clear()` plus the page cache's per-process state."""
+    cache.clear()
+    _forget_local_copies()
+
 
 @pytest.fixture(autouse=True)
 def _clear_cache():
-    cache.clear()
+    clear_all_caches()
     yield
-    cache.clear()
+    clear_all_caches()
 
 
 @pytest.fixture(autouse=True)

@@ -2,6 +2,7 @@
 
 import datetime as dt
 from http import HTTPStatus
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.test import Client
@@ -19,7 +20,7 @@ from tests.factories import (
     GroupSessionFactory,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.clock]
 
 
 @pytest.fixture
@@ -185,9 +186,10 @@ def test_create_booking_field_errors_are_422(setup, family_api):
 def test_offsetless_time_is_read_in_the_users_zone_and_dst_gaps_refused(setup, family_api):
     setup.family.display_timezone = "Europe/London"
     setup.family.save()
-    # 10:00 Shanghai is 02:00 London in winter.
-    response = family_api.post("/bookings", booking_body(
-        setup, start=setup.at(10).astimezone(dt.UTC).replace(tzinfo=None).isoformat()))
+    # 10:00 Shanghai as London's wall clock shows it that day: 02:00 in winter,
+    # 03:00 in summer (not UTC's 02:00, which is 09:00 Shanghai in summer).
+    london_wall = setup.at(10).astimezone(ZoneInfo("Europe/London")).replace(tzinfo=None)
+    response = family_api.post("/bookings", booking_body(setup, start=london_wall.isoformat()))
     assert response.status_code == HTTPStatus.CREATED, response.json()
     assert response.json()["start"] == setup.at(10).isoformat()
     gap = family_api.post("/bookings", booking_body(setup, start="2027-03-28T01:30:00"))

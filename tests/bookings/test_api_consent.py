@@ -18,7 +18,7 @@ from portal.models import ApiToken, Consent
 from tests.bookings.engine_setup import make_setup
 from tests.factories import GroupSessionFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.clock]
 
 
 @pytest.fixture

@@ -16,11 +16,12 @@ from django.utils import timezone
 
 from bookings import api_cache, selectors, services
 from bookings.models import Mode
+from bookings.slots import STATION_TZ
 from portal.models import ApiToken
 from tests.bookings.engine_setup import make_setup
 from tests.factories import FamilyFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.clock]
 
 
 @pytest.fixture(autouse=True)
@@ -143,11 +144,19 @@ def test_an_answer_holds_until_the_first_slot_slips_inside_the_notice(setup):
         start_date=setup.day, end_date=setup.day, now=just_before)
     assert slots[0].start == first_start
     assert until == first_start - policy.min_notice
-    far = timezone.now()
+    # Days before (at a fixed time of day, not the moment the test runs):
+    # a minute at most, and never past the station's midnight.
+    far = dt.datetime.combine(setup.day - dt.timedelta(days=3), dt.time(12), tzinfo=STATION_TZ)
     _slots, until = selectors.free_slots_answer(
         counsellor=setup.counsellor, session_type=setup.session_type,
         start_date=setup.day, end_date=setup.day, now=far)
     assert until == far + dt.timedelta(minutes=1)
+    late = far.replace(hour=23, minute=59, second=30)
+    _slots, until = selectors.free_slots_answer(
+        counsellor=setup.counsellor, session_type=setup.session_type,
+        start_date=setup.day, end_date=setup.day, now=late)
+    assert until == dt.datetime.combine(late.date() + dt.timedelta(days=1), dt.time(0),
+                                        tzinfo=STATION_TZ)
 
 
 def test_an_expired_answer_is_not_served(setup):

@@ -27,7 +27,7 @@ from tests.factories import (
     TopicFactory,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.clock]
 
 SECRET_CONCERN = "孩子最近在学校被欺负，晚上睡不着"
 # A fixed instant for "when the file was made" (DTSTAMP), after the bookings'

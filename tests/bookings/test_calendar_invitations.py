@@ -17,7 +17,7 @@ from tests.bookings.engine_setup import make_setup
 from tests.bookings.itip_checks import assert_itip
 from tests.factories import BookingFactory, ChildFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.clock]
 
 
 def calendar_parts(message: EmailMultiAlternatives) -> list:

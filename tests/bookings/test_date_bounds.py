@@ -20,7 +20,7 @@ from portal.models import ApiToken
 from tests.bookings.engine_setup import make_setup
 from tests.bookings.web_setup import booking_at, day_ahead, local, with_totp
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.clock]
 
 FAR_DATES = [("9999-12-30", "9999-12-31"), ("0001-01-01", "0001-01-02"),
              ("0001-01-01", "0001-01-01"), ("9999-12-31", "9999-12-31")]

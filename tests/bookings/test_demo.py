@@ -18,7 +18,7 @@ from bookings.models import (
 )
 from courses.models import Topic
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.clock]
 
 
 @pytest.fixture

@@ -21,7 +21,7 @@ from tests.factories import (
     GroupSessionFactory,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.clock]
 
 SEND_TASK = "bookings.tasks.send_booking_email"
 

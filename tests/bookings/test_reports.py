@@ -6,6 +6,7 @@ import io
 from http import HTTPStatus
 
 import pytest
+import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -23,7 +24,7 @@ from tests.factories import (
     TopicFactory,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.clock]
 
 TODAY = timezone.localdate()
 PERIOD = reports.Period(TODAY - dt.timedelta(days=90), TODAY + dt.timedelta(days=30))
@@ -136,6 +137,18 @@ def test_bar_chart_geometry_scales_to_the_largest_value():
     assert chart["height"] == 30
 
 
+@pytest.mark.parametrize(("today", "start", "end"), [
+    (dt.date(2027, 1, 31), dt.date(2026, 8, 1), dt.date(2027, 1, 31)),
+    (dt.date(2027, 3, 1), dt.date(2026, 10, 1), dt.date(2027, 3, 31)),
+    (dt.date(2027, 4, 30), dt.date(2026, 11, 1), dt.date(2027, 4, 30)),
+    (dt.date(2028, 2, 29), dt.date(2027, 9, 1), dt.date(2028, 2, 29)),
+    (dt.date(2027, 12, 31), dt.date(2027, 7, 1), dt.date(2027, 12, 31)),
+])
+def test_the_default_period_is_six_calendar_months_to_the_end_of_this_one(today, start,
+                                                                          end):
+    assert reports.default_period(today) == reports.Period(start, end)
+
+
 # --- pages -------------------------------------------------------------------------------
 
 
@@ -154,6 +167,17 @@ def test_reports_page_shows_tables_and_svg_charts(coordinator_client, data):
     assert "<script" not in html.split('<main')[1].split('</main>')[0]
     assert "75.0%" in html
     assert "60.0%" in html
+
+
+def test_the_reports_page_defaults_to_the_station_months_of_today(client):
+    # 00:10 on 1 March in Shanghai is still 28 February in UTC: March counts.
+    with time_machine.travel(local(dt.date(2027, 3, 1), 0, 10), tick=False):
+        client.force_login(with_totp(CoordinatorFactory()))
+        response = client.get(reverse("bookings:coordinator_reports"))
+    assert response.status_code == HTTPStatus.OK
+    form = response.context["form"]
+    assert (form["start"].value(), form["end"].value()) == (dt.date(2026, 10, 1),
+                                                            dt.date(2027, 3, 31))
 
 
 def test_reports_page_refuses_a_reversed_period_with_a_message(coordinator_client):

@@ -16,7 +16,7 @@ from bookings.selectors import free_slots
 from tests.bookings.web_setup import booking_at, day_ahead, local, working_counsellor
 from tests.factories import CounsellorFactory, SessionTypeFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.clock]
 
 
 def test_rule_add_creates_the_rule_and_opens_slots():

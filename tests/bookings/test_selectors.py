@@ -21,7 +21,7 @@ from tests.factories import (
 )
 from tests.trust.conftest import with_totp
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.clock]
 
 
 def add_history(counsellor, session_type, count):

@@ -32,7 +32,7 @@ from tests.factories import (
     SessionTypeFactory,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.clock]
 
 
 def book(setup, start, **kwargs):

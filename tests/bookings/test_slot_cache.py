@@ -19,7 +19,7 @@ from bookings.selectors import _compute_free_slots
 from tests.bookings.engine_setup import local, make_setup
 from tests.factories import GroupSessionFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.clock]
 
 
 def starts(setup, now=None):

@@ -29,7 +29,7 @@ from tests.factories import (
     TopicFactory,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.clock]
 
 
 def _messages(response) -> list[str]:

@@ -4,6 +4,7 @@ import datetime as dt
 from http import HTTPStatus
 
 import pytest
+import time_machine
 from django.contrib.messages import get_messages
 from django.test import Client
 from django.urls import reverse
@@ -33,7 +34,7 @@ from tests.factories import (
     TopicFactory,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.clock]
 
 
 def _messages(response) -> list[str]:
@@ -105,6 +106,27 @@ def test_my_week_shows_bookings_with_intake_links_and_free_time(client, counsell
     monday = day - dt.timedelta(days=day.weekday())
     assert f'?week={(monday + dt.timedelta(days=7)).isoformat()}' in html
     assert f'?week={(monday - dt.timedelta(days=7)).isoformat()}' in html
+
+
+@pytest.mark.parametrize(("now", "monday", "today"), [
+    # Sunday night in Shanghai (still Sunday afternoon in UTC): the week that ends today.
+    (local(dt.date(2027, 1, 31), 23, 50), dt.date(2027, 1, 25), dt.date(2027, 1, 31)),
+    # Ten minutes into Monday (still Sunday in UTC): the new week.
+    (local(dt.date(2027, 2, 1), 0, 10), dt.date(2027, 2, 1), dt.date(2027, 2, 1)),
+])
+def test_my_week_without_a_date_is_the_station_week_of_today(client, counsellor_x, now,
+                                                             monday, today):
+    counsellor, _session_type = counsellor_x
+    with time_machine.travel(now, tick=False):
+        client.force_login(counsellor.user)  # a session of that day, not of today
+        response = client.get(reverse("bookings:counsellor_week"))
+    assert response.status_code == HTTPStatus.OK
+    week = response.context["week"]
+    assert week["week_start"] == monday
+    assert [d["date"] for d in week["days"] if d["is_today"]] == [today]
+    html = response.content.decode()
+    assert html.count("· 今天") == 1
+    assert f'href="?week={today.isoformat()}">本周' in html
 
 
 def test_attendance_can_be_marked_from_the_week(client, counsellor_x):

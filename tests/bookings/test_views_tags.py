@@ -11,7 +11,7 @@ from wagtail.models import Locale
 from bookings.templatetags.booking_tags import render_home_workshops, render_topic_help
 from tests.factories import CounsellorFactory, GroupSessionFactory, TopicFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.clock]
 
 
 def _context():

@@ -9,13 +9,15 @@ import time_machine
 from django.core import mail
 from django.utils import timezone
 from wagtail.documents.models import Document
-from wagtail.models import Revision, WorkflowPage, WorkflowState
+from wagtail.models import Revision, TaskState, WorkflowPage, WorkflowState
 
 from courses import demo
 from courses.demo_content import MODULES
 from courses.demo_references import CRISIS_CONTENT, REFERENCES
 from courses.models import LessonPage, ModulePage, SearchEntry, Topic
 from courses.services import add_months
+
+pytestmark = pytest.mark.clock
 
 SLUGS = ["crisis-intervention", "positive-life-education", "family-relationships",
          "emotional-guidance", "autism"]
@@ -57,12 +59,22 @@ def _every_page_went_live_through_clinical_review():
         requested_by__email="editor@demo.weiai.cn",
     ).values_list("object_id", flat=True))
     assert {str(p.pk) for p in pages} <= approved
+    # The review dates are those of each module's clinical approval (the day
+    # of the seeding, which may have run through midnight), not of this check.
+    approved_on = {
+        int(object_id): timezone.localdate(finished_at)
+        for object_id, finished_at in TaskState.objects.filter(
+            status=TaskState.STATUS_APPROVED, task__name="临床审核",
+            workflow_state__status=WorkflowState.STATUS_APPROVED,
+        ).order_by("finished_at").values_list("workflow_state__object_id", "finished_at")
+    }
     for module in ModulePage.objects.live().select_related("reviewer__user"):
         assert module.reviewer.is_demo is True, module.title
         assert module.reviewer.user.email == "reviewer@demo.weiai.cn"
-        assert module.last_reviewed == today, module.title
+        assert module.last_reviewed == approved_on[module.pk], module.title
+        assert module.last_reviewed in (today, today - dt.timedelta(days=1)), module.title
         months = 3 if module.slug in CRISIS_CONTENT else 12
-        assert module.next_review == add_months(today, months), module.title
+        assert module.next_review == add_months(module.last_reviewed, months), module.title
         assert module.is_crisis_content is (module.slug in CRISIS_CONTENT)
         assert len(module.references) == len(REFERENCES[module.slug]), module.title
     # Nothing is overdue, and no crisis module is withheld, right after seeding.

@@ -1,15 +1,19 @@
 """Quiz marking on the server, lesson completion, progress, certificates."""
 
+import datetime as dt
 from http import HTTPStatus
 
 import pytest
+import time_machine
 from django.urls import reverse
 
+from courses import services
 from courses.models import Certificate, LessonCompletion
 from tests.courses.conftest import publish
 from tests.factories import FamilyFactory, LessonPageFactory, quiz_block
 
 WRONG, RIGHT = "0", "1"
+SHANGHAI = dt.timezone(dt.timedelta(hours=8))
 
 
 @pytest.fixture
@@ -135,6 +139,27 @@ def test_completing_every_lesson_fills_the_bar_and_issues_a_verifiable_certifica
     lookup = client.get("/courses/certificates/", {"code": certificate.code.lower()})
     assert lookup.status_code == HTTPStatus.FOUND
     assert lookup["Location"] == f"/courses/certificates/{certificate.code}/"
+
+
+@pytest.mark.parametrize(("issued_at", "shown"), [
+    # 23:50 on the last of January in Shanghai (15:50 UTC, same day).
+    (dt.datetime(2027, 1, 31, 23, 50, tzinfo=SHANGHAI), "2027-01-31"),
+    # 00:10 on 1 March in Shanghai: still 28 February in UTC.
+    (dt.datetime(2027, 3, 1, 0, 10, tzinfo=SHANGHAI), "2027-03-01"),
+    # A leap day.
+    (dt.datetime(2028, 2, 29, 12, 0, tzinfo=SHANGHAI), "2028-02-29"),
+])
+def test_a_certificate_shows_the_local_date_it_was_issued(client, quiz_module, issued_at,
+                                                         shown):
+    module, _ = quiz_module
+    family = FamilyFactory()
+    with time_machine.travel(issued_at, tick=False):
+        for lesson in module.get_children().live().specific():
+            services.lesson_complete(user=family, lesson=lesson)
+    certificate = Certificate.objects.get(user=family, module=module)
+    assert certificate.issued_at == issued_at
+    text = client.get(f"/courses/certificates/{certificate.code}/").content.decode()
+    assert f'<time datetime="{shown}">{shown}</time>' in text
 
 
 @pytest.mark.parametrize("code", ["NOPE123456", "x" * 40, "%3Cscript%3E"])

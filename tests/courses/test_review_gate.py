@@ -17,6 +17,8 @@ from courses.search.indexing import reindex_all
 from courses.services import ensure_clinical_review
 from tests.factories import FamilyFactory, ReviewerFactory, UserFactory
 
+pytestmark = pytest.mark.clock
+
 REVIEWED = dt.date(2026, 3, 2)
 NEXT_REVIEW = dt.date(2026, 6, 2)
 # Shanghai noon, on the last day the review is current and on the day after.

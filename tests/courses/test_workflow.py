@@ -23,6 +23,8 @@ from tests.factories import (
     UserFactory,
 )
 
+pytestmark = pytest.mark.clock
+
 SHANGHAI = dt.timezone(dt.timedelta(hours=8))
 
 

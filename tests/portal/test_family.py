@@ -12,9 +12,15 @@ from portal import services
 from portal.models import Child, Consent
 from tests.factories import ChildFactory, CounsellorUserFactory, FamilyFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.clock]
 
-THIS_YEAR = timezone.localdate().year
+
+def this_year() -> int:
+    """The station's year when the test runs (not when the module was imported:
+    a run through New Year's midnight moved the form's bounds under the test)."""
+    return timezone.localdate().year
+
+
 CONSENT_ERROR = "为不满十四周岁的孩子登记信息，需要监护人同意。"
 
 
@@ -26,7 +32,7 @@ def family(client, site_shell):
 
 
 def _child_data(**overrides):
-    data = {"nickname": "小雨", "birth_year": str(THIS_YEAR - 9), "school_stage": "primary",
+    data = {"nickname": "小雨", "birth_year": str(this_year() - 9), "school_stage": "primary",
             "needs": "最近不太愿意上学"}
     data.update(overrides)
     return data
@@ -38,13 +44,13 @@ def _child_data(**overrides):
 def test_child_under_14_needs_guardian_consent_and_records_it(db):
     user = FamilyFactory()
     with pytest.raises(ValidationError) as exc:
-        services.child_add(user=user, nickname="小雨", birth_year=THIS_YEAR - 9,
+        services.child_add(user=user, nickname="小雨", birth_year=this_year() - 9,
                            school_stage="primary")
     assert exc.value.message_dict == {"guardian_consent": [CONSENT_ERROR]}
     assert not Child.objects.exists()
 
     before = timezone.now()
-    child = services.child_add(user=user, nickname="小雨", birth_year=THIS_YEAR - 9,
+    child = services.child_add(user=user, nickname="小雨", birth_year=this_year() - 9,
                                school_stage="primary", guardian_consent=True)
     consent = Consent.objects.get(child=child)
     assert consent.user == user
@@ -55,17 +61,17 @@ def test_child_under_14_needs_guardian_consent_and_records_it(db):
 
 def test_child_of_14_or_more_needs_no_guardian_consent(db):
     user = FamilyFactory()
-    child = services.child_add(user=user, nickname="阿杰", birth_year=THIS_YEAR - 14,
+    child = services.child_add(user=user, nickname="阿杰", birth_year=this_year() - 14,
                                school_stage="junior")
     assert child.pk and not Consent.objects.filter(child=child).exists()
 
 
 def test_changing_birth_year_to_under_14_asks_for_consent_once(db):
     user = FamilyFactory()
-    child = services.child_add(user=user, nickname="阿杰", birth_year=THIS_YEAR - 15,
+    child = services.child_add(user=user, nickname="阿杰", birth_year=this_year() - 15,
                                school_stage="senior")
     kwargs = {"user": user, "child": child, "nickname": "阿杰",
-              "birth_year": THIS_YEAR - 12, "school_stage": "junior"}
+              "birth_year": this_year() - 12, "school_stage": "junior"}
     with pytest.raises(ValidationError):
         services.child_update(**kwargs)
     services.child_update(**kwargs, guardian_consent=True)
@@ -77,7 +83,7 @@ def test_changing_birth_year_to_under_14_asks_for_consent_once(db):
 
 def test_child_remove_keeps_the_consent_record_withdrawn(db):
     user = FamilyFactory()
-    child = services.child_add(user=user, nickname="小雨", birth_year=THIS_YEAR - 9,
+    child = services.child_add(user=user, nickname="小雨", birth_year=this_year() - 9,
                                school_stage="primary", guardian_consent=True)
     services.child_remove(user=user, child=child)
     assert not Child.objects.exists()
@@ -99,12 +105,12 @@ def test_services_refuse_another_familys_child(db):
 
 
 def test_account_page_shows_profile_and_children(client, family):
-    services.child_add(user=family, nickname="小雨", birth_year=THIS_YEAR - 9,
+    services.child_add(user=family, nickname="小雨", birth_year=this_year() - 9,
                        school_stage="primary", guardian_consent=True)
     html = client.get(reverse("portal:account")).content.decode()
     assert "家庭资料" in html
     assert "<strong>小雨</strong>" in html
-    assert f"{THIS_YEAR - 9} 年出生" in html
+    assert f"{this_year() - 9} 年出生" in html
     assert "已记录监护人同意。" in html
     assert reverse("portal:child_add") in html
 
@@ -125,7 +131,7 @@ def test_adding_a_child_with_consent(client, family):
     assert response["Location"] == reverse("portal:account") + "#family"
     child = Child.objects.get()
     assert (child.nickname, child.birth_year, child.school_stage, child.needs) == (
-        "小雨", THIS_YEAR - 9, "primary", "最近不太愿意上学")
+        "小雨", this_year() - 9, "primary", "最近不太愿意上学")
     assert Consent.objects.filter(child=child, kind="guardian_under_14").count() == 1
     assert "已添加 小雨。" in client.get(reverse("portal:account")).content.decode()
 
@@ -134,12 +140,16 @@ def test_adding_a_child_with_consent(client, family):
     ("overrides", "message"),
     [({"nickname": ""}, "请填写孩子的昵称。"),
      ({"birth_year": "二〇一五"}, "请用四位数字填写出生年份，例如 2015。"),
-     ({"birth_year": "1980"}, f"出生年份应在 {THIS_YEAR - 24} 到 {THIS_YEAR} 之间。"),
-     ({"birth_year": str(THIS_YEAR + 1)}, f"出生年份应在 {THIS_YEAR - 24} 到 {THIS_YEAR} 之间。"),
+     ({"birth_year": "1980"}, "出生年份应在 {low} 到 {year} 之间。"),
+     ({"birth_year": "{next}"}, "出生年份应在 {low} 到 {year} 之间。"),
      ({"school_stage": "phd"}, "选择一个有效的选项"),
      ({"needs": "很" * 301}, "300")],
 )
 def test_bad_child_input_gets_a_message_not_a_500(client, family, overrides, message):
+    year = this_year()
+    years = {"low": year - 24, "year": year, "next": year + 1}
+    overrides = {k: v.format(**years) for k, v in overrides.items()}
+    message = message.format(**years)
     response = client.post(reverse("portal:child_add"),
                            _child_data(guardian_consent="on", **overrides))
     assert response.status_code == HTTPStatus.OK
@@ -148,7 +158,7 @@ def test_bad_child_input_gets_a_message_not_a_500(client, family, overrides, mes
 
 
 def test_editing_a_child(client, family):
-    child = services.child_add(user=family, nickname="小雨", birth_year=THIS_YEAR - 9,
+    child = services.child_add(user=family, nickname="小雨", birth_year=this_year() - 9,
                                school_stage="primary", guardian_consent=True)
     form = client.get(reverse("portal:child_edit", args=[child.pk])).content.decode()
     assert 'value="小雨"' in form
@@ -161,7 +171,7 @@ def test_editing_a_child(client, family):
 
 
 def test_removing_a_child_asks_first_then_deletes_on_post(client, family):
-    child = services.child_add(user=family, nickname="小雨", birth_year=THIS_YEAR - 16,
+    child = services.child_add(user=family, nickname="小雨", birth_year=this_year() - 16,
                                school_stage="senior")
     url = reverse("portal:child_remove", args=[child.pk])
     assert "删除 小雨 的资料？" in client.get(url).content.decode()
@@ -206,12 +216,12 @@ def test_anonymous_visitors_are_sent_to_login(client, site_shell):
 
 def test_account_page_queries_do_not_grow_with_children(client, family,
                                                         django_assert_max_num_queries):
-    services.child_add(user=family, nickname="一", birth_year=THIS_YEAR - 15,
+    services.child_add(user=family, nickname="一", birth_year=this_year() - 15,
                        school_stage="senior")
     with django_assert_max_num_queries(60) as small:
         client.get(reverse("portal:account"))
     for i in range(5):
-        services.child_add(user=family, nickname=f"孩{i}", birth_year=THIS_YEAR - 15,
+        services.child_add(user=family, nickname=f"孩{i}", birth_year=this_year() - 15,
                            school_stage="senior")
     with django_assert_max_num_queries(len(small.captured_queries)):
         client.get(reverse("portal:account"))

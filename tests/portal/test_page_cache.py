@@ -177,10 +177,15 @@ def test_percent_sign_without_nul_passes_the_guard(client):
 
 
 @pytest.fixture
-def local_entries(settings):
+def local_entries(settings, monkeypatch):
+    """Per-process entries on, and this process keeps its copy of the page
+    generation however slowly the test runs (production re-reads it every
+    second; here a re-read after `cache.clear()` would retire the copies)."""
+    from courses import cache as page_cache
     from courses import middleware
 
     settings.COURSES_PAGE_CACHE_LOCAL_ENTRIES = 2
+    monkeypatch.setattr(page_cache, "LOCAL_GENERATION_SECONDS", 3600.0)
     middleware.clear_local()
     yield middleware
     middleware.clear_local()

@@ -14,6 +14,7 @@ from http import HTTPStatus
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -136,7 +137,7 @@ def test_booking_flow(world):
     client = logged_in(world["family"])
     url = reverse("bookings:book", args=[world["counsellor"].slug,
                                          world["session_type"].slug])
-    today = dt.date.today()
+    today = timezone.localdate()  # the station's date, not the machine's
     slot = free_slots(counsellor=world["counsellor"], session_type=world["session_type"],
                       start_date=today + dt.timedelta(days=3),
                       end_date=today + dt.timedelta(days=6))[0]

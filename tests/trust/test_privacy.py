@@ -28,7 +28,7 @@ from tests.trust.conftest import (
     with_totp,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.clock]
 
 
 def _request_and_build_export(client, user, django_capture_on_commit_callbacks):
