@@ -38,6 +38,22 @@ def pytest_configure(config):
         _traveller.start()
 
 
+@pytest.fixture(autouse=True)
+def _each_test_starts_at_the_moved_clock():
+    """And each test starts at that instant again: a run at 23:50 takes minutes,
+    so a session clock alone would carry later tests past midnight, and a test
+    that reads "today" twice could straddle it. Autouse, so it is set up before
+    the test's other function fixtures (factories reading now() included)."""
+    instant = clock_instant()
+    if instant is None:
+        yield
+        return
+    import time_machine
+
+    with time_machine.travel(instant, tick=True):
+        yield
+
+
 def pytest_unconfigure(config):
     global _traveller
     if _traveller is not None:
@@ -49,7 +65,7 @@ def pytest_report_header(config):
     instant = clock_instant()
     if instant is None:
         return f"clock: real time ({CLOCK_ENV} not set)"
-    return f"clock: {CLOCK_ENV}={instant.isoformat()} (ticking from there)"
+    return f"clock: {CLOCK_ENV}={instant.isoformat()} (each test starts there, ticking)"
 
 
 def _forget_local_copies():
