@@ -14,7 +14,8 @@ SECRET_KEY = SECRET_KEY or "dev-only-insecure-key-never-used-in-production"  # n
 DEV_HOST = os.environ.get("DJANGO_DEV_HOST", "") or "127.0.0.1"
 DEV_PORT = os.environ.get("DJANGO_DEV_PORT", "") or "8000"
 ALLOWED_HOSTS = ALLOWED_HOSTS or ["127.0.0.1", "localhost", "[::1]"]
-_link_host = {"0.0.0.0": "127.0.0.1", "::": "::1"}.get(DEV_HOST, DEV_HOST)  # noqa: S104
+# A bind-all address is served on, never linked to: links use loopback.
+_link_host = {"0.0.0.0": "127.0.0.1", "::": "::1"}.get(DEV_HOST, DEV_HOST)  # noqa: S104 # nosec B104
 if ":" in _link_host:
     _link_host = f"[{_link_host}]"
 if _link_host not in ALLOWED_HOSTS:
