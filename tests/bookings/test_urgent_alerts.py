@@ -7,6 +7,7 @@ from http import HTTPStatus
 
 import pytest
 import time_machine
+from django.conf import settings
 from django.core import mail
 from django.core.management import call_command
 from django.test import Client
@@ -358,3 +359,56 @@ def test_api_still_takes_the_earlier_three_keys(api):
     booking = Booking.objects.get()
     assert (booking.is_urgent, booking.is_safeguarding) == (True, True)
     assert intake.stored_rows(booking.intake_answers)["legacy"] is True
+
+
+# --- child-safety bookings: staff are never told to contact the family first ------
+
+
+def test_cancelling_a_child_safety_booking_routes_to_the_lead_not_to_the_family(
+        setup, coordinators, lead, run_worker, django_capture_on_commit_callbacks):
+    urgent = book(setup, django_capture_on_commit_callbacks, HARMED)
+    run_worker()
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.booking_cancel(booking=urgent, by_user=setup.family)
+    run_worker()
+    alerts = [m for m in mail.outbox if "已被取消" in m.subject]
+    assert sorted(m.to[0] for m in alerts) == sorted(
+        [c.email for c in coordinators] + [LEAD])
+    for alert in alerts:
+        assert "请主动联系" not in alert.subject
+        assert "请主动联系" not in alert.body
+        assert "安全保护负责人" in alert.subject
+        assert "不要先联系家长或填表人" in alert.body
+
+
+def test_an_unfollowed_child_safety_booking_is_not_chased_as_a_call_to_the_family(
+        coordinators, lead, run_worker, django_capture_on_commit_callbacks):
+    came_in = dt.datetime(2026, 3, 4, 2, 0, tzinfo=dt.UTC)
+    with time_machine.travel(came_in, tick=False):
+        setup = make_setup()
+        book(setup, django_capture_on_commit_callbacks, HARMED)
+    run_worker()
+    mail.outbox.clear()
+    with time_machine.travel(came_in + dt.timedelta(hours=3), tick=False):
+        assert services.urgent_unfollowed_alert() == 1
+    run_worker()
+    [*alerts] = [m for m in mail.outbox if "没有跟进记录" in m.subject]
+    assert sorted(m.to[0] for m in alerts) == sorted(
+        [c.email for c in coordinators] + [LEAD])
+    for alert in alerts:
+        assert "回电" not in alert.subject
+        assert "联系这个家庭" not in alert.body
+        assert "安全保护负责人" in alert.body
+
+
+def test_the_first_staff_alert_of_a_child_safety_booking_does_not_ask_for_a_call_back(
+        setup, coordinators, lead, run_worker, django_capture_on_commit_callbacks):
+    book(setup, django_capture_on_commit_callbacks, HARMED)
+    run_worker()
+    staff = [m for m in mail.outbox if m.subject.startswith(
+        settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + "紧急登记")]
+    assert len(staff) == len(coordinators) + 1
+    for alert in staff:
+        assert "回电" not in alert.subject
+        assert "安全保护负责人" in alert.subject
