@@ -755,7 +755,9 @@ def urgent_unfollowed_alert(*, now: dt.datetime | None = None) -> int:
     closing follow-up ``urgent_response_hours`` after they came in.
 
     Wall-clock hours, also at night: the alert is then earlier than the
-    out-of-hours promise to the family, never later. Returns alerts queued.
+    out-of-hours promise to the family, never later. Bookings anonymised by
+    an account erasure are left out: `urgent_erasure_alert` was their alert,
+    and "contact the family now" can no longer be done. Returns alerts queued.
     """
     now = now or timezone.now()
     due = now - dt.timedelta(hours=urgent_response_hours())
@@ -763,6 +765,8 @@ def urgent_unfollowed_alert(*, now: dt.datetime | None = None) -> int:
         Booking.objects.select_for_update().filter(
             is_urgent=True, followed_up_at__isnull=True,
             unfollowed_alert_sent_at__isnull=True, created_at__lte=due,
+            # An erased family's bookings had their alert (`urgent_erased`).
+            anonymised_at__isnull=True,
         ).order_by("created_at", "pk").values_list("pk", flat=True)
     )
     Booking.objects.filter(pk__in=ids).update(unfollowed_alert_sent_at=now)

@@ -412,3 +412,23 @@ def test_the_first_staff_alert_of_a_child_safety_booking_does_not_ask_for_a_call
     for alert in staff:
         assert "回电" not in alert.subject
         assert "安全保护负责人" in alert.subject
+
+
+def test_an_erased_familys_urgent_booking_is_alerted_once_not_chased_again(
+        coordinators, lead, run_worker, django_capture_on_commit_callbacks):
+    came_in = dt.datetime(2026, 3, 4, 2, 0, tzinfo=dt.UTC)
+    with time_machine.travel(came_in, tick=False):
+        setup = make_setup()
+        book(setup, django_capture_on_commit_callbacks, WISH_DEAD)
+    with (time_machine.travel(came_in + dt.timedelta(hours=1), tick=False),
+          django_capture_on_commit_callbacks(execute=True)):
+        privacy.account_erase(user=setup.family)
+    run_worker()
+    assert sent("家庭已注销账户") == sorted(c.email for c in coordinators)
+    mail.outbox.clear()
+    with time_machine.travel(came_in + dt.timedelta(hours=3), tick=False):
+        queued = services.urgent_unfollowed_alert()
+    run_worker()
+    # The erasure alert was this booking's chase; "contact the family now"
+    # cannot be done any more (their details are gone).
+    assert (queued, sent("没有跟进记录")) == (0, [])
