@@ -713,13 +713,15 @@ def urgent_follow_up_record(*, booking: Booking, by_user, outcome: str, asq: str
                             note: str = "") -> UrgentFollowUp:
     """Record who followed up an urgent booking, when, and how it went.
 
-    Staff of the booking only. A closing outcome (reached, emergency care,
+    Staff of the booking only, never its own family. A closing outcome (reached, emergency care,
     handed to the safeguarding lead) takes the booking out of the urgent
     queue; "no answer" is recorded but keeps it there. The optional note is
     a private session note (its reads are access-logged like every note).
     """
     booking = _lock_booking(booking)
-    if not _is_staff_for(by_user, booking):
+    # Staff are parents too: their own family's urgent booking is a colleague's
+    # to follow up, never theirs to take out of the queue.
+    if booking.family_id == by_user.pk or not _is_staff_for(by_user, booking):
         raise BookingError(NOT_ALLOWED)
     if not booking.is_urgent:
         raise BookingError(NOT_URGENT)

@@ -432,3 +432,26 @@ def test_an_erased_familys_urgent_booking_is_alerted_once_not_chased_again(
     # The erasure alert was this booking's chase; "contact the family now"
     # cannot be done any more (their details are gone).
     assert (queued, sent("没有跟进记录")) == (0, [])
+
+
+def test_staff_cannot_close_or_read_the_staff_side_of_their_own_familys_urgent_booking(
+        lead, django_capture_on_commit_callbacks):
+    """A coordinator is a parent too: their own urgent booking is followed up by
+    a colleague, and the staff notes about it are not theirs to read."""
+    setup = make_setup()
+    coordinator = with_totp(CoordinatorFactory())
+    setup.family = coordinator
+    booking = book(setup, django_capture_on_commit_callbacks, WISH_DEAD)
+    with pytest.raises(services.BookingError) as refused:
+        services.urgent_follow_up_record(
+            booking=booking, by_user=coordinator,
+            outcome=UrgentFollowUp.Outcome.REACHED, asq=UrgentFollowUp.Asq.NEGATIVE)
+    assert refused.value.msgid == services.NOT_ALLOWED
+    assert list(selectors.urgent_queue()) == [booking]
+    services.note_add(booking=booking, author=setup.counsellor.user,
+                      body="同事的内部记录")
+    client = Client()
+    client.force_login(coordinator)
+    html = client.get(booking.get_absolute_url()).content.decode()
+    assert "同事的内部记录" not in html
+    assert 'data-testid="follow-up"' not in html
