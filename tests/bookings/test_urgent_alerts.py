@@ -455,3 +455,22 @@ def test_staff_cannot_close_or_read_the_staff_side_of_their_own_familys_urgent_b
     html = client.get(booking.get_absolute_url()).content.decode()
     assert "同事的内部记录" not in html
     assert 'data-testid="follow-up"' not in html
+
+
+def test_a_failed_unfollowed_sweep_still_queues_the_next_one(monkeypatch, run_worker):
+    """The chase of unfollowed urgent bookings is a self-rescheduling chain: one
+    failed sweep (a lock timeout, a lost connection) must not end it for good."""
+    from django.db import OperationalError
+    from django_tasks_db.models import DBTaskResult
+
+    from bookings import tasks
+
+    call_command("alert_unfollowed_urgent", "--schedule", stdout=io.StringIO())
+
+    def lost(**kwargs):
+        raise OperationalError("server closed the connection unexpectedly")
+
+    monkeypatch.setattr(services, "urgent_unfollowed_alert", lost)
+    run_worker()
+    sweeps = DBTaskResult.objects.filter(task_path=tasks.alert_unfollowed_urgent.module_path)
+    assert sorted(sweeps.values_list("status", flat=True)) == ["FAILED", "READY"]
