@@ -54,6 +54,17 @@ def _subject(kind: str, booking: Booking) -> str:
         "urgent_erased": gettext("紧急登记的预约 %(ref)s：家庭已注销账户"),
         "urgent_unfollowed": gettext("紧急登记 %(ref)s 超过回电时限仍没有跟进记录"),
     }
+    if booking.is_safeguarding:
+        # Harm may come from home: staff are sent to the safeguarding lead,
+        # never asked to call the family back (mandatory reporting).
+        subjects.update({
+            "urgent_alert": gettext(
+                "紧急登记：预约 %(ref)s 涉及孩子安全，请立即交给安全保护负责人"),
+            "urgent_cancelled": gettext(
+                "紧急登记的预约 %(ref)s 已被取消：涉及孩子安全，请交给安全保护负责人"),
+            "urgent_unfollowed": gettext(
+                "紧急登记 %(ref)s 涉及孩子安全，超过跟进时限仍没有跟进记录"),
+        })
     when = timezone.localtime(booking.start).strftime("%Y-%m-%d %H:%M")
     return settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + subjects[kind] % {
         "when": when, "ref": booking.reference}

@@ -242,8 +242,12 @@ def assess(answers: Mapping | None) -> Assessment:
                           safeguarding=bool(positive & _LEGACY_SAFEGUARDING))
     positive = {key for key in RISK_KEYS if answers.get(key, NO) != NO}
     acute = any(answers.get(q.key) in q.acute_on for q in QUESTIONS)
+    # "Is there danger right now?" answered yes or not sure is positive too,
+    # even without an acute answer (an API client, an answer since corrected):
+    # whoever gave it is followed up, never dropped.
+    said_danger = answers.get(DANGER_NOW_KEY) in (YES, UNSURE)
     return Assessment(
-        urgent=bool(positive),
+        urgent=bool(positive) or said_danger,
         acute=acute,
         safeguarding=any(q.safeguarding and q.key in positive for q in QUESTIONS),
         guardian="guardian_thoughts" in positive,

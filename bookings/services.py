@@ -713,13 +713,15 @@ def urgent_follow_up_record(*, booking: Booking, by_user, outcome: str, asq: str
                             note: str = "") -> UrgentFollowUp:
     """Record who followed up an urgent booking, when, and how it went.
 
-    Staff of the booking only. A closing outcome (reached, emergency care,
+    Staff of the booking only, never its own family. A closing outcome (reached, emergency care,
     handed to the safeguarding lead) takes the booking out of the urgent
     queue; "no answer" is recorded but keeps it there. The optional note is
     a private session note (its reads are access-logged like every note).
     """
     booking = _lock_booking(booking)
-    if not _is_staff_for(by_user, booking):
+    # Staff are parents too: their own family's urgent booking is a colleague's
+    # to follow up, never theirs to take out of the queue.
+    if booking.family_id == by_user.pk or not _is_staff_for(by_user, booking):
         raise BookingError(NOT_ALLOWED)
     if not booking.is_urgent:
         raise BookingError(NOT_URGENT)
@@ -755,7 +757,9 @@ def urgent_unfollowed_alert(*, now: dt.datetime | None = None) -> int:
     closing follow-up ``urgent_response_hours`` after they came in.
 
     Wall-clock hours, also at night: the alert is then earlier than the
-    out-of-hours promise to the family, never later. Returns alerts queued.
+    out-of-hours promise to the family, never later. Bookings anonymised by
+    an account erasure are left out: `urgent_erasure_alert` was their alert,
+    and "contact the family now" can no longer be done. Returns alerts queued.
     """
     now = now or timezone.now()
     due = now - dt.timedelta(hours=urgent_response_hours())
@@ -763,6 +767,8 @@ def urgent_unfollowed_alert(*, now: dt.datetime | None = None) -> int:
         Booking.objects.select_for_update().filter(
             is_urgent=True, followed_up_at__isnull=True,
             unfollowed_alert_sent_at__isnull=True, created_at__lte=due,
+            # An erased family's bookings had their alert (`urgent_erased`).
+            anonymised_at__isnull=True,
         ).order_by("created_at", "pk").values_list("pk", flat=True)
     )
     Booking.objects.filter(pk__in=ids).update(unfollowed_alert_sent_at=now)

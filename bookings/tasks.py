@@ -136,12 +136,18 @@ URGENT_SWEEP_INTERVAL = dt.timedelta(minutes=15)
 
 @task()
 def alert_unfollowed_urgent() -> int:
-    """The unfollowed-urgent sweep as a task: alert, then queue the next sweep."""
+    """The unfollowed-urgent sweep as a task: alert, then queue the next sweep.
+
+    The next sweep is queued even when this one fails (it is then marked
+    FAILED and logged by the worker): one lock timeout or lost connection
+    must not end the chase of unfollowed urgent bookings for good.
+    """
     from bookings import services
 
-    queued = services.urgent_unfollowed_alert()
-    schedule_urgent_sweep()
-    return queued
+    try:
+        return services.urgent_unfollowed_alert()
+    finally:
+        schedule_urgent_sweep()
 
 
 def schedule_urgent_sweep(*, delay: dt.timedelta = URGENT_SWEEP_INTERVAL) -> bool:

@@ -430,7 +430,9 @@ def detail(request, pk):
     booking = selectors.booking_for_viewer(user=request.user, pk=pk)
     user = request.user
     is_owner = booking.family_id == user.pk
-    is_staff_view = _is_coordinator(user) or _leads(user, booking)
+    # Staff looking at their own family's booking see what any family sees:
+    # the intake as answered, not the staff notes and follow-ups about them.
+    is_staff_view = not is_owner and (_is_coordinator(user) or _leads(user, booking))
     context = {
         "booking": booking,
         "is_owner": is_owner,

@@ -7,7 +7,7 @@ Both are answered by portal.middleware.HealthzMiddleware before sessions,
 authentication or anything else that would touch the database, so a lost
 database gives the probe's own 503, not the site's error page.
 
-The cache check writes a fresh value and reads it back. The site's Redis
+The cache check writes a fresh value under a key of its own and reads it back. The site's Redis
 backend (portal.cache_backends) turns an outage into cache misses so pages
 keep working; here such a miss counts as down, which is what an operator
 needs to know, while the site itself keeps serving.
@@ -41,9 +41,14 @@ def cache_ready(alias: str = "default") -> bool:
 
     cache = caches[alias]
     value = secrets.token_hex(8)
+    # A key of this probe's own: workers share the cache, and another worker's
+    # probe between this write and this read must not read as "down".
+    key = f"{CACHE_PROBE_KEY}:{value}"
     try:
-        cache.set(CACHE_PROBE_KEY, value, timeout=30)
-        return cache.get(CACHE_PROBE_KEY) == value
+        cache.set(key, value, timeout=30)
+        ready = cache.get(key) == value
+        cache.delete(key)
+        return ready
     # Whatever a cache backend raises when its server is gone (redis-py's
     # errors, OSError, a client library's own), the answer is "not ready".
     except Exception:  # noqa: BLE001

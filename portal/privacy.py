@@ -332,7 +332,9 @@ def _send_export_ready_email(export: DataExport) -> None:
             "export": export,
             "download_url": settings.SITE_BASE_URL.rstrip("/") + path,
             "crisis_text": crisis.as_text(language=language),
-            "crisis_lines": crisis.crisis_lines(),
+            "immediate_lines": crisis.immediate_lines(),
+            "other_lines": crisis.other_lines(),
+            "is_en": language.startswith("en"),
         }
         subject = settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + str(
             translation.gettext("你的个人数据导出已生成")

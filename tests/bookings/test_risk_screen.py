@@ -268,3 +268,15 @@ def test_the_seek_help_callout_lists_only_24_hour_lines_under_call_now(site_shel
     other = html[html.index('class="callout-lines callout-other"'):]
     assert "其他求助渠道（非24小时）：" in other
     assert '<strong>12355</strong></a> <span class="meta">（工作日 9:00–17:00）</span>' in other
+
+
+@pytest.mark.parametrize("danger", [YES, UNSURE])
+def test_a_yes_to_danger_right_now_is_never_dropped(danger):
+    """Every answer other than "no" is positive: "danger right now" too, even
+    sent without an acute answer (an API client, a corrected form)."""
+    answers = clean_answers({**ALL_NO, "danger_now": danger})
+    assert intake.is_urgent(answers) is True
+    rows = intake.stored_rows({"screen": intake.SCREEN_VERSION, "risk": answers})
+    assert [r["positive"] for r in rows["rows"] if r["question"] == "现在是否有危险？"] == [
+        True]
+    assert intake.is_urgent(clean_answers({**ALL_NO, "danger_now": NO})) is False

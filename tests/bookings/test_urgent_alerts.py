@@ -7,6 +7,7 @@ from http import HTTPStatus
 
 import pytest
 import time_machine
+from django.conf import settings
 from django.core import mail
 from django.core.management import call_command
 from django.test import Client
@@ -358,3 +359,118 @@ def test_api_still_takes_the_earlier_three_keys(api):
     booking = Booking.objects.get()
     assert (booking.is_urgent, booking.is_safeguarding) == (True, True)
     assert intake.stored_rows(booking.intake_answers)["legacy"] is True
+
+
+# --- child-safety bookings: staff are never told to contact the family first ------
+
+
+def test_cancelling_a_child_safety_booking_routes_to_the_lead_not_to_the_family(
+        setup, coordinators, lead, run_worker, django_capture_on_commit_callbacks):
+    urgent = book(setup, django_capture_on_commit_callbacks, HARMED)
+    run_worker()
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.booking_cancel(booking=urgent, by_user=setup.family)
+    run_worker()
+    alerts = [m for m in mail.outbox if "已被取消" in m.subject]
+    assert sorted(m.to[0] for m in alerts) == sorted(
+        [c.email for c in coordinators] + [LEAD])
+    for alert in alerts:
+        assert "请主动联系" not in alert.subject
+        assert "请主动联系" not in alert.body
+        assert "安全保护负责人" in alert.subject
+        assert "不要先联系家长或填表人" in alert.body
+
+
+def test_an_unfollowed_child_safety_booking_is_not_chased_as_a_call_to_the_family(
+        coordinators, lead, run_worker, django_capture_on_commit_callbacks):
+    came_in = dt.datetime(2026, 3, 4, 2, 0, tzinfo=dt.UTC)
+    with time_machine.travel(came_in, tick=False):
+        setup = make_setup()
+        book(setup, django_capture_on_commit_callbacks, HARMED)
+    run_worker()
+    mail.outbox.clear()
+    with time_machine.travel(came_in + dt.timedelta(hours=3), tick=False):
+        assert services.urgent_unfollowed_alert() == 1
+    run_worker()
+    [*alerts] = [m for m in mail.outbox if "没有跟进记录" in m.subject]
+    assert sorted(m.to[0] for m in alerts) == sorted(
+        [c.email for c in coordinators] + [LEAD])
+    for alert in alerts:
+        assert "回电" not in alert.subject
+        assert "联系这个家庭" not in alert.body
+        assert "安全保护负责人" in alert.body
+
+
+def test_the_first_staff_alert_of_a_child_safety_booking_does_not_ask_for_a_call_back(
+        setup, coordinators, lead, run_worker, django_capture_on_commit_callbacks):
+    book(setup, django_capture_on_commit_callbacks, HARMED)
+    run_worker()
+    staff = [m for m in mail.outbox if m.subject.startswith(
+        settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + "紧急登记")]
+    assert len(staff) == len(coordinators) + 1
+    for alert in staff:
+        assert "回电" not in alert.subject
+        assert "安全保护负责人" in alert.subject
+
+
+def test_an_erased_familys_urgent_booking_is_alerted_once_not_chased_again(
+        coordinators, lead, run_worker, django_capture_on_commit_callbacks):
+    came_in = dt.datetime(2026, 3, 4, 2, 0, tzinfo=dt.UTC)
+    with time_machine.travel(came_in, tick=False):
+        setup = make_setup()
+        book(setup, django_capture_on_commit_callbacks, WISH_DEAD)
+    with (time_machine.travel(came_in + dt.timedelta(hours=1), tick=False),
+          django_capture_on_commit_callbacks(execute=True)):
+        privacy.account_erase(user=setup.family)
+    run_worker()
+    assert sent("家庭已注销账户") == sorted(c.email for c in coordinators)
+    mail.outbox.clear()
+    with time_machine.travel(came_in + dt.timedelta(hours=3), tick=False):
+        queued = services.urgent_unfollowed_alert()
+    run_worker()
+    # The erasure alert was this booking's chase; "contact the family now"
+    # cannot be done any more (their details are gone).
+    assert (queued, sent("没有跟进记录")) == (0, [])
+
+
+def test_staff_cannot_close_or_read_the_staff_side_of_their_own_familys_urgent_booking(
+        lead, django_capture_on_commit_callbacks):
+    """A coordinator is a parent too: their own urgent booking is followed up by
+    a colleague, and the staff notes about it are not theirs to read."""
+    setup = make_setup()
+    coordinator = with_totp(CoordinatorFactory())
+    setup.family = coordinator
+    booking = book(setup, django_capture_on_commit_callbacks, WISH_DEAD)
+    with pytest.raises(services.BookingError) as refused:
+        services.urgent_follow_up_record(
+            booking=booking, by_user=coordinator,
+            outcome=UrgentFollowUp.Outcome.REACHED, asq=UrgentFollowUp.Asq.NEGATIVE)
+    assert refused.value.msgid == services.NOT_ALLOWED
+    assert list(selectors.urgent_queue()) == [booking]
+    services.note_add(booking=booking, author=setup.counsellor.user,
+                      body="同事的内部记录")
+    client = Client()
+    client.force_login(coordinator)
+    html = client.get(booking.get_absolute_url()).content.decode()
+    assert "同事的内部记录" not in html
+    assert 'data-testid="follow-up"' not in html
+
+
+def test_a_failed_unfollowed_sweep_still_queues_the_next_one(monkeypatch, run_worker):
+    """The chase of unfollowed urgent bookings is a self-rescheduling chain: one
+    failed sweep (a lock timeout, a lost connection) must not end it for good."""
+    from django.db import OperationalError
+    from django_tasks_db.models import DBTaskResult
+
+    from bookings import tasks
+
+    call_command("alert_unfollowed_urgent", "--schedule", stdout=io.StringIO())
+
+    def lost(**kwargs):
+        raise OperationalError("server closed the connection unexpectedly")
+
+    monkeypatch.setattr(services, "urgent_unfollowed_alert", lost)
+    run_worker()
+    sweeps = DBTaskResult.objects.filter(task_path=tasks.alert_unfollowed_urgent.module_path)
+    assert sorted(sweeps.values_list("status", flat=True)) == ["FAILED", "READY"]

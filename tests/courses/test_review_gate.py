@@ -172,3 +172,16 @@ def test_re_approval_restores_the_module_with_new_dates(client, course_index, cr
         assert "下次审核: <time datetime=\"2026-09-03\">" in html
         assert "审核人：王医生（精神科主治医师）" in html
         assert "识别孩子的危机信号" in client.get("/courses/").content.decode()
+
+
+@time_machine.travel(DAY_AFTER, tick=False)
+def test_withheld_module_lists_only_24_hour_lines_under_danger_now(client, crisis_module):
+    html = client.get(crisis_module.url).content.decode()
+    section = html[html.index('id="paused-help"'):html.index("</section>", html.index(
+        'id="paused-help"'))]
+    now = section[:section.index("其他求助渠道（非24小时）")]
+    assert 'href="tel:12356"' in now and 'href="tel:962525"' in now
+    # A daytime line is never under "if you are in danger now"; 120/110 come first.
+    assert 'href="tel:12355"' not in now
+    assert now.index('href="tel:120"') < now.index('href="tel:12356"')
+    assert 'href="tel:12355"' in section  # still listed, apart, with its hours

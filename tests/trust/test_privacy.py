@@ -93,6 +93,17 @@ def test_export_email_links_to_the_download_and_carries_crisis_lines(
     assert "tel:12356" in message.alternatives[0][0]
 
 
+def test_export_email_html_lists_only_24_hour_lines_under_call_now(
+        client, rich_family, django_capture_on_commit_callbacks):
+    _request_and_build_export(client, rich_family["user"],
+                              django_capture_on_commit_callbacks)
+    html = mail.outbox[0].alternatives[0][0]
+    call_now = html[html.index("请立即拨打"):html.index("其他求助渠道（非24小时）")]
+    assert "tel:12356" in call_now and "tel:120" in call_now
+    assert "tel:12355" not in call_now  # a weekday-hours line, listed apart
+    assert "青少年服务台 12355</a>（工作日 9:00–17:00）" in html
+
+
 def test_export_download_is_logged_each_time(client, rich_family,
                                               django_capture_on_commit_callbacks):
     user = rich_family["user"]
