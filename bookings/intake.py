@@ -13,8 +13,9 @@ Rules (each item is about one person and asks one thing):
   not say" included, as the ASQ counts a refusal -- and any positive marks the
   booking urgent;
 * a positive on an acute item (talk of suicide, preparation, an attempt or
-  self-harm within the past month or at an unknown time, the child hurt or
-  without care now) asks "is there danger right now?"; "yes" or "not sure"
+  self-harm within the past month or at an unknown time, the guardian's own
+  thoughts of ending their life, the child hurt or without care now) asks "is
+  there danger right now?"; "yes" or "not sure"
   there shows the emergency panel (120 / 110 / the nearest emergency
   department before any hotline);
 * a positive on an "unsafe now" item routes to the station's safeguarding lead
@@ -117,7 +118,9 @@ QUESTIONS: tuple[Question, ...] = (
         "guardian_thoughts",
         "你自己最近有没有想过结束自己的生命？",
         "Have you yourself had thoughts of ending your life recently?",
-        ANSWERS_YES_NO,
+        # Acute: the adult who filled in the form may be the one in danger
+        # tonight, and 120/110 are theirs as much as the child's.
+        ANSWERS_YES_NO, acute_on=_POSITIVE_YES,
     ),
     Question(
         "child_harmed_now",

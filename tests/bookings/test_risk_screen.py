@@ -17,7 +17,8 @@ from bookings.intake import (
 )
 
 ACUTE = {"child_suicide_talk", "child_preparing", "child_past_attempt",
-         "child_self_harm", "child_harmed_now", "child_without_care"}
+         "child_self_harm", "guardian_thoughts", "child_harmed_now",
+         "child_without_care"}
 SAFEGUARDING = {"child_harmed_now", "child_without_care"}
 ALL_NO = dict.fromkeys(intake.RISK_KEYS, NO)
 
