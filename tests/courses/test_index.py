@@ -88,8 +88,9 @@ def test_topic_help_falls_back_to_station_contacts_without_bookings(
     assert "欢迎联系站点" in html and 'href="tel:021-5555-0100"' in html
 
 
-CHILD_LINE = ("如果有人伤害你、让你害怕，或者你很难过、不想活了，请告诉你信任的大人，"
-              "比如爸爸妈妈或老师。有危险时，马上打 110。")
+# Not "tell your parents" first: the harm may come from home (强制报告).
+CHILD_LINE = ("如果有人伤害你、让你害怕，或者你很难过、不想活了，请告诉一个你信任的大人，"
+              "比如老师、学校的心理老师或亲戚。有危险时，马上打 110。")
 
 
 def test_childrens_module_and_lessons_carry_a_line_a_child_can_act_on(client, make_module):
