@@ -112,11 +112,14 @@ def send_due_reminders() -> int:
 
     A self-rescheduling chain for deployments without cron (``make run``
     starts it with ``send_reminders --schedule``); at most one sweep waits at
-    a time, so starting it again never doubles the chain.
+    a time, so starting it again never doubles the chain. The next sweep is
+    queued even when this one fails: one lost connection must not end the
+    reminders for good.
     """
-    queued = enqueue_due_reminders()
-    schedule_reminder_sweep()
-    return queued
+    try:
+        return enqueue_due_reminders()
+    finally:
+        schedule_reminder_sweep()
 
 
 def schedule_reminder_sweep(*, delay: dt.timedelta = SWEEP_INTERVAL) -> bool:

@@ -234,3 +234,20 @@ def test_the_reminder_sweep_task_sends_and_requeues_itself_once(setup, run_worke
     assert sorted(sweeps.values_list("status", flat=True)) == ["READY", "SUCCESSFUL"]
     upcoming = sweeps.get(status="READY")
     assert upcoming.run_after > timezone.now() + dt.timedelta(minutes=14)
+
+
+def test_a_failed_reminder_sweep_still_queues_the_next_one(setup, run_worker, monkeypatch):
+    """One failed sweep (a lost connection) must not end the reminder chain."""
+    from django.db import OperationalError
+
+    from bookings import tasks
+
+    call_command("send_reminders", "--schedule", stdout=io.StringIO())
+
+    def lost(**kwargs):
+        raise OperationalError("server closed the connection unexpectedly")
+
+    monkeypatch.setattr(tasks, "enqueue_due_reminders", lost)
+    run_worker()
+    sweeps = DBTaskResult.objects.filter(task_path="bookings.tasks.send_due_reminders")
+    assert sorted(sweeps.values_list("status", flat=True)) == ["FAILED", "READY"]
