@@ -129,10 +129,14 @@ def _own_counsellor(request) -> Counsellor:
 def _staff_booking(request, pk) -> Booking:
     """A booking the viewer works on: its counsellor or a coordinator; else 404.
 
-    Working on it is a staff power, even on one's own booking: TOTP first
-    (the staff MFA gate, portal.middleware.StaffMFAMiddleware).
+    Working on it is a staff power: TOTP first (the staff MFA gate,
+    portal.middleware.StaffMFAMiddleware). Never on one's own family's
+    booking: a coordinator who booked for their child is the family there, and
+    must not write notes or attendance about themselves.
     """
     booking = selectors.booking_for_viewer(user=request.user, pk=pk)
+    if booking.family_id == request.user.pk:
+        raise Http404
     if not (_is_coordinator(request.user) or _leads(request.user, booking)):
         raise Http404
     require_staff_verification(request.user)

@@ -474,3 +474,25 @@ def test_a_failed_unfollowed_sweep_still_queues_the_next_one(monkeypatch, run_wo
     run_worker()
     sweeps = DBTaskResult.objects.filter(task_path=tasks.alert_unfollowed_urgent.module_path)
     assert sorted(sweeps.values_list("status", flat=True)) == ["FAILED", "READY"]
+
+
+def test_staff_cannot_write_notes_or_attendance_on_their_own_familys_booking(
+        lead, django_capture_on_commit_callbacks):
+    """The staff doors (notes, attendance) are 404 on one's own family's
+    booking, as the follow-up is: a colleague writes about it, not the parent."""
+    from bookings.models import SessionNote
+
+    setup = make_setup()
+    coordinator = with_totp(CoordinatorFactory())
+    setup.family = coordinator
+    booking = book(setup, django_capture_on_commit_callbacks, WISH_DEAD)
+    client = Client()
+    client.force_login(coordinator)
+    note = client.post(reverse("bookings:note_add", kwargs={"pk": booking.pk}),
+                       {"body": "我自己写的记录"})
+    attended = client.post(reverse("bookings:attendance", kwargs={"pk": booking.pk}),
+                           {"attended": "1"})
+    assert (note.status_code, attended.status_code) == (404, 404)
+    booking.refresh_from_db()
+    assert booking.status == booking.Status.CONFIRMED
+    assert not SessionNote.objects.filter(booking=booking).exists()
