@@ -152,13 +152,24 @@ def _clean_risk(booking: Booking) -> bool:
     return True
 
 
-def build_message(booking: Booking, kind: str, recipient) -> EmailMultiAlternatives:
-    """The email of ``kind`` about ``booking`` for ``recipient``."""
+def build_message(booking: Booking, kind: str, recipient, *,
+                  memo: dict | None = None) -> EmailMultiAlternatives:
+    """The email of ``kind`` about ``booking`` for ``recipient``.
+
+    ``memo`` carries what is the same for every recipient of one alert (the
+    booking policy, the urgent-response texts per language), so an alert to
+    every coordinator costs the same queries for two coordinators or twenty.
+    """
     if kind not in KINDS:
         raise ValueError(f"unknown email kind {kind!r}")
+    memo = {} if memo is None else memo
     language = recipient.preferred_language or settings.LANGUAGE_CODE
     with translation.override(language), timezone.override(_zone(recipient)):
-        policy = BookingPolicy.objects.filter(site__is_default_site=True).first()
+        if "policy" not in memo:
+            memo["policy"] = BookingPolicy.objects.filter(site__is_default_site=True).first()
+        policy = memo["policy"]
+        if ("urgent", language) not in memo:
+            memo[("urgent", language)] = selectors.urgent_context(language)
         cutoff = booking.session_type.cancel_cutoff_hours
         if cutoff is None:
             cutoff = policy.cancel_cutoff_hours if policy else 24
@@ -181,7 +192,7 @@ def build_message(booking: Booking, kind: str, recipient) -> EmailMultiAlternati
             "crisis_lines": crisis.crisis_lines(),
             "risk": intake.assess((booking.intake_answers or {}).get("risk")
                                   if _clean_risk(booking) else None),
-            **selectors.urgent_context(language),
+            **memo[("urgent", language)],
         }
         subject = _subject(kind, booking)
         text = render_to_string(f"bookings/email/{kind}.txt", context)
@@ -199,7 +210,8 @@ def build_message(booking: Booking, kind: str, recipient) -> EmailMultiAlternati
 
 
 def build_messages(booking: Booking, kind: str) -> list[EmailMultiAlternatives]:
-    return [build_message(booking, kind, r) for r in recipients(booking, kind)]
+    memo: dict = {}
+    return [build_message(booking, kind, r, memo=memo) for r in recipients(booking, kind)]
 
 
 def build_waitlist_cancelled_messages(entry: WaitlistEntry) -> list[EmailMultiAlternatives]:

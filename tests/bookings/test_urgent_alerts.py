@@ -496,3 +496,29 @@ def test_staff_cannot_write_notes_or_attendance_on_their_own_familys_booking(
     booking.refresh_from_db()
     assert booking.status == booking.Status.CONFIRMED
     assert not SessionNote.objects.filter(booking=booking).exists()
+
+
+def test_an_alert_costs_the_same_queries_for_two_coordinators_or_seven(
+        setup, lead, django_capture_on_commit_callbacks):
+    """Building an urgent alert reads the policy and the response texts once,
+    not once per recipient."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from bookings import emails
+
+    CoordinatorFactory.create_batch(2)
+    booking = book(setup, django_capture_on_commit_callbacks, WISH_DEAD)
+
+    def queries() -> tuple[int, int]:
+        fresh = type(booking).objects.get(pk=booking.pk)
+        with CaptureQueriesContext(connection) as captured:
+            messages = emails.build_messages(fresh, "urgent_alert")
+        return len(messages), len(captured)
+
+    queries()  # site settings and crisis lines come from the cache after this
+    few_messages, few = queries()
+    CoordinatorFactory.create_batch(5)
+    many_messages, many = queries()
+    assert many_messages == few_messages + 5
+    assert many == few
