@@ -8,7 +8,6 @@ import pytest
 from django.core import mail
 from django.core.management import call_command
 from django.utils import timezone
-from django_tasks_db.management.commands import db_worker
 from django_tasks_db.models import DBTaskResult
 
 from bookings import services
@@ -24,23 +23,6 @@ from tests.factories import (
 pytestmark = [pytest.mark.django_db, pytest.mark.clock]
 
 SEND_TASK = "bookings.tasks.send_booking_email"
-
-
-@pytest.fixture
-def run_worker(monkeypatch):
-    """Run django_tasks_db's own worker in batch mode: every ready task, then stop."""
-    # The worker drops "old" connections between tasks; inside a test's
-    # transaction that would drop the test's own connection.
-    monkeypatch.setattr(db_worker, "close_old_connections", lambda: None)
-
-    def run():
-        db_worker.Worker(
-            queue_names=["default"], interval=0, batch=True, backend_name="default",
-            startup_delay=False, max_tasks=None, worker_id="test-worker",
-            excluded_queue_names=[],
-        ).run()
-
-    return run
 
 
 @pytest.fixture

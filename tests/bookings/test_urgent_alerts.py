@@ -12,7 +12,6 @@ from django.core import mail
 from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
-from django_tasks_db.management.commands import db_worker
 from wagtail.models import Site
 
 from bookings import intake, selectors, services
@@ -29,20 +28,6 @@ CALM = dict.fromkeys(intake.RISK_KEYS, "no")
 WISH_DEAD = {**CALM, "child_wish_dead": "unsure"}
 HARMED = {**CALM, "child_harmed_now": "yes", "danger_now": "no"}
 LEAD = "safeguarding-lead@example.cn"
-
-
-@pytest.fixture
-def run_worker(monkeypatch):
-    monkeypatch.setattr(db_worker, "close_old_connections", lambda: None)
-
-    def run():
-        db_worker.Worker(
-            queue_names=["default"], interval=0, batch=True, backend_name="default",
-            startup_delay=False, max_tasks=None, worker_id="test-worker",
-            excluded_queue_names=[],
-        ).run()
-
-    return run
 
 
 @pytest.fixture

@@ -14,7 +14,6 @@ import time_machine
 from allauth.mfa.totp.internal.auth import TOTP
 from django.contrib import admin
 from django.core import mail
-from django_tasks_db.management.commands import db_worker
 from django_tasks_db.models import DBTaskResult
 
 from bookings import calendar, services
@@ -52,21 +51,6 @@ def superuser_client(client):
     TOTP.activate(user, DEMO_TOTP_SECRET)
     client.force_login(user)
     return client
-
-
-@pytest.fixture
-def run_worker(monkeypatch):
-    """django_tasks_db's own worker in batch mode: every ready task, then stop."""
-    monkeypatch.setattr(db_worker, "close_old_connections", lambda: None)
-
-    def run():
-        db_worker.Worker(
-            queue_names=["default"], interval=0, batch=True, backend_name="default",
-            startup_delay=False, max_tasks=None, worker_id="test-worker",
-            excluded_queue_names=[],
-        ).run()
-
-    return run
 
 
 @pytest.fixture
