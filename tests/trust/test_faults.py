@@ -7,6 +7,7 @@ test database) and break them. They run on PostgreSQL (CI does), marked
 
 import contextlib
 import datetime as dt
+import http.client
 import json
 import os
 import secrets
@@ -110,7 +111,7 @@ def get(url: str, token: str = "", cookie: str = "") -> tuple[int, str]:
             return r.status, r.read().decode()
     except urllib.error.HTTPError as exc:
         return exc.code, exc.read().decode()
-    except OSError as exc:
+    except (OSError, http.client.HTTPException) as exc:
         return 0, str(exc)
 
 
@@ -135,8 +136,10 @@ def post_json(url: str, token: str, body: dict) -> int:
             return r.status
     except urllib.error.HTTPError as exc:
         return exc.code
-    except OSError:
-        return 0  # connection dropped: the worker died under us
+    except (OSError, http.client.HTTPException):
+        # The worker died under us: before the reply (a dropped connection) or
+        # half-way through its body (IncompleteRead, not an OSError).
+        return 0
 
 
 @pytest.fixture
