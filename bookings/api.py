@@ -52,6 +52,7 @@ from bookings import api_cache, intake, selectors, services, slot_cache
 from bookings.models import Booking, Counsellor, GroupSession, Mode, SessionType
 from bookings.services import BookingError
 from courses.models import Topic
+from portal.errors import NotFound
 from portal.middleware import database_unavailable_response, is_connection_error
 from portal.models import ApiToken, Child
 
@@ -214,6 +215,11 @@ def booking_error(request, exc: BookingError):
         {"detail": [{"loc": ["body", field], "msg": exc.message, "type": code}]},
         status=422,
     )
+
+
+@api.exception_handler(NotFound)
+def not_found_error(request, exc: NotFound):
+    return api.create_response(request, {"detail": "Not Found"}, status=404)
 
 
 @api.exception_handler(HttpError)

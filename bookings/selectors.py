@@ -14,7 +14,6 @@ from collections.abc import Iterable
 
 from django.core.cache import cache
 from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery
-from django.http import Http404
 from django.utils import timezone
 
 from bookings import slot_cache
@@ -32,6 +31,7 @@ from bookings.models import (
     WaitlistEntry,
 )
 from bookings.slots import Slot
+from portal.errors import NotFound
 from portal.middleware import require_staff_verification
 
 __all__ = [
@@ -155,9 +155,8 @@ def schedule_inputs(
     for cid, start, end in time_off.values_list("counsellor_id", "start", "end"):
         data[cid]["time_off"].append(engine.Interval(start, end))
 
-    bookings = Booking.objects.filter(
+    bookings = Booking.objects.live().filter(
         counsellor_id__in=ids,
-        status__in=Booking.ACTIVE_STATUSES,
         group_session__isnull=True,
         start__lt=window_end,
         blocks_until__gt=window_start,
@@ -378,10 +377,8 @@ def upcoming_workshops(*, topic=None, limit: int | None = None,
     )
     qs = (
         GroupSession.objects.filter(status=GroupSession.Status.SCHEDULED, start__gt=now)
-        .annotate(
-            seats_taken=Count("seats", filter=Q(seats__status__in=Booking.ACTIVE_STATUSES)),
-            waiting=Subquery(waiting, output_field=IntegerField()),
-        )
+        .with_seats_taken()
+        .annotate(waiting=Subquery(waiting, output_field=IntegerField()))
         .select_related("session_type", "topic")
         .prefetch_related("counsellors")
         .order_by("start", "pk")
@@ -415,22 +412,9 @@ def family_waitlist(*, user) -> QuerySet[WaitlistEntry]:
     )
 
 
-def can_view_booking(user, booking: Booking) -> bool:
-    """Owner, its counsellor (or a workshop leader) and coordinators."""
-    if not getattr(user, "is_authenticated", False):
-        return False
-    if user.is_coordinator or booking.family_id == user.pk:
-        return True
-    if booking.counsellor.user_id == user.pk:
-        return True
-    return bool(
-        booking.group_session_id
-        and booking.group_session.counsellors.filter(user_id=user.pk).exists()
-    )
-
-
 def booking_for_viewer(*, user, pk) -> Booking:
-    """The booking if ``user`` may see it; Http404 otherwise (no existence leak).
+    """The booking if ``user`` may see it (`BookingQuerySet.visible_to`); else
+    ``NotFound``, whether it exists or not (no existence leak).
 
     Anyone but its family sees it through a staff role, which needs TOTP:
     raises ``portal.middleware.StaffVerificationRequired`` without it (the
@@ -439,16 +423,16 @@ def booking_for_viewer(*, user, pk) -> Booking:
     try:
         pk = int(pk)
     except (TypeError, ValueError):
-        raise Http404 from None
+        raise NotFound from None
     booking = (
-        Booking.objects.select_related(
+        Booking.objects.visible_to(user).select_related(
             "counsellor", "session_type", "group_session", "child", "topic", "family"
         )
         .filter(pk=pk)
         .first()
     )
-    if booking is None or not can_view_booking(user, booking):
-        raise Http404
+    if booking is None:
+        raise NotFound
     if booking.family_id != user.pk:
         require_staff_verification(user)
     return booking
@@ -487,8 +471,7 @@ def counsellor_week(*, counsellor: Counsellor, week_start: dt.date,
     workshops = list(
         counsellor.group_sessions.filter(start__gte=start, start__lt=end,
                                          status=GroupSession.Status.SCHEDULED)
-        .annotate(seats_taken=Count(
-            "seats", filter=Q(seats__status__in=Booking.ACTIVE_STATUSES)))
+        .with_seats_taken()
         .order_by("start")
     )
     free: list[Slot] = []

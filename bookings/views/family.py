@@ -42,8 +42,6 @@ from bookings.views.common import (
     cutoff_of,
     error_text,
     group_by_day,
-    is_coordinator,
-    leads,
     owned_booking,
     parse_date,
     person,
@@ -52,6 +50,7 @@ from bookings.views.common import (
     session_types_of,
     slug_param,
     station_today,
+    viewer_booking,
 )
 from courses.models import Topic
 from portal.access import log_access
@@ -288,12 +287,13 @@ def mine(request):
 @login_required
 @require_GET
 def detail(request, pk):
-    booking = selectors.booking_for_viewer(user=request.user, pk=pk)
+    booking = viewer_booking(request, pk)
     user = request.user
     is_owner = booking.family_id == user.pk
-    # Staff looking at their own family's booking see what any family sees:
-    # the intake as answered, not the staff notes and follow-ups about them.
-    is_staff_view = not is_owner and (is_coordinator(user) or leads(user, booking))
+    # Anyone else who may see it works on it (bookings.permissions). Staff
+    # looking at their own family's booking see what any family sees: the
+    # intake as answered, not the staff notes and follow-ups about them.
+    is_staff_view = not is_owner
     context = {
         "booking": booking,
         "is_owner": is_owner,
