@@ -489,7 +489,7 @@ def _aware(request, value: dt.datetime) -> dt.datetime:
 def _own_child(user, child_id: int | None) -> Child | None:
     if child_id is None:
         return None
-    child = Child.objects.filter(pk=child_id, family__user=user).first()
+    child = selectors.family_child(user=user, pk=child_id)
     if child is None:
         raise BookingError(services.CHILD_INVALID)
     return child

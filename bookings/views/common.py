@@ -22,7 +22,6 @@ from bookings.forms import (
 from bookings.models import (
     Booking,
     Counsellor,
-    SessionType,
 )
 from portal.errors import NotFound
 from portal.middleware import require_staff_verification
@@ -85,10 +84,8 @@ def is_coordinator(user) -> bool:
 
 
 def own_counsellor(request) -> Counsellor:
-    counsellor = Counsellor.objects.filter(user=request.user).first()
-    if counsellor is None:
-        raise Http404
-    return counsellor
+    """The signed-in counsellor's record; 404 for an account without one."""
+    return or_404(selectors.counsellor_of, user=request.user)
 
 
 def or_404(selector, /, **kwargs):
@@ -164,12 +161,6 @@ def group_by_day(slots, zone) -> list[dict]:
     return days
 
 
-
-def session_types_of(counsellor):
-    return list(
-        counsellor.session_types.filter(is_active=True, kind=SessionType.Kind.INDIVIDUAL)
-        .order_by("pk")
-    )
 
 
 

@@ -1,14 +1,12 @@
 """The coordinator's area: all bookings, the urgent queue, closures, reports."""
 
-import datetime as dt
 from http import HTTPStatus
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Q
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -19,14 +17,10 @@ from bookings.forms import (
     CoordinatorFilterForm,
     ReportPeriodForm,
 )
-from bookings.models import (
-    Booking,
-    StationClosure,
-)
 from bookings.views.common import (
     COORDINATOR_PAGE_SIZE,
-    STATION_TZ,
     apply_form_errors,
+    or_404,
     render_page,
     report_change,
     station_today,
@@ -37,36 +31,15 @@ from portal.roles import role_required
 # --- coordinator area --------------------------------------------------------------------
 
 
-def _coordinator_queryset():
-    return Booking.objects.select_related(
-        "counsellor", "session_type", "topic", "group_session", "family", "child"
-    )
-
-
 @role_required(Role.COORDINATOR)
 @require_GET
 def coordinator_bookings(request):
     form = CoordinatorFilterForm(request.GET or None)
-    qs = _coordinator_queryset()
+    filters = {}
     if form.is_bound and form.is_valid():
-        data = form.cleaned_data
-        if data["counsellor"]:
-            qs = qs.filter(counsellor=data["counsellor"])
-        if data["topic"]:
-            qs = qs.filter(Q(topic__translation_key=data["topic"].translation_key)
-                           | Q(group_session__topic__translation_key=data[
-                               "topic"].translation_key))
-        if data["status"]:
-            qs = qs.filter(status=data["status"])
-        if data["date_from"]:
-            qs = qs.filter(start__gte=dt.datetime.combine(
-                data["date_from"], dt.time.min, tzinfo=STATION_TZ))
-        if data["date_to"]:
-            qs = qs.filter(start__lt=dt.datetime.combine(
-                data["date_to"] + dt.timedelta(days=1), dt.time.min, tzinfo=STATION_TZ))
-        if data["urgent"]:
-            qs = qs.filter(is_urgent=True)
-    qs = qs.order_by("-is_urgent", "start", "pk")
+        filters = {name: form.cleaned_data[name] for name in (
+            "counsellor", "topic", "status", "date_from", "date_to", "urgent")}
+    qs = selectors.all_bookings(**filters)
     page = Paginator(qs, COORDINATOR_PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
@@ -126,15 +99,15 @@ def coordinator_closures(request):
                 report_change(request, change, _("已添加闭馆日期，这些日期不再开放预约。"))
                 return redirect("bookings:coordinator_closures")
         status = HTTPStatus.BAD_REQUEST
-    closures = list(StationClosure.objects.filter(end_date__gte=station_today()))
+    closures = list(selectors.upcoming_closures(today=station_today()))
     return render_page(request, "bookings/coordinator/closures.html",
-                   {"form": form, "closures": closures}, status=status)
+                       {"form": form, "closures": closures}, status=status)
 
 
 @role_required(Role.COORDINATOR)
 @require_POST
 def coordinator_closure_delete(request, pk):
-    closure = get_object_or_404(StationClosure, pk=pk)
+    closure = or_404(selectors.closure, pk=pk)
     schedule_services.closure_delete(closure=closure)
     messages.success(request, _("已删除闭馆日期。"))
     return redirect("bookings:coordinator_closures")
