@@ -78,3 +78,11 @@ def seats_taken(group_session) -> int:
     beside an aggregate)."""
     return type(group_session).objects.filter(pk=group_session.pk).with_seats_taken(
     ).values_list("seats_taken", flat=True).get()
+
+
+def seats_left(group_session) -> int:
+    """Free seats: from its ``seats_taken`` annotation when it has one, else counted."""
+    taken = getattr(group_session, "seats_taken", None)
+    if taken is None:
+        taken = seats_taken(group_session)
+    return max(group_session.capacity - taken, 0)

@@ -407,6 +407,14 @@ def family_bookings(*, user) -> QuerySet[Booking]:
     )
 
 
+def family_booking(*, user, pk: int) -> Booking:
+    """One of the user's own bookings (`family_bookings`); ``NotFound`` otherwise."""
+    booking = family_bookings(user=user).filter(pk=pk).first()
+    if booking is None:
+        raise NotFound
+    return booking
+
+
 def family_waitlist(*, user) -> QuerySet[WaitlistEntry]:
     """Workshops the user is still waiting for."""
     return (

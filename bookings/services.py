@@ -399,7 +399,7 @@ def booking_mark_attendance(*, booking: Booking, by_user, attended: bool) -> Boo
     booking = _lock_booking(booking)
     if not is_staff_for(by_user, booking):
         raise BookingError(NOT_ALLOWED)
-    if booking.status not in Booking.ACTIVE_STATUSES:
+    if not booking.is_active:
         raise BookingError(NOT_CANCELLABLE)
     if booking.start > timezone.now():
         raise BookingError(NOT_STARTED)

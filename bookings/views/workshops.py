@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from bookings import selectors, services
+from bookings import permissions, selectors, services
 from bookings.forms import topics_for_language
 from bookings.models import WaitlistEntry
 from bookings.views.common import (
@@ -39,7 +39,7 @@ def workshop_detail(request, pk):
     workshop = page["workshop"]
     return render_page(request, "bookings/workshop_detail.html", {
         **page,
-        "seats_left": max(workshop.capacity - workshop.seats_taken, 0),
+        "seats_left": permissions.seats_left(workshop),
         "is_past": workshop.start <= timezone.now(),
     })
 
