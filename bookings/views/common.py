@@ -15,14 +15,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
 from bookings import selectors
-from bookings.forms import (
-    user_zone,
-    zone_label,
-)
-from bookings.models import (
-    Booking,
-    Counsellor,
-)
+from bookings.forms import user_zone, zone_label
+from bookings.models import Booking, Counsellor
 from portal.errors import NotFound
 from portal.middleware import require_staff_verification
 
@@ -159,9 +153,6 @@ def group_by_day(slots, zone) -> list[dict]:
             days.append({"date": day, "slots": []})
         days[-1]["slots"].append(slot)
     return days
-
-
-
 
 
 def report_change(request, change, done: str):

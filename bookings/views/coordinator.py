@@ -12,11 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from bookings import reports, schedule_services, selectors, services
-from bookings.forms import (
-    ClosureForm,
-    CoordinatorFilterForm,
-    ReportPeriodForm,
-)
+from bookings.forms import ClosureForm, CoordinatorFilterForm, ReportPeriodForm
 from bookings.views.common import (
     COORDINATOR_PAGE_SIZE,
     apply_form_errors,

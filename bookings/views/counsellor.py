@@ -89,7 +89,6 @@ def counsellor_hours(request):
                        _hours_context(counsellor, request))
 
 
-
 def _schedule_post(request, form_name, form, write):
     """Validate `form`, run `write(cleaned_data)`; redirect back or re-render."""
     counsellor = own_counsellor(request)
