@@ -226,7 +226,6 @@ JSON = "application/json; charset=utf-8"
 TOKEN_SECONDS = 5 * 60
 MAX_SLOT_DAYS = 62
 MAX_ID = 2**53
-# Per answer: a four-week answer is ~30 kB.
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _ID = re.compile(r"^[1-9]\d{0,15}$")
 _PARAMS = ("counsellor", "session_type", "start", "end")
@@ -262,13 +261,15 @@ def mark_answer(response: HttpResponse, key: tuple, *, valid_until: dt.datetime)
 
 def remember_answer(key: tuple, response: HttpResponse, *,
                     valid_until: dt.datetime) -> None:
-    seconds = valid_until.timestamp() - time.time()
-    if seconds <= 0 or response.cookies:
+    expires = valid_until.timestamp()
+    if expires <= time.time() or response.cookies:
         return
     headers = tuple((name, value) for name, value in response.headers.items()
                     if name.lower() not in _REQUEST_HEADERS)
-    caching.local_set(key, (response.content, headers), seconds=seconds,
-                      size=len(response.content))
+    # The wall clock decides (slots slip inside the notice as it moves); the
+    # store's own expiry only frees the memory.
+    caching.local_set(key, (response.content, headers, expires),
+                      seconds=expires - time.time(), size=len(response.content))
 
 
 class _BearerToken(HttpBearer):
@@ -323,9 +324,9 @@ class SlotSearchReplayer(caching.Replayer):
         kept = caching.local_get(answer_key(
             counsellor_id=params["counsellor"], session_type_id=params["session_type"],
             start=params["start"], end=params["end"], station=station, version=version))
-        if kept is None:
+        if kept is None or kept[2] <= time.time():
             return None
-        body, headers = kept
+        body, headers, _expires = kept
         response = HttpResponse(body)
         for name, value in headers:
             response.headers[name] = value
