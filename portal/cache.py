@@ -223,10 +223,10 @@ def local_bytes() -> int:
 def clear() -> None:
     """Empty every layer: the shared cache, this process's store (its copies,
     lagging generations and outage counters) and the outage state."""
+    cache.clear()  # first: while Redis is away, this marks the outage again
     with _store_lock:
         _store_holder.clear()
     _outages.clear()
-    cache.clear()
 
 
 # --- counters ---------------------------------------------------------------------

@@ -440,7 +440,7 @@ def test_personal_feed_is_never_stored_on_the_full_path_replays_and_304(
     assert_not_stored(first, "first poll")
     # Calendar apps send no cookie: a feed never varies on one.
     assert not has_vary_header(first, "Cookie")
-    with django_assert_num_queries(0):  # replayed from the feed state (feed_cache)
+    with django_assert_num_queries(0):  # replayed from the feed state (bookings.caching)
         repeat = client.get(url)
     assert repeat.status_code == HTTPStatus.OK
     assert repeat.content == first.content
