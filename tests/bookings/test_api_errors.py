@@ -16,7 +16,6 @@ from django.test import Client
 from bookings import services
 from bookings.api import BODY_NOT_AN_OBJECT, BODY_NOT_JSON
 from bookings.models import Booking, Mode, WaitlistEntry
-from portal import cache as portal_cache
 from portal.middleware import DATABASE_UNAVAILABLE
 from portal.models import ApiToken
 from tests.bookings.engine_setup import make_setup
@@ -31,13 +30,6 @@ def _directives(header: str) -> set[str]:
     """Cache-Control as a set: the API's no-store and the middleware's private
     (answers to an Authorization header) arrive together, in either order."""
     return {part.strip().lower() for part in header.split(",")}
-
-
-@pytest.fixture(autouse=True)
-def _fresh_answers():
-    portal_cache.clear()
-    yield
-    portal_cache.clear()
 
 
 @pytest.fixture

@@ -26,13 +26,6 @@ from tests.factories import FamilyFactory
 pytestmark = [pytest.mark.django_db, pytest.mark.clock]
 
 
-@pytest.fixture(autouse=True)
-def _fresh_answers():
-    portal_cache.clear()
-    yield
-    portal_cache.clear()
-
-
 @pytest.fixture
 def setup():
     return make_setup()

@@ -16,7 +16,6 @@ from django.utils import timezone
 from bookings import selectors
 from bookings.api import SLOT_DATES_OUT_OF_RANGE
 from bookings.models import BookingPolicy
-from portal import cache as portal_cache
 from portal.models import ApiToken
 from tests.bookings.engine_setup import make_setup
 from tests.bookings.web_setup import booking_at, day_ahead, local, with_totp
@@ -25,13 +24,6 @@ pytestmark = [pytest.mark.django_db, pytest.mark.clock]
 
 FAR_DATES = [("9999-12-30", "9999-12-31"), ("0001-01-01", "0001-01-02"),
              ("0001-01-01", "0001-01-01"), ("9999-12-31", "9999-12-31")]
-
-
-@pytest.fixture(autouse=True)
-def _fresh_answers():
-    portal_cache.clear()
-    yield
-    portal_cache.clear()
 
 
 @pytest.fixture
