@@ -272,33 +272,95 @@ def _is_rate(key) -> bool:
     return isinstance(key, str) and key.startswith(RATE_PREFIXES)
 
 
-def _outage_key(key):
-    return ("outage", key)
+# During an outage: rate counters in the store, everything else as
+# django.core.cache.backends.dummy.DummyCache answers.
+RATE_OUTAGE_SECONDS = 3600
 
 
-def _outage_get(key, default=None):
-    return local_get(_outage_key(key), default) if _is_rate(key) else default
+def _outage_get(key, default=None, *args, **kwargs):
+    return local_get(("outage", key), default) if _is_rate(key) else default
 
 
-def _outage_set(key, value, timeout) -> bool:
-    if _is_rate(key):
-        seconds = RATE_OUTAGE_SECONDS if timeout is None or timeout is DEFAULT_TIMEOUT \
-            else timeout
-        local_set(_outage_key(key), value, seconds=float(seconds), size=64)
+def _outage_set(key, value, timeout=DEFAULT_TIMEOUT, *args, nx=False, **kwargs) -> bool:
+    if not _is_rate(key):
+        return True
+    if nx and _outage_get(key) is not None:
+        return False
+    seconds = RATE_OUTAGE_SECONDS if timeout in (None, DEFAULT_TIMEOUT) else timeout
+    local_set(("outage", key), value, seconds=float(seconds), size=64)
     return True
 
 
-def _outage_incr(key, delta: int = 1) -> int:
+def _outage_incr(key, delta: int = 1, *args, **kwargs) -> int:
     with _store_lock:
-        item = _store().get(_outage_key(key)) if _is_rate(key) else None
+        item = _store().get(("outage", key)) if _is_rate(key) else None
         if item is None:
             raise ValueError("Key not found (cache unavailable)")
-        value = item.value + delta
-        _store()[_outage_key(key)] = item._replace(value=value)
-    return value
+        _store()[("outage", key)] = item._replace(value=item.value + delta)
+    return item.value + delta
 
 
-RATE_OUTAGE_SECONDS = 3600
+def _outage_get_many(keys, *args, **kwargs) -> dict:
+    return {k: v for k in keys if (v := _outage_get(k)) is not None}
+
+
+def _outage_set_many(data, timeout=DEFAULT_TIMEOUT, *args, **kwargs) -> None:
+    for key, value in data.items():
+        _outage_set(key, value, timeout)
+
+
+def _outage_delete(key, *args, **kwargs) -> bool:
+    with _store_lock:
+        return _store().pop(("outage", key), None) is not None
+
+
+def _outage_delete_many(keys, *args, **kwargs) -> None:
+    for key in keys:
+        _outage_delete(key)
+
+
+def _outage_count(counter_key, ttl, keys) -> tuple[int, dict]:
+    if _outage_get(counter_key) is None:
+        _outage_set(counter_key, 0, ttl)
+    try:
+        return _outage_incr(counter_key), _outage_get_many(keys)
+    except ValueError:  # not a rate counter: nothing to count against
+        return 1, _outage_get_many(keys)
+
+
+def _riding_out(method, on_outage):
+    """`method`, answering `on_outage(*args, **kwargs)` while Redis is away."""
+
+    def wrapped(self, *args, **kwargs):
+        if not self.available():
+            return on_outage(*args, **kwargs)
+        try:
+            result = method(self, *args, **kwargs)
+        except _LOST as exc:
+            self.report_failure(exc)
+            return on_outage(*args, **kwargs)
+        if _outages.pop(self.where(), None) is not None:
+            logger.warning("Redis cache is back")
+        return result
+
+    wrapped.__name__ = method.__name__
+    wrapped.__doc__ = method.__doc__
+    return wrapped
+
+
+def _count_and_get_many(client, counter_key: str, ttl: int,
+                        keys: list[str]) -> tuple[int, dict[str, Any]]:
+    counter = client.make_key(counter_key)
+    full = [client.make_key(k) for k in keys]
+    pipe = client.get_client(write=True).pipeline(transaction=False)
+    pipe.incr(counter)
+    pipe.expire(counter, ttl)
+    if full:
+        pipe.mget(full)
+    number, _expire, *rest = pipe.execute()
+    values = rest[0] if full else []
+    return int(number), {k: client.decode(v) for k, v in zip(keys, values, strict=True)
+                         if v is not None}
 
 
 class OutageTolerantClient(DefaultClient):
@@ -313,123 +375,33 @@ class OutageTolerantClient(DefaultClient):
     and logs every failure, and its `add` answers None, hence this subclass.
     """
 
-    def _where(self) -> str:
+    def where(self) -> str:
         return ",".join(self._server)
 
     def available(self) -> bool:
-        until = _outages.get(self._where())
+        until = _outages.get(self.where())
         return until is None or time.monotonic() >= until
 
-    def _guard(self, call, on_outage):
-        if not self.available():
-            return on_outage()
-        try:
-            result = call()
-        except _LOST as exc:
-            where = self._where()
-            first = where not in _outages
-            _outages[where] = time.monotonic() + RETRY_SECONDS
-            if first:
-                logger.warning("Redis cache unavailable (%s): serving without it, "
-                               "retrying every %.0f s", exc, RETRY_SECONDS)
-            return on_outage()
-        if _outages.pop(self._where(), None) is not None:
-            logger.warning("Redis cache is back")
-        return result
+    def report_failure(self, exc: Exception) -> None:
+        first = self.where() not in _outages
+        _outages[self.where()] = time.monotonic() + RETRY_SECONDS
+        if first:
+            logger.warning("Redis cache unavailable (%s): serving without it, "
+                           "retrying every %.0f s", exc, RETRY_SECONDS)
 
-    def get(self, key, default=None, version=None, client=None):
-        return self._guard(lambda: super(OutageTolerantClient, self).get(
-            key, default=default, version=version, client=client),
-            lambda: _outage_get(key, default))
-
-    def get_many(self, keys, version=None, client=None):
-        keys = list(keys)
-        return self._guard(
-            lambda: super(OutageTolerantClient, self).get_many(keys, version, client),
-            lambda: {k: v for k in keys if (v := _outage_get(k)) is not None})
-
-    def set(self, key, value, timeout=DEFAULT_TIMEOUT, version=None, client=None,
-            nx=False, xx=False):
-        def call():
-            return super(OutageTolerantClient, self).set(
-                key, value, timeout, version=version, client=client, nx=nx, xx=xx)
-
-        def on_outage():
-            if nx and _outage_get(key) is not None:
-                return False
-            return _outage_set(key, value, timeout)
-
-        return self._guard(call, on_outage)
-
-    def set_many(self, data, timeout=DEFAULT_TIMEOUT, version=None, client=None):
-        def on_outage():
-            for key, value in data.items():
-                _outage_set(key, value, timeout)
-
-        return self._guard(lambda: super(OutageTolerantClient, self).set_many(
-            data, timeout, version=version, client=client), on_outage)
-
-    def delete(self, key, version=None, prefix=None, client=None):
-        def on_outage():
-            with _store_lock:
-                return _store().pop(_outage_key(key), None) is not None
-
-        return self._guard(lambda: super(OutageTolerantClient, self).delete(
-            key, version=version, prefix=prefix, client=client), on_outage)
-
-    def delete_many(self, keys, version=None, client=None):
-        keys = list(keys)
-
-        def on_outage():
-            with _store_lock:
-                for key in keys:
-                    _store().pop(_outage_key(key), None)
-
-        return self._guard(lambda: super(OutageTolerantClient, self).delete_many(
-            keys, version=version, client=client), on_outage)
-
-    def incr(self, key, delta=1, version=None, client=None, ignore_key_check=False):
-        return self._guard(lambda: super(OutageTolerantClient, self).incr(
-            key, delta=delta, version=version, client=client,
-            ignore_key_check=ignore_key_check), lambda: _outage_incr(key, delta))
-
-    def has_key(self, key, version=None, client=None):
-        return self._guard(lambda: super(OutageTolerantClient, self).has_key(
-            key, version=version, client=client), lambda: _outage_get(key) is not None)
-
-    def touch(self, key, timeout=DEFAULT_TIMEOUT, version=None, client=None):
-        return self._guard(lambda: super(OutageTolerantClient, self).touch(
-            key, timeout, version=version, client=client), lambda: False)
-
-    def clear(self, client=None):
-        return self._guard(lambda: super(OutageTolerantClient, self).clear(client),
-                           lambda: None)
-
-    def count_and_get_many(self, counter_key: str, ttl: int,
-                           keys: list[str]) -> tuple[int, dict[str, Any]]:
-        def call():
-            counter = self.make_key(counter_key)
-            full = [self.make_key(k) for k in keys]
-            pipe = self.get_client(write=True).pipeline(transaction=False)
-            pipe.incr(counter)
-            pipe.expire(counter, ttl)
-            if full:
-                pipe.mget(full)
-            number, _expire, *rest = pipe.execute()
-            values = rest[0] if full else []
-            return int(number), {k: self.decode(v) for k, v in
-                                 zip(keys, values, strict=True) if v is not None}
-
-        def on_outage():
-            found = {k: v for k in keys if (v := _outage_get(k)) is not None}
-            if _outage_get(counter_key) is None:
-                _outage_set(counter_key, 0, ttl)
-            try:
-                return _outage_incr(counter_key), found
-            except ValueError:  # not a rate counter: nothing to count against
-                return 1, found
-
-        return self._guard(call, on_outage)
+    get = _riding_out(DefaultClient.get, _outage_get)
+    get_many = _riding_out(DefaultClient.get_many, _outage_get_many)
+    # `add` is `set(nx=True)`.
+    set = _riding_out(DefaultClient.set, _outage_set)
+    set_many = _riding_out(DefaultClient.set_many, _outage_set_many)
+    delete = _riding_out(DefaultClient.delete, _outage_delete)
+    delete_many = _riding_out(DefaultClient.delete_many, _outage_delete_many)
+    incr = _riding_out(DefaultClient.incr, _outage_incr)
+    has_key = _riding_out(DefaultClient.has_key,
+                          lambda key, *a, **k: _outage_get(key) is not None)
+    touch = _riding_out(DefaultClient.touch, lambda *a, **k: False)
+    clear = _riding_out(DefaultClient.clear, lambda *a, **k: None)
+    count_and_get_many = _riding_out(_count_and_get_many, _outage_count)
 
 
 # --- the one replay middleware -----------------------------------------------------------
