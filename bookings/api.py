@@ -48,7 +48,7 @@ from ninja.parser import Parser
 from ninja.security import HttpBearer, SessionAuth
 from pydantic import field_validator
 
-from bookings import api_cache, intake, permissions, selectors, services, slot_cache
+from bookings import caching, intake, permissions, selectors, services
 from bookings.models import Booking, Counsellor, GroupSession, Mode, SessionType
 from bookings.services import BookingError
 from courses.models import Topic
@@ -61,8 +61,8 @@ BODY_NOT_AN_OBJECT = gettext_noop("请求内容必须是一个 JSON 对象，例
 SLOT_DATES_OUT_OF_RANGE = gettext_noop(
     "只能查询 %(first)s 至 %(last)s 之间的日期（可预约范围）。")
 
-MAX_ID = api_cache.MAX_ID
-MAX_SLOT_DAYS = api_cache.MAX_SLOT_DAYS
+MAX_ID = caching.MAX_ID
+MAX_SLOT_DAYS = caching.MAX_SLOT_DAYS
 Id = Annotated[int, Field(ge=1, le=MAX_ID)]
 Slug = Annotated[str, Field(min_length=1, max_length=60, pattern=r"^[-a-zA-Z0-9_]+$")]
 
@@ -75,7 +75,7 @@ class BearerToken(HttpBearer):
             return None
         token_hash = ApiToken.hash_secret(token)
         # Read before the row is: a state must never outlive a change it missed.
-        generation = api_cache.token_generation()
+        generation = caching.token_generation()
         row = (
             ApiToken.objects.select_related("user")
             .filter(token_hash=token_hash, revoked_at__isnull=True)
@@ -86,7 +86,7 @@ class BearerToken(HttpBearer):
         now = timezone.now()
         if row.last_used_at is None or now - row.last_used_at > dt.timedelta(minutes=5):
             ApiToken.objects.filter(pk=row.pk).update(last_used_at=now)
-        api_cache.remember_token(token_hash=token_hash, generation=generation,
+        caching.remember_token(token_hash=token_hash, generation=generation,
                                  user_id=row.user_id)
         request.user = row.user
         return row.user
@@ -131,7 +131,7 @@ class StationAPI(NinjaAPI):
     * ``Cache-Control: no-store``: most answers are personal (bookings,
       seats, intake); one rule for every answer is simpler to keep right
       than a list, and what the slot search's fast path replays
-      (`bookings.api_cache`) is the full path's headers, this one included;
+      (`bookings.caching`) is the full path's headers, this one included;
     * JSON errors: a method a route does not offer (ninja answers a plain
       405) and the root's 404 are rewritten; unknown routes reach
       `not_found` below, crashes `server_error`.
@@ -172,7 +172,7 @@ def _answer_as_api(pattern):
 def _error(status: HTTPStatus) -> JsonResponse:
     detail = "Method not allowed" if status == HTTPStatus.METHOD_NOT_ALLOWED \
         else status.phrase
-    return JsonResponse({"detail": detail}, status=status, content_type=api_cache.JSON)
+    return JsonResponse({"detail": detail}, status=status, content_type=caching.JSON)
 
 
 api = StationAPI(
@@ -530,8 +530,8 @@ def list_slots(request, query: Query[SlotQuery]):
         return field_error("end", f"at most {MAX_SLOT_DAYS} days at a time",
                            location="query")
     # The schedule versions the answer is kept under are read before any row
-    # is (bookings.api_cache answers repeats under them).
-    station, versions = slot_cache.versions([query.counsellor])
+    # is (bookings.caching answers repeats under them).
+    station, versions = caching.versions([query.counsellor])
     # Dates outside the horizon are refused before any arithmetic on them. The
     # fast path never answers them: it replays only answers this path gave.
     first, last = selectors.slot_search_dates(station=station)
@@ -552,9 +552,9 @@ def list_slots(request, query: Query[SlotQuery]):
     # datetimes one by one cost more than the (cached) search. The bytes are
     # the same as ninja's rendering of list[SlotOut] (DjangoJSONEncoder times).
     body = "[" + ", ".join([_slot_json(s) for s in slots]) + "]"
-    return api_cache.mark_answer(
-        HttpResponse(body, content_type=api_cache.JSON),
-        api_cache.answer_key(counsellor_id=counsellor.pk, session_type_id=session_type.pk,
+    return caching.mark_answer(
+        HttpResponse(body, content_type=caching.JSON),
+        caching.answer_key(counsellor_id=counsellor.pk, session_type_id=session_type.pk,
                              start=query.start, end=query.end, station=station,
                              version=versions[counsellor.pk]),
         valid_until=valid_until)

@@ -776,3 +776,4 @@ def urgent_erasure_alert(*, family, now: dt.datetime | None = None) -> int:
     for booking_id in ids:
         _enqueue_email(booking_id, "urgent_erased")
     return len(ids)
+

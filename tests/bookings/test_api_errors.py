@@ -13,7 +13,7 @@ import pytest
 from django.db import OperationalError
 from django.test import Client
 
-from bookings import api_cache, services
+from bookings import services
 from bookings.api import BODY_NOT_AN_OBJECT, BODY_NOT_JSON
 from bookings.models import Booking, Mode, WaitlistEntry
 from portal.middleware import DATABASE_UNAVAILABLE
@@ -30,13 +30,6 @@ def _directives(header: str) -> set[str]:
     """Cache-Control as a set: the API's no-store and the middleware's private
     (answers to an Authorization header) arrive together, in either order."""
     return {part.strip().lower() for part in header.split(",")}
-
-
-@pytest.fixture(autouse=True)
-def _fresh_answers():
-    api_cache.forget_answers()
-    yield
-    api_cache.forget_answers()
 
 
 @pytest.fixture

@@ -207,7 +207,7 @@ def test_a_repeat_poll_touches_no_database_and_a_change_costs_two_queries(
     with CaptureQueriesContext(connection) as queries:
         again = client.get(path)
     assert again.content == body
-    # Answered from the feed's cached state (bookings.feed_cache).
+    # Answered from the feed's cached state (bookings.caching).
     assert len(queries) == 0, [q["sql"] for q in queries]
     FamilyFactory()  # a write elsewhere retires every feed's state
     with CaptureQueriesContext(connection) as queries:

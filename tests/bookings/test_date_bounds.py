@@ -13,7 +13,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from bookings import api_cache, selectors
+from bookings import selectors
 from bookings.api import SLOT_DATES_OUT_OF_RANGE
 from bookings.models import BookingPolicy
 from portal.models import ApiToken
@@ -24,13 +24,6 @@ pytestmark = [pytest.mark.django_db, pytest.mark.clock]
 
 FAR_DATES = [("9999-12-30", "9999-12-31"), ("0001-01-01", "0001-01-02"),
              ("0001-01-01", "0001-01-01"), ("9999-12-31", "9999-12-31")]
-
-
-@pytest.fixture(autouse=True)
-def _fresh_answers():
-    api_cache.forget_answers()
-    yield
-    api_cache.forget_answers()
 
 
 @pytest.fixture

@@ -440,7 +440,7 @@ def test_personal_feed_is_never_stored_on_the_full_path_replays_and_304(
     assert_not_stored(first, "first poll")
     # Calendar apps send no cookie: a feed never varies on one.
     assert not has_vary_header(first, "Cookie")
-    with django_assert_num_queries(0):  # replayed from the feed state (feed_cache)
+    with django_assert_num_queries(0):  # replayed from the feed state (bookings.caching)
         repeat = client.get(url)
     assert repeat.status_code == HTTPStatus.OK
     assert repeat.content == first.content
@@ -517,12 +517,9 @@ def test_a_cached_anonymous_page_and_a_signed_in_page_never_swap_headers(world):
     assert HIT not in signed_in
     assert_not_stored(signed_in, "/ signed in")
     # What a signed-in visitor was sent is never stored for an anonymous one.
-    from django.core.cache import cache
+    from portal import cache as portal_cache
 
-    from courses import cache as page_cache
-
-    cache.clear()
-    page_cache.reset_local()  # else the next second decides hit or miss
+    portal_cache.clear()  # every layer: else the next second decides hit or miss
     client_for(world, "family_a").get("/")
     first = Client().get("/")
     assert HIT not in first
