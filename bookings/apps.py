@@ -8,3 +8,7 @@ class BookingsConfig(AppConfig):
 
     def ready(self):
         from bookings import signals  # noqa: F401  (connects the receivers)
+        from bookings.privacy import BookingsPrivacy
+        from portal import privacy_registry
+
+        privacy_registry.register(BookingsPrivacy())

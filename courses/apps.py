@@ -8,8 +8,11 @@ class CoursesConfig(AppConfig):
 
     def ready(self):
         from courses import signals
+        from courses.privacy import CoursesPrivacy
+        from portal import privacy_registry
 
         signals.connect_portal_signals()
+        privacy_registry.register(CoursesPrivacy())
         if _under_gunicorn():
             # Load jieba's dictionary (1-2 s) at worker start, not in the first
             # search; with `gunicorn --preload` the workers share one copy.
