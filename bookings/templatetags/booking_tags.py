@@ -12,7 +12,7 @@ from django import template
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from bookings.forms import user_zone, zone_label
+from portal.timezones import user_zone, zone_label
 
 register = template.Library()
 
