@@ -55,6 +55,7 @@ from courses.models import Topic
 from portal.errors import NotFound
 from portal.middleware import database_unavailable_response, is_connection_error
 from portal.models import ApiToken, Child
+from portal.timezones import display_zone_name
 
 BODY_NOT_JSON = gettext_noop("请求内容不是有效的 JSON。")
 BODY_NOT_AN_OBJECT = gettext_noop("请求内容必须是一个 JSON 对象，例如 {}。")
@@ -482,8 +483,7 @@ def _aware(request, value: dt.datetime) -> dt.datetime:
     """An offset-less time is read in the caller's display zone (refusing DST guesses)."""
     if value.tzinfo is not None and value.utcoffset() is not None:
         return value
-    zone = getattr(request.auth, "display_timezone", "") or "Asia/Shanghai"
-    return services.aware_from_local(local=value, zone=zone)
+    return services.aware_from_local(local=value, zone=display_zone_name(request.auth))
 
 
 def _own_child(user, child_id: int | None) -> Child | None:

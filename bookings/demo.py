@@ -34,11 +34,11 @@ from bookings.models import (
     StationClosure,
     TimeOff,
 )
-from bookings.slots import STATION_TZ
 from courses.models import Topic
 from portal.cache import bump
 from portal.models import FamilyProfile, Role
 from portal.roles import add_role
+from portal.timezones import STATION_TZ
 
 TOPIC_NAMES = {
     "crisis-intervention": "心理危机干预",

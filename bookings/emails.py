@@ -8,7 +8,6 @@ waitlist promotion and a workshop's change carry an iTIP REQUEST, cancellation a
 from __future__ import annotations
 
 from dataclasses import dataclass
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -23,6 +22,7 @@ from bookings import calendar, intake, selectors
 from bookings.models import Booking, BookingPolicy, WaitlistEntry
 from portal import crisis
 from portal.models import Role
+from portal.timezones import user_zone
 
 FAMILY_KINDS = ("confirmation", "change", "cancellation", "waitlist_promotion",
                 "reminder", "workshop_change")
@@ -68,13 +68,6 @@ def _subject(kind: str, booking: Booking) -> str:
     when = timezone.localtime(booking.start).strftime("%Y-%m-%d %H:%M")
     return settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + subjects[kind] % {
         "when": when, "ref": booking.reference}
-
-
-def _zone(user) -> ZoneInfo:
-    try:
-        return ZoneInfo(getattr(user, "display_timezone", "") or settings.TIME_ZONE)
-    except (ZoneInfoNotFoundError, ValueError):
-        return ZoneInfo(settings.TIME_ZONE)
 
 
 def _absolute(name: str, **kwargs) -> str:
@@ -164,7 +157,7 @@ def build_message(booking: Booking, kind: str, recipient, *,
         raise ValueError(f"unknown email kind {kind!r}")
     memo = {} if memo is None else memo
     language = recipient.preferred_language or settings.LANGUAGE_CODE
-    with translation.override(language), timezone.override(_zone(recipient)):
+    with translation.override(language), timezone.override(user_zone(recipient)):
         if "policy" not in memo:
             memo["policy"] = BookingPolicy.objects.filter(site__is_default_site=True).first()
         policy = memo["policy"]
@@ -225,7 +218,7 @@ def build_waitlist_cancelled_messages(entry: WaitlistEntry) -> list[EmailMultiAl
         return []
     workshop = entry.group_session
     language = recipient.preferred_language or settings.LANGUAGE_CODE
-    with translation.override(language), timezone.override(_zone(recipient)):
+    with translation.override(language), timezone.override(user_zone(recipient)):
         context = {
             "recipient": recipient,
             "language": language,

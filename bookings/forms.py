@@ -2,7 +2,7 @@
 
 import datetime as dt
 import re
-import zoneinfo
+from zoneinfo import ZoneInfo
 
 from django import forms
 from django.utils import timezone
@@ -18,8 +18,13 @@ from bookings.models import (
     Weekday,
 )
 from courses.models import Topic
+from portal import timezones
+from portal.timezones import LocalTimeError, aware_from_local
 
-STATION_ZONE = "Asia/Shanghai"
+# bookings.views still imports these two from here; new code imports them from
+# portal.timezones.
+user_zone = timezones.user_zone
+zone_label = timezones.zone_label
 
 NONEXISTENT_TIME = _("这个时间在所选时区不存在（夏令时调整），请换一个时间。")
 AMBIGUOUS_TIME = _("这个时间在所选时区出现两次（夏令时结束），请换一个时间。")
@@ -37,31 +42,13 @@ def _refuse_far_dates(form, *names) -> None:
             form.add_error(name, DATE_OUT_OF_RANGE)
 
 
-def user_zone(user) -> zoneinfo.ZoneInfo:
-    """The zone a user reads times in; the station's zone if unset or unknown."""
-    name = getattr(user, "display_timezone", "") or STATION_ZONE
-    try:
-        return zoneinfo.ZoneInfo(name)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        return zoneinfo.ZoneInfo(STATION_ZONE)
-
-
-def zone_label(zone: zoneinfo.ZoneInfo) -> str:
-    if zone.key == STATION_ZONE:
-        return str(_("北京时间"))
-    return zone.key
-
-
-def aware_in_zone(value: dt.datetime, zone: zoneinfo.ZoneInfo) -> dt.datetime:
+def aware_in_zone(value: dt.datetime, zone: ZoneInfo) -> dt.datetime:
     """Attach `zone` to a wall-clock time, refusing times DST skips or repeats."""
-    first = value.replace(tzinfo=zone, fold=0)
-    second = value.replace(tzinfo=zone, fold=1)
-    if first.utcoffset() != second.utcoffset():
-        back = first.astimezone(dt.UTC).astimezone(zone).replace(tzinfo=None)
-        if back != value.replace(tzinfo=None):
-            raise forms.ValidationError(NONEXISTENT_TIME, code="nonexistent")
-        raise forms.ValidationError(AMBIGUOUS_TIME, code="ambiguous")
-    return first
+    try:
+        return aware_from_local(value.replace(tzinfo=None), zone)
+    except LocalTimeError as exc:
+        message = NONEXISTENT_TIME if exc.code == "nonexistent" else AMBIGUOUS_TIME
+        raise forms.ValidationError(message, code=exc.code) from exc
 
 
 def parse_slot(value: str) -> dt.datetime | None:
@@ -304,7 +291,7 @@ class TimeOffForm(forms.Form):
     reason = forms.CharField(label=_("事由（可选，仅站内可见）"), max_length=100,
                              required=False)
 
-    def __init__(self, *args, zone: zoneinfo.ZoneInfo, **kwargs):
+    def __init__(self, *args, zone: ZoneInfo, **kwargs):
         self.zone = zone
         super().__init__(*args, **kwargs)
 

@@ -30,9 +30,16 @@ import bisect
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-STATION_TZ = ZoneInfo("Asia/Shanghai")
+# The zone helpers are part of this module's interface (callers read
+# `slots.STATION_TZ`, `slots.aware_from_local`); portal.timezones imports no
+# models, so this module stays pure.
+from portal.timezones import (  # noqa: F401
+    STATION_TZ,
+    LocalTimeError,
+    aware_from_local,
+    zone_named,
+)
 
 
 @dataclass(frozen=True)
@@ -185,42 +192,3 @@ def free_slots(
                     slots.append(Slot(start=start, end=start + duration))
         day += dt.timedelta(days=1)
     return slots
-
-
-# --- Local wall-clock times in a viewer's zone --------------------------------
-
-
-class LocalTimeError(ValueError):
-    """A wall-clock time that does not name exactly one instant in its zone."""
-
-    def __init__(self, code: str, message: str):
-        super().__init__(message)
-        self.code = code
-
-
-def zone_named(name: str) -> ZoneInfo:
-    try:
-        return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError, TypeError) as exc:
-        raise LocalTimeError("invalid_timezone", f"Unknown time zone: {name!r}") from exc
-
-
-def aware_from_local(local: dt.datetime, zone: str | dt.tzinfo) -> dt.datetime:
-    """Attach ``zone`` to the naive wall-clock time ``local``, refusing guesses.
-
-    Raises :class:`LocalTimeError` with code ``nonexistent`` for a time skipped
-    by a daylight-saving change (e.g. 02:30 when clocks jump to 03:00) and
-    ``ambiguous`` for a time that happens twice (clocks turned back). An aware
-    ``local`` is returned unchanged.
-    """
-    if local.tzinfo is not None and local.utcoffset() is not None:
-        return local
-    tz = zone_named(zone) if isinstance(zone, str) else zone
-    first = local.replace(tzinfo=tz, fold=0)
-    second = local.replace(tzinfo=tz, fold=1)
-    if first.utcoffset() == second.utcoffset():
-        return first
-    round_trip = first.astimezone(dt.UTC).astimezone(tz).replace(tzinfo=None, fold=0)
-    if round_trip != local.replace(fold=0):
-        raise LocalTimeError("nonexistent", "This local time does not exist in that zone.")
-    raise LocalTimeError("ambiguous", "This local time happens twice in that zone.")

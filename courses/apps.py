@@ -8,8 +8,14 @@ class CoursesConfig(AppConfig):
 
     def ready(self):
         from courses import caching, signals  # noqa: F401  (connects the receivers)
+        from courses.privacy import CoursesPrivacy
+        from courses.templatetags import course_tags
+        from portal import privacy_registry, sections
 
         caching.register()
+        privacy_registry.register(CoursesPrivacy())
+        sections.register("home_themes", course_tags.render_home_themes)
+        sections.register("home_continue_learning", course_tags.render_continue_learning)
         if _under_gunicorn():
             # Load jieba's dictionary (1-2 s) at worker start, not in the first
             # search; with `gunicorn --preload` the workers share one copy.

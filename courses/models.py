@@ -1,10 +1,12 @@
 """Training modules. `Topic` is the programme theme that bookings also use."""
 
 import datetime as dt
+from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
+from django.db.models import Prefetch, QuerySet
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
@@ -13,10 +15,12 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.fields import StreamField
+from wagtail.images import get_image_model
 from wagtail.models import AbstractGroupApprovalTask, Page, TranslatableMixin
 from wagtail.search import index
 
 from courses.blocks import CourseStreamBlock, ReferencesBlock
+from courses.permissions import ClinicalReviewPermissionTester
 from courses.text import reading_minutes, stream_text
 
 
@@ -222,8 +226,6 @@ class ClinicalReviewMixin:
     """Modules and lessons go live only through clinical review (see courses.permissions)."""
 
     def permissions_for_user(self, user):
-        from courses.permissions import ClinicalReviewPermissionTester
-
         return ClinicalReviewPermissionTester(user, self)
 
 
@@ -241,15 +243,15 @@ class CourseIndexPage(ClinicalReviewMixin, CachedPageMixin, Page):
         verbose_name = _("课程目录")
 
     def get_context(self, request, *args, **kwargs):
-        from courses import selectors
-
         context = super().get_context(request, *args, **kwargs)
-        context.update(selectors.course_index_context(index=self, request=request))
+        context.update(course_index_context(index=self, request=request))
         return context
 
 
 class ModulePage(ClinicalReviewMixin, CachedPageMixin, Page):
     """A training module: a short course of ordered lessons on one topic."""
+
+    requires_clinical_review = True  # courses.permissions: no direct publishing
 
     topic = models.ForeignKey(
         Topic, on_delete=models.PROTECT, related_name="modules", verbose_name=_("主题")
@@ -366,15 +368,15 @@ class ModulePage(ClinicalReviewMixin, CachedPageMixin, Page):
         return [] if self.is_paused_for_review else super().get_sitemap_urls(request)
 
     def get_context(self, request, *args, **kwargs):
-        from courses import selectors
-
         context = super().get_context(request, *args, **kwargs)
-        context.update(selectors.module_context(module=self, request=request))
+        context.update(module_context(module=self, request=request))
         return context
 
 
 class LessonPage(ClinicalReviewMixin, CachedPageMixin, Page):
     """One lesson of a module; lessons follow the module's page order."""
+
+    requires_clinical_review = True
 
     summary = models.CharField(_("简介"), max_length=300, blank=True)
     body = StreamField(CourseStreamBlock(), verbose_name=_("正文"))
@@ -399,9 +401,7 @@ class LessonPage(ClinicalReviewMixin, CachedPageMixin, Page):
         )
 
     def get_sitemap_urls(self, request=None):
-        from courses import selectors
-
-        if self.path[: -self.steplen] in selectors.paused_module_paths(request=request):
+        if self.path[: -self.steplen] in paused_module_paths(request=request):
             return []
         return super().get_sitemap_urls(request)
 
@@ -413,10 +413,8 @@ class LessonPage(ClinicalReviewMixin, CachedPageMixin, Page):
         return [block for block in self.body if block.block_type == "quiz"]
 
     def get_context(self, request, *args, **kwargs):
-        from courses import selectors
-
         context = super().get_context(request, *args, **kwargs)
-        context.update(selectors.lesson_context(lesson=self, request=request))
+        context.update(lesson_context(lesson=self, request=request))
         return context
 
 
@@ -510,3 +508,167 @@ class SearchEntry(models.Model):
 
     def __str__(self):
         return self.title
+
+
+# --- Page contexts ------------------------------------------------------------
+# The reads behind the pages' own get_context (Page behaviour stays on the
+# Page). Every page context runs a fixed number of queries whatever the number
+# of modules, lessons and images: children and completions are fetched in one
+# query each, and cover images come with their renditions prefetched.
+# `courses.selectors` holds the other reads and imports these; they live here
+# so that this module needs no import of selectors (no circle).
+
+
+def _cover_prefetch() -> Prefetch:
+    return Prefetch("cover_image", queryset=get_image_model().objects.prefetch_renditions())
+
+
+@dataclass
+class ModuleProgress:
+    total: int = 0
+    done: int = 0
+    done_ids: set = field(default_factory=set)
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.done / self.total) if self.total else 0
+
+    @property
+    def complete(self) -> bool:
+        return self.total > 0 and self.done >= self.total
+
+def paused_module_paths(*, request=None, today=None) -> frozenset[str]:
+    """Tree paths of withheld modules (their lessons sit below them); one query,
+    kept on `request` for the rest of it (the sitemap asks once per lesson)."""
+    cached = getattr(request, "_courses_paused_paths", None)
+    if cached is not None:
+        return cached
+    paths = frozenset(
+        ModulePage.objects.filter(paused_for_review_q(today=today or timezone.localdate()))
+        .values_list("path", flat=True)
+    )
+    if request is not None:
+        request._courses_paused_paths = paths
+    return paths
+
+def live_modules(*, index) -> QuerySet[ModulePage]:
+    return (
+        ModulePage.objects.live().public().child_of(index)
+        .exclude(paused_for_review_q(today=timezone.localdate()))
+        .select_related("topic")
+        .prefetch_related(_cover_prefetch())
+        .order_by("path")
+    )
+
+
+def course_index_context(*, index, request) -> dict:
+    """Modules filtered by ?topic=&audience=&age=, with lesson counts and progress."""
+    topics = list(Topic.objects.filter(locale_id=index.locale_id))
+    topic_slugs = {t.slug for t in topics}
+    selected = {
+        "topic": request.GET.get("topic", ""),
+        "audience": request.GET.get("audience", ""),
+        "age": request.GET.get("age", ""),
+    }
+    modules = live_modules(index=index)
+    if selected["topic"] in topic_slugs:
+        modules = modules.filter(topic__slug=selected["topic"])
+    else:
+        selected["topic"] = ""
+    if selected["audience"] in Audience.values:
+        modules = modules.filter(audience=selected["audience"])
+    else:
+        selected["audience"] = ""
+    if selected["age"] in AgeBand.values:
+        modules = modules.filter(age_band__in=[selected["age"], AgeBand.ALL])
+    else:
+        selected["age"] = ""
+    if any(request.GET.get(k) and not selected[k] for k in selected):
+        # Unknown filter values show the full list; don't cache that under their URL.
+        request.courses_page_cacheable = False
+    modules = list(modules)
+    lesson_paths = list(
+        LessonPage.objects.live().public().descendant_of(index)
+        .values_list("pk", "path")
+    )
+    done = _completed_lesson_ids(request.user, [pk for pk, _ in lesson_paths])
+    steplen = ModulePage.steplen
+    by_module: dict[str, ModuleProgress] = {m.path: ModuleProgress() for m in modules}
+    for pk, path in lesson_paths:
+        progress = by_module.get(path[:-steplen])
+        if progress is not None:
+            progress.total += 1
+            if pk in done:
+                progress.done += 1
+    for module in modules:
+        module.progress = by_module[module.path]
+    return {
+        "modules": modules,
+        "topics": topics,
+        "audiences": Audience.choices,
+        "age_bands": [c for c in AgeBand.choices if c[0] != AgeBand.ALL],
+        "selected": selected,
+        "filtered": any(selected.values()),
+    }
+
+
+def _completed_lesson_ids(user, lesson_ids) -> set[int]:
+    if not user.is_authenticated or not lesson_ids:
+        return set()
+    return set(
+        LessonCompletion.objects.filter(user=user, lesson_id__in=lesson_ids)
+        .values_list("lesson_id", flat=True)
+    )
+
+
+def module_lessons(module) -> list[LessonPage]:
+    return list(
+        LessonPage.objects.live().public().child_of(module).order_by("path")
+        .only("id", "title", "slug", "url_path", "path", "depth", "locale_id",
+              "summary", "live")
+    )
+
+
+def module_progress(*, user, module, lessons=None) -> ModuleProgress:
+    lessons = module_lessons(module) if lessons is None else lessons
+    ids = [lesson.pk for lesson in lessons]
+    done = _completed_lesson_ids(user, ids)
+    return ModuleProgress(total=len(ids), done=len(done), done_ids=done)
+
+
+def module_context(*, module, request) -> dict:
+    lessons = module_lessons(module)
+    progress = module_progress(user=request.user, module=module, lessons=lessons)
+    certificate = None
+    if progress.complete:
+        certificate = Certificate.objects.filter(user=request.user, module=module).first()
+    next_lesson = next((lsn for lsn in lessons if lsn.pk not in progress.done_ids), None)
+    return {
+        "module": module,
+        "lessons": lessons,
+        "progress": progress,
+        "certificate": certificate,
+        "next_lesson": next_lesson,
+        "show_warning": bool(module.content_warning) and request.GET.get("ack") != "1",
+        "topic": module.topic,
+    }
+
+
+def lesson_context(*, lesson, request) -> dict:
+    module = lesson.module
+    lessons = module_lessons(module)
+    progress = module_progress(user=request.user, module=module, lessons=lessons)
+    ids = [lsn.pk for lsn in lessons]
+    position = ids.index(lesson.pk) if lesson.pk in ids else -1
+    previous_lesson = lessons[position - 1] if position > 0 else None
+    next_lesson = lessons[position + 1] if 0 <= position < len(lessons) - 1 else None
+    return {
+        "module": module,
+        "lessons": lessons,
+        "progress": progress,
+        "position": position + 1,
+        "previous_lesson": previous_lesson,
+        "next_lesson": next_lesson,
+        "is_complete": lesson.pk in progress.done_ids,
+        "topic": module.topic,
+    }

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from courses import selectors, services
 from courses.highlight import highlight_snippet
-from courses.models import LessonPage, Topic
+from courses.models import LessonPage, Topic, lesson_context
 
 RESULTS_PER_PAGE = 10
 MAX_QUERY_LENGTH = 100
@@ -89,7 +89,7 @@ def lesson_complete(request, pk: int):
     lesson = _live_lesson(pk)
     services.lesson_complete(user=request.user, lesson=lesson)
     messages.success(request, _("已记录：这一课学完了。"))
-    context = selectors.lesson_context(lesson=lesson, request=request)
+    context = lesson_context(lesson=lesson, request=request)
     if context["next_lesson"] is not None:
         return redirect(context["next_lesson"].get_url(request))
     return redirect(context["module"].get_url(request))

@@ -18,7 +18,8 @@ def may_use_django_admin(user) -> bool:
 
 class SuperuserAdminSite(admin.AdminSite):
     def has_permission(self, request):
-        from portal.middleware import has_totp
+        # Imported here: this module is an AppConfig, loaded before the models.
+        from portal.roles import has_totp
 
         user = request.user
         return may_use_django_admin(user) and has_totp(user)

@@ -7,4 +7,6 @@ class PortalConfig(AppConfig):
     verbose_name = _("门户与账户")
 
     def ready(self):
-        from portal import signals  # noqa: F401
+        from portal import privacy, privacy_registry, signals  # noqa: F401
+
+        privacy_registry.register(privacy.PortalPrivacy())

@@ -14,6 +14,8 @@ from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
+from portal.roles import has_totp
+
 
 class HealthzMiddleware:
     """Answer the probes before sessions, auth or the database are touched.
@@ -147,12 +149,6 @@ def _strip_language_prefix(path: str) -> str:
 def in_staff_area(path: str) -> bool:
     path = _strip_language_prefix(path)
     return any(path.startswith(p) for p in settings.STAFF_AREA_PREFIXES)
-
-
-def has_totp(user) -> bool:
-    from allauth.mfa.models import Authenticator
-
-    return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
 
 
 STAFF_NEEDS_TOTP = _("工作人员需要先设置两步验证（身份验证器应用），才能进入工作区域。")

@@ -20,6 +20,8 @@ from wagtail.fields import RichTextField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
+from portal.timezones import STATION_TZ_NAME
+
 
 class Role(models.TextChoices):
     """Roles are Django groups of these names; see `portal.roles`."""
@@ -66,7 +68,7 @@ class User(AbstractUser):
         _("语言"), max_length=10, choices=settings.LANGUAGES, default="zh-hans"
     )
     display_timezone = models.CharField(
-        _("显示时区"), max_length=64, default="Asia/Shanghai",
+        _("显示时区"), max_length=64, default=STATION_TZ_NAME,
         help_text=_("预约时间按此时区显示；在海外的家庭可以改为所在地时区。"),
     )
     erased_at = models.DateTimeField(_("注销时间"), null=True, blank=True, editable=False)

@@ -102,3 +102,10 @@ def role_required(*roles: str):
         return wrapped
 
     return decorator
+
+
+def has_totp(user) -> bool:
+    """Whether `user` has set up an authenticator app (staff roles need one)."""
+    from allauth.mfa.models import Authenticator
+
+    return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()

@@ -4,14 +4,22 @@ Tasks take ids and plain values, never model instances: a queued row must
 stay meaningful after a restart, and must carry no personal data.
 """
 
+import datetime as dt
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
 from django_tasks import task
+
+from portal import crisis
+from portal.models import User
+from portal.privacy_export import export_build
 
 
 @task()
 def build_data_export(export_id: int) -> str:
     """Build a family's export archive and email them the download link."""
-    from portal.privacy import export_build
-
     export = export_build(export_id=export_id)
     return export.status if export is not None else "missing"
 
@@ -20,10 +28,26 @@ def build_data_export(export_id: int) -> str:
 def send_erasure_cancellation_notice(*, counsellor_user_id: int, booking_id: int,
                                      start: str, session_type: str,
                                      is_urgent: bool = False) -> bool:
-    """Tell a counsellor that a future session was cancelled by an erasure."""
-    from portal.privacy import send_cancellation_notice
+    """Tell a counsellor that a future session was cancelled by an erasure.
 
-    return send_cancellation_notice(
-        counsellor_user_id=counsellor_user_id, booking_id=booking_id, start=start,
-        session_type=session_type, is_urgent=is_urgent,
-    )
+    The notice names the time, the reference and the session type: no family data.
+    """
+    counsellor = User.objects.filter(pk=counsellor_user_id).first()
+    if counsellor is None or not counsellor.email:
+        return False
+    language = counsellor.preferred_language or settings.LANGUAGE_CODE
+    start_at = dt.datetime.fromisoformat(start)
+    with translation.override(language):
+        context = {
+            "reference": f"#{booking_id}",
+            "start": timezone.localtime(start_at),
+            "session_type": session_type,
+            "is_urgent": is_urgent,
+            "crisis_text": crisis.as_text(language=language),
+        }
+        subject = settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + str(
+            translation.gettext("一次预约已取消（家庭注销账户）")
+        )
+        body = render_to_string("portal/privacy/email/erasure_cancelled.txt", context)
+    send_mail(subject, body, None, [counsellor.email])
+    return True

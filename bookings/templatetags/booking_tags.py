@@ -1,9 +1,9 @@
 """Booking sections other apps show: home-page workshops, a module's help box,
 the account page's bookings, and small display helpers for booking templates.
 
-`render_home_workshops` and `render_topic_help` are looked up by dotted path at
-render time (portal's home tags, courses' module templates), so they take the
-template context and return HTML.
+`render_home_workshops` and `render_topic_help` render sections of portal's home
+page and courses' module pages (registered in `portal.sections` by
+`BookingsConfig.ready`), so they take the template context and return HTML.
 """
 
 import datetime as dt
@@ -13,7 +13,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from bookings import permissions
-from bookings.forms import user_zone, zone_label
+from portal.timezones import user_zone, zone_label
 
 register = template.Library()
 

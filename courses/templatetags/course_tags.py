@@ -1,25 +1,22 @@
 """Course sections other apps show (home page, account page) and page helpers.
 
-`render_home_themes` and `render_continue_learning` are called by
-`portal.templatetags.home_tags` at render time. The "talk to a counsellor"
-section calls the bookings app the same way, and falls back to the station's
-contacts while bookings cannot answer.
+`render_home_themes` and `render_continue_learning` render portal's home
+sections (registered in `portal.sections` by `CoursesConfig.ready`). The
+"talk to a counsellor" section is the bookings app's to render (it registers
+"topic_help"); without it, the station's contacts are shown.
 """
 
 
 from django import template
 from django.template.loader import render_to_string
-from django.utils.module_loading import import_string
 from django.utils.translation import get_language
 from wagtail.models import Locale
 
 from courses import selectors
 from courses.models import CourseIndexPage, Topic
+from portal import sections
 
 register = template.Library()
-
-TOPIC_HELP = "bookings.templatetags.booking_tags.render_topic_help"
-
 
 def _locale_code() -> str:
     language = get_language() or "zh-hans"
@@ -91,16 +88,9 @@ def learning_section(context):
 @register.simple_tag(takes_context=True)
 def topic_help(context, topic):
     """Counsellors and workshops on `topic` (bookings app), else station contacts."""
-    try:
-        renderer = import_string(TOPIC_HELP)
-    except ImportError:
-        renderer = None
-    if renderer is not None:
-        return renderer(context, topic)
-    return render_to_string(
-        "courses/includes/topic_help_fallback.html", {"topic": topic},
-        request=context.get("request"),
-    )
+    return sections.render("topic_help", context, topic,
+                           fallback="courses/includes/topic_help_fallback.html",
+                           fallback_context={"topic": topic})
 
 
 @register.filter

@@ -5,8 +5,11 @@ import io
 import json
 import zipfile
 from http import HTTPStatus
+from pathlib import Path
 
 import pytest
+from django.apps import apps as django_apps
+from django.conf import settings
 from django.core import mail
 from django.core.management import call_command
 from django.db import connection
@@ -14,8 +17,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from portal import privacy
-from portal.models import AccessLog, Consent, DataExport, ErasureRecord, User
+from portal import privacy, privacy_registry
+from portal.models import AccessLog, Child, Consent, DataExport, ErasureRecord, User
 from portal.tasks import build_data_export, send_erasure_cancellation_notice
 from tests.factories import PASSWORD, BookingFactory, CoordinatorFactory, FamilyFactory
 from tests.trust.conftest import (
@@ -278,6 +281,93 @@ def test_erasure_is_all_or_nothing(rich_family, monkeypatch):
     assert rich_family["past"].intake_answers == INTAKE
     assert User.objects.filter(pk=user.pk).exists()
     assert {t for t, _c, _n in _text_hits([PHONE])} == {"portal_familyprofile"}
+
+
+def _project_apps():
+    """The apps of this repository (not Django's, Wagtail's or allauth's)."""
+    base = Path(settings.BASE_DIR).resolve()
+    return [c for c in django_apps.get_app_configs()
+            if Path(c.path).resolve().parent == base and list(c.get_models())]
+
+
+def test_every_model_of_every_app_is_answered_for_by_its_privacy_provider():
+    """The table scan above covers the rows a family leaves; this covers the
+    models a new app adds: each must be in its provider's personal models
+    (export and erasure answer for it) or declared free of personal data."""
+    labels = [c.label for c in _project_apps()]
+    assert {"portal", "courses", "bookings"} <= set(labels)
+    for config in _project_apps():
+        provider = privacy_registry.provider_for(config.label)
+        assert provider is not None, f"{config.label} registers no privacy provider"
+        assert not provider.personal_models & provider.no_personal_data
+        names = {m._meta.model_name for m in config.get_models()}
+        declared = provider.personal_models | provider.no_personal_data
+        assert names - declared == set(), f"{config.label}: undeclared models"
+        assert declared - names == set(), f"{config.label}: no such models"
+
+
+def test_models_that_point_at_a_person_are_declared_personal():
+    person_models = {django_apps.get_model(settings.AUTH_USER_MODEL), Child}
+    for config in _project_apps():
+        provider = privacy_registry.provider_for(config.label)
+        for model in config.get_models():
+            # Local fields: a page's owner and lock come from Wagtail's table.
+            links = {f.related_model for f in model._meta.local_concrete_fields
+                     if f.is_relation}
+            if links & person_models:
+                assert model._meta.model_name in provider.personal_models, model
+
+
+class _RecordingProvider(privacy_registry.PrivacyProvider):
+    app_label = "zz_recording"
+    export_order = 999
+
+    def __init__(self):
+        self.calls = []
+
+    def export(self, *, user):
+        self.calls.append(("export", user.pk))
+        return {"recorded_section": [user.pk]}
+
+    def erase_sensitive_data(self, *, user, now):
+        self.calls.append(("erase_sensitive_data", user.pk))
+        return {"recorded_sensitive": 1}
+
+    def erase(self, *, user, now):
+        self.calls.append(("erase", user.pk))
+        return {"zz_recording.rows": 2}
+
+    def retention(self, *, cutoff, now):
+        self.calls.append(("retention", cutoff == now - dt.timedelta(days=730)))
+        return {"recorded_retention": 3}
+
+
+def test_a_registered_provider_takes_part_in_every_right(rich_family):
+    """How a new app (case files are coming) plugs in: by registering."""
+    user = rich_family["user"]
+    provider = privacy_registry.register(_RecordingProvider())
+    try:
+        data = privacy.export_payload(user=user)
+        withdrawn = privacy.consent_withdraw(user=user, kind=Consent.Kind.SENSITIVE_DATA)
+        record = privacy.account_erase(user=user)
+        swept = privacy.retention_apply()
+    finally:
+        privacy_registry.unregister(provider.app_label)
+    assert data["recorded_section"] == [user.pk]
+    assert list(data)[-3:] == ["recorded_section", "api_tokens", "reads_of_your_data"]
+    assert withdrawn["recorded_sensitive"] == 1
+    assert record.summary["zz_recording.rows"] == 2
+    assert swept["recorded_retention"] == 3
+    assert provider.calls == [("export", user.pk), ("erase_sensitive_data", user.pk),
+                              ("erase", user.pk), ("retention", True)]
+    assert privacy_registry.provider_for("zz_recording") is None
+
+
+def test_export_sections_keep_their_order(rich_family):
+    assert list(privacy.export_payload(user=rich_family["user"])) == [
+        "format_version", "generated_at", "account", "email_addresses",
+        "family_profile", "children", "consents", "bookings", "workshop_waitlist",
+        "calendar_feeds", "course_progress", "api_tokens", "reads_of_your_data"]
 
 
 # --- Consent withdrawal --------------------------------------------------------------

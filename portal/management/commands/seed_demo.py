@@ -1,11 +1,29 @@
 """Load the demo content of every app. Idempotent; `--scale N` for benchmarks."""
 
 import importlib.util
+from pathlib import Path
 
+from django.apps import apps
+from django.conf import settings
 from django.core.management.base import BaseCommand
 
-# Order matters: courses needs the site, bookings needs topics.
-DEMO_MODULES = ["portal.demo", "courses.demo", "bookings.demo"]
+
+def demo_modules() -> list[str]:
+    """`<app>.demo` of every project app that has one, in INSTALLED_APPS order.
+
+    That order is the import order of the apps (portal, courses, bookings), so
+    each app's demo finds what it builds on: courses needs the site, bookings
+    needs topics. Portal names no higher app here.
+    """
+    base = Path(settings.BASE_DIR).resolve()
+    names = []
+    for config in apps.get_app_configs():
+        if Path(config.path).resolve().parent != base:
+            continue
+        name = f"{config.name}.demo"
+        if importlib.util.find_spec(name) is not None:
+            names.append(name)
+    return names
 
 
 class Command(BaseCommand):
@@ -19,9 +37,7 @@ class Command(BaseCommand):
         if scale < 1:
             self.stderr.write("--scale must be at least 1")
             return
-        for name in DEMO_MODULES:
-            if importlib.util.find_spec(name) is None:
-                continue
+        for name in demo_modules():
             module = importlib.import_module(name)
             module.seed(scale=scale, stdout=self.stdout)
         self.stdout.write(self.style.SUCCESS("Demo content ready."))

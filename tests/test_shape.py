@@ -1,0 +1,200 @@
+"""Measures of shape: imports run one way, portal <- courses <- bookings.
+
+Every `import` and `from … import` of the apps' code counts, including those
+inside functions: an import hidden in a function is still a dependency. So do
+dotted paths handed to `apps.get_model`, `import_string` or `import_module`.
+"""
+
+import ast
+import importlib
+import re
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+ROOT = Path(settings.BASE_DIR).resolve()
+APPS = ("portal", "courses", "bookings")
+# Lowest first: an app may import only those before it.
+ORDER = {name: rank for rank, name in enumerate(APPS)}
+# Where portal wires the apps together (the URL tree, settings).
+WIRING = ("portal.urls", "portal.settings")
+STRING_LOOKUPS = {"get_model", "import_string", "import_module", "find_spec"}
+DOTTED = re.compile(r"^(?P<app>[a-z_]+)\.[A-Za-z_][\w.]*$")
+
+
+def _module_name(path: Path) -> str:
+    parts = list(path.relative_to(ROOT).with_suffix("").parts)
+    if parts[-1] == "__init__":
+        parts.pop()
+    return ".".join(parts)
+
+
+def _app_files() -> dict[str, Path]:
+    files = {}
+    for app in APPS:
+        for path in sorted((ROOT / app).rglob("*.py")):
+            if "migrations" in path.parts:
+                continue
+            files[_module_name(path)] = path
+    return files
+
+
+FILES = _app_files()
+
+
+def _imported(module: str, path: Path) -> set[str]:
+    """Project modules `module` imports anywhere in its file."""
+    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    package = module if path.name == "__init__.py" else module.rpartition(".")[0]
+    found = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            if node.level:
+                base = package.split(".")
+                base = base[: len(base) - node.level + 1]
+                target = ".".join(base + ([node.module] if node.module else []))
+            else:
+                target = node.module or ""
+            found.add(target)
+            found.update(f"{target}.{alias.name}" for alias in node.names)
+    result = set()
+    for name in found:
+        # `import a.b.c` depends on a.b.c (the deepest project module named).
+        while name and name not in FILES:
+            name = name.rpartition(".")[0]
+        if name and name != module:
+            result.add(name)
+    return result
+
+
+GRAPH = {module: _imported(module, path) for module, path in FILES.items()}
+
+
+def _string_lookups(source: str, *, app: str) -> list[tuple[int, str]]:
+    """(line, dotted path) of strings in `source` (code of `app`) that name a
+    module or model: passed to apps.get_model / import_string / import_module,
+    or naming another app's module in a table of such paths."""
+    tree = ast.parse(source)
+    hits = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call):
+            func = node.func
+            name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+            if name in STRING_LOOKUPS:
+                for arg in node.args[:1]:
+                    if isinstance(arg, ast.Constant) and isinstance(arg.value, str):
+                        hits.append((node.lineno, arg.value))
+        elif isinstance(node, ast.Constant) and isinstance(node.value, str):
+            match = DOTTED.match(node.value)
+            if match and match["app"] in APPS and match["app"] != app:
+                hits.append((node.lineno, node.value))
+    return sorted(set(hits))
+
+
+def _find_cycle(graph: dict[str, set[str]]) -> list[str] | None:
+    """One cycle as [a, b, …, a], or None."""
+    WHITE, GREY, BLACK = 0, 1, 2
+    colour = dict.fromkeys(graph, WHITE)
+    stack: list[str] = []
+
+    def visit(node):
+        colour[node] = GREY
+        stack.append(node)
+        for nxt in sorted(graph[node]):
+            if colour[nxt] == GREY:
+                return stack[stack.index(nxt):] + [nxt]
+            if colour[nxt] == WHITE:
+                found = visit(nxt)
+                if found:
+                    return found
+        stack.pop()
+        colour[node] = BLACK
+        return None
+
+    for node in sorted(graph):
+        if colour[node] == WHITE:
+            found = visit(node)
+            if found:
+                return found
+    return None
+
+
+def _all_cycles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """Every strongly connected group of more than one module, as one cycle each."""
+    cycles = []
+    remaining = {k: set(v) for k, v in graph.items()}
+    while True:
+        cycle = _find_cycle(remaining)
+        if cycle is None:
+            return cycles
+        cycles.append(cycle)
+        remaining[cycle[0]].discard(cycle[1])  # break it and look for the next
+
+
+def test_the_graph_sees_imports_inside_functions():
+    # Guards the walk itself: a walker that missed function-level imports
+    # would pass every test below. bookings.apps imports its signals in ready().
+    assert "bookings.signals" in GRAPH["bookings.apps"]
+    assert "portal.models" in GRAPH["portal.privacy"]
+    assert len(FILES) > 60
+
+
+def test_the_cycle_finder_finds_a_cycle():
+    assert _find_cycle({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": set()}) == [
+        "a", "b", "c", "a"]
+    assert _find_cycle({"a": {"b"}, "b": set()}) is None
+
+
+def test_there_are_no_import_circles():
+    cycles = _all_cycles(GRAPH)
+    assert cycles == [], "import circles:\n" + "\n".join(" -> ".join(c) for c in cycles)
+
+
+def _upward_edges(app: str) -> list[str]:
+    edges = []
+    for module, targets in GRAPH.items():
+        if module.split(".")[0] != app or module.startswith(WIRING):
+            continue
+        for target in sorted(targets):
+            if ORDER[target.split(".")[0]] > ORDER[app]:
+                edges.append(f"{module} -> {target}")
+    return edges
+
+
+def test_portal_imports_no_higher_app():
+    assert _upward_edges("portal") == []
+
+
+def test_courses_imports_no_bookings():
+    assert _upward_edges("courses") == []
+
+
+@pytest.mark.parametrize("app", ["portal", "courses"])
+def test_no_higher_app_is_reached_through_a_dotted_string(app):
+    hits = []
+    for module, path in FILES.items():
+        if module.split(".")[0] != app or module.startswith(WIRING):
+            continue
+        for line, value in _string_lookups(path.read_text(encoding="utf-8"), app=app):
+            named = value.split(".")[0]
+            if named in ORDER and ORDER[named] > ORDER[app]:
+                hits.append(f"{module}:{line} {value}")
+    assert hits == []
+
+
+def test_the_string_check_sees_a_lookup():
+    # Guards the check: both ways portal used to reach bookings and courses.
+    source = ('from django.apps import apps\n'
+              'def f():\n    return apps.get_model("bookings.Booking")\n'
+              'TABLE = {"a": "courses.templatetags.course_tags.render"}\n')
+    assert _string_lookups(source, app="portal") == [
+        (3, "bookings.Booking"), (4, "courses.templatetags.course_tags.render")]
+
+
+@pytest.mark.parametrize("module", sorted(m for m in FILES if not m.startswith(
+    "portal.settings")))
+def test_each_app_module_imports_cleanly(module):
+    importlib.import_module(module)
