@@ -18,13 +18,7 @@ from bookings.models import (
     Weekday,
 )
 from courses.models import Topic
-from portal import timezones
 from portal.timezones import LocalTimeError, aware_from_local
-
-# bookings.views still imports these two from here; new code imports them from
-# portal.timezones.
-user_zone = timezones.user_zone
-zone_label = timezones.zone_label
 
 NONEXISTENT_TIME = _("这个时间在所选时区不存在（夏令时调整），请换一个时间。")
 AMBIGUOUS_TIME = _("这个时间在所选时区出现两次（夏令时结束），请换一个时间。")

@@ -36,6 +36,7 @@ from portal.cache import local_get, local_set
 from portal.errors import NotFound
 from portal.middleware import require_staff_verification
 from portal.models import Child
+from portal.timezones import STATION_TZ
 
 __all__ = [
     "Slot",
@@ -79,7 +80,7 @@ def cancel_cutoff(policy: BookingPolicy, session_type: SessionType) -> dt.timede
 
 
 def _local_midnight(day: dt.date) -> dt.datetime:
-    return dt.datetime.combine(day, dt.time(0), tzinfo=engine.STATION_TZ)
+    return dt.datetime.combine(day, dt.time(0), tzinfo=STATION_TZ)
 
 
 def _site_policy(station: int) -> BookingPolicy:
@@ -93,8 +94,8 @@ def _site_policy(station: int) -> BookingPolicy:
 
 
 def _search_window(now: dt.datetime, horizon: dt.timedelta) -> tuple[dt.date, dt.date]:
-    today = now.astimezone(engine.STATION_TZ).date()
-    last = (now + horizon).astimezone(engine.STATION_TZ).date()
+    today = now.astimezone(STATION_TZ).date()
+    last = (now + horizon).astimezone(STATION_TZ).date()
     return today - dt.timedelta(days=1), last + dt.timedelta(days=1)
 
 
@@ -245,7 +246,7 @@ def _free_slots(*, counsellors, session_type, start_date, end_date, now,
         ), rules
     # Computed as of local midnight with no notice and a day's extra horizon:
     # a superset of the answer at any moment of the day, narrowed below.
-    day = now.astimezone(engine.STATION_TZ).date()
+    day = now.astimezone(STATION_TZ).date()
     wide = dataclasses.replace(rules, min_notice=dt.timedelta(0),
                                horizon=rules.horizon + dt.timedelta(days=1))
     shape = f"{session_type.duration_minutes}|{wide!r}"
@@ -332,7 +333,7 @@ def free_slots_answer(*, counsellor: Counsellor, session_type: SessionType,
         versions=versions)
     slots = lists[counsellor.pk]
     # A new day moves slot_search_dates: no answer outlives the station's day.
-    tomorrow = now.astimezone(engine.STATION_TZ).date() + dt.timedelta(days=1)
+    tomorrow = now.astimezone(STATION_TZ).date() + dt.timedelta(days=1)
     until = min(now + dt.timedelta(minutes=1), _local_midnight(tomorrow))
     if slots and rules is not None:
         until = min(until, slots[0].start - rules.min_notice)

@@ -48,6 +48,7 @@ from bookings.models import (
 from bookings.permissions import is_staff_for, seats_taken
 from portal import privacy
 from portal.models import Consent
+from portal.timezones import STATION_TZ
 
 # Messages (msgids; shown translated). Tests compare against these.
 SLOT_TAKEN = gettext_noop("这个时间刚刚被预约了，请选择其他时间。")
@@ -178,7 +179,7 @@ def _check_start(*, session_type: SessionType, start: dt.datetime, now: dt.datet
 def _check_slot(*, counsellor: Counsellor, session_type: SessionType, start: dt.datetime,
                 now: dt.datetime, policy, exclude_booking_id: int | None = None) -> None:
     """Raise unless ``start`` is a free slot now (run with the counsellor locked)."""
-    day = timezone.localtime(start, engine.STATION_TZ).date()
+    day = timezone.localtime(start, STATION_TZ).date()
     closures = sel.closures_between(day, day)
     if closures:
         raise BookingError(STATION_CLOSED)

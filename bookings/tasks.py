@@ -132,34 +132,3 @@ def schedule_reminder_sweep(*, delay: dt.timedelta = SWEEP_INTERVAL) -> bool:
         return False
     send_due_reminders.using(run_after=timezone.now() + delay).enqueue()
     return True
-
-
-URGENT_SWEEP_INTERVAL = dt.timedelta(minutes=15)
-
-
-@task()
-def alert_unfollowed_urgent() -> int:
-    """The unfollowed-urgent sweep as a task: alert, then queue the next sweep.
-
-    The next sweep is queued even when this one fails (it is then marked
-    FAILED and logged by the worker): one lock timeout or lost connection
-    must not end the chase of unfollowed urgent bookings for good.
-    """
-    from bookings import services
-
-    try:
-        return services.urgent_unfollowed_alert()
-    finally:
-        schedule_urgent_sweep()
-
-
-def schedule_urgent_sweep(*, delay: dt.timedelta = URGENT_SWEEP_INTERVAL) -> bool:
-    """Queue the next unfollowed-urgent sweep unless one is waiting; True when queued."""
-    from django_tasks_db.models import DBTaskResult
-
-    waiting = DBTaskResult.objects.filter(
-        task_path=alert_unfollowed_urgent.module_path, status="READY").exists()
-    if waiting:
-        return False
-    alert_unfollowed_urgent.using(run_after=timezone.now() + delay).enqueue()
-    return True

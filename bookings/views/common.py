@@ -3,7 +3,6 @@ parsing, and the booking a viewer may act on (404 otherwise)."""
 
 import datetime as dt
 import re
-import zoneinfo
 from http import HTTPStatus
 
 from django.contrib import messages
@@ -15,12 +14,11 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
 from bookings import selectors
-from bookings.forms import user_zone, zone_label
 from bookings.models import Booking, Counsellor
 from portal.errors import NotFound
 from portal.middleware import require_staff_verification
+from portal.timezones import STATION_TZ, user_zone, zone_label
 
-STATION_TZ = zoneinfo.ZoneInfo("Asia/Shanghai")
 SLOT_DAYS = 14  # days of free slots shown per page of the booking flow
 NEXT_SLOTS = 6  # "soonest" slots listed before the per-day list
 COORDINATOR_PAGE_SIZE = 50

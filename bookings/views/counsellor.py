@@ -20,7 +20,6 @@ from bookings.forms import (
     NoteForm,
     RuleForm,
     TimeOffForm,
-    user_zone,
 )
 from bookings.views.common import (
     apply_form_errors,
@@ -39,6 +38,7 @@ from bookings.views.common import (
 )
 from portal.models import Role
 from portal.roles import role_required
+from portal.timezones import user_zone
 
 # --- counsellor area -------------------------------------------------------------------
 

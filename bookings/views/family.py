@@ -27,7 +27,6 @@ from bookings.forms import (
     RescheduleForm,
     parse_slot,
     topics_for_language,
-    user_zone,
 )
 from bookings.intake import is_urgent
 from bookings.models import Booking
@@ -51,6 +50,7 @@ from bookings.views.common import (
 from portal.access import log_access
 from portal.crisis import crisis_lines
 from portal.models import AccessLog
+from portal.timezones import user_zone
 
 # --- family: choose topic, counsellor, time -------------------------------------------
 

@@ -448,7 +448,7 @@ def test_a_failed_unfollowed_sweep_still_queues_the_next_one(monkeypatch, run_wo
     from django.db import OperationalError
     from django_tasks_db.models import DBTaskResult
 
-    from bookings import tasks
+    from bookings import jobs
 
     call_command("alert_unfollowed_urgent", "--schedule", stdout=io.StringIO())
 
@@ -457,7 +457,7 @@ def test_a_failed_unfollowed_sweep_still_queues_the_next_one(monkeypatch, run_wo
 
     monkeypatch.setattr(services, "urgent_unfollowed_alert", lost)
     run_worker()
-    sweeps = DBTaskResult.objects.filter(task_path=tasks.alert_unfollowed_urgent.module_path)
+    sweeps = DBTaskResult.objects.filter(task_path=jobs.alert_unfollowed_urgent.module_path)
     assert sorted(sweeps.values_list("status", flat=True)) == ["FAILED", "READY"]
 
 

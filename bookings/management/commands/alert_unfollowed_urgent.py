@@ -29,7 +29,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, schedule: bool = False, **options):
         if schedule:
-            from bookings.tasks import schedule_urgent_sweep
+            from bookings.jobs import schedule_urgent_sweep
 
             started = schedule_urgent_sweep(delay=dt.timedelta(0))
             self.stdout.write("Unfollowed-urgent sweep queued." if started

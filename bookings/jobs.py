@@ -1,0 +1,42 @@
+"""Scheduled jobs that drive write services: the unfollowed-urgent sweep.
+
+They live apart from `bookings.tasks` because the services queue the email
+tasks defined there: tasks ← services ← jobs, one way, no import circle.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.utils import timezone
+from django_tasks import task
+
+from bookings import services
+
+URGENT_SWEEP_INTERVAL = dt.timedelta(minutes=15)
+
+
+@task()
+def alert_unfollowed_urgent() -> int:
+    """The unfollowed-urgent sweep as a task: alert, then queue the next sweep.
+
+    The next sweep is queued even when this one fails (it is then marked
+    FAILED and logged by the worker): one lock timeout or lost connection
+    must not end the chase of unfollowed urgent bookings for good.
+    """
+    try:
+        return services.urgent_unfollowed_alert()
+    finally:
+        schedule_urgent_sweep()
+
+
+def schedule_urgent_sweep(*, delay: dt.timedelta = URGENT_SWEEP_INTERVAL) -> bool:
+    """Queue the next unfollowed-urgent sweep unless one is waiting; True when queued."""
+    from django_tasks_db.models import DBTaskResult
+
+    waiting = DBTaskResult.objects.filter(
+        task_path=alert_unfollowed_urgent.module_path, status="READY").exists()
+    if waiting:
+        return False
+    alert_unfollowed_urgent.using(run_after=timezone.now() + delay).enqueue()
+    return True
