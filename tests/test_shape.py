@@ -198,3 +198,54 @@ def test_the_string_check_sees_a_lookup():
     "portal.settings")))
 def test_each_app_module_imports_cleanly(module):
     importlib.import_module(module)
+
+
+# --- no repeated blocks --------------------------------------------------------------
+
+REPEAT_LINES = 6
+
+
+def _is_demo_data(path: Path) -> bool:
+    return path.stem.startswith("demo") or "demo" in path.parts
+
+
+def _repeated_blocks(files: dict[str, Path], *, root: Path = ROOT,
+                     size: int = REPEAT_LINES) -> list[str]:
+    """Every run of `size` code lines that stands in two places, as
+    "a.py:10 = b.py:40". Lines are stripped; blank lines, comments and import
+    statements (lists of names, not logic) are skipped."""
+    seen: dict[tuple[str, ...], str] = {}
+    found = []
+    for path in files.values():
+        source = path.read_text(encoding="utf-8")
+        imports = {n for node in ast.walk(ast.parse(source))
+                   if isinstance(node, ast.Import | ast.ImportFrom)
+                   for n in range(node.lineno, node.end_lineno + 1)}
+        numbered = [(n, line.strip()) for n, line in enumerate(source.splitlines(), 1)
+                    if n not in imports]
+        code = [(n, text) for n, text in numbered if text and not text.startswith("#")]
+        for start in range(len(code) - size + 1):
+            block = tuple(text for _, text in code[start:start + size])
+            where = f"{path.relative_to(root)}:{code[start][0]}"
+            if block in seen:
+                found.append(f"{seen[block]} = {where}")
+            else:
+                seen[block] = where
+    return found
+
+
+def test_the_repeat_finder_finds_a_repeated_block(tmp_path):
+    body = "\n".join(f"x{i} = {i}" for i in range(REPEAT_LINES))
+    (tmp_path / "a.py").write_text(body + "\n", encoding="utf-8")
+    (tmp_path / "b.py").write_text("# other\n\n" + body + "\n", encoding="utf-8")
+    files = {"a": tmp_path / "a.py", "b": tmp_path / "b.py"}
+    assert _repeated_blocks(files, root=tmp_path) == ["a.py:1 = b.py:3"]
+    (tmp_path / "b.py").write_text(body.replace("x3 = 3", "y = 3"), encoding="utf-8")
+    assert _repeated_blocks(files, root=tmp_path) == []
+
+
+def test_no_block_of_six_lines_repeats_in_app_code():
+    """Outside migrations and demo data, a block of six or more code lines
+    stands in one place only: logic that is the same is written once."""
+    app_code = {m: p for m, p in FILES.items() if not _is_demo_data(p)}
+    assert _repeated_blocks(app_code) == []
