@@ -8,8 +8,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from bookings.views.common import or_404
 from portal import tokens
+from portal.errors import or_404
 
 
 def _section_url() -> str:

@@ -9,3 +9,13 @@ Refusals with a message for the person (409/422 at the API) are
 
 class NotFound(Exception):  # noqa: N818  (named for the answer it becomes)
     """No such thing, or not the caller's: the two are never told apart."""
+
+
+def or_404(read, /, **kwargs):
+    """``read(**kwargs)`` for a view: a domain ``NotFound`` becomes the 404 page."""
+    from django.http import Http404
+
+    try:
+        return read(**kwargs)
+    except NotFound as exc:
+        raise Http404 from exc

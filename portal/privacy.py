@@ -15,10 +15,10 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.dispatch import Signal
-from django.http import Http404
 from django.utils import timezone
 
 from portal import privacy_registry
+from portal.errors import NotFound
 from portal.models import (
     AccessLog,
     ApiToken,
@@ -88,14 +88,14 @@ def export_request(*, user: User) -> DataExport:
 
 def export_for_download(*, user: User, token: str, now: dt.datetime | None = None
                         ) -> DataExport:
-    """The owner's ready export; Http404 for anyone else, a missing or expired one."""
+    """The owner's ready export; NotFound for anyone else, a missing or expired one."""
     now = now or timezone.now()
     export = DataExport.objects.filter(
         user=user, token=token, status=DataExport.Status.READY,
         expires_at__gt=now,
     ).first()
     if export is None or not export.archive:
-        raise Http404("No such export.")
+        raise NotFound("No such export.")
     return export
 
 

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from portal import privacy
 from portal.access import log_access
+from portal.errors import or_404
 from portal.models import AccessLog, Consent, DataExport
 from portal.roles import role_required
 
@@ -100,7 +101,7 @@ def export_request(request):
 @login_required
 @require_GET
 def export_download(request, token: str):
-    export = privacy.export_for_download(user=request.user, token=token)
+    export = or_404(privacy.export_for_download, user=request.user, token=token)
     log_access(actor=request.user, action=AccessLog.Action.EXPORT,
                subject_user_id=request.user.pk, obj=export, request=request)
     response = FileResponse(

@@ -1,8 +1,8 @@
 """Reads for accounts. Views and template tags call these."""
 
 from django.db.models import Exists, OuterRef, QuerySet
-from django.shortcuts import get_object_or_404
 
+from portal.errors import NotFound
 from portal.models import Child, Consent, FamilyProfile, User
 
 
@@ -22,5 +22,9 @@ def family_children(*, user: User) -> QuerySet[Child]:
 
 
 def child_for_family(*, user: User, pk: int) -> Child:
-    """A child of `user`'s family, or 404 (other families' children don't exist)."""
-    return get_object_or_404(family_children(user=user).select_related("family"), pk=pk)
+    """A child of `user`'s family; NotFound otherwise (other families' children
+    don't exist)."""
+    child = family_children(user=user).select_related("family").filter(pk=pk).first()
+    if child is None:
+        raise NotFound
+    return child

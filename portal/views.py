@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from portal import selectors, services
 from portal.crisis import fallback_crisis_lines
+from portal.errors import or_404
 from portal.forms import ChildForm, FamilyProfileForm
 from portal.models import Role
 from portal.roles import role_required
@@ -114,7 +115,7 @@ def child_add(request):
 @role_required(Role.FAMILY)
 @require_http_methods(["GET", "POST"])
 def child_edit(request, pk: int):
-    child = selectors.child_for_family(user=request.user, pk=pk)
+    child = or_404(selectors.child_for_family, user=request.user, pk=pk)
     initial = {"nickname": child.nickname, "birth_year": child.birth_year,
                "school_stage": child.school_stage, "needs": child.needs}
     form = ChildForm(request.POST or None, initial=initial,
@@ -133,7 +134,7 @@ def child_edit(request, pk: int):
 @role_required(Role.FAMILY)
 @require_http_methods(["GET", "POST"])
 def child_remove(request, pk: int):
-    child = selectors.child_for_family(user=request.user, pk=pk)
+    child = or_404(selectors.child_for_family, user=request.user, pk=pk)
     if request.method == "POST":
         name = child.nickname
         services.child_remove(user=request.user, child=child)

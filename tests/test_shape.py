@@ -249,3 +249,30 @@ def test_no_block_of_six_lines_repeats_in_app_code():
     stands in one place only: logic that is the same is written once."""
     app_code = {m: p for m, p in FILES.items() if not _is_demo_data(p)}
     assert _repeated_blocks(app_code) == []
+
+
+# --- services and selectors know no HTTP -----------------------------------------------
+
+BUSINESS = re.compile(r"(^|_)(services|selectors|permissions|privacy|tokens|reports)$")
+HTTP_NAMES = {"Http404", "get_object_or_404", "get_list_or_404", "HttpRequest"}
+
+
+def _http_uses(path: Path) -> list[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    found = [f"{node.lineno}: {node.id}" for node in ast.walk(tree)
+             if isinstance(node, ast.Name) and node.id in HTTP_NAMES]
+    found += [f"{node.lineno}: {alias.name}" for node in ast.walk(tree)
+              if isinstance(node, ast.ImportFrom) for alias in node.names
+              if alias.name in HTTP_NAMES]
+    found += [f"{node.lineno}: parameter {arg.arg}" for node in ast.walk(tree)
+              if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)
+              for arg in (*node.args.args, *node.args.kwonlyargs) if arg.arg == "request"]
+    return found
+
+
+def test_services_and_selectors_raise_domain_errors_and_take_no_request():
+    """Writes and reads raise `portal.errors.NotFound` (or a ValidationError);
+    the doors (views, the API) turn them into 404/409/422."""
+    offenders = {m: uses for m, p in FILES.items()
+                 if BUSINESS.search(m.rsplit(".", 1)[-1]) and (uses := _http_uses(p))}
+    assert offenders == {}

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from bookings import selectors
 from bookings.models import Booking, Counsellor
-from portal.errors import NotFound
+from portal.errors import or_404
 from portal.middleware import require_staff_verification
 from portal.timezones import STATION_TZ, user_zone, zone_label
 
@@ -78,14 +78,6 @@ def is_coordinator(user) -> bool:
 def own_counsellor(request) -> Counsellor:
     """The signed-in counsellor's record; 404 for an account without one."""
     return or_404(selectors.counsellor_of, user=request.user)
-
-
-def or_404(selector, /, **kwargs):
-    """``selector(**kwargs)``; a domain ``NotFound`` is answered with the 404 page."""
-    try:
-        return selector(**kwargs)
-    except NotFound as exc:
-        raise Http404 from exc
 
 
 def viewer_booking(request, pk) -> Booking:
