@@ -192,7 +192,7 @@ class StaffMFAMiddleware:
        - `bookings.selectors.booking_for_viewer`, for anyone but the booking's
          family: the detail page (intake answers, notes, access-logged), its
          .ics download, cancel and reschedule on the family's behalf;
-       - `bookings.views._staff_booking`, always: attendance and notes;
+       - `bookings.views.common.staff_booking`, always: attendance and notes;
        - `bookings.calendar_views`, creating or rotating a counsellor feed.
        Everything else a staff account reaches outside the areas shows only
        its own data (the account and privacy pages, its data export, its

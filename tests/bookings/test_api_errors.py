@@ -177,7 +177,7 @@ def test_a_lost_database_is_json_503_with_retry_after(auth):
     assert english.json() == {"detail": "The service is temporarily unavailable. "
                                         "Please try again in a few minutes."}
     # Web pages keep their HTML page with the crisis lines.
-    with mock.patch("bookings.views.selectors.upcoming_workshops", side_effect=lost):
+    with mock.patch("bookings.selectors.upcoming_workshops", side_effect=lost):
         page = Client().get("/bookings/workshops/")
     assert page.status_code == HTTPStatus.SERVICE_UNAVAILABLE
     assert page["Content-Type"].startswith("text/html")

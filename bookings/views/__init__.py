@@ -1,0 +1,2 @@
+"""Booking pages by audience: `family`, `workshops`, `counsellor`, `coordinator`
+(`common` holds what they share)."""

@@ -1,0 +1,219 @@
+"""The counsellor's area: their week and hours, and the staff actions on a
+booking they work on (attendance, notes, urgent follow-ups)."""
+
+import datetime as dt
+from http import HTTPStatus
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from bookings import schedule_services, selectors, services
+from bookings.forms import (
+    ExceptionForm,
+    FollowUpForm,
+    NoteForm,
+    RuleForm,
+    TimeOffForm,
+    user_zone,
+)
+from bookings.models import (
+    AvailabilityException,
+    AvailabilityRule,
+    TimeOff,
+)
+from bookings.views.common import (
+    apply_form_errors,
+    error_text,
+    group_by_day,
+    merge_free,
+    own_counsellor,
+    parse_date,
+    person,
+    render_page,
+    report_change,
+    safe_next,
+    session_types_of,
+    staff_booking,
+    station_today,
+)
+from portal.models import Role
+from portal.roles import role_required
+
+# --- counsellor area -------------------------------------------------------------------
+
+
+@role_required(Role.COUNSELLOR)
+@require_GET
+def counsellor_week(request):
+    counsellor = own_counsellor(request)
+    today = station_today()
+    week_start = parse_date(request.GET.get("week"), today)
+    week = selectors.counsellor_week(counsellor=counsellor, week_start=week_start)
+    for day in week["days"]:
+        day["free_ranges"] = merge_free(day["free"])
+        day["is_today"] = day["date"] == today
+    return render_page(request, "bookings/counsellor/week.html", {
+        "counsellor": counsellor, "week": week, "today": today, "now": timezone.now(),
+        "week_end": week["week_start"] + dt.timedelta(days=6),
+    })
+
+
+def _hours_context(counsellor, request, **forms):
+    today = station_today()
+    session_type = session_types_of(counsellor)[:1]
+    preview = []
+    if session_type:
+        slots = selectors.free_slots(counsellor=counsellor, session_type=session_type[0],
+                                     start_date=today, end_date=today + dt.timedelta(days=6))
+        zone = user_zone(request.user)
+        preview = [{"date": d["date"], "ranges": merge_free(d["slots"])}
+                   for d in group_by_day(slots, zone)]
+    return {
+        "counsellor": counsellor,
+        "rules": list(AvailabilityRule.objects.filter(counsellor=counsellor)),
+        "extras": list(AvailabilityException.objects.filter(counsellor=counsellor,
+                                                            date__gte=today)),
+        "time_off": list(TimeOff.objects.filter(counsellor=counsellor,
+                                                end__gte=timezone.now())),
+        "preview": preview,
+        "preview_type": session_type[0] if session_type else None,
+        "rule_form": forms.get("rule_form") or RuleForm(),
+        "exception_form": forms.get("exception_form") or ExceptionForm(),
+        "time_off_form": forms.get("time_off_form") or TimeOffForm(
+            zone=user_zone(request.user)),
+    }
+
+
+@role_required(Role.COUNSELLOR)
+@require_GET
+def counsellor_hours(request):
+    counsellor = own_counsellor(request)
+    return render_page(request, "bookings/counsellor/hours.html",
+                   _hours_context(counsellor, request))
+
+
+
+def _schedule_post(request, form_name, form, write):
+    """Validate `form`, run `write(cleaned_data)`; redirect back or re-render."""
+    counsellor = own_counsellor(request)
+    if form.is_valid():
+        try:
+            change = write(counsellor, form.cleaned_data)
+        except ValidationError as exc:
+            apply_form_errors(form, exc)
+        else:
+            report_change(request, change, _("已保存。下面是更新后的可预约时间。"))
+            return redirect(reverse("bookings:counsellor_hours") + "#free-slots")
+    return render_page(request, "bookings/counsellor/hours.html",
+                   _hours_context(counsellor, request, **{form_name: form}),
+                   status=HTTPStatus.BAD_REQUEST)
+
+
+@role_required(Role.COUNSELLOR)
+@require_POST
+def rule_add(request):
+    return _schedule_post(
+        request, "rule_form", RuleForm(request.POST),
+        lambda c, d: schedule_services.rule_add(counsellor=c, **d),
+    )
+
+
+@role_required(Role.COUNSELLOR)
+@require_POST
+def exception_add(request):
+    return _schedule_post(
+        request, "exception_form", ExceptionForm(request.POST),
+        lambda c, d: schedule_services.exception_add(counsellor=c, **d),
+    )
+
+
+@role_required(Role.COUNSELLOR)
+@require_POST
+def time_off_add(request):
+    return _schedule_post(
+        request, "time_off_form", TimeOffForm(request.POST, zone=user_zone(request.user)),
+        lambda c, d: schedule_services.time_off_add(counsellor=c, **d),
+    )
+
+
+@role_required(Role.COUNSELLOR)
+@require_POST
+def schedule_delete(request, kind, pk):
+    counsellor = own_counsellor(request)
+    if kind == "rule":
+        obj = get_object_or_404(AvailabilityRule, pk=pk, counsellor=counsellor)
+        change = schedule_services.rule_delete(rule=obj)
+    elif kind == "extra":
+        obj = get_object_or_404(AvailabilityException, pk=pk, counsellor=counsellor)
+        change = schedule_services.exception_delete(exception=obj)
+    elif kind == "time-off":
+        obj = get_object_or_404(TimeOff, pk=pk, counsellor=counsellor)
+        change = schedule_services.time_off_delete(time_off=obj)
+    else:
+        raise Http404
+    report_change(request, change, _("已删除。下面是更新后的可预约时间。"))
+    return redirect(reverse("bookings:counsellor_hours") + "#free-slots")
+
+
+@login_required
+@require_POST
+def attendance(request, pk):
+    booking = staff_booking(request, pk)
+    value = request.POST.get("attended")
+    if value not in ("1", "0"):
+        messages.error(request, _("请选择到场或未到场。"))
+        return redirect(booking.get_absolute_url())
+    try:
+        services.booking_mark_attendance(booking=booking, by_user=person(request),
+                                         attended=value == "1")
+    except services.BookingError as exc:
+        messages.error(request, error_text(exc))
+    else:
+        messages.success(request, _("已记录到场情况。"))
+    return redirect(safe_next(request, booking.get_absolute_url()))
+
+
+@login_required
+@require_POST
+def note_add(request, pk):
+    booking = staff_booking(request, pk)
+    form = NoteForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("记录不能为空，最长一万字。"))
+        return redirect(booking.get_absolute_url() + "#notes")
+    try:
+        services.note_add(booking=booking, author=person(request),
+                          body=form.cleaned_data["body"])
+    except (services.BookingError, ValidationError) as exc:
+        messages.error(request, error_text(exc))
+    else:
+        messages.success(request, _("记录已保存，仅你和协调员可见。"))
+    return redirect(booking.get_absolute_url() + "#notes")
+
+
+@login_required
+@require_POST
+def follow_up_add(request, pk):
+    booking = staff_booking(request, pk)
+    form = FollowUpForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _(services.FOLLOW_UP_INVALID))
+        return redirect(booking.get_absolute_url() + "#follow-up")
+    try:
+        follow_up = services.urgent_follow_up_record(
+            booking=booking, by_user=person(request), **form.cleaned_data)
+    except (services.BookingError, ValidationError) as exc:
+        messages.error(request, error_text(exc))
+    else:
+        if follow_up.outcome in follow_up.CLOSING:
+            messages.success(request, _("已记录跟进，这个预约已离开紧急队列。"))
+        else:
+            messages.warning(request, _("已记录这次尝试。预约会留在紧急队列里，请继续联系。"))
+    return redirect(booking.get_absolute_url() + "#follow-up")

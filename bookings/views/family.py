@@ -1,0 +1,413 @@
+"""Family pages: choose a topic, a counsellor and a time; details, review and
+confirm; My bookings, a booking's page, cancel and reschedule.
+
+Views parse input, call one service or selector, render. Every page works
+without JavaScript. Times are shown in the viewer's display zone, named on
+the page. Objects the viewer may not see answer 404.
+"""
+
+import datetime as dt
+from http import HTTPStatus
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from bookings import intake, selectors, services
+from bookings.forms import (
+    BookingDetailsForm,
+    CounsellorFilterForm,
+    FollowUpForm,
+    NoteForm,
+    RescheduleForm,
+    parse_slot,
+    topics_for_language,
+    user_zone,
+)
+from bookings.intake import is_urgent
+from bookings.models import (
+    Booking,
+    Counsellor,
+    SessionType,
+)
+from bookings.views.common import (
+    NEXT_SLOTS,
+    SLOT_DAYS,
+    STATION_TZ,
+    cutoff_of,
+    error_text,
+    group_by_day,
+    is_coordinator,
+    leads,
+    owned_booking,
+    parse_date,
+    person,
+    render_page,
+    safe_next,
+    session_types_of,
+    slug_param,
+    station_today,
+)
+from courses.models import Topic
+from portal.access import log_access
+from portal.crisis import crisis_lines
+from portal.models import AccessLog
+
+# --- family: choose topic, counsellor, time -------------------------------------------
+
+
+@require_GET
+def index(request):
+    topics = list(topics_for_language())
+    workshops = list(selectors.upcoming_workshops(limit=3))
+    return render_page(request, "bookings/index.html",
+                   {"topics": topics, "workshops": workshops})
+
+
+@require_GET
+def counsellor_list(request):
+    form = CounsellorFilterForm(request.GET or None)
+    topic = language = mode = None
+    if form.is_bound and form.is_valid():
+        topic = form.cleaned_data["topic"]
+        language = form.cleaned_data["language"] or None
+        mode = form.cleaned_data["mode"] or None
+    counsellors = list(selectors.counsellors_for(topic=topic, language=language, mode=mode))
+    _attach_next_free(counsellors)
+    return render_page(request, "bookings/counsellor_list.html", {
+        "form": form, "counsellors": counsellors, "topic": topic,
+        "topic_names": _topic_names(),
+    })
+
+
+def _topic_names() -> dict:
+    """Topic names in the active language, by translation key (one query)."""
+    return {t.translation_key: t.name for t in topics_for_language()}
+
+
+def _attach_next_free(counsellors) -> None:
+    """Set `.next_free` (the soonest slot of their first individual service, or None).
+
+    One query for the services, then one slot search per distinct service type
+    (usually one), whatever the number of counsellors.
+    """
+    offered = SessionType.counsellors.through.objects.filter(
+        counsellor_id__in=[c.pk for c in counsellors],
+        sessiontype__is_active=True, sessiontype__kind=SessionType.Kind.INDIVIDUAL,
+    ).select_related("sessiontype").order_by("sessiontype_id")
+    first_type: dict[int, SessionType] = {}
+    for row in offered:
+        first_type.setdefault(row.counsellor_id, row.sessiontype)
+    by_type: dict[int, list] = {}
+    for counsellor in counsellors:
+        counsellor.next_free = None
+        if counsellor.pk in first_type:
+            by_type.setdefault(first_type[counsellor.pk].pk, []).append(counsellor)
+    today = station_today()
+    for group in by_type.values():
+        session_type = first_type[group[0].pk]
+        slots = selectors.free_slots_for_counsellors(
+            counsellors=group, session_type=session_type, start_date=today,
+            end_date=today + dt.timedelta(days=SLOT_DAYS - 1),
+        )
+        for counsellor in group:
+            found = slots.get(counsellor.pk) or []
+            counsellor.next_free = found[0] if found else None
+
+
+
+
+@require_GET
+def counsellor_detail(request, slug):
+    counsellor = get_object_or_404(
+        Counsellor.objects.prefetch_related("specialties"), slug=slug, is_active=True
+    )
+    session_types = session_types_of(counsellor)
+    session_type = next(
+        (t for t in session_types if t.slug == slug_param(request, "type")),
+        session_types[0] if session_types else None,
+    )
+    topic_slug = slug_param(request, "topic")
+    topic = Topic.objects.filter(slug=topic_slug).first() if topic_slug else None
+    today = station_today()
+    start_date = max(parse_date(request.GET.get("from"), today), today)
+    end_date = start_date + dt.timedelta(days=SLOT_DAYS - 1)
+    slots = []
+    if session_type is not None:
+        slots = selectors.free_slots(counsellor=counsellor, session_type=session_type,
+                                     start_date=start_date, end_date=end_date)
+    zone = user_zone(request.user)
+    return render_page(request, "bookings/counsellor_detail.html", {
+        "topic_names": _topic_names(),
+        "counsellor": counsellor,
+        "session_types": session_types,
+        "session_type": session_type,
+        "topic": topic,
+        "soonest": slots[:NEXT_SLOTS],
+        "days": group_by_day(slots, zone),
+        "start_date": start_date,
+        "end_date": end_date,
+        "later": end_date + dt.timedelta(days=1),
+        "earlier": start_date - dt.timedelta(days=SLOT_DAYS) if start_date > today else None,
+        "workshops": list(
+            selectors.upcoming_workshops().filter(counsellors=counsellor)[:3]
+        ),
+    })
+
+
+# --- family: details, review, confirm ------------------------------------------------
+
+
+def _slot_is_free(counsellor, session_type, start: dt.datetime) -> bool:
+    day = start.astimezone(STATION_TZ).date()
+    return any(
+        s.start == start
+        for s in selectors.free_slots(counsellor=counsellor, session_type=session_type,
+                                      start_date=day, end_date=day)
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def book(request, slug, type_slug):
+    counsellor = get_object_or_404(Counsellor, slug=slug, is_active=True)
+    session_type = get_object_or_404(
+        counsellor.session_types.filter(is_active=True, kind=SessionType.Kind.INDIVIDUAL),
+        slug=type_slug,
+    )
+    topic_slug = slug_param(request, "topic")
+    topic = Topic.objects.filter(slug=topic_slug).first() if topic_slug else None
+    back = reverse("bookings:counsellor", kwargs={"slug": counsellor.slug})
+    back += f"?type={session_type.slug}" + (f"&topic={topic.slug}" if topic else "")
+    form_kwargs = {"user": request.user, "counsellor": counsellor,
+                   "session_type": session_type}
+    step = request.POST.get("step", "details")
+
+    if request.method == "GET":
+        start = parse_slot(request.GET.get("start", ""))
+        if start is None or not _slot_is_free(counsellor, session_type, start):
+            messages.error(request, _("这个时间已不可预约，请重新选择。"))
+            return redirect(back)
+        form = BookingDetailsForm(initial={"start": start.isoformat()}, **form_kwargs)
+        return _details_page(request, form, counsellor, session_type, topic, start)
+
+    form = BookingDetailsForm(request.POST, **form_kwargs)
+    if not form.is_valid():
+        start = parse_slot(request.POST.get("start", ""))
+        if start is None:
+            messages.error(request, _("这个时间已不可预约，请重新选择。"))
+            return redirect(back)
+        return _details_page(request, form, counsellor, session_type, topic, start,
+                             status=HTTPStatus.BAD_REQUEST)
+    start = form.cleaned_data["start"]
+    if step == "edit" or form.needs_gate():
+        # An acute answer asks "is there danger right now?" before anything else.
+        return _details_page(request, form, counsellor, session_type, topic, start)
+    if step != "confirm":
+        return render_page(request, "bookings/book_confirm.html", {
+            "form": form, "counsellor": counsellor, "session_type": session_type,
+            "topic": topic, "start": start,
+            "end": start + dt.timedelta(minutes=session_type.duration_minutes),
+            "cutoff_hours": int(cutoff_of(session_type).total_seconds() // 3600),
+            "late_from": start - cutoff_of(session_type),
+            "child": form.cleaned_data["child"],
+            "mode_label": dict(form.fields["mode"].choices).get(form.cleaned_data["mode"]),
+            "step": "review",
+            "is_urgent": is_urgent(form.risk_answers()),
+            "risk": form.assessment(),
+            **selectors.urgent_context(get_language() or "zh-hans"),
+        })
+    family = person(request)
+    try:
+        # Records the separate consent for sensitive data with the booking.
+        booking = services.booking_create(
+            family=family, counsellor=counsellor, session_type=session_type,
+            start=start, mode=form.cleaned_data["mode"],
+            child=form.cleaned_data["child"], concern=form.cleaned_data["concern"],
+            risk_answers=form.risk_answers(), consent=form.cleaned_data["consent"],
+            topic=topic,
+        )
+    except services.BookingError as exc:
+        messages.error(request, error_text(exc))
+        return redirect(back)
+    if booking.is_urgent:
+        messages.warning(request, _("我们已收到你的预约，并会按下面写明的时间跟进。"))
+    else:
+        messages.success(request, _("预约成功，确认邮件稍后发到你的邮箱。"))
+    return redirect(reverse("bookings:detail", kwargs={"pk": booking.pk}) + "?new=1")
+
+
+def _details_page(request, form, counsellor, session_type, topic, start, *,
+                  status=HTTPStatus.OK):
+    risk = None
+    if form.is_bound and hasattr(form, "cleaned_data"):
+        risk = intake.assess(_answered(form))
+    return render_page(request, "bookings/book_details.html", {
+        "form": form, "counsellor": counsellor, "session_type": session_type,
+        "topic": topic, "start": start,
+        "end": start + dt.timedelta(minutes=session_type.duration_minutes),
+        "step": "details",
+        # The gate question shows once an acute item is answered positively.
+        "risk": risk, "show_gate": bool(risk and risk.acute),
+        **(selectors.urgent_context(get_language() or "zh-hans") if risk else {}),
+    }, status=status)
+
+
+def _answered(form) -> dict:
+    """The risk answers given so far (a form with errors has only some)."""
+    data = form.cleaned_data
+    answers = {key: data[name] for name, key in form.risk_keys if data.get(name)}
+    if data.get("risk_danger_now"):
+        answers[intake.DANGER_NOW_KEY] = data["risk_danger_now"]
+    return answers
+
+
+# --- family: my bookings, detail, cancel, reschedule -----------------------------------
+
+
+@login_required
+@require_GET
+def mine(request):
+    now = timezone.now()
+    bookings = list(selectors.family_bookings(user=request.user))
+    upcoming = [b for b in bookings if b.start >= now and b.status == Booking.Status.CONFIRMED]
+    past = [b for b in bookings if b not in upcoming]
+    past.sort(key=lambda b: b.start, reverse=True)
+    return render_page(request, "bookings/mine.html", {
+        "upcoming": upcoming,
+        "past": past,
+        "waitlist": list(selectors.family_waitlist(user=request.user)),
+    })
+
+
+@login_required
+@require_GET
+def detail(request, pk):
+    booking = selectors.booking_for_viewer(user=request.user, pk=pk)
+    user = request.user
+    is_owner = booking.family_id == user.pk
+    # Staff looking at their own family's booking see what any family sees:
+    # the intake as answered, not the staff notes and follow-ups about them.
+    is_staff_view = not is_owner and (is_coordinator(user) or leads(user, booking))
+    context = {
+        "booking": booking,
+        "is_owner": is_owner,
+        "is_staff_view": is_staff_view,
+        "is_new": request.GET.get("new") == "1" and is_owner,
+        "now": timezone.now(),
+        "crisis_lines": crisis_lines(),
+    }
+    if booking.is_urgent:
+        context.update(selectors.urgent_context(get_language() or "zh-hans"))
+        context["risk"] = _stored_assessment(booking)
+    if is_owner and booking.is_active:
+        late_from = booking.start - cutoff_of(booking)
+        context["late_from"] = late_from
+        context["is_late_now"] = timezone.now() >= late_from
+    if is_staff_view:
+        context["risk_rows"] = _risk_rows(booking)
+        log_access(actor=user, action=AccessLog.Action.VIEW_INTAKE,
+                   subject_user_id=booking.family_id, obj=booking, request=request)
+        context["notes"] = list(booking.notes.select_related("author"))
+        context["note_form"] = NoteForm()
+        log_access(actor=user, action=AccessLog.Action.VIEW_NOTES,
+                   subject_user_id=booking.family_id, obj=booking, request=request)
+        context["follow_ups"] = list(booking.follow_ups.select_related("author"))
+        context["follow_up_form"] = FollowUpForm()
+        context["can_mark"] = booking.start <= timezone.now() and booking.status in (
+            Booking.Status.CONFIRMED, Booking.Status.ATTENDED, Booking.Status.NO_SHOW)
+    return render_page(request, "bookings/booking_detail.html", context)
+
+
+def _risk_rows(booking: Booking) -> dict:
+    english = (get_language() or "").startswith("en")
+    return intake.stored_rows(booking.intake_answers, english=english)
+
+
+def _stored_assessment(booking: Booking) -> intake.Assessment:
+    """What the stored answers set in motion; the flags if the answers are gone."""
+    try:
+        answers = intake.clean_answers((booking.intake_answers or {}).get("risk"))
+    except intake.IntakeError:
+        answers = {}
+    found = intake.assess(answers)
+    return intake.Assessment(
+        urgent=booking.is_urgent, acute=found.acute,
+        safeguarding=booking.is_safeguarding or found.safeguarding,
+        guardian=found.guardian, danger_now=found.danger_now)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def cancel(request, pk):
+    booking = owned_booking(request, pk)
+    if not booking.is_active or booking.status != Booking.Status.CONFIRMED:
+        messages.error(request, _("这个预约已不能取消。"))
+        return redirect(booking.get_absolute_url())
+    late_from = booking.start - cutoff_of(booking)
+    if request.method == "POST":
+        reason = (request.POST.get("reason") or "").replace("\x00", "")[:300]
+        try:
+            services.booking_cancel(booking=booking, by_user=person(request), reason=reason)
+        except services.BookingError as exc:
+            messages.error(request, error_text(exc))
+            return redirect(booking.get_absolute_url())
+        booking.refresh_from_db()
+        if booking.status == Booking.Status.LATE_CANCELLED:
+            messages.warning(request, _("已取消。因在截止时间内取消，记为迟取消。"))
+        else:
+            messages.success(request, _("已取消，名额已释放。"))
+        done = (reverse("bookings:mine") if booking.family_id == request.user.pk
+                else booking.get_absolute_url())
+        return redirect(safe_next(request, done))
+    return render_page(request, "bookings/cancel_confirm.html", {
+        "booking": booking, "late_from": late_from,
+        # Only a family's own change counts as late (staff cancel for a reason).
+        "is_late": booking.family_id == request.user.pk and timezone.now() >= late_from,
+        "cutoff_hours": int(cutoff_of(booking).total_seconds() // 3600),
+    })
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def reschedule(request, pk):
+    booking = owned_booking(request, pk)
+    if booking.group_session_id or booking.status != Booking.Status.CONFIRMED:
+        messages.error(request, _("这个预约已不能改期。"))
+        return redirect(booking.get_absolute_url())
+    if request.method == "POST":
+        form = RescheduleForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, _("无法识别这个时间，请重新选择。"))
+            return redirect("bookings:reschedule", pk=booking.pk)
+        try:
+            services.booking_reschedule(booking=booking, new_start=form.cleaned_data[
+                "new_start"], by_user=person(request))
+        except services.BookingError as exc:
+            messages.error(request, error_text(exc))
+            return redirect("bookings:reschedule", pk=booking.pk)
+        messages.success(request, _("已改期，新的时间会通过邮件发给你。"))
+        return redirect(booking.get_absolute_url())
+    today = station_today()
+    start_date = max(parse_date(request.GET.get("from"), today), today)
+    end_date = start_date + dt.timedelta(days=SLOT_DAYS - 1)
+    slots = selectors.free_slots_for_counsellors(
+        counsellors=[booking.counsellor], session_type=booking.session_type,
+        start_date=start_date, end_date=end_date, exclude_booking_id=booking.pk,
+    )[booking.counsellor.pk]
+    slots = [s for s in slots if s.start != booking.start]
+    late_from = booking.start - cutoff_of(booking)
+    return render_page(request, "bookings/reschedule.html", {
+        "booking": booking,
+        "days": group_by_day(slots, user_zone(request.user)),
+        "later": end_date + dt.timedelta(days=1),
+        "earlier": start_date - dt.timedelta(days=SLOT_DAYS) if start_date > today else None,
+        "late_from": late_from,
+        "is_late": timezone.now() >= late_from,
+        "cutoff_hours": int(cutoff_of(booking).total_seconds() // 3600),
+    })

@@ -1,0 +1,122 @@
+"""Workshop pages: the list, a workshop, joining and leaving it or its waitlist."""
+
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import Count, Q
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from bookings import selectors, services
+from bookings.forms import (
+    topics_for_language,
+)
+from bookings.models import (
+    Booking,
+    GroupSession,
+    WaitlistEntry,
+)
+from bookings.views.common import (
+    error_text,
+    person,
+    render_page,
+    safe_next,
+    slug_param,
+)
+from courses.models import Topic
+from portal.models import Child
+
+# --- workshops -----------------------------------------------------------------------
+
+
+@require_GET
+def workshop_list(request):
+    topic = None
+    topic_slug = slug_param(request, "topic")
+    if topic_slug:
+        topic = Topic.objects.filter(slug=topic_slug).first()
+    workshops = list(selectors.upcoming_workshops(topic=topic))
+    return render_page(request, "bookings/workshop_list.html", {
+        "workshops": workshops, "topic": topic, "topics": list(topics_for_language()),
+    })
+
+
+@require_GET
+def workshop_detail(request, pk):
+    workshop = get_object_or_404(
+        GroupSession.objects.select_related("session_type", "topic")
+        .prefetch_related("counsellors")
+        .annotate(seats_taken=Count(
+            "seats", filter=Q(seats__status__in=Booking.ACTIVE_STATUSES))),
+        pk=pk,
+    )
+    seat = entry = None
+    children = []
+    if request.user.is_authenticated:
+        seat = workshop.seats.filter(family=person(request),
+                                     status__in=Booking.ACTIVE_STATUSES).first()
+        entry = workshop.waitlist.filter(family=person(request), promoted_at__isnull=True,
+                                         left_at__isnull=True).first()
+        children = list(Child.objects.filter(family__user=request.user))
+    return render_page(request, "bookings/workshop_detail.html", {
+        "workshop": workshop,
+        "seats_left": max(workshop.capacity - workshop.seats_taken, 0),
+        "seat": seat,
+        "entry": entry,
+        "children": children,
+        "is_past": workshop.start <= timezone.now(),
+    })
+
+
+@login_required
+@require_POST
+def workshop_join(request, pk):
+    workshop = get_object_or_404(GroupSession, pk=pk)
+    child = None
+    child_id = request.POST.get("child") or ""
+    if child_id:
+        child = Child.objects.filter(family__user=request.user,
+                                     pk=int(child_id) if child_id.isdigit() else 0).first()
+        if child is None:
+            raise Http404
+    try:
+        result = services.workshop_join(family=person(request), group_session=workshop,
+                                        child=child)
+    except services.BookingError as exc:
+        messages.error(request, error_text(exc))
+        return redirect(workshop.get_absolute_url())
+    if isinstance(result, WaitlistEntry):
+        messages.info(request, _("名额已满，你已加入候补。有名额时我们会自动为你报名并通知你。"))
+    else:
+        messages.success(request, _("报名成功，确认邮件稍后发到你的邮箱。"))
+    return redirect(workshop.get_absolute_url())
+
+
+@login_required
+@require_POST
+def workshop_leave(request, pk):
+    workshop = get_object_or_404(GroupSession, pk=pk)
+    try:
+        services.workshop_leave(family=person(request), group_session=workshop)
+    except services.BookingError as exc:
+        messages.error(request, error_text(exc))
+        return redirect(workshop.get_absolute_url())
+    messages.success(request, _("已退出这个工作坊。"))
+    return redirect(safe_next(request, workshop.get_absolute_url()))
+
+
+@login_required
+@require_POST
+def waitlist_leave(request, pk):
+    entry = get_object_or_404(WaitlistEntry, pk=pk, family=person(request),
+                              promoted_at__isnull=True, left_at__isnull=True)
+    try:
+        services.waitlist_leave(entry=entry, by_user=person(request))
+    except services.BookingError as exc:
+        messages.error(request, error_text(exc))
+    else:
+        messages.success(request, _("已退出候补。"))
+    return redirect(safe_next(request, entry.group_session.get_absolute_url()))
