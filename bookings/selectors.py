@@ -564,3 +564,21 @@ def recently_followed_up(*, days: int = 14):
     since = timezone.now() - dt.timedelta(days=days)
     return Booking.objects.filter(is_urgent=True, followed_up_at__gte=since).order_by(
         "-followed_up_at", "-pk")
+
+
+# --- paged lists ----------------------------------------------------------------------
+# Each returns the whole list as a QuerySet, ordered and with what its page
+# renders joined in, so that a Paginator's page is one query whatever the size.
+
+_BOOKING_LIST_RELATED = ("counsellor", "session_type", "topic", "group_session",
+                         "family", "child")
+
+
+def urgent_queue_page_rows() -> QuerySet[Booking]:
+    """`urgent_queue()` with what the coordinator's queue shows of each booking."""
+    return urgent_queue().select_related(*_BOOKING_LIST_RELATED)
+
+
+def recently_followed_up_page_rows(*, days: int = 14) -> QuerySet[Booking]:
+    """`recently_followed_up()` with what the coordinator's queue shows."""
+    return recently_followed_up(days=days).select_related(*_BOOKING_LIST_RELATED)

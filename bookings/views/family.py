@@ -11,6 +11,7 @@ from http import HTTPStatus
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -58,6 +59,8 @@ from portal.access import log_access
 from portal.crisis import crisis_lines
 from portal.models import AccessLog
 
+COUNSELLOR_PAGE_SIZE = 12  # a page of cards a family can read through
+
 # --- family: choose topic, counsellor, time -------------------------------------------
 
 
@@ -77,10 +80,12 @@ def counsellor_list(request):
         topic = form.cleaned_data["topic"]
         language = form.cleaned_data["language"] or None
         mode = form.cleaned_data["mode"] or None
-    counsellors = list(selectors.counsellors_for(topic=topic, language=language, mode=mode))
-    _attach_next_free(counsellors)
+    page = Paginator(selectors.counsellors_for(topic=topic, language=language, mode=mode),
+                     COUNSELLOR_PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = list(page.object_list)
+    _attach_next_free(page.object_list)
     return render_page(request, "bookings/counsellor_list.html", {
-        "form": form, "counsellors": counsellors, "topic": topic,
+        "form": form, "counsellors": page.object_list, "page": page, "topic": topic,
         "topic_names": _topic_names(),
     })
 

@@ -3,6 +3,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
@@ -29,6 +30,8 @@ from bookings.views.common import (
 from courses.models import Topic
 from portal.models import Child
 
+WORKSHOP_PAGE_SIZE = 12
+
 # --- workshops -----------------------------------------------------------------------
 
 
@@ -38,9 +41,10 @@ def workshop_list(request):
     topic_slug = slug_param(request, "topic")
     if topic_slug:
         topic = Topic.objects.filter(slug=topic_slug).first()
-    workshops = list(selectors.upcoming_workshops(topic=topic))
+    page = Paginator(selectors.upcoming_workshops(topic=topic),
+                     WORKSHOP_PAGE_SIZE).get_page(request.GET.get("page"))
     return render_page(request, "bookings/workshop_list.html", {
-        "workshops": workshops, "topic": topic, "topics": list(topics_for_language()),
+        "workshops": page.object_list, "page": page, "topic": topic, "topics": list(topics_for_language()),
     })
 
 
