@@ -103,12 +103,13 @@ def _wagtail_links() -> dict:
 def coordinator_urgent(request):
     """Urgent bookings until a follow-up is recorded (however old), oldest first;
     then the ones followed up in the last 14 days."""
-    bookings = Paginator(selectors.urgent_queue_page_rows(), URGENT_PAGE_SIZE).get_page(
+    page = Paginator(selectors.urgent_queue_page_rows(), URGENT_PAGE_SIZE).get_page(
         request.GET.get("page"))
     followed = Paginator(selectors.recently_followed_up_page_rows(),
                          URGENT_PAGE_SIZE).get_page(request.GET.get("followed_page"))
     return render_page(request, "bookings/coordinator/urgent.html", {
-        "bookings": bookings, "followed": followed,
+        "bookings": list(page), "page": page,
+        "followed": list(followed), "followed_page": followed,
         "response_hours": services.urgent_response_hours(),
     })
 
