@@ -582,3 +582,20 @@ def urgent_queue_page_rows() -> QuerySet[Booking]:
 def recently_followed_up_page_rows(*, days: int = 14) -> QuerySet[Booking]:
     """`recently_followed_up()` with what the coordinator's queue shows."""
     return recently_followed_up(days=days).select_related(*_BOOKING_LIST_RELATED)
+
+
+def family_upcoming(*, user, now: dt.datetime | None = None) -> QuerySet[Booking]:
+    """The user's confirmed bookings still to come, soonest first."""
+    now = now or timezone.now()
+    return family_bookings(user=user).filter(start__gte=now,
+                                             status=Booking.Status.CONFIRMED)
+
+
+def family_past(*, user, now: dt.datetime | None = None) -> QuerySet[Booking]:
+    """Everything else of the user's: past, cancelled, attended; latest first."""
+    now = now or timezone.now()
+    return (
+        family_bookings(user=user)
+        .exclude(start__gte=now, status=Booking.Status.CONFIRMED)
+        .order_by("-start", "-pk")
+    )

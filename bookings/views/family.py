@@ -60,6 +60,7 @@ from portal.crisis import crisis_lines
 from portal.models import AccessLog
 
 COUNSELLOR_PAGE_SIZE = 12  # a page of cards a family can read through
+MINE_PAGE_SIZE = 20  # of the coming bookings, and of the past ones
 
 # --- family: choose topic, counsellor, time -------------------------------------------
 
@@ -279,13 +280,13 @@ def _answered(form) -> dict:
 @require_GET
 def mine(request):
     now = timezone.now()
-    bookings = list(selectors.family_bookings(user=request.user))
-    upcoming = [b for b in bookings if b.start >= now and b.status == Booking.Status.CONFIRMED]
-    past = [b for b in bookings if b not in upcoming]
-    past.sort(key=lambda b: b.start, reverse=True)
+    upcoming = Paginator(selectors.family_upcoming(user=request.user, now=now),
+                         MINE_PAGE_SIZE).get_page(request.GET.get("page"))
+    past = Paginator(selectors.family_past(user=request.user, now=now),
+                     MINE_PAGE_SIZE).get_page(request.GET.get("past_page"))
     return render_page(request, "bookings/mine.html", {
-        "upcoming": upcoming,
-        "past": past,
+        "upcoming": list(upcoming), "upcoming_page": upcoming,
+        "past": list(past), "past_page": past,
         "waitlist": list(selectors.family_waitlist(user=request.user)),
     })
 

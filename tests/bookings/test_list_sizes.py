@@ -19,7 +19,7 @@ from django.urls import reverse
 from bookings.models import AvailabilityRule, Booking, SessionType
 from bookings.views.common import COORDINATOR_PAGE_SIZE
 from bookings.views.coordinator import REPORT_PAGE_SIZE, URGENT_PAGE_SIZE
-from bookings.views.family import COUNSELLOR_PAGE_SIZE
+from bookings.views.family import COUNSELLOR_PAGE_SIZE, MINE_PAGE_SIZE
 from bookings.views.workshops import WORKSHOP_PAGE_SIZE
 from tests.bookings.web_setup import booking_at, with_totp
 from tests.factories import (
@@ -123,6 +123,32 @@ def _add_bookings(counsellor, session_type, family, *, first_hour: int = 0,
                                    session_type=session_type, **fields))
 
     return add
+
+
+def test_my_coming_bookings_are_flat_from_1x_to_20x(client):
+    counsellor, family = CounsellorFactory(), FamilyFactory()
+    add = _add_bookings(counsellor, SessionTypeFactory(counsellors=[counsellor]), family)
+    client.force_login(family)
+    _assert_flat(client, reverse("bookings:mine"), add, MINE_PAGE_SIZE)
+
+
+def test_my_past_bookings_are_flat_from_1x_to_20x(client):
+    counsellor, family = CounsellorFactory(), FamilyFactory()
+    session_type = SessionTypeFactory(counsellors=[counsellor])
+    made = []
+
+    def add(count):
+        for _index in range(count):
+            made.append(booking_at(NOW - dt.timedelta(days=1, hours=2 * len(made)),
+                                   counsellor=counsellor, family=family,
+                                   session_type=session_type,
+                                   status=Booking.Status.ATTENDED))
+
+    client.force_login(family)
+    _assert_flat(client, reverse("bookings:mine"), add, MINE_PAGE_SIZE)
+    response = client.get(reverse("bookings:mine"), {"past_page": "2"})
+    # Latest first: page 2 starts with the 21st most recent.
+    assert response.context["past"][0] == made[MINE_PAGE_SIZE]
 
 
 def test_the_coordinator_booking_list_is_flat_from_1x_to_20x(coordinator_client):
