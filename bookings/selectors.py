@@ -599,3 +599,29 @@ def family_past(*, user, now: dt.datetime | None = None) -> QuerySet[Booking]:
         .exclude(start__gte=now, status=Booking.Status.CONFIRMED)
         .order_by("-start", "-pk")
     )
+
+
+def coordinator_bookings(*, counsellor=None, topic=None, status: str = "",
+                         date_from: dt.date | None = None, date_to: dt.date | None = None,
+                         urgent: bool = False) -> QuerySet[Booking]:
+    """Every booking for the coordinator's list, filtered, urgent ones first.
+
+    Dates are station days (`date_to` included); a topic matches in any
+    locale, on the booking or on its workshop.
+    """
+    qs = Booking.objects.select_related(*_BOOKING_LIST_RELATED)
+    if counsellor:
+        qs = qs.filter(counsellor=counsellor)
+    if topic:
+        key = topic.translation_key
+        qs = qs.filter(Q(topic__translation_key=key)
+                       | Q(group_session__topic__translation_key=key))
+    if status:
+        qs = qs.filter(status=status)
+    if date_from:
+        qs = qs.filter(start__gte=_local_midnight(date_from))
+    if date_to:
+        qs = qs.filter(start__lt=_local_midnight(date_to + dt.timedelta(days=1)))
+    if urgent:
+        qs = qs.filter(is_urgent=True)
+    return qs.order_by("-is_urgent", "start", "pk")

@@ -1,12 +1,10 @@
 """The coordinator's area: all bookings, the urgent queue, closures, reports."""
 
-import datetime as dt
 from http import HTTPStatus
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
@@ -20,12 +18,10 @@ from bookings.forms import (
     ReportPeriodForm,
 )
 from bookings.models import (
-    Booking,
     StationClosure,
 )
 from bookings.views.common import (
     COORDINATOR_PAGE_SIZE,
-    STATION_TZ,
     apply_form_errors,
     render_page,
     report_change,
@@ -41,36 +37,12 @@ URGENT_PAGE_SIZE = 25
 # --- coordinator area --------------------------------------------------------------------
 
 
-def _coordinator_queryset():
-    return Booking.objects.select_related(
-        "counsellor", "session_type", "topic", "group_session", "family", "child"
-    )
-
-
 @role_required(Role.COORDINATOR)
 @require_GET
 def coordinator_bookings(request):
     form = CoordinatorFilterForm(request.GET or None)
-    qs = _coordinator_queryset()
-    if form.is_bound and form.is_valid():
-        data = form.cleaned_data
-        if data["counsellor"]:
-            qs = qs.filter(counsellor=data["counsellor"])
-        if data["topic"]:
-            qs = qs.filter(Q(topic__translation_key=data["topic"].translation_key)
-                           | Q(group_session__topic__translation_key=data[
-                               "topic"].translation_key))
-        if data["status"]:
-            qs = qs.filter(status=data["status"])
-        if data["date_from"]:
-            qs = qs.filter(start__gte=dt.datetime.combine(
-                data["date_from"], dt.time.min, tzinfo=STATION_TZ))
-        if data["date_to"]:
-            qs = qs.filter(start__lt=dt.datetime.combine(
-                data["date_to"] + dt.timedelta(days=1), dt.time.min, tzinfo=STATION_TZ))
-        if data["urgent"]:
-            qs = qs.filter(is_urgent=True)
-    qs = qs.order_by("-is_urgent", "start", "pk")
+    filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    qs = selectors.coordinator_bookings(**filters)
     page = Paginator(qs, COORDINATOR_PAGE_SIZE).get_page(request.GET.get("page"))
     return render_page(request, "bookings/coordinator/bookings.html", {
         "form": form, "page": page, "wagtail_links": _wagtail_links(),
