@@ -48,10 +48,11 @@ from ninja.parser import Parser
 from ninja.security import HttpBearer, SessionAuth
 from pydantic import field_validator
 
-from bookings import api_cache, intake, selectors, services, slot_cache
+from bookings import api_cache, intake, permissions, selectors, services, slot_cache
 from bookings.models import Booking, Counsellor, GroupSession, Mode, SessionType
 from bookings.services import BookingError
 from courses.models import Topic
+from portal.errors import NotFound
 from portal.middleware import database_unavailable_response, is_connection_error
 from portal.models import ApiToken, Child
 
@@ -216,6 +217,11 @@ def booking_error(request, exc: BookingError):
     )
 
 
+@api.exception_handler(NotFound)
+def not_found_error(request, exc: NotFound):
+    return api.create_response(request, {"detail": "Not Found"}, status=404)
+
+
 @api.exception_handler(HttpError)
 def http_error(request, exc: HttpError):
     # ninja turns any failure of the body parser into HttpError(400) raised
@@ -357,7 +363,7 @@ class WorkshopOut(Schema):
 
     @staticmethod
     def resolve_seats_left(obj: GroupSession) -> int:
-        return max(0, obj.capacity - obj.seats_taken)
+        return permissions.seats_left(obj)
 
     @staticmethod
     def resolve_waiting(obj: GroupSession) -> int:
@@ -483,19 +489,10 @@ def _aware(request, value: dt.datetime) -> dt.datetime:
 def _own_child(user, child_id: int | None) -> Child | None:
     if child_id is None:
         return None
-    child = Child.objects.filter(pk=child_id, family__user=user).first()
+    child = selectors.family_child(user=user, pk=child_id)
     if child is None:
         raise BookingError(services.CHILD_INVALID)
     return child
-
-
-def _own_booking(user, booking_id: int) -> Booking:
-    booking = (
-        selectors.family_bookings(user=user).filter(pk=booking_id).first()
-    )
-    if booking is None:
-        raise Http404
-    return booking
 
 
 # --- endpoints -----------------------------------------------------------------------
@@ -622,13 +619,13 @@ def create_booking(request, payload: BookingIn):
 @api.get("/bookings/{booking_id}", response={200: BookingOut, **ERRORS},
          tags=["bookings"])
 def get_booking(request, booking_id: Id):
-    return _own_booking(request.auth, booking_id)
+    return selectors.family_booking(user=request.auth, pk=booking_id)
 
 
 @api.post("/bookings/{booking_id}/cancel", response={200: BookingOut, **WRITE_ERRORS},
           tags=["bookings"])
 def cancel_booking(request, booking_id: Id, payload: CancelIn | None = None):
-    booking = _own_booking(request.auth, booking_id)
+    booking = selectors.family_booking(user=request.auth, pk=booking_id)
     reason = payload.reason if payload else ""
     return services.booking_cancel(booking=booking, by_user=request.auth, reason=reason)
 
@@ -636,7 +633,7 @@ def cancel_booking(request, booking_id: Id, payload: CancelIn | None = None):
 @api.post("/bookings/{booking_id}/reschedule",
           response={200: BookingOut, **WRITE_ERRORS}, tags=["bookings"])
 def reschedule_booking(request, booking_id: Id, payload: RescheduleIn):
-    booking = _own_booking(request.auth, booking_id)
+    booking = selectors.family_booking(user=request.auth, pk=booking_id)
     return services.booking_reschedule(booking=booking,
                                        new_start=_aware(request, payload.start),
                                        by_user=request.auth)

@@ -8,7 +8,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from bookings import services
+from bookings.views.common import or_404
+from portal import tokens
 
 
 def _section_url() -> str:
@@ -20,9 +21,9 @@ def _section_url() -> str:
 @require_POST
 def api_token_create(request):
     try:
-        token, secret = services.api_token_create(user=request.user,
-                                                  name=request.POST.get("name", ""))
-    except services.BookingError as exc:
+        token, secret = tokens.api_token_create(user=request.user,
+                                                name=request.POST.get("name", ""))
+    except tokens.TokenError as exc:
         messages.error(request, exc.message)
         return redirect(_section_url())
     # Rendered, not redirected: the plain secret exists only in this response.
@@ -33,6 +34,6 @@ def api_token_create(request):
 @login_required
 @require_POST
 def api_token_revoke(request, pk: int):
-    services.api_token_revoke(user=request.user, token_id=pk)
+    or_404(tokens.api_token_revoke, user=request.user, token_id=pk)
     messages.success(request, _("令牌已撤销，使用它的程序将无法再访问你的账户。"))
     return redirect(_section_url())

@@ -28,8 +28,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST, require_safe
 
 from bookings import calendar as ical
-from bookings import feed_cache, feeds, selectors
+from bookings import feed_cache, feeds
 from bookings.models import CalendarFeed
+from bookings.views.common import viewer_booking
 from courses.models import Topic
 from portal.middleware import require_staff_verification
 
@@ -176,7 +177,7 @@ def workshops_feed(request):
 def booking_ics(request, pk: int):
     """One booking as an .ics download (owner, its counsellor, coordinators)."""
     # Owner, its counsellor or a workshop leader, coordinators; else 404.
-    booking = selectors.booking_for_viewer(user=request.user, pk=pk)
+    booking = viewer_booking(request, pk)
     body = ical.booking_ics(booking=booking, viewer=request.user)
     response = HttpResponse(body, content_type=ical.ICS_CONTENT_TYPE)
     response["Content-Disposition"] = (

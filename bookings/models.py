@@ -20,6 +20,8 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 
+from bookings.permissions import BookingQuerySet, GroupSessionQuerySet
+
 
 class Mode(models.TextChoices):
     IN_PERSON = "in_person", _("面谈")
@@ -281,6 +283,8 @@ class GroupSession(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    objects = GroupSessionQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("团体工作坊")
         verbose_name_plural = _("团体工作坊")
@@ -357,6 +361,8 @@ class Booking(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
     cancelled_at = models.DateTimeField(null=True, blank=True)
     cancel_reason = models.CharField(_("取消原因"), max_length=300, blank=True)
+
+    objects = BookingQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("预约")

@@ -14,7 +14,6 @@ from collections.abc import Iterable
 
 from django.core.cache import cache
 from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery
-from django.http import Http404
 from django.utils import timezone
 
 from bookings import slot_cache
@@ -32,7 +31,10 @@ from bookings.models import (
     WaitlistEntry,
 )
 from bookings.slots import Slot
+from courses.models import Topic
+from portal.errors import NotFound
 from portal.middleware import require_staff_verification
+from portal.models import Child
 
 __all__ = [
     "Slot",
@@ -155,9 +157,8 @@ def schedule_inputs(
     for cid, start, end in time_off.values_list("counsellor_id", "start", "end"):
         data[cid]["time_off"].append(engine.Interval(start, end))
 
-    bookings = Booking.objects.filter(
+    bookings = Booking.objects.live().filter(
         counsellor_id__in=ids,
-        status__in=Booking.ACTIVE_STATUSES,
         group_session__isnull=True,
         start__lt=window_end,
         blocks_until__gt=window_start,
@@ -363,7 +364,8 @@ def counsellors_for(*, topic=None, language: str | None = None,
     return qs.prefetch_related("specialties").order_by("display_name", "pk")
 
 
-def upcoming_workshops(*, topic=None, limit: int | None = None,
+def upcoming_workshops(*, topic=None, counsellor: Counsellor | None = None,
+                       limit: int | None = None,
                        now: dt.datetime | None = None) -> QuerySet[GroupSession]:
     """Scheduled workshops still to come, soonest first.
 
@@ -378,10 +380,8 @@ def upcoming_workshops(*, topic=None, limit: int | None = None,
     )
     qs = (
         GroupSession.objects.filter(status=GroupSession.Status.SCHEDULED, start__gt=now)
-        .annotate(
-            seats_taken=Count("seats", filter=Q(seats__status__in=Booking.ACTIVE_STATUSES)),
-            waiting=Subquery(waiting, output_field=IntegerField()),
-        )
+        .with_seats_taken()
+        .annotate(waiting=Subquery(waiting, output_field=IntegerField()))
         .select_related("session_type", "topic")
         .prefetch_related("counsellors")
         .order_by("start", "pk")
@@ -391,6 +391,8 @@ def upcoming_workshops(*, topic=None, limit: int | None = None,
             qs = qs.filter(topic__slug=topic)
         else:
             qs = qs.filter(topic__translation_key=topic.translation_key)
+    if counsellor is not None:
+        qs = qs.filter(counsellors=counsellor)
     if limit is not None:
         qs = qs[:limit]
     return qs
@@ -405,6 +407,14 @@ def family_bookings(*, user) -> QuerySet[Booking]:
     )
 
 
+def family_booking(*, user, pk: int) -> Booking:
+    """One of the user's own bookings (`family_bookings`); ``NotFound`` otherwise."""
+    booking = family_bookings(user=user).filter(pk=pk).first()
+    if booking is None:
+        raise NotFound
+    return booking
+
+
 def family_waitlist(*, user) -> QuerySet[WaitlistEntry]:
     """Workshops the user is still waiting for."""
     return (
@@ -415,22 +425,9 @@ def family_waitlist(*, user) -> QuerySet[WaitlistEntry]:
     )
 
 
-def can_view_booking(user, booking: Booking) -> bool:
-    """Owner, its counsellor (or a workshop leader) and coordinators."""
-    if not getattr(user, "is_authenticated", False):
-        return False
-    if user.is_coordinator or booking.family_id == user.pk:
-        return True
-    if booking.counsellor.user_id == user.pk:
-        return True
-    return bool(
-        booking.group_session_id
-        and booking.group_session.counsellors.filter(user_id=user.pk).exists()
-    )
-
-
 def booking_for_viewer(*, user, pk) -> Booking:
-    """The booking if ``user`` may see it; Http404 otherwise (no existence leak).
+    """The booking if ``user`` may see it (`BookingQuerySet.visible_to`); else
+    ``NotFound``, whether it exists or not (no existence leak).
 
     Anyone but its family sees it through a staff role, which needs TOTP:
     raises ``portal.middleware.StaffVerificationRequired`` without it (the
@@ -439,16 +436,16 @@ def booking_for_viewer(*, user, pk) -> Booking:
     try:
         pk = int(pk)
     except (TypeError, ValueError):
-        raise Http404 from None
+        raise NotFound from None
     booking = (
-        Booking.objects.select_related(
+        Booking.objects.visible_to(user).select_related(
             "counsellor", "session_type", "group_session", "child", "topic", "family"
         )
         .filter(pk=pk)
         .first()
     )
-    if booking is None or not can_view_booking(user, booking):
-        raise Http404
+    if booking is None:
+        raise NotFound
     if booking.family_id != user.pk:
         require_staff_verification(user)
     return booking
@@ -487,8 +484,7 @@ def counsellor_week(*, counsellor: Counsellor, week_start: dt.date,
     workshops = list(
         counsellor.group_sessions.filter(start__gte=start, start__lt=end,
                                          status=GroupSession.Status.SCHEDULED)
-        .annotate(seats_taken=Count(
-            "seats", filter=Q(seats__status__in=Booking.ACTIVE_STATUSES)))
+        .with_seats_taken()
         .order_by("start")
     )
     free: list[Slot] = []
@@ -566,6 +562,193 @@ def recently_followed_up(*, days: int = 14):
         "-followed_up_at", "-pk")
 
 
+# --- what the booking pages and the API look up ----------------------------------
+# Each raises ``NotFound`` for what does not exist or is not the caller's; the
+# doors answer 404.
+
+
+def topic_by_slug(*, slug: str) -> Topic | None:
+    """The topic with this slug, or None."""
+    return Topic.objects.filter(slug=slug).first() if slug else None
+
+
+def active_counsellor(*, slug: str, specialties: bool = False) -> Counsellor:
+    """An active counsellor by slug (``specialties``: with them prefetched)."""
+    qs = Counsellor.objects.filter(slug=slug, is_active=True)
+    if specialties:
+        qs = qs.prefetch_related("specialties")
+    counsellor = qs.first()
+    if counsellor is None:
+        raise NotFound
+    return counsellor
+
+
+def counsellor_of(*, user) -> Counsellor:
+    """The counsellor record of a signed-in counsellor."""
+    counsellor = Counsellor.objects.filter(user_id=user.pk).first()
+    if counsellor is None:
+        raise NotFound
+    return counsellor
+
+
+def individual_services(*, counsellor: Counsellor) -> list[SessionType]:
+    """The counsellor's active individual session types, oldest first."""
+    return list(counsellor.session_types.filter(
+        is_active=True, kind=SessionType.Kind.INDIVIDUAL).order_by("pk"))
+
+
+def individual_service(*, counsellor: Counsellor, slug: str) -> SessionType:
+    service = counsellor.session_types.filter(
+        is_active=True, kind=SessionType.Kind.INDIVIDUAL, slug=slug).first()
+    if service is None:
+        raise NotFound
+    return service
+
+
+def next_free_slots(*, counsellors: list[Counsellor], start_date: dt.date,
+                    end_date: dt.date) -> dict[int, Slot | None]:
+    """Per counsellor id, the soonest free slot of their first individual service
+    (None without one).
+
+    One query for the services, then one slot search per distinct service type
+    (usually one), whatever the number of counsellors.
+    """
+    offered = SessionType.counsellors.through.objects.filter(
+        counsellor_id__in=[c.pk for c in counsellors],
+        sessiontype__is_active=True, sessiontype__kind=SessionType.Kind.INDIVIDUAL,
+    ).select_related("sessiontype").order_by("sessiontype_id")
+    first_type: dict[int, SessionType] = {}
+    for row in offered:
+        first_type.setdefault(row.counsellor_id, row.sessiontype)
+    by_type: dict[int, list[Counsellor]] = {}
+    for counsellor in counsellors:
+        if counsellor.pk in first_type:
+            by_type.setdefault(first_type[counsellor.pk].pk, []).append(counsellor)
+    found: dict[int, Slot | None] = {c.pk: None for c in counsellors}
+    for group in by_type.values():
+        slots = free_slots_for_counsellors(
+            counsellors=group, session_type=first_type[group[0].pk],
+            start_date=start_date, end_date=end_date)
+        for counsellor in group:
+            found[counsellor.pk] = next(iter(slots.get(counsellor.pk) or []), None)
+    return found
+
+
+def staff_records(*, booking: Booking) -> tuple[list, list]:
+    """A booking's private notes and urgent follow-ups, with their authors."""
+    return (list(booking.notes.select_related("author")),
+            list(booking.follow_ups.select_related("author")))
+
+
+def workshop_by_pk(*, pk: int) -> GroupSession:
+    found = GroupSession.objects.filter(pk=pk).first()
+    if found is None:
+        raise NotFound
+    return found
+
+
+def workshop_page(*, pk: int, user) -> dict:
+    """A workshop with ``seats_taken`` and its leaders, and the viewer's place in
+    it: ``{"workshop", "seat", "entry", "children"}`` (seat, waitlist entry and
+    children are None / [] for someone signed out)."""
+    found = (
+        GroupSession.objects.select_related("session_type", "topic")
+        .prefetch_related("counsellors").with_seats_taken().filter(pk=pk).first()
+    )
+    if found is None:
+        raise NotFound
+    seat = entry = None
+    children: list = []
+    if getattr(user, "is_authenticated", False):
+        seat = found.seats.live().filter(family_id=user.pk).first()
+        entry = found.waitlist.filter(family_id=user.pk, promoted_at__isnull=True,
+                                      left_at__isnull=True).first()
+        children = list(family_children(user=user))
+    return {"workshop": found, "seat": seat, "entry": entry, "children": children}
+
+
+def family_children(*, user) -> QuerySet[Child]:
+    return Child.objects.filter(family__user_id=user.pk)
+
+
+def family_child(*, user, pk: int) -> Child | None:
+    """One of the user's children, or None."""
+    return family_children(user=user).filter(pk=pk).first()
+
+
+def waiting_entry(*, user, pk: int) -> WaitlistEntry:
+    """The user's own place on a waitlist, still waiting."""
+    entry = (WaitlistEntry.objects.select_related("group_session")
+             .filter(pk=pk, family_id=user.pk, promoted_at__isnull=True,
+                     left_at__isnull=True).first())
+    if entry is None:
+        raise NotFound
+    return entry
+
+
+def counsellor_schedule(*, counsellor: Counsellor, today: dt.date,
+                        now: dt.datetime | None = None) -> dict:
+    """The counsellor's weekly rules, extra hours from ``today`` and time off not
+    yet over: ``{"rules", "extras", "time_off"}``."""
+    now = now or timezone.now()
+    return {
+        "rules": list(AvailabilityRule.objects.filter(counsellor=counsellor)),
+        "extras": list(AvailabilityException.objects.filter(counsellor=counsellor,
+                                                            date__gte=today)),
+        "time_off": list(TimeOff.objects.filter(counsellor=counsellor, end__gte=now)),
+    }
+
+
+SCHEDULE_KINDS = {"rule": AvailabilityRule, "extra": AvailabilityException,
+                  "time-off": TimeOff}
+
+
+def schedule_entry(*, counsellor: Counsellor, kind: str, pk: int):
+    """One of the counsellor's own rules, extra hours or time off, by kind."""
+    model = SCHEDULE_KINDS.get(kind)
+    entry = model.objects.filter(pk=pk, counsellor=counsellor).first() if model else None
+    if entry is None:
+        raise NotFound
+    return entry
+
+
+def all_bookings(*, counsellor: Counsellor | None = None, topic=None,
+                 status: str | None = None, date_from: dt.date | None = None,
+                 date_to: dt.date | None = None, urgent: bool = False,
+                 ) -> QuerySet[Booking]:
+    """Every booking (the coordinator's list), urgent first then soonest; filtered
+    by counsellor, topic (any locale, the workshop's for a seat), status and
+    station dates."""
+    qs = Booking.objects.select_related(
+        "counsellor", "session_type", "topic", "group_session", "family", "child")
+    if counsellor:
+        qs = qs.filter(counsellor=counsellor)
+    if topic:
+        qs = qs.filter(Q(topic__translation_key=topic.translation_key)
+                       | Q(group_session__topic__translation_key=topic.translation_key))
+    if status:
+        qs = qs.filter(status=status)
+    if date_from:
+        qs = qs.filter(start__gte=_local_midnight(date_from))
+    if date_to:
+        qs = qs.filter(start__lt=_local_midnight(date_to + dt.timedelta(days=1)))
+    if urgent:
+        qs = qs.filter(is_urgent=True)
+    return qs.order_by("-is_urgent", "start", "pk")
+
+
+def upcoming_closures(*, today: dt.date) -> QuerySet[StationClosure]:
+    """Station closures not yet over."""
+    return StationClosure.objects.filter(end_date__gte=today)
+
+
+def closure(*, pk: int) -> StationClosure:
+    found = StationClosure.objects.filter(pk=pk).first()
+    if found is None:
+        raise NotFound
+    return found
+
+
 # --- paged lists ----------------------------------------------------------------------
 # Each returns the whole list as a QuerySet, ordered and with what its page
 # renders joined in, so that a Paginator's page is one query whatever the size.
@@ -599,29 +782,3 @@ def family_past(*, user, now: dt.datetime | None = None) -> QuerySet[Booking]:
         .exclude(start__gte=now, status=Booking.Status.CONFIRMED)
         .order_by("-start", "-pk")
     )
-
-
-def coordinator_bookings(*, counsellor=None, topic=None, status: str = "",
-                         date_from: dt.date | None = None, date_to: dt.date | None = None,
-                         urgent: bool = False) -> QuerySet[Booking]:
-    """Every booking for the coordinator's list, filtered, urgent ones first.
-
-    Dates are station days (`date_to` included); a topic matches in any
-    locale, on the booking or on its workshop.
-    """
-    qs = Booking.objects.select_related(*_BOOKING_LIST_RELATED)
-    if counsellor:
-        qs = qs.filter(counsellor=counsellor)
-    if topic:
-        key = topic.translation_key
-        qs = qs.filter(Q(topic__translation_key=key)
-                       | Q(group_session__topic__translation_key=key))
-    if status:
-        qs = qs.filter(status=status)
-    if date_from:
-        qs = qs.filter(start__gte=_local_midnight(date_from))
-    if date_to:
-        qs = qs.filter(start__lt=_local_midnight(date_to + dt.timedelta(days=1)))
-    if urgent:
-        qs = qs.filter(is_urgent=True)
-    return qs.order_by("-is_urgent", "start", "pk")

@@ -32,7 +32,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext, gettext_noop
 
-from bookings import api_cache, intake
+from bookings import intake
 from bookings import selectors as sel
 from bookings import slots as engine
 from bookings.calendar import workshop_location
@@ -45,6 +45,7 @@ from bookings.models import (
     UrgentFollowUp,
     WaitlistEntry,
 )
+from bookings.permissions import is_staff_for, seats_taken
 from portal import privacy
 from portal.models import Consent
 
@@ -163,16 +164,6 @@ def _enqueue_email(booking_id: int, kind: str) -> None:
         send_booking_email.enqueue(booking_id, kind)
     else:
         transaction.on_commit(lambda: send_booking_email.enqueue(booking_id, kind))
-
-
-def _is_staff_for(user, booking: Booking) -> bool:
-    """The booking's counsellor, a workshop leader, or a coordinator."""
-    if user.is_coordinator:
-        return True
-    if booking.counsellor.user_id == user.pk:
-        return True
-    return bool(booking.group_session_id and booking.group_session.counsellors.filter(
-        user_id=user.pk).exists())
 
 
 def _check_start(*, session_type: SessionType, start: dt.datetime, now: dt.datetime,
@@ -340,7 +331,7 @@ def booking_cancel(*, booking: Booking, by_user, reason: str = "") -> Booking:
             pk=booking.group_session_id).values_list("pk").first()
     booking = _lock_booking(booking)
     is_owner = booking.family_id == by_user.pk
-    if not is_owner and not _is_staff_for(by_user, booking):
+    if not is_owner and not is_staff_for(by_user, booking):
         raise BookingError(NOT_ALLOWED)
     if booking.status != Booking.Status.CONFIRMED or booking.start <= now:
         raise BookingError(NOT_CANCELLABLE)
@@ -373,7 +364,7 @@ def booking_reschedule(*, booking: Booking, new_start: dt.datetime, by_user) -> 
     current = Booking.objects.select_related("counsellor", "group_session").get(
         pk=booking.pk)
     is_owner = current.family_id == by_user.pk
-    if not is_owner and not _is_staff_for(by_user, current):
+    if not is_owner and not is_staff_for(by_user, current):
         raise BookingError(NOT_ALLOWED)
     if current.group_session_id:
         raise BookingError(WORKSHOP_NO_RESCHEDULE)
@@ -406,9 +397,9 @@ def booking_reschedule(*, booking: Booking, new_start: dt.datetime, by_user) -> 
 def booking_mark_attendance(*, booking: Booking, by_user, attended: bool) -> Booking:
     """Record attended / no-show once the session has started (staff only)."""
     booking = _lock_booking(booking)
-    if not _is_staff_for(by_user, booking):
+    if not is_staff_for(by_user, booking):
         raise BookingError(NOT_ALLOWED)
-    if booking.status not in Booking.ACTIVE_STATUSES:
+    if not booking.is_active:
         raise BookingError(NOT_CANCELLABLE)
     if booking.start > timezone.now():
         raise BookingError(NOT_STARTED)
@@ -444,17 +435,13 @@ def _seat_booking(group_session: GroupSession, *, family, child) -> Booking:
     return booking
 
 
-def _active_seats(group_session: GroupSession) -> int:
-    return group_session.seats.filter(status__in=Booking.ACTIVE_STATUSES).count()
-
-
 def _promote_waitlisted(group_session: GroupSession, *, now: dt.datetime) -> Booking | None:
     """Give free seats to the families waiting longest (workshop row locked)."""
     group_session = _lock_workshop(group_session)
     if group_session.status != GroupSession.Status.SCHEDULED or group_session.start <= now:
         return None
     promoted = None
-    while _active_seats(group_session) < group_session.capacity:
+    while seats_taken(group_session) < group_session.capacity:
         entry = (
             WaitlistEntry.objects.select_for_update()
             .filter(group_session=group_session, promoted_at__isnull=True,
@@ -465,8 +452,7 @@ def _promote_waitlisted(group_session: GroupSession, *, now: dt.datetime) -> Boo
             break
         entry.promoted_at = now
         entry.save(update_fields=["promoted_at"])
-        if group_session.seats.filter(family_id=entry.family_id,
-                                      status__in=Booking.ACTIVE_STATUSES).exists():
+        if group_session.seats.live().filter(family_id=entry.family_id).exists():
             continue
         promoted = _seat_booking(group_session, family=entry.family, child=entry.child)
         _enqueue_email(promoted.pk, "waitlist_promotion")
@@ -483,13 +469,12 @@ def workshop_join(*, family, group_session: GroupSession,
     now = timezone.now()
     if group_session.status != GroupSession.Status.SCHEDULED or group_session.start <= now:
         raise BookingError(WORKSHOP_CLOSED)
-    if group_session.seats.filter(family=family,
-                                  status__in=Booking.ACTIVE_STATUSES).exists():
+    if group_session.seats.live().filter(family=family).exists():
         raise BookingError(ALREADY_JOINED)
     if WaitlistEntry.objects.filter(group_session=group_session, family=family,
                                     promoted_at__isnull=True, left_at__isnull=True).exists():
         raise BookingError(ALREADY_JOINED)
-    if _active_seats(group_session) < group_session.capacity:
+    if seats_taken(group_session) < group_session.capacity:
         booking = _seat_booking(group_session, family=family, child=child)
         _enqueue_email(booking.pk, "confirmation")
         return booking
@@ -595,7 +580,7 @@ def workshop_update(*, group_session: GroupSession, by_user, changes: Mapping,
     if old_status == cancelled and group_session.status != cancelled:
         raise BookingError(WORKSHOP_UNCANCEL)
     cancelling = old_status != cancelled and group_session.status == cancelled
-    taken = _active_seats(group_session)
+    taken = seats_taken(group_session)
     if not cancelling and group_session.capacity < taken:
         raise BookingError(WORKSHOP_CAPACITY_BELOW_SEATS, params={"seats": taken})
     moved = _workshop_arrangement(group_session) != before
@@ -618,8 +603,8 @@ def _carry_to_seats(group_session: GroupSession, *, moved: bool,
                     now: dt.datetime) -> None:
     """Seats hold copies of the workshop's times, mode and leader; keep them true."""
     leaders = list(group_session.counsellors.order_by("pk").values_list("pk", flat=True))
-    seats = Booking.objects.select_for_update().filter(
-        group_session=group_session, status__in=Booking.ACTIVE_STATUSES).order_by("pk")
+    seats = Booking.objects.select_for_update().live().filter(
+        group_session=group_session).order_by("pk")
     copied = ("start", "end", "blocks_until", "mode", "session_type_id", "topic_id",
               "counsellor_id")
     for seat in seats:
@@ -694,7 +679,7 @@ def workshop_delete(*, group_session: GroupSession, by_user) -> None:
 @transaction.atomic
 def note_add(*, booking: Booking, author, body: str) -> SessionNote:
     """A private note by the booking's counsellor or a coordinator."""
-    if not _is_staff_for(author, booking):
+    if not is_staff_for(author, booking):
         raise BookingError(NOT_ALLOWED)
     body = (body or "").strip()
     if not body:
@@ -721,7 +706,7 @@ def urgent_follow_up_record(*, booking: Booking, by_user, outcome: str, asq: str
     booking = _lock_booking(booking)
     # Staff are parents too: their own family's urgent booking is a colleague's
     # to follow up, never theirs to take out of the queue.
-    if booking.family_id == by_user.pk or not _is_staff_for(by_user, booking):
+    if booking.family_id == by_user.pk or not is_staff_for(by_user, booking):
         raise BookingError(NOT_ALLOWED)
     if not booking.is_urgent:
         raise BookingError(NOT_URGENT)
@@ -791,42 +776,3 @@ def urgent_erasure_alert(*, family, now: dt.datetime | None = None) -> int:
     for booking_id in ids:
         _enqueue_email(booking_id, "urgent_erased")
     return len(ids)
-
-
-# --- personal API tokens -------------------------------------------------------------
-
-MAX_LIVE_TOKENS = 10
-TOKEN_NAME_REQUIRED = gettext_noop("请给令牌起一个名字，方便以后辨认。")
-TOKEN_LIMIT = gettext_noop("有效令牌已达上限，请先撤销不再使用的令牌。")
-
-
-@transaction.atomic
-def api_token_create(*, user, name: str):
-    """Issue a personal API token; returns ``(token, plain_secret)`` — shown once."""
-    from portal.models import ApiToken
-
-    name = (name or "").strip()
-    if not name or "\x00" in name:
-        raise BookingError(TOKEN_NAME_REQUIRED)
-    _lock_user(user)
-    if ApiToken.objects.filter(user=user, revoked_at__isnull=True).count() >= \
-            MAX_LIVE_TOKENS:
-        raise BookingError(TOKEN_LIMIT)
-    probe = ApiToken(user=user, name=name[:60], token_hash="0" * 64, prefix="x")
-    probe.full_clean(exclude=["token_hash", "prefix"])
-    return ApiToken.issue(user=user, name=name[:60])
-
-
-@transaction.atomic
-def api_token_revoke(*, user, token_id: int) -> None:
-    """Revoke one of the user's own tokens (Http404 for anyone else's)."""
-    from django.http import Http404
-
-    from portal.models import ApiToken
-
-    updated = ApiToken.objects.filter(pk=token_id, user=user,
-                                      revoked_at__isnull=True).update(
-        revoked_at=timezone.now())
-    api_cache.bump_tokens()  # the token must stop working at once, cached or not
-    if not updated and not ApiToken.objects.filter(pk=token_id, user=user).exists():
-        raise Http404

@@ -12,6 +12,7 @@ from django import template
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from bookings import permissions
 from bookings.forms import user_zone, zone_label
 
 register = template.Library()
@@ -99,10 +100,7 @@ def account_bookings(context):
 
 @register.filter
 def seats_left(workshop) -> int:
-    taken = getattr(workshop, "seats_taken", None)
-    if taken is None:
-        taken = workshop.seats.filter(status__in=("confirmed", "attended", "no_show")).count()
-    return max(workshop.capacity - taken, 0)
+    return permissions.seats_left(workshop)
 
 
 @register.filter

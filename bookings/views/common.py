@@ -15,15 +15,9 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
 from bookings import selectors
-from bookings.forms import (
-    user_zone,
-    zone_label,
-)
-from bookings.models import (
-    Booking,
-    Counsellor,
-    SessionType,
-)
+from bookings.forms import user_zone, zone_label
+from bookings.models import Booking, Counsellor
+from portal.errors import NotFound
 from portal.middleware import require_staff_verification
 
 STATION_TZ = zoneinfo.ZoneInfo("Asia/Shanghai")
@@ -84,10 +78,21 @@ def is_coordinator(user) -> bool:
 
 
 def own_counsellor(request) -> Counsellor:
-    counsellor = Counsellor.objects.filter(user=request.user).first()
-    if counsellor is None:
-        raise Http404
-    return counsellor
+    """The signed-in counsellor's record; 404 for an account without one."""
+    return or_404(selectors.counsellor_of, user=request.user)
+
+
+def or_404(selector, /, **kwargs):
+    """``selector(**kwargs)``; a domain ``NotFound`` is answered with the 404 page."""
+    try:
+        return selector(**kwargs)
+    except NotFound as exc:
+        raise Http404 from exc
+
+
+def viewer_booking(request, pk) -> Booking:
+    """The booking if the viewer may see it (`selectors.booking_for_viewer`); else 404."""
+    return or_404(selectors.booking_for_viewer, user=request.user, pk=pk)
 
 
 def staff_booking(request, pk) -> Booking:
@@ -98,27 +103,17 @@ def staff_booking(request, pk) -> Booking:
     booking: a coordinator who booked for their child is the family there, and
     must not write notes or attendance about themselves.
     """
-    booking = selectors.booking_for_viewer(user=request.user, pk=pk)
+    booking = viewer_booking(request, pk)
+    # Visible and not their family's own: they work on it (bookings.permissions).
     if booking.family_id == request.user.pk:
-        raise Http404
-    if not (is_coordinator(request.user) or leads(request.user, booking)):
         raise Http404
     require_staff_verification(request.user)
     return booking
 
 
-def leads(user, booking: Booking) -> bool:
-    if booking.counsellor.user_id == user.pk:
-        return True
-    return bool(
-        booking.group_session_id
-        and booking.group_session.counsellors.filter(user_id=user.pk).exists()
-    )
-
-
 def owned_booking(request, pk) -> Booking:
     """A booking the viewer changes as a family (or a coordinator for them)."""
-    booking = selectors.booking_for_viewer(user=request.user, pk=pk)
+    booking = viewer_booking(request, pk)
     if booking.family_id != request.user.pk and not is_coordinator(request.user):
         raise Http404
     return booking
@@ -158,15 +153,6 @@ def group_by_day(slots, zone) -> list[dict]:
             days.append({"date": day, "slots": []})
         days[-1]["slots"].append(slot)
     return days
-
-
-
-def session_types_of(counsellor):
-    return list(
-        counsellor.session_types.filter(is_active=True, kind=SessionType.Kind.INDIVIDUAL)
-        .order_by("pk")
-    )
-
 
 
 def report_change(request, change, done: str):

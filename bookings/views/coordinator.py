@@ -6,23 +6,17 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from bookings import reports, schedule_services, selectors, services
-from bookings.forms import (
-    ClosureForm,
-    CoordinatorFilterForm,
-    ReportPeriodForm,
-)
-from bookings.models import (
-    StationClosure,
-)
+from bookings.forms import ClosureForm, CoordinatorFilterForm, ReportPeriodForm
 from bookings.views.common import (
     COORDINATOR_PAGE_SIZE,
     apply_form_errors,
+    or_404,
     render_page,
     report_change,
     station_today,
@@ -41,8 +35,11 @@ URGENT_PAGE_SIZE = 25
 @require_GET
 def coordinator_bookings(request):
     form = CoordinatorFilterForm(request.GET or None)
-    filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
-    qs = selectors.coordinator_bookings(**filters)
+    filters = {}
+    if form.is_bound and form.is_valid():
+        filters = {name: form.cleaned_data[name] for name in (
+            "counsellor", "topic", "status", "date_from", "date_to", "urgent")}
+    qs = selectors.all_bookings(**filters)
     page = Paginator(qs, COORDINATOR_PAGE_SIZE).get_page(request.GET.get("page"))
     return render_page(request, "bookings/coordinator/bookings.html", {
         "form": form, "page": page, "wagtail_links": _wagtail_links(),
@@ -101,15 +98,15 @@ def coordinator_closures(request):
                 report_change(request, change, _("已添加闭馆日期，这些日期不再开放预约。"))
                 return redirect("bookings:coordinator_closures")
         status = HTTPStatus.BAD_REQUEST
-    closures = list(StationClosure.objects.filter(end_date__gte=station_today()))
+    closures = list(selectors.upcoming_closures(today=station_today()))
     return render_page(request, "bookings/coordinator/closures.html",
-                   {"form": form, "closures": closures}, status=status)
+                       {"form": form, "closures": closures}, status=status)
 
 
 @role_required(Role.COORDINATOR)
 @require_POST
 def coordinator_closure_delete(request, pk):
-    closure = get_object_or_404(StationClosure, pk=pk)
+    closure = or_404(selectors.closure, pk=pk)
     schedule_services.closure_delete(closure=closure)
     messages.success(request, _("已删除闭馆日期。"))
     return redirect("bookings:coordinator_closures")

@@ -7,8 +7,7 @@ from http import HTTPStatus
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -23,23 +22,18 @@ from bookings.forms import (
     TimeOffForm,
     user_zone,
 )
-from bookings.models import (
-    AvailabilityException,
-    AvailabilityRule,
-    TimeOff,
-)
 from bookings.views.common import (
     apply_form_errors,
     error_text,
     group_by_day,
     merge_free,
+    or_404,
     own_counsellor,
     parse_date,
     person,
     render_page,
     report_change,
     safe_next,
-    session_types_of,
     staff_booking,
     station_today,
 )
@@ -67,7 +61,7 @@ def counsellor_week(request):
 
 def _hours_context(counsellor, request, **forms):
     today = station_today()
-    session_type = session_types_of(counsellor)[:1]
+    session_type = selectors.individual_services(counsellor=counsellor)[:1]
     preview = []
     if session_type:
         slots = selectors.free_slots(counsellor=counsellor, session_type=session_type[0],
@@ -77,11 +71,7 @@ def _hours_context(counsellor, request, **forms):
                    for d in group_by_day(slots, zone)]
     return {
         "counsellor": counsellor,
-        "rules": list(AvailabilityRule.objects.filter(counsellor=counsellor)),
-        "extras": list(AvailabilityException.objects.filter(counsellor=counsellor,
-                                                            date__gte=today)),
-        "time_off": list(TimeOff.objects.filter(counsellor=counsellor,
-                                                end__gte=timezone.now())),
+        **selectors.counsellor_schedule(counsellor=counsellor, today=today),
         "preview": preview,
         "preview_type": session_type[0] if session_type else None,
         "rule_form": forms.get("rule_form") or RuleForm(),
@@ -96,8 +86,7 @@ def _hours_context(counsellor, request, **forms):
 def counsellor_hours(request):
     counsellor = own_counsellor(request)
     return render_page(request, "bookings/counsellor/hours.html",
-                   _hours_context(counsellor, request))
-
+                       _hours_context(counsellor, request))
 
 
 def _schedule_post(request, form_name, form, write):
@@ -112,8 +101,8 @@ def _schedule_post(request, form_name, form, write):
             report_change(request, change, _("已保存。下面是更新后的可预约时间。"))
             return redirect(reverse("bookings:counsellor_hours") + "#free-slots")
     return render_page(request, "bookings/counsellor/hours.html",
-                   _hours_context(counsellor, request, **{form_name: form}),
-                   status=HTTPStatus.BAD_REQUEST)
+                       _hours_context(counsellor, request, **{form_name: form}),
+                       status=HTTPStatus.BAD_REQUEST)
 
 
 @role_required(Role.COUNSELLOR)
@@ -143,21 +132,19 @@ def time_off_add(request):
     )
 
 
+_SCHEDULE_DELETES = {
+    "rule": lambda entry: schedule_services.rule_delete(rule=entry),
+    "extra": lambda entry: schedule_services.exception_delete(exception=entry),
+    "time-off": lambda entry: schedule_services.time_off_delete(time_off=entry),
+}
+
+
 @role_required(Role.COUNSELLOR)
 @require_POST
 def schedule_delete(request, kind, pk):
-    counsellor = own_counsellor(request)
-    if kind == "rule":
-        obj = get_object_or_404(AvailabilityRule, pk=pk, counsellor=counsellor)
-        change = schedule_services.rule_delete(rule=obj)
-    elif kind == "extra":
-        obj = get_object_or_404(AvailabilityException, pk=pk, counsellor=counsellor)
-        change = schedule_services.exception_delete(exception=obj)
-    elif kind == "time-off":
-        obj = get_object_or_404(TimeOff, pk=pk, counsellor=counsellor)
-        change = schedule_services.time_off_delete(time_off=obj)
-    else:
-        raise Http404
+    entry = or_404(selectors.schedule_entry, counsellor=own_counsellor(request),
+                   kind=kind, pk=pk)
+    change = _SCHEDULE_DELETES[kind](entry)
     report_change(request, change, _("已删除。下面是更新后的可预约时间。"))
     return redirect(reverse("bookings:counsellor_hours") + "#free-slots")
 

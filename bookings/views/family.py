@@ -12,7 +12,7 @@ from http import HTTPStatus
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -31,11 +31,7 @@ from bookings.forms import (
     user_zone,
 )
 from bookings.intake import is_urgent
-from bookings.models import (
-    Booking,
-    Counsellor,
-    SessionType,
-)
+from bookings.models import Booking
 from bookings.views.common import (
     NEXT_SLOTS,
     SLOT_DAYS,
@@ -43,18 +39,16 @@ from bookings.views.common import (
     cutoff_of,
     error_text,
     group_by_day,
-    is_coordinator,
-    leads,
+    or_404,
     owned_booking,
     parse_date,
     person,
     render_page,
     safe_next,
-    session_types_of,
     slug_param,
     station_today,
+    viewer_booking,
 )
-from courses.models import Topic
 from portal.access import log_access
 from portal.crisis import crisis_lines
 from portal.models import AccessLog
@@ -70,7 +64,7 @@ def index(request):
     topics = list(topics_for_language())
     workshops = list(selectors.upcoming_workshops(limit=3))
     return render_page(request, "bookings/index.html",
-                   {"topics": topics, "workshops": workshops})
+                       {"topics": topics, "workshops": workshops})
 
 
 @require_GET
@@ -83,8 +77,14 @@ def counsellor_list(request):
         mode = form.cleaned_data["mode"] or None
     page = Paginator(selectors.counsellors_for(topic=topic, language=language, mode=mode),
                      COUNSELLOR_PAGE_SIZE).get_page(request.GET.get("page"))
-    page.object_list = list(page.object_list)
-    _attach_next_free(page.object_list)
+    counsellors = list(page.object_list)
+    page.object_list = counsellors
+    today = station_today()
+    next_free = selectors.next_free_slots(
+        counsellors=counsellors, start_date=today,
+        end_date=today + dt.timedelta(days=SLOT_DAYS - 1))
+    for counsellor in counsellors:
+        counsellor.next_free = next_free[counsellor.pk]
     return render_page(request, "bookings/counsellor_list.html", {
         "form": form, "counsellors": page.object_list, "page": page, "topic": topic,
         "topic_names": _topic_names(),
@@ -96,50 +96,15 @@ def _topic_names() -> dict:
     return {t.translation_key: t.name for t in topics_for_language()}
 
 
-def _attach_next_free(counsellors) -> None:
-    """Set `.next_free` (the soonest slot of their first individual service, or None).
-
-    One query for the services, then one slot search per distinct service type
-    (usually one), whatever the number of counsellors.
-    """
-    offered = SessionType.counsellors.through.objects.filter(
-        counsellor_id__in=[c.pk for c in counsellors],
-        sessiontype__is_active=True, sessiontype__kind=SessionType.Kind.INDIVIDUAL,
-    ).select_related("sessiontype").order_by("sessiontype_id")
-    first_type: dict[int, SessionType] = {}
-    for row in offered:
-        first_type.setdefault(row.counsellor_id, row.sessiontype)
-    by_type: dict[int, list] = {}
-    for counsellor in counsellors:
-        counsellor.next_free = None
-        if counsellor.pk in first_type:
-            by_type.setdefault(first_type[counsellor.pk].pk, []).append(counsellor)
-    today = station_today()
-    for group in by_type.values():
-        session_type = first_type[group[0].pk]
-        slots = selectors.free_slots_for_counsellors(
-            counsellors=group, session_type=session_type, start_date=today,
-            end_date=today + dt.timedelta(days=SLOT_DAYS - 1),
-        )
-        for counsellor in group:
-            found = slots.get(counsellor.pk) or []
-            counsellor.next_free = found[0] if found else None
-
-
-
-
 @require_GET
 def counsellor_detail(request, slug):
-    counsellor = get_object_or_404(
-        Counsellor.objects.prefetch_related("specialties"), slug=slug, is_active=True
-    )
-    session_types = session_types_of(counsellor)
+    counsellor = or_404(selectors.active_counsellor, slug=slug, specialties=True)
+    session_types = selectors.individual_services(counsellor=counsellor)
     session_type = next(
         (t for t in session_types if t.slug == slug_param(request, "type")),
         session_types[0] if session_types else None,
     )
-    topic_slug = slug_param(request, "topic")
-    topic = Topic.objects.filter(slug=topic_slug).first() if topic_slug else None
+    topic = selectors.topic_by_slug(slug=slug_param(request, "topic"))
     today = station_today()
     start_date = max(parse_date(request.GET.get("from"), today), today)
     end_date = start_date + dt.timedelta(days=SLOT_DAYS - 1)
@@ -160,9 +125,7 @@ def counsellor_detail(request, slug):
         "end_date": end_date,
         "later": end_date + dt.timedelta(days=1),
         "earlier": start_date - dt.timedelta(days=SLOT_DAYS) if start_date > today else None,
-        "workshops": list(
-            selectors.upcoming_workshops().filter(counsellors=counsellor)[:3]
-        ),
+        "workshops": list(selectors.upcoming_workshops(counsellor=counsellor, limit=3)),
     })
 
 
@@ -181,13 +144,10 @@ def _slot_is_free(counsellor, session_type, start: dt.datetime) -> bool:
 @login_required
 @require_http_methods(["GET", "POST"])
 def book(request, slug, type_slug):
-    counsellor = get_object_or_404(Counsellor, slug=slug, is_active=True)
-    session_type = get_object_or_404(
-        counsellor.session_types.filter(is_active=True, kind=SessionType.Kind.INDIVIDUAL),
-        slug=type_slug,
-    )
-    topic_slug = slug_param(request, "topic")
-    topic = Topic.objects.filter(slug=topic_slug).first() if topic_slug else None
+    counsellor = or_404(selectors.active_counsellor, slug=slug)
+    session_type = or_404(selectors.individual_service, counsellor=counsellor,
+                          slug=type_slug)
+    topic = selectors.topic_by_slug(slug=slug_param(request, "topic"))
     back = reverse("bookings:counsellor", kwargs={"slug": counsellor.slug})
     back += f"?type={session_type.slug}" + (f"&topic={topic.slug}" if topic else "")
     form_kwargs = {"user": request.user, "counsellor": counsellor,
@@ -294,12 +254,13 @@ def mine(request):
 @login_required
 @require_GET
 def detail(request, pk):
-    booking = selectors.booking_for_viewer(user=request.user, pk=pk)
+    booking = viewer_booking(request, pk)
     user = request.user
     is_owner = booking.family_id == user.pk
-    # Staff looking at their own family's booking see what any family sees:
-    # the intake as answered, not the staff notes and follow-ups about them.
-    is_staff_view = not is_owner and (is_coordinator(user) or leads(user, booking))
+    # Anyone else who may see it works on it (bookings.permissions). Staff
+    # looking at their own family's booking see what any family sees: the
+    # intake as answered, not the staff notes and follow-ups about them.
+    is_staff_view = not is_owner
     context = {
         "booking": booking,
         "is_owner": is_owner,
@@ -319,14 +280,12 @@ def detail(request, pk):
         context["risk_rows"] = _risk_rows(booking)
         log_access(actor=user, action=AccessLog.Action.VIEW_INTAKE,
                    subject_user_id=booking.family_id, obj=booking, request=request)
-        context["notes"] = list(booking.notes.select_related("author"))
+        context["notes"], context["follow_ups"] = selectors.staff_records(booking=booking)
         context["note_form"] = NoteForm()
         log_access(actor=user, action=AccessLog.Action.VIEW_NOTES,
                    subject_user_id=booking.family_id, obj=booking, request=request)
-        context["follow_ups"] = list(booking.follow_ups.select_related("author"))
         context["follow_up_form"] = FollowUpForm()
-        context["can_mark"] = booking.start <= timezone.now() and booking.status in (
-            Booking.Status.CONFIRMED, Booking.Status.ATTENDED, Booking.Status.NO_SHOW)
+        context["can_mark"] = booking.start <= timezone.now() and booking.is_active
     return render_page(request, "bookings/booking_detail.html", context)
 
 

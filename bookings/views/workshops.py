@@ -4,31 +4,23 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from bookings import selectors, services
-from bookings.forms import (
-    topics_for_language,
-)
-from bookings.models import (
-    Booking,
-    GroupSession,
-    WaitlistEntry,
-)
+from bookings import permissions, selectors, services
+from bookings.forms import topics_for_language
+from bookings.models import WaitlistEntry
 from bookings.views.common import (
     error_text,
+    or_404,
     person,
     render_page,
     safe_next,
     slug_param,
 )
-from courses.models import Topic
-from portal.models import Child
 
 WORKSHOP_PAGE_SIZE = 12
 
@@ -37,40 +29,22 @@ WORKSHOP_PAGE_SIZE = 12
 
 @require_GET
 def workshop_list(request):
-    topic = None
-    topic_slug = slug_param(request, "topic")
-    if topic_slug:
-        topic = Topic.objects.filter(slug=topic_slug).first()
+    topic = selectors.topic_by_slug(slug=slug_param(request, "topic"))
     page = Paginator(selectors.upcoming_workshops(topic=topic),
                      WORKSHOP_PAGE_SIZE).get_page(request.GET.get("page"))
     return render_page(request, "bookings/workshop_list.html", {
-        "workshops": page.object_list, "page": page, "topic": topic, "topics": list(topics_for_language()),
+        "workshops": page.object_list, "page": page, "topic": topic,
+        "topics": list(topics_for_language()),
     })
 
 
 @require_GET
 def workshop_detail(request, pk):
-    workshop = get_object_or_404(
-        GroupSession.objects.select_related("session_type", "topic")
-        .prefetch_related("counsellors")
-        .annotate(seats_taken=Count(
-            "seats", filter=Q(seats__status__in=Booking.ACTIVE_STATUSES))),
-        pk=pk,
-    )
-    seat = entry = None
-    children = []
-    if request.user.is_authenticated:
-        seat = workshop.seats.filter(family=person(request),
-                                     status__in=Booking.ACTIVE_STATUSES).first()
-        entry = workshop.waitlist.filter(family=person(request), promoted_at__isnull=True,
-                                         left_at__isnull=True).first()
-        children = list(Child.objects.filter(family__user=request.user))
+    page = or_404(selectors.workshop_page, pk=pk, user=request.user)
+    workshop = page["workshop"]
     return render_page(request, "bookings/workshop_detail.html", {
-        "workshop": workshop,
-        "seats_left": max(workshop.capacity - workshop.seats_taken, 0),
-        "seat": seat,
-        "entry": entry,
-        "children": children,
+        **page,
+        "seats_left": permissions.seats_left(workshop),
         "is_past": workshop.start <= timezone.now(),
     })
 
@@ -78,12 +52,12 @@ def workshop_detail(request, pk):
 @login_required
 @require_POST
 def workshop_join(request, pk):
-    workshop = get_object_or_404(GroupSession, pk=pk)
+    workshop = or_404(selectors.workshop_by_pk, pk=pk)
     child = None
     child_id = request.POST.get("child") or ""
     if child_id:
-        child = Child.objects.filter(family__user=request.user,
-                                     pk=int(child_id) if child_id.isdigit() else 0).first()
+        child = selectors.family_child(user=request.user,
+                                       pk=int(child_id) if child_id.isdigit() else 0)
         if child is None:
             raise Http404
     try:
@@ -102,7 +76,7 @@ def workshop_join(request, pk):
 @login_required
 @require_POST
 def workshop_leave(request, pk):
-    workshop = get_object_or_404(GroupSession, pk=pk)
+    workshop = or_404(selectors.workshop_by_pk, pk=pk)
     try:
         services.workshop_leave(family=person(request), group_session=workshop)
     except services.BookingError as exc:
@@ -115,8 +89,7 @@ def workshop_leave(request, pk):
 @login_required
 @require_POST
 def waitlist_leave(request, pk):
-    entry = get_object_or_404(WaitlistEntry, pk=pk, family=person(request),
-                              promoted_at__isnull=True, left_at__isnull=True)
+    entry = or_404(selectors.waiting_entry, user=request.user, pk=pk)
     try:
         services.waitlist_leave(entry=entry, by_user=person(request))
     except services.BookingError as exc:

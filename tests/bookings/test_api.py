@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from bookings import services
 from bookings.models import Booking, Mode
+from portal import tokens
 from portal.models import ApiToken
 from tests.bookings.engine_setup import make_setup
 from tests.factories import (
@@ -81,7 +82,7 @@ def test_revoked_token_and_erased_account_are_refused(setup):
     assert client.get("/api/v1/counsellors").status_code == HTTPStatus.OK
     token.refresh_from_db()
     assert token.last_used_at is not None
-    services.api_token_revoke(user=setup.family, token_id=token.pk)
+    tokens.api_token_revoke(user=setup.family, token_id=token.pk)
     assert client.get("/api/v1/counsellors").status_code == HTTPStatus.UNAUTHORIZED
     _t2, secret2 = ApiToken.issue(user=setup.family, name="tablet")
     setup.family.erased_at = timezone.now()
@@ -278,7 +279,7 @@ def test_token_without_a_name_is_refused_with_a_message(setup):
     client = Client()
     client.force_login(setup.family)
     response = client.post(reverse("bookings:api_token_create"), {"name": "  "}, follow=True)
-    assert services.TOKEN_NAME_REQUIRED in response.content.decode()
+    assert tokens.TOKEN_NAME_REQUIRED in response.content.decode()
     assert ApiToken.objects.count() == 0
 
 

@@ -19,7 +19,7 @@ from bookings.models import Booking, Mode, WaitlistEntry
 from portal.middleware import DATABASE_UNAVAILABLE
 from portal.models import ApiToken
 from tests.bookings.engine_setup import make_setup
-from tests.factories import GroupSessionFactory
+from tests.factories import FamilyFactory, GroupSessionFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -134,6 +134,22 @@ def test_unknown_routes_are_json_404(auth, path):
             "detail": "Not Found"}
     assert_json(Client().post(path, "{}", content_type="application/json"),
                 HTTPStatus.NOT_FOUND)
+
+
+def test_another_familys_booking_is_the_same_json_404_as_none(auth, setup):
+    """The selector's NotFound becomes the API's own 404, as for a booking that
+    does not exist."""
+    theirs = services.booking_create(
+        family=FamilyFactory(), counsellor=setup.counsellor,
+        session_type=setup.session_type, start=setup.at(11), mode=Mode.IN_PERSON,
+        consent=True)
+    for path in (f"/api/v1/bookings/{theirs.pk}", f"/api/v1/bookings/{theirs.pk + 1}"):
+        assert assert_json(Client(**auth).get(path), HTTPStatus.NOT_FOUND) == {
+            "detail": "Not Found"}
+    assert assert_json(post(f"/bookings/{theirs.pk}/cancel", "{}", auth),
+                       HTTPStatus.NOT_FOUND) == {"detail": "Not Found"}
+    theirs.refresh_from_db()
+    assert theirs.status == Booking.Status.CONFIRMED
 
 
 def test_a_method_a_route_does_not_offer_is_json_405(auth):

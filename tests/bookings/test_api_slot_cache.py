@@ -17,6 +17,7 @@ from django.utils import timezone
 from bookings import api_cache, selectors, services
 from bookings.models import Mode
 from bookings.slots import STATION_TZ
+from portal import tokens
 from portal.models import ApiToken
 from tests.bookings.engine_setup import make_setup
 from tests.factories import FamilyFactory
@@ -85,7 +86,7 @@ def test_a_revoked_token_is_refused_at_once(setup):
     auth = {"HTTP_AUTHORIZATION": f"Bearer {secret}"}
     assert _search(setup, auth).status_code == HTTPStatus.OK
     assert _search(setup, auth).status_code == HTTPStatus.OK  # answered from the cache
-    services.api_token_revoke(user=setup.family, token_id=token.pk)
+    tokens.api_token_revoke(user=setup.family, token_id=token.pk)
     assert _search(setup, auth).status_code == HTTPStatus.UNAUTHORIZED
 
 

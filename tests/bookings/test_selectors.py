@@ -3,11 +3,11 @@
 import datetime as dt
 
 import pytest
-from django.http import Http404
 from django.utils import timezone
 
 from bookings import selectors
 from bookings.models import Booking, Mode
+from portal.errors import NotFound
 from portal.middleware import StaffVerificationRequired
 from tests.bookings.engine_setup import counsellor_with_hours, local, make_setup
 from tests.factories import (
@@ -116,9 +116,9 @@ def test_booking_for_viewer_owner_counsellor_coordinator_else_404():
     assert selectors.booking_for_viewer(user=counsellor, pk=booking.pk) == booking
     assert selectors.booking_for_viewer(user=coordinator, pk=booking.pk) == booking
     for stranger in (FamilyFactory(), with_totp(CounsellorFactory().user)):
-        with pytest.raises(Http404):
+        with pytest.raises(NotFound):
             selectors.booking_for_viewer(user=stranger, pk=booking.pk)
-    with pytest.raises(Http404):
+    with pytest.raises(NotFound):
         selectors.booking_for_viewer(user=booking.family, pk="abc")
 
 
