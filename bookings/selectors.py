@@ -782,3 +782,11 @@ def family_past(*, user, now: dt.datetime | None = None) -> QuerySet[Booking]:
         .exclude(start__gte=now, status=Booking.Status.CONFIRMED)
         .order_by("-start", "-pk")
     )
+
+
+def family_booking_counts(*, user, now: dt.datetime | None = None) -> dict[str, int]:
+    """How many of `family_upcoming` and `family_past` there are (1 query)."""
+    now = now or timezone.now()
+    coming = Q(start__gte=now, status=Booking.Status.CONFIRMED)
+    return Booking.objects.filter(family=user).aggregate(
+        upcoming=Count("pk", filter=coming), past=Count("pk", filter=~coming))

@@ -236,14 +236,23 @@ def _answered(form) -> dict:
 # --- family: my bookings, detail, cancel, reschedule -----------------------------------
 
 
+def _counted_page(rows, count: int, number):
+    """A page of `rows` whose total is already known: both lists of My bookings
+    are counted in one query, not one each (family pages keep to 10 queries)."""
+    paginator = Paginator(rows, MINE_PAGE_SIZE)
+    paginator.count = count  # a cached_property: set, it is not queried
+    return paginator.get_page(number)
+
+
 @login_required
 @require_GET
 def mine(request):
     now = timezone.now()
-    upcoming = Paginator(selectors.family_upcoming(user=request.user, now=now),
-                         MINE_PAGE_SIZE).get_page(request.GET.get("page"))
-    past = Paginator(selectors.family_past(user=request.user, now=now),
-                     MINE_PAGE_SIZE).get_page(request.GET.get("past_page"))
+    counts = selectors.family_booking_counts(user=request.user, now=now)
+    upcoming = _counted_page(selectors.family_upcoming(user=request.user, now=now),
+                             counts["upcoming"], request.GET.get("page"))
+    past = _counted_page(selectors.family_past(user=request.user, now=now),
+                         counts["past"], request.GET.get("past_page"))
     return render_page(request, "bookings/mine.html", {
         "upcoming": list(upcoming), "upcoming_page": upcoming,
         "past": list(past), "past_page": past,
