@@ -71,6 +71,8 @@ def _with_topic_name(qs):
     return qs.annotate(topic_name=Coalesce("topic__name", "group_session__topic__name"))
 
 
+# Bookings with no topic last, on SQLite as on PostgreSQL (which differ on NULL).
+_TOPIC_ORDER = F("topic_name").asc(nulls_last=True)
 _BOOKED = Q(status__in=Booking.ACTIVE_STATUSES)
 _CANCELLED = Q(status__in=[Booking.Status.CANCELLED, Booking.Status.LATE_CANCELLED])
 
@@ -83,7 +85,7 @@ def topic_month_rows(*, period: Period) -> QuerySet:
         .values("month", "topic_name")
         .annotate(booked=Count("pk", filter=_BOOKED),
                   cancelled=Count("pk", filter=_CANCELLED))
-        .order_by("month", "topic_name")
+        .order_by("month", _TOPIC_ORDER)
     )
 
 
@@ -108,7 +110,7 @@ def booked_per_topic(*, period: Period) -> list[tuple[str, int]]:
     """(topic, active bookings) over the whole period, for the chart (1 query)."""
     rows = (
         _with_topic_name(_in_period(period)).values("topic_name")
-        .annotate(booked=Count("pk", filter=_BOOKED)).order_by("topic_name")
+        .annotate(booked=Count("pk", filter=_BOOKED)).order_by(_TOPIC_ORDER)
     )
     return [(row["topic_name"] or str(NO_TOPIC), row["booked"]) for row in rows]
 
