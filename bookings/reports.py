@@ -1,16 +1,29 @@
 """Programme reports for coordinators, their bar charts and CSV export.
 
-Every report is a fixed number of queries whatever the data size: aggregation
-happens in the database, lead times are bucketed from one `values_list`.
+Every report is a fixed number of queries whatever the data size: rows are
+grouped and counted in the database, and the pages show one page of each
+table (`*_rows` return QuerySets of `values()` rows that a Paginator pages;
+`*_row` turns one of them into what the table and the CSV show).
 """
 
 import csv
 import datetime as dt
-import statistics
 from dataclasses import dataclass
 
-from django.db.models import Count, Q
-from django.db.models.functions import Coalesce, TruncMonth
+from django.db.models import (
+    Avg,
+    Case,
+    Count,
+    DurationField,
+    ExpressionWrapper,
+    F,
+    Q,
+    QuerySet,
+    Value,
+    When,
+    Window,
+)
+from django.db.models.functions import Coalesce, RowNumber, TruncMonth
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -54,96 +67,127 @@ def _in_period(period: Period):
     return Booking.objects.filter(start__gte=period.start_dt, start__lt=period.end_dt)
 
 
+def _with_topic_name(qs):
+    return qs.annotate(topic_name=Coalesce("topic__name", "group_session__topic__name"))
+
+
+# Bookings with no topic last, on SQLite as on PostgreSQL (which differ on NULL).
+_TOPIC_ORDER = F("topic_name").asc(nulls_last=True)
+_BOOKED = Q(status__in=Booking.ACTIVE_STATUSES)
+_CANCELLED = Q(status__in=[Booking.Status.CANCELLED, Booking.Status.LATE_CANCELLED])
+
+
+def topic_month_rows(*, period: Period) -> QuerySet:
+    """{month, topic_name, booked, cancelled} per month and topic, grouped in SQL."""
+    return (
+        _with_topic_name(_in_period(period))
+        .annotate(month=TruncMonth("start", tzinfo=timezone.get_default_timezone()))
+        .values("month", "topic_name")
+        .annotate(booked=Count("pk", filter=_BOOKED),
+                  cancelled=Count("pk", filter=_CANCELLED))
+        .order_by("month", _TOPIC_ORDER)
+    )
+
+
+def topic_month_row(row: dict) -> dict:
+    month = row["month"]
+    if isinstance(month, dt.datetime):
+        month = timezone.localtime(month, timezone.get_default_timezone()).date()
+    return {
+        "month": month.strftime("%Y-%m"),
+        "topic": row["topic_name"] or str(NO_TOPIC),
+        "booked": row["booked"],
+        "cancelled": row["cancelled"],
+    }
+
+
 def bookings_per_topic_month(*, period: Period) -> list[dict]:
     """Rows {month, topic, booked, cancelled} ordered by month then topic (1 query)."""
+    return [topic_month_row(row) for row in topic_month_rows(period=period)]
+
+
+def booked_per_topic(*, period: Period) -> list[tuple[str, int]]:
+    """(topic, active bookings) over the whole period, for the chart (1 query)."""
     rows = (
-        _in_period(period)
-        .annotate(
-            month=TruncMonth("start", tzinfo=timezone.get_default_timezone()),
-            topic_name=Coalesce("topic__name", "group_session__topic__name"),
-        )
-        .values("month", "topic_name")
-        .annotate(
-            booked=Count("pk", filter=Q(status__in=Booking.ACTIVE_STATUSES)),
-            cancelled=Count("pk", filter=Q(status__in=[
-                Booking.Status.CANCELLED, Booking.Status.LATE_CANCELLED])),
-        )
-        .order_by("month", "topic_name")
+        _with_topic_name(_in_period(period)).values("topic_name")
+        .annotate(booked=Count("pk", filter=_BOOKED)).order_by(_TOPIC_ORDER)
     )
-    result = []
-    for row in rows:
-        month = row["month"]
-        if isinstance(month, dt.datetime):
-            month = timezone.localtime(month, timezone.get_default_timezone()).date()
-        result.append({
-            "month": month.strftime("%Y-%m"),
-            "topic": row["topic_name"] or str(NO_TOPIC),
-            "booked": row["booked"],
-            "cancelled": row["cancelled"],
-        })
-    return result
+    return [(row["topic_name"] or str(NO_TOPIC), row["booked"]) for row in rows]
 
 
 def _rate(part: int, whole: int) -> float | None:
     return round(100 * part / whole, 1) if whole else None
 
 
-def attendance_by_counsellor(*, period: Period, now=None) -> list[dict]:
-    """Past sessions per counsellor: attended, no-show, late cancellations (1 query).
+_ATTENDANCE_STATUSES = {
+    "attended": Booking.Status.ATTENDED,
+    "no_show": Booking.Status.NO_SHOW,
+    "late_cancelled": Booking.Status.LATE_CANCELLED,
+    "unmarked": Booking.Status.CONFIRMED,
+}
 
-    Rates are over sessions that took place or should have (attended + no-show).
-    """
-    now = now or timezone.now()
-    end = min(period.end_dt, now)
-    past = Q(bookings__start__gte=period.start_dt, bookings__start__lt=end)
-    rows = (
-        Counsellor.objects.annotate(
-            attended=Count("bookings", filter=past & Q(
-                bookings__status=Booking.Status.ATTENDED)),
-            no_show=Count("bookings", filter=past & Q(
-                bookings__status=Booking.Status.NO_SHOW)),
-            late_cancelled=Count("bookings", filter=past & Q(
-                bookings__status=Booking.Status.LATE_CANCELLED)),
-            unmarked=Count("bookings", filter=past & Q(
-                bookings__status=Booking.Status.CONFIRMED)),
-        )
+
+def _past_window(period: Period, now) -> tuple[dt.datetime, dt.datetime]:
+    return period.start_dt, min(period.end_dt, now or timezone.now())
+
+
+def attendance_rows(*, period: Period, now=None) -> QuerySet:
+    """Counsellors with past sessions in the period and their counts by outcome."""
+    start, end = _past_window(period, now)
+    past = Q(bookings__start__gte=start, bookings__start__lt=end)
+    counts = {
+        name: Count("bookings", filter=past & Q(bookings__status=status))
+        for name, status in _ATTENDANCE_STATUSES.items()
+    }
+    return (
+        Counsellor.objects.annotate(**counts)
         .filter(Q(attended__gt=0) | Q(no_show__gt=0) | Q(late_cancelled__gt=0)
                 | Q(unmarked__gt=0))
         .order_by("display_name", "pk")
-        .values("display_name", "attended", "no_show", "late_cancelled", "unmarked")
+        .values("display_name", *counts)
     )
-    result = []
-    for row in rows:
-        held = row["attended"] + row["no_show"]
-        result.append({
-            "counsellor": row["display_name"],
-            "attended": row["attended"],
-            "no_show": row["no_show"],
-            "late_cancelled": row["late_cancelled"],
-            "unmarked": row["unmarked"],
-            "attendance_rate": _rate(row["attended"], held),
-            "no_show_rate": _rate(row["no_show"], held),
-        })
-    return result
 
 
-def attendance_totals(rows: list[dict]) -> dict:
-    attended = sum(r["attended"] for r in rows)
-    no_show = sum(r["no_show"] for r in rows)
+def _with_rates(counts: dict) -> dict:
+    held = counts["attended"] + counts["no_show"]
     return {
-        "attended": attended,
-        "no_show": no_show,
-        "late_cancelled": sum(r["late_cancelled"] for r in rows),
-        "unmarked": sum(r["unmarked"] for r in rows),
-        "attendance_rate": _rate(attended, attended + no_show),
-        "no_show_rate": _rate(no_show, attended + no_show),
+        **counts,
+        "attendance_rate": _rate(counts["attended"], held),
+        "no_show_rate": _rate(counts["no_show"], held),
     }
 
 
-def workshop_fill(*, period: Period) -> list[dict]:
-    """Each workshop in the period: seats taken of capacity, people waiting (1 query)."""
+def attendance_row(row: dict) -> dict:
+    """Rates are over sessions that took place or should have (attended + no-show)."""
+    counts = {name: row[name] for name in _ATTENDANCE_STATUSES}
+    return {"counsellor": row["display_name"], **_with_rates(counts)}
+
+
+def attendance_by_counsellor(*, period: Period, now=None) -> list[dict]:
+    """Past sessions per counsellor: attended, no-show, late cancellations (1 query)."""
+    return [attendance_row(row) for row in attendance_rows(period=period, now=now)]
+
+
+def attendance_totals(rows: list[dict]) -> dict:
+    """Totals of rows already loaded (the CSV); pages use `attendance_summary`."""
+    counts = {name: sum(r[name] for r in rows) for name in _ATTENDANCE_STATUSES}
+    return _with_rates(counts)
+
+
+def attendance_summary(*, period: Period, now=None) -> dict:
+    """The totals row of the attendance table, counted in the database (1 query)."""
+    start, end = _past_window(period, now)
+    counts = Booking.objects.filter(start__gte=start, start__lt=end).aggregate(**{
+        name: Count("pk", filter=Q(status=status))
+        for name, status in _ATTENDANCE_STATUSES.items()
+    })
+    return _with_rates(counts)
+
+
+def workshop_rows(*, period: Period) -> QuerySet:
+    """Workshops in the period with seats taken and families waiting."""
     waiting = Q(waitlist__promoted_at__isnull=True, waitlist__left_at__isnull=True)
-    rows = (
+    return (
         GroupSession.objects.filter(start__gte=period.start_dt, start__lt=period.end_dt)
         .exclude(status=GroupSession.Status.CANCELLED)
         .annotate(
@@ -154,19 +198,23 @@ def workshop_fill(*, period: Period) -> list[dict]:
         .order_by("start", "pk")
         .values("pk", "title", "start", "capacity", "taken", "waiting")
     )
-    return [
-        {
-            "pk": row["pk"],
-            "title": row["title"],
-            "date": timezone.localtime(row["start"],
-                                       timezone.get_default_timezone()).date(),
-            "capacity": row["capacity"],
-            "taken": row["taken"],
-            "waiting": row["waiting"],
-            "fill_rate": _rate(row["taken"], row["capacity"]),
-        }
-        for row in rows
-    ]
+
+
+def workshop_row(row: dict) -> dict:
+    return {
+        "pk": row["pk"],
+        "title": row["title"],
+        "date": timezone.localtime(row["start"], timezone.get_default_timezone()).date(),
+        "capacity": row["capacity"],
+        "taken": row["taken"],
+        "waiting": row["waiting"],
+        "fill_rate": _rate(row["taken"], row["capacity"]),
+    }
+
+
+def workshop_fill(*, period: Period) -> list[dict]:
+    """Each workshop in the period: seats taken of capacity, people waiting (1 query)."""
+    return [workshop_row(row) for row in workshop_rows(period=period)]
 
 
 LEAD_TIME_BUCKETS = (
@@ -177,24 +225,54 @@ LEAD_TIME_BUCKETS = (
     (14, None, _("14天及以上")),
 )
 
+_ZERO = dt.timedelta(0)
+
+
+def _days(value: dt.timedelta) -> float:
+    return value.total_seconds() / 86400
+
 
 def lead_time(*, period: Period) -> dict:
-    """Days between booking and session, bucketed, with median and mean (1 query)."""
-    pairs = (
-        _in_period(period)
-        .filter(group_session__isnull=True)
-        .values_list("created_at", "start")
+    """Days between booking and session, bucketed, with median and mean (1 query).
+
+    A booking made after its start (entered afterwards) counts as 0 days. The
+    database returns only the one or two middle rows: each carries the counts
+    and the mean as window aggregates over all rows, and its own lead time for
+    the median.
+    """
+    diff = ExpressionWrapper(F("start") - F("created_at"), output_field=DurationField())
+    lead = Case(When(start__lt=F("created_at"), then=Value(_ZERO)), default=diff,
+                output_field=DurationField())
+    windows = {
+        f"bucket_{index}": Window(Count("pk", filter=Q(
+            lead__gte=dt.timedelta(days=low),
+            **({"lead__lt": dt.timedelta(days=high)} if high is not None else {}),
+        )))
+        for index, (low, high, _label) in enumerate(LEAD_TIME_BUCKETS)
+    }
+    middle = (
+        _in_period(period).filter(group_session__isnull=True)
+        .annotate(lead=lead)
+        .annotate(position=Window(RowNumber(), order_by=[F("lead").asc(), F("pk").asc()]),
+                  total=Window(Count("pk")), mean=Window(Avg("lead")), **windows)
+        # The middle row of an odd count, the middle two of an even one.
+        .filter(Q(position=(F("total") + 1) / 2) | Q(position=F("total") / 2 + 1))
+        .order_by("position")
+        .values("lead", "total", "mean", *windows)
     )
-    days = [max((start - created).total_seconds() / 86400, 0) for created, start in pairs]
-    buckets = []
-    for low, high, label in LEAD_TIME_BUCKETS:
-        count = sum(1 for d in days if d >= low and (high is None or d < high))
-        buckets.append({"label": str(label), "count": count})
+    rows = list(middle)
+    if not rows:
+        return {"buckets": [{"label": str(label), "count": 0}
+                            for _low, _high, label in LEAD_TIME_BUCKETS],
+                "count": 0, "median_days": None, "mean_days": None}
+    first = rows[0]
+    median = sum(_days(row["lead"]) for row in rows) / len(rows)
     return {
-        "buckets": buckets,
-        "count": len(days),
-        "median_days": round(statistics.median(days), 1) if days else None,
-        "mean_days": round(statistics.fmean(days), 1) if days else None,
+        "buckets": [{"label": str(label), "count": first[f"bucket_{index}"]}
+                    for index, (_low, _high, label) in enumerate(LEAD_TIME_BUCKETS)],
+        "count": first["total"],
+        "median_days": round(median, 1),
+        "mean_days": round(_days(first["mean"]), 1),
     }
 
 

@@ -749,3 +749,46 @@ def closure(*, pk: int) -> StationClosure:
     if found is None:
         raise NotFound
     return found
+
+
+# --- paged lists ----------------------------------------------------------------------
+# Each returns the whole list as a QuerySet, ordered and with what its page
+# renders joined in, so that a Paginator's page is one query whatever the size.
+
+_BOOKING_LIST_RELATED = ("counsellor", "session_type", "topic", "group_session",
+                         "family", "child")
+
+
+def urgent_queue_page_rows() -> QuerySet[Booking]:
+    """`urgent_queue()` with what the coordinator's queue shows of each booking."""
+    return urgent_queue().select_related(*_BOOKING_LIST_RELATED)
+
+
+def recently_followed_up_page_rows(*, days: int = 14) -> QuerySet[Booking]:
+    """`recently_followed_up()` with what the coordinator's queue shows."""
+    return recently_followed_up(days=days).select_related(*_BOOKING_LIST_RELATED)
+
+
+def family_upcoming(*, user, now: dt.datetime | None = None) -> QuerySet[Booking]:
+    """The user's confirmed bookings still to come, soonest first."""
+    now = now or timezone.now()
+    return family_bookings(user=user).filter(start__gte=now,
+                                             status=Booking.Status.CONFIRMED)
+
+
+def family_past(*, user, now: dt.datetime | None = None) -> QuerySet[Booking]:
+    """Everything else of the user's: past, cancelled, attended; latest first."""
+    now = now or timezone.now()
+    return (
+        family_bookings(user=user)
+        .exclude(start__gte=now, status=Booking.Status.CONFIRMED)
+        .order_by("-start", "-pk")
+    )
+
+
+def family_booking_counts(*, user, now: dt.datetime | None = None) -> dict[str, int]:
+    """How many of `family_upcoming` and `family_past` there are (1 query)."""
+    now = now or timezone.now()
+    coming = Q(start__gte=now, status=Booking.Status.CONFIRMED)
+    return Booking.objects.filter(family=user).aggregate(
+        upcoming=Count("pk", filter=coming), past=Count("pk", filter=~coming))

@@ -24,6 +24,10 @@ from bookings.views.common import (
 from portal.models import Role
 from portal.roles import role_required
 
+REPORT_PAGE_SIZE = 25  # rows per report table page
+URGENT_PAGE_SIZE = 25
+
+
 # --- coordinator area --------------------------------------------------------------------
 
 
@@ -37,11 +41,8 @@ def coordinator_bookings(request):
             "counsellor", "topic", "status", "date_from", "date_to", "urgent")}
     qs = selectors.all_bookings(**filters)
     page = Paginator(qs, COORDINATOR_PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
     return render_page(request, "bookings/coordinator/bookings.html", {
-        "form": form, "page": page, "query": query.urlencode(),
-        "wagtail_links": _wagtail_links(),
+        "form": form, "page": page, "wagtail_links": _wagtail_links(),
     })
 
 
@@ -71,11 +72,13 @@ def _wagtail_links() -> dict:
 def coordinator_urgent(request):
     """Urgent bookings until a follow-up is recorded (however old), oldest first;
     then the ones followed up in the last 14 days."""
-    related = ("counsellor", "session_type", "topic", "group_session", "family", "child")
-    bookings = list(selectors.urgent_queue().select_related(*related))
-    followed = list(selectors.recently_followed_up().select_related(*related))
+    page = Paginator(selectors.urgent_queue_page_rows(), URGENT_PAGE_SIZE).get_page(
+        request.GET.get("page"))
+    followed = Paginator(selectors.recently_followed_up_page_rows(),
+                         URGENT_PAGE_SIZE).get_page(request.GET.get("followed_page"))
     return render_page(request, "bookings/coordinator/urgent.html", {
-        "bookings": bookings, "followed": followed,
+        "bookings": list(page), "page": page,
+        "followed": list(followed), "followed_page": followed,
         "response_hours": services.urgent_response_hours(),
     })
 
@@ -118,22 +121,35 @@ def _period(request) -> tuple[ReportPeriodForm, reports.Period]:
     return form, default
 
 
+def _report_page(request, rows, row, param: str):
+    """One page of a report table (`param` is its page number), rows shaped by `row`.
+
+    Each table pages by its own parameter, so moving through one keeps the
+    others (and the period) where they were.
+    """
+    page = Paginator(rows, REPORT_PAGE_SIZE).get_page(request.GET.get(param))
+    page.object_list = [row(r) for r in page.object_list]
+    return page
+
+
 @role_required(Role.COORDINATOR)
 @require_GET
 def coordinator_reports(request):
     form, period = _period(request)
-    per_topic = reports.bookings_per_topic_month(period=period)
-    topic_totals: dict[str, int] = {}
-    for row in per_topic:
-        topic_totals[row["topic"]] = topic_totals.get(row["topic"], 0) + row["booked"]
-    attendance_rows = reports.attendance_by_counsellor(period=period)
-    workshops = reports.workshop_fill(period=period)
+    per_topic = _report_page(request, reports.topic_month_rows(period=period),
+                             reports.topic_month_row, "topics_page")
+    attendance = _report_page(request, reports.attendance_rows(period=period),
+                              reports.attendance_row, "attendance_page")
+    workshops = _report_page(request, reports.workshop_rows(period=period),
+                             reports.workshop_row, "workshops_page")
     lead = reports.lead_time(period=period)
+    # Charts show what the tables beside them show: the topics over the whole
+    # period (a handful of bars), the attendance and workshops of this page.
     charts = {
-        "topics": reports.bar_chart(list(topic_totals.items()),
+        "topics": reports.bar_chart(reports.booked_per_topic(period=period),
                                     title=_("各主题有效预约")),
         "attendance": reports.bar_chart(
-            [(r["counsellor"], r["attendance_rate"]) for r in attendance_rows],
+            [(r["counsellor"], r["attendance_rate"]) for r in attendance],
             unit="%", max_value=100, title=_("到场率")),
         "workshops": reports.bar_chart(
             [(f"{w['date']:%m-%d} {w['title']}", w["fill_rate"]) for w in workshops],
@@ -144,8 +160,8 @@ def coordinator_reports(request):
     query = f"start={period.start.isoformat()}&end={period.end.isoformat()}"
     return render_page(request, "bookings/coordinator/reports.html", {
         "form": form, "period": period, "per_topic": per_topic,
-        "attendance": attendance_rows,
-        "attendance_totals": reports.attendance_totals(attendance_rows),
+        "attendance": attendance,
+        "attendance_totals": reports.attendance_summary(period=period),
         "workshops": workshops, "lead": lead, "charts": charts, "query": query,
     })
 

@@ -11,6 +11,7 @@ from http import HTTPStatus
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -52,6 +53,9 @@ from portal.crisis import crisis_lines
 from portal.models import AccessLog
 from portal.timezones import user_zone
 
+COUNSELLOR_PAGE_SIZE = 12  # a page of cards a family can read through
+MINE_PAGE_SIZE = 20  # of the coming bookings, and of the past ones
+
 # --- family: choose topic, counsellor, time -------------------------------------------
 
 
@@ -71,7 +75,10 @@ def counsellor_list(request):
         topic = form.cleaned_data["topic"]
         language = form.cleaned_data["language"] or None
         mode = form.cleaned_data["mode"] or None
-    counsellors = list(selectors.counsellors_for(topic=topic, language=language, mode=mode))
+    page = Paginator(selectors.counsellors_for(topic=topic, language=language, mode=mode),
+                     COUNSELLOR_PAGE_SIZE).get_page(request.GET.get("page"))
+    counsellors = list(page.object_list)
+    page.object_list = counsellors
     today = station_today()
     next_free = selectors.next_free_slots(
         counsellors=counsellors, start_date=today,
@@ -79,7 +86,7 @@ def counsellor_list(request):
     for counsellor in counsellors:
         counsellor.next_free = next_free[counsellor.pk]
     return render_page(request, "bookings/counsellor_list.html", {
-        "form": form, "counsellors": counsellors, "topic": topic,
+        "form": form, "counsellors": page.object_list, "page": page, "topic": topic,
         "topic_names": _topic_names(),
     })
 
@@ -229,17 +236,26 @@ def _answered(form) -> dict:
 # --- family: my bookings, detail, cancel, reschedule -----------------------------------
 
 
+def _counted_page(rows, count: int, number):
+    """A page of `rows` whose total is already known: both lists of My bookings
+    are counted in one query, not one each (family pages keep to 10 queries)."""
+    paginator = Paginator(rows, MINE_PAGE_SIZE)
+    paginator.count = count  # a cached_property: set, it is not queried
+    return paginator.get_page(number)
+
+
 @login_required
 @require_GET
 def mine(request):
     now = timezone.now()
-    bookings = list(selectors.family_bookings(user=request.user))
-    upcoming = [b for b in bookings if b.start >= now and b.status == Booking.Status.CONFIRMED]
-    past = [b for b in bookings if b not in upcoming]
-    past.sort(key=lambda b: b.start, reverse=True)
+    counts = selectors.family_booking_counts(user=request.user, now=now)
+    upcoming = _counted_page(selectors.family_upcoming(user=request.user, now=now),
+                             counts["upcoming"], request.GET.get("page"))
+    past = _counted_page(selectors.family_past(user=request.user, now=now),
+                         counts["past"], request.GET.get("past_page"))
     return render_page(request, "bookings/mine.html", {
-        "upcoming": upcoming,
-        "past": past,
+        "upcoming": list(upcoming), "upcoming_page": upcoming,
+        "past": list(past), "past_page": past,
         "waitlist": list(selectors.family_waitlist(user=request.user)),
     })
 

@@ -3,6 +3,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect
 from django.utils import timezone
@@ -21,15 +22,19 @@ from bookings.views.common import (
     slug_param,
 )
 
+WORKSHOP_PAGE_SIZE = 12
+
 # --- workshops -----------------------------------------------------------------------
 
 
 @require_GET
 def workshop_list(request):
     topic = selectors.topic_by_slug(slug=slug_param(request, "topic"))
-    workshops = list(selectors.upcoming_workshops(topic=topic))
+    page = Paginator(selectors.upcoming_workshops(topic=topic),
+                     WORKSHOP_PAGE_SIZE).get_page(request.GET.get("page"))
     return render_page(request, "bookings/workshop_list.html", {
-        "workshops": workshops, "topic": topic, "topics": list(topics_for_language()),
+        "workshops": page.object_list, "page": page, "topic": topic,
+        "topics": list(topics_for_language()),
     })
 
 

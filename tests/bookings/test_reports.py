@@ -8,6 +8,7 @@ from http import HTTPStatus
 import pytest
 import time_machine
 from django.db import connection
+from django.db.models import F
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
@@ -212,3 +213,37 @@ def test_families_cannot_download_reports(client):
     response = client.get(
         reverse("bookings:coordinator_report_csv", kwargs={"name": "attendance"}))
     assert response.status_code == HTTPStatus.FORBIDDEN
+
+
+def test_lead_time_median_of_an_even_count_is_the_mean_of_the_middle_two(data):
+    Booking.objects.all().delete()
+    # One booking entered after its session: 0 days, not a negative lead time.
+    for hour, days_ahead in enumerate((1, 2, 4, 10, -3), start=9):
+        booking = booking_at(_ago(5, hour), counsellor=data["lin"],
+                             session_type=data["session_type"])
+        Booking.objects.filter(pk=booking.pk).update(
+            created_at=booking.start - dt.timedelta(days=days_ahead))
+    lead = reports.lead_time(period=PERIOD)
+    assert [b["count"] for b in lead["buckets"]] == [1, 2, 1, 1, 0]
+    # 0, 1, 2, 4, 10: median 2, mean 3.4; without the 0 (below): 3.0 and 4.25
+    # (shown to one decimal as Python rounds it: 4.2).
+    assert (lead["count"], lead["median_days"], lead["mean_days"]) == (5, 2.0, 3.4)
+    Booking.objects.filter(created_at__gt=F("start")).delete()
+    lead = reports.lead_time(period=PERIOD)
+    assert (lead["count"], lead["median_days"], lead["mean_days"]) == (4, 3.0, 4.2)
+
+
+def test_lead_time_of_no_bookings_has_empty_buckets_and_no_median():
+    lead = reports.lead_time(period=PERIOD)
+    assert [b["count"] for b in lead["buckets"]] == [0, 0, 0, 0, 0]
+    assert (lead["count"], lead["median_days"], lead["mean_days"]) == (0, None, None)
+
+
+def test_the_attendance_summary_counted_in_the_database_matches_the_rows(data):
+    rows = reports.attendance_by_counsellor(period=PERIOD)
+    assert reports.attendance_summary(period=PERIOD) == reports.attendance_totals(rows)
+    assert reports.attendance_summary(period=PERIOD)["attended"] == 3
+
+
+def test_the_topic_chart_totals_each_topic_over_the_period(data):
+    assert reports.booked_per_topic(period=PERIOD) == [("情绪疏导", 4), ("未选主题", 1)]
