@@ -152,6 +152,10 @@ def in_staff_area(path: str) -> bool:
 def has_totp(user) -> bool:
     from allauth.mfa.models import Authenticator
 
+    # Loaded with the request's user (portal.auth_backends): no query.
+    loaded = getattr(user, "_has_totp", None)
+    if loaded is not None:
+        return loaded
     return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
 
 

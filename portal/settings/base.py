@@ -154,9 +154,10 @@ else:
 
 # --- Accounts ---------------------------------------------------------------
 AUTH_USER_MODEL = "portal.User"
+# Django's and allauth's backends, loading the user with its roles in one query.
 AUTHENTICATION_BACKENDS = [
-    "django.contrib.auth.backends.ModelBackend",
-    "allauth.account.auth_backends.AuthenticationBackend",
+    "portal.auth_backends.RoleModelBackend",
+    "portal.auth_backends.RoleAuthenticationBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
