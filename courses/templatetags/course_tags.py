@@ -82,7 +82,6 @@ def learning_section(context):
         {
             "items": selectors.continue_learning(user=user, limit=10),
             "certificates": list(selectors.user_certificates(user=user)),
-            "index": _course_index(_locale_code()),
         },
         request=request,
     )
