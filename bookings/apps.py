@@ -7,4 +7,6 @@ class BookingsConfig(AppConfig):
     verbose_name = _("预约")
 
     def ready(self):
-        from bookings import signals  # noqa: F401  (connects the receivers)
+        from bookings import caching, signals  # noqa: F401  (connects the receivers)
+
+        caching.register()

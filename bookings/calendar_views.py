@@ -27,8 +27,8 @@ from django.utils.cache import (
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST, require_safe
 
+from bookings import caching, feeds, selectors
 from bookings import calendar as ical
-from bookings import feed_cache, feeds, selectors
 from bookings.models import CalendarFeed
 from courses.models import Topic
 from portal.middleware import require_staff_verification
@@ -121,8 +121,8 @@ def personal_feed(request, secret: str):
     ip_key, ip_wait = feeds.bucket_key("ip-miss", ip)
     secret_key, secret_wait = feeds.bucket_key("secret", secret_hash)
     # Rate counters, the feed's cached state and the feed generation: one
-    # round trip (bookings.feed_cache).
-    poll = feed_cache.poll(secret_hash=secret_hash, ip_key=ip_key, secret_key=secret_key,
+    # round trip (bookings.caching).
+    poll = caching.poll(secret_hash=secret_hash, ip_key=ip_key, secret_key=secret_key,
                            ttl=feeds.RATE_WINDOW_SECONDS + 60)
     if poll.ip_misses >= per_ip:
         return _too_many(ip_wait)
@@ -132,7 +132,7 @@ def personal_feed(request, secret: str):
     body_key = poll.body_key()
     rendered = feeds.cached_only(body_key, gzipped=gzipped) if body_key else None
     if rendered is None:
-        generation = feed_cache.ensure_generation(poll.generation)
+        generation = caching.ensure_generation(poll.generation)
         feed = feeds.feed_for_secret(secret)
         if feed is None:
             # Only misses count per IP: that is what guessing secrets looks like.
@@ -141,7 +141,7 @@ def personal_feed(request, secret: str):
         now = timezone.now()
         feeds.touch(feed, now=now)
         rendered = feeds.render_feed(feed, now=now, gzipped=gzipped)
-        feed_cache.remember(secret_hash=secret_hash, generation=generation,
+        caching.remember(secret_hash=secret_hash, generation=generation,
                             key=rendered.key)
     return _ics_response(request, rendered, private=True, filename="weiai.ics")
 

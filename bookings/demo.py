@@ -20,7 +20,7 @@ from django.db import transaction
 from django.utils import timezone
 from wagtail.models import Locale, Site
 
-from bookings import feed_cache, intake, selectors, slot_cache
+from bookings import caching, intake, selectors
 from bookings.models import (
     AvailabilityException,
     AvailabilityRule,
@@ -36,6 +36,7 @@ from bookings.models import (
 )
 from bookings.slots import STATION_TZ
 from courses.models import Topic
+from portal.cache import bump
 from portal.models import FamilyProfile, Role
 from portal.roles import add_role
 
@@ -166,8 +167,8 @@ def seed(*, scale: int = 1, stdout=None) -> None:
         past = _past_bookings(families, counsellors, types, topics, scale)
         upcoming = _upcoming_bookings(families, counsellors, types, topics, workshops, scale)
         # bulk_create and update() send no signals: retire cached slots and feeds.
-        slot_cache.bump_station()
-        feed_cache.bump()
+        bump(caching.STATION)
+        bump(caching.FEEDS)
     if stdout:
         stdout.write(
             f"bookings: {len(counsellors)} counsellors, {len(types)} session types, "

@@ -39,9 +39,10 @@ from django.db.models import (
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from bookings import caching
 from bookings import calendar as ical
-from bookings import feed_cache
 from bookings.models import Booking, CalendarFeed, Counsellor, GroupSession, TimeOff
+from portal import cache as shared
 
 FEED_NOT_ALLOWED = _("这个账户不能创建这种日历订阅。")
 FEED_NOT_FOUND = _("没有找到这个日历订阅，它可能已被撤销。")
@@ -125,7 +126,7 @@ def feed_revoke(*, user, kind: str) -> None:
     ).update(revoked_at=timezone.now())
     if not updated:
         raise ValidationError(FEED_NOT_FOUND, code="feed_not_found")
-    feed_cache.bump()  # the old link must not be answered from a cached state
+    shared.bump(caching.FEEDS)  # the old link must not be answered from a cached state
 
 
 @transaction.atomic
@@ -134,7 +135,7 @@ def feed_rotate(*, user, kind: str) -> CalendarFeed:
     CalendarFeed.objects.filter(user=user, kind=kind, revoked_at__isnull=True).update(
         revoked_at=timezone.now()
     )
-    feed_cache.bump()
+    shared.bump(caching.FEEDS)
     return feed_create(user=user, kind=kind)
 
 
@@ -305,32 +306,15 @@ def _render_cached(key: str, render, *, gzipped: bool) -> RenderedFeed:
 
 # A few seconds' per-process copy of the shared entries: keys carry the feed's
 # version, so this only saves the round trip for the calendar apps' repeats.
-# Off unless CALENDAR_FEED_LOCAL_SECONDS is set (production): tests clear the
-# shared cache between them and must not meet an earlier test's copy.
-LOCAL_FEED_ENTRIES = 64
-_local_feeds: dict[str, tuple[float, tuple[str, bytes]]] = {}
-
-
-def _local_seconds() -> float:
-    return float(getattr(settings, "CALENDAR_FEED_LOCAL_SECONDS", 0))
+LOCAL_FEED_SECONDS = 10.0
 
 
 def _local_get(key: str) -> tuple[str, bytes] | None:
-    if not _local_seconds():
-        return None
-    item = _local_feeds.get(key)
-    if item is None or item[0] < time.monotonic():
-        return None
-    return item[1]
+    return shared.local_get(key)
 
 
 def _local_put(key: str, value: tuple[str, bytes]) -> None:
-    seconds = _local_seconds()
-    if not seconds:
-        return
-    if len(_local_feeds) >= LOCAL_FEED_ENTRIES:
-        _local_feeds.clear()
-    _local_feeds[key] = (time.monotonic() + seconds, value)
+    shared.local_set(key, value, seconds=LOCAL_FEED_SECONDS, size=len(value[1]))
 
 
 def render_feed(feed: CalendarFeed, *, now: dt.datetime | None = None,
@@ -366,26 +350,22 @@ def render_feed(feed: CalendarFeed, *, now: dt.datetime | None = None,
     return _render_cached(key, render, gzipped=gzipped)
 
 
-# The public feed's version (one aggregate query) is remembered per process for
-# a second: every poll would otherwise pay a query for an answer that changes
-# a few times a day. This process forgets it at once on a workshop change
-# (`bookings.signals`); other workers notice within the second.
+# The public feed's version (one aggregate query) is remembered per process
+# under the `WORKSHOPS` generation, which each process re-reads at most once a
+# second: every poll would otherwise pay a query for an answer that changes a
+# few times a day. A workshop change here is seen at once, elsewhere within
+# the second.
 WORKSHOPS_VERSION_SECONDS = 1.0
-_workshops_version: dict = {"value": None, "read_at": 0.0}
-
-
-def forget_workshops_version() -> None:
-    _workshops_version["value"] = None
 
 
 def _current_workshops_version() -> str:
-    clock = time.monotonic()
-    if (_workshops_version["value"] is not None
-            and clock - _workshops_version["read_at"] < WORKSHOPS_VERSION_SECONDS):
-        return _workshops_version["value"]
-    agg = GroupSession.objects.aggregate(n=Count("pk"), m=Max("updated_at"))
-    value = f"{agg['n']}:{_stamp(agg['m'])}"
-    _workshops_version.update(value=value, read_at=clock)
+    key = ("workshops-version",
+           shared.read(caching.WORKSHOPS, lag=WORKSHOPS_VERSION_SECONDS))
+    value = shared.local_get(key)
+    if value is None:
+        agg = GroupSession.objects.aggregate(n=Count("pk"), m=Max("updated_at"))
+        value = f"{agg['n']}:{_stamp(agg['m'])}"
+        shared.local_set(key, value, seconds=WORKSHOPS_VERSION_SECONDS)
     return value
 
 
@@ -405,7 +385,7 @@ def _digest(value: str) -> str:
 
 def _key(feed: CalendarFeed, language: str, version: str) -> str:
     base = settings.SITE_BASE_URL
-    labels = feed_cache.labels_version()
+    labels = caching.labels_version()
     return (f"{FEED_CACHE_PREFIX}:{feed.pk}:{language}:"
             f"{_digest(f'{base}|{labels}|{version}')}")
 
@@ -426,7 +406,7 @@ def check_rate(*, scope: str, ident: str, limit: int,
                window: int = RATE_WINDOW_SECONDS) -> int | None:
     """Count one request in a fixed window; None if allowed, else seconds to wait."""
     key, remaining = bucket_key(scope, ident, window)
-    count = feed_cache.count(key, window + 60)
+    count = shared.count(key, window + 60)
     return max(1, remaining) if count > limit else None
 
 
@@ -490,7 +470,7 @@ def seed_bench_feed(*, events: int = 500, email: str = "bench-feed@demo.weiai.cn
                 blocks_until=start + dt.timedelta(minutes=55), mode=Mode.IN_PERSON,
             ))
         Booking.objects.bulk_create(rows)
-        feed_cache.bump()  # bulk_create sends no signals
+        shared.bump(caching.FEEDS)  # bulk_create sends no signals
     feed = live_feed(user=user, kind=CalendarFeed.Kind.FAMILY) or feed_create(
         user=user, kind=CalendarFeed.Kind.FAMILY)
     return f"/calendar/{feed_secret(feed)}.ics"

@@ -17,7 +17,7 @@ from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquer
 from django.http import Http404
 from django.utils import timezone
 
-from bookings import slot_cache
+from bookings import caching
 from bookings import slots as engine
 from bookings.models import (
     AvailabilityException,
@@ -32,6 +32,7 @@ from bookings.models import (
     WaitlistEntry,
 )
 from bookings.slots import Slot
+from portal.cache import local_get, local_set
 from portal.middleware import require_staff_verification
 
 __all__ = [
@@ -82,10 +83,10 @@ def _local_midnight(day: dt.date) -> dt.datetime:
 def _site_policy(station: int) -> BookingPolicy:
     """`booking_policy`, remembered under the station version its saves replace."""
     key = f"policy:{station}"
-    policy = slot_cache.local_get(key)
+    policy = local_get(key)
     if policy is None:
         policy = booking_policy()
-        slot_cache.local_put(key, policy)
+        local_set(key, policy, seconds=caching.TIMEOUT_SECONDS, size=1024)
     return policy
 
 
@@ -105,7 +106,7 @@ def slot_search_dates(*, now: dt.datetime | None = None,
     below bound the dates they are given by these before any date arithmetic
     (``date(9999, 12, 31) + timedelta(days=1)`` overflows); the API refuses
     dates outside them (422). ``station``: a station version already read from
-    `slot_cache.versions`, to use the policy remembered under it.
+    `caching.versions`, to use the policy remembered under it.
     """
     policy = _site_policy(station) if station is not None else booking_policy()
     return _search_window(now or timezone.now(), dt.timedelta(days=policy.horizon_days))
@@ -202,7 +203,7 @@ def free_slots_for_counsellors(
 ) -> dict[int, list[Slot]]:
     """Free slots per counsellor id, in a fixed number of queries (seven).
 
-    Answers come from `bookings.slot_cache` when every counsellor's list for
+    Answers come from `bookings.caching` when every counsellor's list for
     the day is cached under the current schedule versions (one query: the
     policy); a rescheduling search (``exclude_booking_id``) or a caller's own
     ``policy`` always computes afresh.
@@ -218,7 +219,7 @@ def _free_slots(*, counsellors, session_type, start_date, end_date, now,
     """`free_slots_for_counsellors` and the booking rules it applied.
 
     ``versions``: the (station, {counsellor id: version}) the caller already
-    read from `slot_cache.versions`, so they are not read twice."""
+    read from `caching.versions`, so they are not read twice."""
     now = now or timezone.now()
     counsellors = list(counsellors)
     if end_date < start_date or not counsellors:
@@ -226,7 +227,7 @@ def _free_slots(*, counsellors, session_type, start_date, end_date, now,
     cacheable = exclude_booking_id is None and policy is None
     ids = [c.pk for c in counsellors]
     if cacheable:
-        station, versions = versions or slot_cache.versions(ids)
+        station, versions = versions or caching.versions(ids)
         policy = _site_policy(station)
     policy = policy or booking_policy()
     rules = engine_policy(policy, session_type)
@@ -248,21 +249,21 @@ def _free_slots(*, counsellors, session_type, start_date, end_date, now,
                                horizon=rules.horizon + dt.timedelta(days=1))
     shape = f"{session_type.duration_minutes}|{wide!r}"
     keys = {
-        cid: slot_cache.entry_key(
+        cid: caching.entry_key(
             counsellor_id=cid, version=versions[cid], station=station,
             session_type_id=session_type.pk, start_date=start_date, end_date=end_date,
             day=day, shape=shape)
         for cid in ids
     }
     lists = {cid: hit for cid, key in keys.items()
-             if (hit := slot_cache.local_get(key)) is not None}
+             if (hit := local_get(key)) is not None}
     wanted = [key for cid, key in keys.items() if cid not in lists]
     if wanted:
         found = cache.get_many(wanted)
         for cid, key in keys.items():
             if key in found:
                 lists[cid] = found[key]
-                slot_cache.local_put(key, found[key])
+                local_set(key, found[key], seconds=caching.TIMEOUT_SECONDS)
     missing = [cid for cid in ids if cid not in lists]
     if missing:
         computed = _compute_free_slots(
@@ -270,9 +271,9 @@ def _free_slots(*, counsellors, session_type, start_date, end_date, now,
             end_date=end_date, now=_local_midnight(day), rules=wide,
         )
         cache.set_many({keys[cid]: slots for cid, slots in computed.items()},
-                       slot_cache.TIMEOUT_SECONDS)
+                       caching.TIMEOUT_SECONDS)
         for cid, slots in computed.items():
-            slot_cache.local_put(keys[cid], slots)
+            local_set(keys[cid], slots, seconds=caching.TIMEOUT_SECONDS)
         lists.update(computed)
     earliest, latest = now + rules.min_notice, now + rules.horizon
     return {

@@ -32,7 +32,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext, gettext_noop
 
-from bookings import api_cache, intake
+from bookings import caching, intake
 from bookings import selectors as sel
 from bookings import slots as engine
 from bookings.calendar import workshop_location
@@ -46,6 +46,7 @@ from bookings.models import (
     WaitlistEntry,
 )
 from portal import privacy
+from portal.cache import bump
 from portal.models import Consent
 
 # Messages (msgids; shown translated). Tests compare against these.
@@ -827,6 +828,6 @@ def api_token_revoke(*, user, token_id: int) -> None:
     updated = ApiToken.objects.filter(pk=token_id, user=user,
                                       revoked_at__isnull=True).update(
         revoked_at=timezone.now())
-    api_cache.bump_tokens()  # the token must stop working at once, cached or not
+    bump(caching.TOKENS)  # the token must stop working at once, cached or not
     if not updated and not ApiToken.objects.filter(pk=token_id, user=user).exists():
         raise Http404

@@ -7,9 +7,9 @@ class CoursesConfig(AppConfig):
     verbose_name = _("培训课程")
 
     def ready(self):
-        from courses import signals
+        from courses import caching, signals  # noqa: F401  (connects the receivers)
 
-        signals.connect_portal_signals()
+        caching.register()
         if _under_gunicorn():
             # Load jieba's dictionary (1-2 s) at worker start, not in the first
             # search; with `gunicorn --preload` the workers share one copy.

@@ -191,7 +191,7 @@ class AgeBand(models.TextChoices):
 class CachedPageMixin:
     """Marks anonymous GET responses of course pages as cacheable.
 
-    `courses.middleware.AnonymousPageCacheMiddleware` stores and replays them;
+    `courses.caching.PageReplayer` stores and replays them;
     signed-in users always get a fresh render with their own progress.
     """
 

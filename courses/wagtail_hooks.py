@@ -76,7 +76,7 @@ def add_review_due_panel(request, panels):
 @hooks.register("before_serve_page", order=100)
 def mark_page_cacheable(page, request, serve_args, serve_kwargs):
     """Every Wagtail page (home, standard pages, course pages) answered to an
-    anonymous GET may be replayed by `courses.middleware`. Runs after Wagtail's
+    anonymous GET may be replayed by `courses.caching`. Runs after Wagtail's
     view-restriction hook (order 0): a restricted page answers a login redirect
     or a password form before this hook, so neither is ever stored."""
     if request.method in ("GET", "HEAD") and not request.user.is_authenticated:

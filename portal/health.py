@@ -8,7 +8,7 @@ authentication or anything else that would touch the database, so a lost
 database gives the probe's own 503, not the site's error page.
 
 The cache check writes a fresh value under a key of its own and reads it back. The site's Redis
-backend (portal.cache_backends) turns an outage into cache misses so pages
+client (portal.cache) turns an outage into cache misses so pages
 keep working; here such a miss counts as down, which is what an operator
 needs to know, while the site itself keeps serving.
 """

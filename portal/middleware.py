@@ -320,7 +320,7 @@ class NoStoreMiddleware:
     def _for_a_person(request, response) -> bool:
         if "HTTP_AUTHORIZATION" in request.META:
             # A bearer token names its user even when a fast path answers
-            # before authentication (repeated slot searches, bookings.api_cache).
+            # before authentication (repeated slot searches, bookings.caching).
             return True
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated:

@@ -5,7 +5,6 @@ import datetime as dt
 import os
 
 import pytest
-from django.core.cache import cache
 
 CLOCK_ENV = "WEIAI_TEST_CLOCK"
 _traveller = None
@@ -68,21 +67,13 @@ def pytest_report_header(config):
     return f"clock: {CLOCK_ENV}={instant.isoformat()} (each test starts there, ticking)"
 
 
-def _forget_local_copies():
-    """The page cache keeps a per-process generation (re-read every second)
-    and per-process entries: after `cache.clear()` a test must not meet the
-    previous test's, or pass or fail by how long the requests took."""
-    from courses import cache as page_cache
-    from courses import middleware
-
-    page_cache.reset_local()
-    middleware.clear_local()
-
-
 def clear_all_caches():
-    """`cache.clear()` plus the page cache's per-process state."""
-    cache.clear()
-    _forget_local_copies()
+    """Every cache layer, shared and per process (`portal.cache.clear`): a test
+    must not meet the previous test's entries, or pass or fail by how long
+    the requests took."""
+    from portal import cache as caching
+
+    caching.clear()
 
 
 @pytest.fixture(autouse=True)

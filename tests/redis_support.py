@@ -23,9 +23,11 @@ needs_redis = pytest.mark.skipif(not redis_up(), reason="no Redis server to test
 
 
 def redis_caches(prefix: str, *, location: str = REDIS, **options) -> dict:
-    """A CACHES setting: the project's Redis backend at `location`, keys under `prefix`."""
-    default = {"BACKEND": "portal.cache_backends.RedisCache", "LOCATION": location,
-               "KEY_PREFIX": prefix}
-    if options:
-        default["OPTIONS"] = options
+    """A CACHES setting: the project's Redis backend at `location`, keys under
+    `prefix`; `options` as django-redis names them, in lower case
+    (socket_connect_timeout=0.5)."""
+    default = {"BACKEND": "django_redis.cache.RedisCache", "LOCATION": location,
+               "KEY_PREFIX": prefix,
+               "OPTIONS": {"CLIENT_CLASS": "portal.cache.OutageTolerantClient",
+                           **{name.upper(): value for name, value in options.items()}}}
     return {"default": default}

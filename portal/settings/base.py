@@ -67,14 +67,11 @@ MIDDLEWARE = [
     # Cache-Control: no-store, private on every answer with personal data; above
     # the fast paths below so their replays pass through it too.
     "portal.middleware.NoStoreMiddleware",
-    # Calendar feeds (polled by calendar apps, no cookies) skip everything below.
-    "bookings.feed_middleware.CalendarFeedMiddleware",
-    # Repeated API slot searches answered from the cache (bookings.api_cache).
-    "bookings.api_cache.SlotSearchMiddleware",
-    # Replays cached pages for anonymous visitors before sessions, locale, CSRF,
+    # The one fast path (portal.cache): calendar feeds, repeated API slot
+    # searches and anonymous pages answered before sessions, locale, CSRF,
     # auth and routing; security headers come from SecurityMiddleware above,
-    # CSP/X-Frame-Options are stored with the page.
-    "courses.middleware.AnonymousPageCacheMiddleware",
+    # CSP/X-Frame-Options are stored with what is replayed.
+    "portal.cache.ReplayMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -134,14 +131,17 @@ REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
         "default": {
-            # Django's backend, reusing one client per pool and answering as a
-            # miss while Redis is away (portal.cache_backends).
-            "BACKEND": "portal.cache_backends.RedisCache",
+            "BACKEND": "django_redis.cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "weiai",
-            # Local Redis answers in well under a millisecond: a second means
-            # it is gone, and the site should go on without it.
-            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 1.0},
+            "OPTIONS": {
+                # A miss while Redis is away, logged once (portal.cache).
+                "CLIENT_CLASS": "portal.cache.OutageTolerantClient",
+                # Local Redis answers in well under a millisecond: a second
+                # means it is gone, and the site should go on without it.
+                "SOCKET_CONNECT_TIMEOUT": 0.5,
+                "SOCKET_TIMEOUT": 1.0,
+            },
         }
     }
 else:
@@ -151,6 +151,11 @@ else:
             "LOCATION": "weiai",
         }
     }
+# The per-process store's byte budget (portal.cache), per worker.
+CACHE_LOCAL_BYTES = 64 * 1024 * 1024
+# Sessions read from the cache, written through to the database: a signed-in
+# request costs no session query.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 # --- Accounts ---------------------------------------------------------------
 AUTH_USER_MODEL = "portal.User"

@@ -29,7 +29,3 @@ SECURE_HSTS_PRELOAD = True
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 CSRF_TRUSTED_ORIGINS = [f"https://{h}" for h in ALLOWED_HOSTS if not h.startswith(".")]
-# Each worker keeps its most recent anonymous pages in memory too (courses.middleware).
-COURSES_PAGE_CACHE_LOCAL_ENTRIES = 256
-# ...and the calendar feeds it served in the last seconds (bookings.feeds).
-CALENDAR_FEED_LOCAL_SECONDS = 10

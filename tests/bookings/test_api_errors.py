@@ -13,9 +13,10 @@ import pytest
 from django.db import OperationalError
 from django.test import Client
 
-from bookings import api_cache, services
+from bookings import services
 from bookings.api import BODY_NOT_AN_OBJECT, BODY_NOT_JSON
 from bookings.models import Booking, Mode, WaitlistEntry
+from portal import cache as portal_cache
 from portal.middleware import DATABASE_UNAVAILABLE
 from portal.models import ApiToken
 from tests.bookings.engine_setup import make_setup
@@ -34,9 +35,9 @@ def _directives(header: str) -> set[str]:
 
 @pytest.fixture(autouse=True)
 def _fresh_answers():
-    api_cache.forget_answers()
+    portal_cache.clear()
     yield
-    api_cache.forget_answers()
+    portal_cache.clear()
 
 
 @pytest.fixture

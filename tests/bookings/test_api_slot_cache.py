@@ -1,4 +1,4 @@
-"""Repeated slot searches answered before the middleware stack (bookings.api_cache).
+"""Repeated slot searches answered before the middleware stack (bookings.caching).
 
 What a client sees must not change: the same bytes as the full path, and
 every change (a booking, a revoked token, a deactivated counsellor, an
@@ -9,14 +9,16 @@ import datetime as dt
 from http import HTTPStatus
 
 import pytest
+import time_machine
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from bookings import api_cache, selectors, services
+from bookings import caching, selectors, services
 from bookings.models import Mode
 from bookings.slots import STATION_TZ
+from portal import cache as portal_cache
 from portal.models import ApiToken
 from tests.bookings.engine_setup import make_setup
 from tests.factories import FamilyFactory
@@ -26,9 +28,9 @@ pytestmark = [pytest.mark.django_db, pytest.mark.clock]
 
 @pytest.fixture(autouse=True)
 def _fresh_answers():
-    api_cache.forget_answers()
+    portal_cache.clear()
     yield
-    api_cache.forget_answers()
+    portal_cache.clear()
 
 
 @pytest.fixture
@@ -162,27 +164,30 @@ def test_an_answer_holds_until_the_first_slot_slips_inside_the_notice(setup):
 def test_an_expired_answer_is_not_served(setup):
     auth = _auth(setup.family)
     first = _search(setup, auth)
-    # Every kept answer runs out (as time passing would make it).
-    with api_cache._answers_lock:
-        for key, (_expires, body, headers) in list(api_cache._answers.items()):
-            api_cache._answers[key] = (0.0, body, headers)
-    with CaptureQueriesContext(connection) as queries:
+    # Every kept answer runs out: a search a minute later (an answer holds a
+    # minute at most).
+    with time_machine.travel(timezone.now() + dt.timedelta(seconds=61), tick=False), \
+            CaptureQueriesContext(connection) as queries:
         again = _search(setup, auth)
     assert again.content == first.content
     assert len(queries) > 0  # recomputed on the full path
 
 
-def test_the_per_process_copy_keeps_to_its_byte_budget(monkeypatch):
+def test_the_per_process_copy_keeps_to_its_byte_budget(settings):
     from django.http import HttpResponse
 
-    monkeypatch.setattr(api_cache, "LOCAL_ANSWER_BYTES", 8000)
+    settings.CACHE_LOCAL_BYTES = 8000
+    portal_cache.clear()  # the store takes its budget when it is (re)made
     until = timezone.now() + dt.timedelta(minutes=1)
     for n in range(10):
-        api_cache.remember_answer(("k", n), HttpResponse(b"x" * 900), valid_until=until)
-    assert api_cache._answer_bytes <= 8000
-    assert len(api_cache._answers) == 8  # the oldest two went
-    assert api_cache._answer(("k", 0)) is None and api_cache._answer(("k", 9)) is not None
-    api_cache.remember_answer(("big",), HttpResponse(b"x" * 1500), valid_until=until)
-    assert api_cache._answer(("big",)) is None  # over an eighth of the budget: not kept
-    api_cache.remember_answer(("k", 9), HttpResponse(b"y" * 100), valid_until=until)
-    assert api_cache._answer_bytes == 7 * 900 + 100
+        caching.remember_answer(("k", n), HttpResponse(b"x" * 900), valid_until=until)
+    assert portal_cache.local_bytes() <= 8000
+    kept = [n for n in range(10) if portal_cache.local_get(("k", n)) is not None]
+    assert len(kept) == 8  # the oldest two went
+    assert portal_cache.local_get(("k", 0)) is None
+    assert portal_cache.local_get(("k", 9)) is not None
+    caching.remember_answer(("big",), HttpResponse(b"x" * 1500), valid_until=until)
+    # Over an eighth of the budget: not kept.
+    assert portal_cache.local_get(("big",)) is None
+    caching.remember_answer(("k", 9), HttpResponse(b"y" * 100), valid_until=until)
+    assert portal_cache.local_bytes() == 7 * 900 + 100

@@ -16,8 +16,9 @@ import pytest
 from django.db import connections
 from django.test import Client
 
-from bookings import api_cache, feeds, services
+from bookings import feeds, services
 from bookings.models import CalendarFeed, Mode
+from portal import cache as portal_cache
 from portal.models import ApiToken
 from tests.bookings.engine_setup import make_setup
 from tests.factories import FamilyFactory
@@ -80,7 +81,7 @@ def test_a_revoked_feed_is_404_for_every_poll_that_starts_after_the_revoke(setti
 
 
 def test_a_booked_slot_is_gone_from_every_search_that_starts_after_the_booking():
-    api_cache.forget_answers()
+    portal_cache.clear()
     setup = make_setup()
     other = FamilyFactory()
     _token, secret = ApiToken.issue(user=setup.family, name="race")

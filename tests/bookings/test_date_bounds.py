@@ -13,9 +13,10 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from bookings import api_cache, selectors
+from bookings import selectors
 from bookings.api import SLOT_DATES_OUT_OF_RANGE
 from bookings.models import BookingPolicy
+from portal import cache as portal_cache
 from portal.models import ApiToken
 from tests.bookings.engine_setup import make_setup
 from tests.bookings.web_setup import booking_at, day_ahead, local, with_totp
@@ -28,9 +29,9 @@ FAR_DATES = [("9999-12-30", "9999-12-31"), ("0001-01-01", "0001-01-02"),
 
 @pytest.fixture(autouse=True)
 def _fresh_answers():
-    api_cache.forget_answers()
+    portal_cache.clear()
     yield
-    api_cache.forget_answers()
+    portal_cache.clear()
 
 
 @pytest.fixture

@@ -177,18 +177,13 @@ def test_percent_sign_without_nul_passes_the_guard(client):
 
 
 @pytest.fixture
-def local_entries(settings, monkeypatch):
-    """Per-process entries on, and this process keeps its copy of the page
-    generation however slowly the test runs (production re-reads it every
-    second; here a re-read after `cache.clear()` would retire the copies)."""
-    from courses import cache as page_cache
-    from courses import middleware
+def local_entries(monkeypatch):
+    """This process keeps its copy of the page generation however slowly the
+    test runs (production re-reads it every second; here a re-read after
+    `cache.clear()` would retire the copies)."""
+    from courses import caching as page_cache
 
-    settings.COURSES_PAGE_CACHE_LOCAL_ENTRIES = 2
-    monkeypatch.setattr(page_cache, "LOCAL_GENERATION_SECONDS", 3600.0)
-    middleware.clear_local()
-    yield middleware
-    middleware.clear_local()
+    monkeypatch.setattr(page_cache, "GENERATION_LAG_SECONDS", 3600.0)
 
 
 def test_the_per_process_copy_answers_without_the_shared_cache_and_is_retired(
@@ -206,16 +201,29 @@ def test_the_per_process_copy_answers_without_the_shared_cache_and_is_retired(
     assert HIT not in fresh and "本进程的副本也要换新。" in fresh.content.decode()
 
 
-def test_the_per_process_copy_keeps_only_the_newest_entries(site_shell, local_entries):
+def test_the_per_process_copy_keeps_only_the_newest_entries_within_its_byte_budget(
+    site_shell, settings, local_entries
+):
+    """Ten copies of the home page (`?page=` is part of the key) in a budget
+    that holds eight: the two oldest fall out."""
     from django.core.cache import cache
 
-    page = StandardPage.objects.live().filter(locale__language_code="zh-hans").first()
-    for url in ("/", "/en/", page.url):
-        assert Client().get(url).status_code == HTTPStatus.OK
-    cache.clear()
-    assert Client().get(page.url)[HIT] == "hit"
-    assert Client().get("/en/")[HIT] == "hit"
-    assert HIT not in Client().get("/")  # the oldest of three fell out (limit 2)
+    from portal import cache as portal_cache
+
+    Client().get("/")  # the generation's copy is made
+    before = portal_cache.local_bytes()
+    assert Client().get("/?page=0").status_code == HTTPStatus.OK
+    size = portal_cache.local_bytes() - before
+    assert size > 0
+    settings.CACHE_LOCAL_BYTES = 8 * size + size // 2
+    portal_cache.clear()  # the store takes its budget when it is (re)made
+    for n in range(1, 11):
+        assert Client().get(f"/?page={n}").status_code == HTTPStatus.OK
+    assert portal_cache.local_bytes() <= settings.CACHE_LOCAL_BYTES
+    cache.clear()  # only the worker's own copies are left
+    assert Client().get("/?page=10")[HIT] == "hit"
+    assert Client().get("/?page=3")[HIT] == "hit"
+    assert HIT not in Client().get("/?page=1")  # the oldest fell out
 
 
 def test_replayed_csrf_tokens_are_djangos_masked_form(site_shell):

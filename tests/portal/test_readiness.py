@@ -9,21 +9,21 @@ import pytest
 from django.db import OperationalError, connection
 from django.test import Client, override_settings
 
-from portal import cache_backends
+from portal import cache as portal_cache
 from tests.redis_support import redis_caches
 
 pytestmark = pytest.mark.django_db
 
-# A Redis nobody listens on, through the site's breaker (portal.cache_backends).
+# A Redis nobody listens on, through the site's breaker (portal.cache).
 GONE = redis_caches("weiai-readyz-gone", location="redis://127.0.0.1:1/0",
                     socket_connect_timeout=0.5, socket_timeout=1.0)
 
 
 @pytest.fixture(autouse=True)
 def _fresh_outage_state():
-    cache_backends._outages.clear()
+    portal_cache.clear()
     yield
-    cache_backends._outages.clear()
+    portal_cache.clear()
 
 
 def _assert_never_stored(response):

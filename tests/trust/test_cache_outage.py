@@ -1,4 +1,4 @@
-"""Redis going away is a slower site, never a broken one (portal.cache_backends).
+"""Redis going away is a slower site, never a broken one (portal.cache).
 
 With the shared cache unreachable, pages (with their crisis lines), sign-in,
 feeds and slot search still answer, and answer correctly: a slot booked
@@ -14,9 +14,9 @@ from django.core.cache import caches
 from django.test import Client, override_settings
 from django.urls import reverse
 
-from bookings import api_cache, feeds, services
+from bookings import feeds, services
 from bookings.models import CalendarFeed, Mode
-from portal import cache_backends
+from portal import cache as portal_cache
 from portal.models import ApiToken
 from tests.bookings.engine_setup import make_setup
 from tests.factories import PASSWORD, FamilyFactory
@@ -30,13 +30,9 @@ GONE = redis_caches("weiai-gone", location="redis://127.0.0.1:1/0",
 
 @pytest.fixture(autouse=True)
 def _fresh_outage_state():
-    cache_backends._outages.clear()
-    cache_backends._local_cache().clear()
-    api_cache.forget_answers()
+    portal_cache.clear()
     yield
-    cache_backends._outages.clear()
-    cache_backends._local_cache().clear()
-    api_cache.forget_answers()
+    portal_cache.clear()
 
 
 @override_settings(CACHES=GONE)
@@ -54,7 +50,7 @@ def test_pages_and_sign_in_work_without_redis_and_show_the_crisis_lines(site_she
     assert response.status_code == HTTPStatus.FOUND
     assert client.session["_auth_user_id"] == str(user.pk)
     # It noticed, and stopped trying for now.
-    assert not cache_backends.available(caches["default"])
+    assert not portal_cache.shared_cache_available()
 
 
 @override_settings(CACHES=GONE)
@@ -124,33 +120,33 @@ def test_the_cache_is_used_again_once_redis_is_back(monkeypatch):
         cache = caches["default"]
         cache.clear()
         try:
-            monkeypatch.setattr(cache_backends, "RETRY_SECONDS", 0.3)
+            monkeypatch.setattr(portal_cache, "RETRY_SECONDS", 0.3)
             cache.set("answer", 42, 60)
             client_calls = []
-            real_get_client = cache._cache.get_client
+            real_get_client = cache.client.get_client
 
             def gone(*args, **kwargs):
                 client_calls.append(1)
                 raise redis.exceptions.ConnectionError("Redis went away")
 
-            monkeypatch.setattr(cache._cache, "get_client", gone)
+            monkeypatch.setattr(cache.client, "get_client", gone)
             assert cache.get("answer") is None  # a miss, not an exception
             assert cache.add("lock", 1, 5) is True  # allauth's lock does not spin
             cache.set("answer", 7, 60)  # dropped
             with pytest.raises(ValueError):
                 cache.incr("answer")
             assert len(client_calls) == 1  # one failed try, then no more for a while
-            monkeypatch.setattr(cache._cache, "get_client", real_get_client)
+            monkeypatch.setattr(cache.client, "get_client", real_get_client)
             assert cache.get("answer") is None  # still riding out the outage
             time.sleep(0.35)
             assert cache.get("answer") == 42  # back, by itself
-            assert cache_backends.available(cache)
+            assert portal_cache.shared_cache_available()
         finally:
             cache.clear()
 
 
 def test_an_outage_is_logged_once(caplog, monkeypatch):
-    monkeypatch.setattr(cache_backends, "RETRY_SECONDS", 0.0)
+    monkeypatch.setattr(portal_cache, "RETRY_SECONDS", 0.0)
     with override_settings(CACHES=GONE):
         cache = caches["default"]
         with caplog.at_level("WARNING", logger="weiai.cache"):

@@ -195,7 +195,7 @@ def test_rate_limits_use_the_shared_redis_cache_when_configured():
     env = {**os.environ, "REDIS_URL": "redis://127.0.0.1:6379/9"}
     out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True,  # noqa: S603
                          text=True, check=True, cwd=settings.BASE_DIR).stdout.strip()
-    assert out == "portal.cache_backends.RedisCache"
+    assert out == "django_redis.cache.RedisCache"
     assert {"login", "login_failed", "signup", "reset_password"} <= set(
         base_settings.ACCOUNT_RATE_LIMITS)
 

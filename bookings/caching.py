@@ -1,0 +1,345 @@
+"""The bookings side of the one caching mechanism (`portal.cache`).
+
+Generations (retired by the writes in `INVALIDATION`, the one table of them):
+
+- `STATION` and `counsellor_key(id)`: free slots (issue 6). A counsellor's
+  rules, exceptions, time off, bookings and row retire theirs; closures, the
+  booking policy, session types and workshops the station's. Lists are
+  computed for the whole day (as of local midnight, no minimum notice, a day
+  of extra horizon) and narrowed to the actual moment at every read.
+- `FEEDS`: every personal feed's state; `FEED_LABELS`: the names and texts
+  every feed shows beside its own rows (counsellors, session types, topics,
+  crisis lines), part of each feed body's key. `WORKSHOPS`: the public
+  workshop feed's version, re-read by each process at most once a second.
+- `TOKENS`: the states of API bearer tokens.
+- `courses.caching.PAGES`: the anonymous pages (the home page lists
+  workshops with seats left, course pages list counsellors and workshops).
+
+Fast paths (`portal.cache.ReplayMiddleware`):
+
+- **Feeds** (`calendar:feed`, `calendar:workshops`): calendar apps poll
+  without cookies, and the feed views need none of the middleware below;
+  they are called before it. A repeat poll of a personal feed reads, in one
+  Redis round trip, the rate counters, the feed's state (left by the full
+  path: which cached body answers it, under which `FEEDS` generation) and
+  the current generation, and sends the body with no query when they match.
+  A state lives `STATE_SECONDS`, so the full path (which records the feed's
+  last access, hourly) still runs a few times an hour for a polled feed.
+- **Slot search** (`api:list_slots`): a repeat with a bearer token whose
+  state (left by the full path's authentication under the current `TOKENS`
+  generation) is current, and the four plain parameters, is answered from
+  this process's copy of the JSON kept under both schedule generations, in
+  one round trip. Anything unusual takes the full path, which validates and
+  answers as before; only its 200 answers are kept, with their headers
+  (``Cache-Control: no-store`` included).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass
+from http import HTTPStatus
+
+from django.contrib.auth import get_user_model
+from django.core.cache import cache
+from django.db.models.signals import post_delete
+from django.http import HttpResponse
+from django.utils import translation
+from django.utils.cache import patch_vary_headers
+from ninja.security import HttpBearer
+from wagtail.models import Page
+from wagtail.signals import page_published, page_unpublished, post_page_move
+
+from bookings.models import (
+    AvailabilityException,
+    AvailabilityRule,
+    Booking,
+    BookingPolicy,
+    CalendarFeed,
+    Counsellor,
+    GroupSession,
+    SessionType,
+    StationClosure,
+    TimeOff,
+)
+from courses.caching import PAGES
+from courses.models import Topic
+from portal import cache as caching
+from portal.cache import Retire
+from portal.models import ApiToken, CrisisLine, SiteSettings
+
+STATION = "bookings:slots:v:station"
+FEEDS = "calendar:feed:gen"
+FEED_LABELS = "calendar:feed:labels"
+WORKSHOPS = "calendar:workshops:gen"
+TOKENS = "api:tokens:gen"  # noqa: S105  (a cache key, not a secret)
+
+
+def counsellor_key(counsellor_id: int) -> str:
+    return f"bookings:slots:v:c{counsellor_id}"
+
+
+# --- the invalidation table ----------------------------------------------------------
+
+
+def _counsellor_of(instance) -> str | None:
+    return counsellor_key(instance.counsellor_id) if instance.counsellor_id else None
+
+
+def _counsellor_row(instance) -> str:
+    return counsellor_key(instance.pk)
+
+
+def _seats(instance) -> str | None:
+    # Seats left on the home page and the workshop lists.
+    return PAGES if instance.group_session_id else None
+
+
+def _signing_in(instance, update_fields) -> bool:
+    return bool(update_fields) and set(update_fields) <= {"last_login"}
+
+
+_PAGE_SIGNALS = (page_published, page_unpublished, post_page_move)
+
+INVALIDATION = [
+    Retire(Booking, (_seats, _counsellor_of, FEEDS)),
+    Retire(AvailabilityRule, (_counsellor_of,)),
+    Retire(AvailabilityException, (_counsellor_of,)),
+    Retire(TimeOff, (_counsellor_of, FEEDS)),
+    Retire(Counsellor, (PAGES, _counsellor_row, FEEDS, FEED_LABELS)),
+    Retire(Counsellor.specialties.through, (PAGES,)),
+    Retire(GroupSession, (PAGES, WORKSHOPS, STATION, FEEDS)),
+    Retire(GroupSession.counsellors.through, (PAGES, STATION, FEEDS)),
+    Retire(SessionType, (STATION, FEEDS, FEED_LABELS)),
+    Retire(SessionType.counsellors.through, (STATION,)),
+    Retire(StationClosure, (STATION,)),
+    Retire(BookingPolicy, (STATION,)),
+    Retire(CalendarFeed, (FEEDS,)),
+    Retire(ApiToken, (TOKENS,)),
+    Retire(get_user_model(), (FEEDS, TOKENS), unless=_signing_in),
+    Retire(Topic, (PAGES, FEEDS, FEED_LABELS)),
+    Retire(SiteSettings, (PAGES, FEEDS, FEED_LABELS)),
+    Retire(CrisisLine, (PAGES, FEEDS, FEED_LABELS)),
+    # Every Wagtail page is an anonymous page; deleting any page deletes its
+    # base `Page` row. Saving a draft changes nothing shown.
+    Retire(Page, (PAGES,), signals=(post_delete,)),
+    Retire(None, (PAGES,), signals=_PAGE_SIGNALS),
+]
+
+
+# --- free slots ---------------------------------------------------------------------
+
+# Entries are cheap to recompute; a day bounds the memory of old generations.
+TIMEOUT_SECONDS = 24 * 3600
+
+
+def versions(counsellor_ids: Iterable[int]) -> tuple[int, dict[int, int]]:
+    """(station generation, {counsellor id: generation}) in one or two cache calls."""
+    ids = list(counsellor_ids)
+    found = caching.read_many([STATION, *(counsellor_key(c) for c in ids)])
+    return found[STATION], {cid: found[counsellor_key(cid)] for cid in ids}
+
+
+def entry_key(*, counsellor_id: int, version: int, station: int, session_type_id: int,
+              start_date: dt.date, end_date: dt.date, day: dt.date, shape: str) -> str:
+    raw = (f"{counsellor_id}|{version}|{station}|{session_type_id}|{start_date}|"
+           f"{end_date}|{day}|{shape}")
+    return "bookings:slots:" + hashlib.sha256(raw.encode()).hexdigest()[:40]
+
+
+# --- personal feeds ------------------------------------------------------------------
+
+STATE_SECONDS = 15 * 60
+
+
+def _state_key(secret_hash: str) -> str:
+    return f"calendar:feed:state:{secret_hash}"
+
+
+def labels_version() -> int:
+    return caching.read(FEED_LABELS)
+
+
+def ensure_generation(current: int | None) -> int:
+    """The generation to store a state under; read before the database is."""
+    return current if current is not None else caching.read(FEEDS)
+
+
+@dataclass(frozen=True)
+class Poll:
+    ip_misses: int
+    secret_count: int
+    state: tuple | None
+    generation: int | None
+
+    def body_key(self) -> str | None:
+        """The cache key of the body that answers this poll, if still current."""
+        if self.state is None or self.generation is None:
+            return None
+        generation, key = self.state
+        return key if generation == self.generation else None
+
+
+def poll(*, secret_hash: str, ip_key: str, secret_key: str, ttl: int) -> Poll:
+    """Count the poll against the secret's rate bucket and read the per-IP miss
+    count, the feed's state and the generation: one round trip on Redis."""
+    keys = [ip_key, _state_key(secret_hash), FEEDS]
+    secret_count, found = caching.count_and_get_many(secret_key, ttl, keys)
+    state = found.get(keys[1])
+    return Poll(
+        ip_misses=int(found.get(ip_key) or 0),
+        secret_count=secret_count,
+        state=state if isinstance(state, tuple) and len(state) == 2 else None,
+        generation=found.get(FEEDS),
+    )
+
+
+def remember(*, secret_hash: str, generation: int, key: str) -> None:
+    """After a full-path answer: let repeats of this poll skip the database."""
+    if key:
+        cache.set(_state_key(secret_hash), (generation, key), STATE_SECONDS)
+
+
+class FeedReplayer(caching.Replayer):
+    """Calls the feed view before sessions, auth, CSRF, locale and CSP run."""
+
+    def answer(self, request, match):
+        if match.url_name != "workshops":
+            return match.func(request, *match.args, **match.kwargs)
+        # The public feed is in the reader's language, as LocaleMiddleware
+        # would choose it (no language prefix on /calendar/).
+        language = translation.get_language_from_request(request)
+        with translation.override(language):
+            response = match.func(request, *match.args, **match.kwargs)
+        patch_vary_headers(response, ("Accept-Language",))
+        response.headers.setdefault("Content-Language", language)
+        return response
+
+
+# --- API slot search -----------------------------------------------------------------
+
+JSON = "application/json; charset=utf-8"
+TOKEN_SECONDS = 5 * 60
+MAX_SLOT_DAYS = 62
+MAX_ID = 2**53
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_ID = re.compile(r"^[1-9]\d{0,15}$")
+_PARAMS = ("counsellor", "session_type", "start", "end")
+# Headers of the full path's answer that depend on the request, not the answer.
+_REQUEST_HEADERS = {"content-language", "set-cookie", "date"}
+
+
+def _token_key(token_hash: str) -> str:
+    return f"api:token:{token_hash}"
+
+
+def token_generation() -> int:
+    """The generation to store a token state under; read before the database is."""
+    return caching.read(TOKENS)
+
+
+def remember_token(*, token_hash: str, generation: int, user_id: int) -> None:
+    cache.set(_token_key(token_hash), (generation, user_id), TOKEN_SECONDS)
+
+
+def answer_key(*, counsellor_id: int, session_type_id: int, start: dt.date,
+               end: dt.date, station: int, version: int) -> tuple:
+    return ("api:slots", counsellor_id, session_type_id, start.isoformat(),
+            end.isoformat(), station, version)
+
+
+def mark_answer(response: HttpResponse, key: tuple, *, valid_until: dt.datetime):
+    """Called by the view: keep this answer once the middleware stack is done
+    with it (so a repeat carries the same headers: CSP, X-Frame-Options...)."""
+    response.slot_answer = (key, valid_until)
+    return response
+
+
+def remember_answer(key: tuple, response: HttpResponse, *,
+                    valid_until: dt.datetime) -> None:
+    expires = valid_until.timestamp()
+    if expires <= time.time() or response.cookies:
+        return
+    headers = tuple((name, value) for name, value in response.headers.items()
+                    if name.lower() not in _REQUEST_HEADERS)
+    # The wall clock decides (slots slip inside the notice as it moves); the
+    # store's own expiry only frees the memory.
+    caching.local_set(key, (response.content, headers, expires),
+                      seconds=expires - time.time(), size=len(response.content))
+
+
+class _BearerToken(HttpBearer):
+    """ninja's own reading of ``Authorization: Bearer``, so both paths see the
+    same token; the full path's `bookings.api.BearerToken` checks it."""
+
+    def authenticate(self, request, token):
+        return token if token and len(token) <= 200 else None
+
+
+_bearer = _BearerToken()
+
+
+def _query(request) -> dict | None:
+    """The four parameters in their plain form, or None (the full path decides)."""
+    query = request.GET
+    if sorted(query) != sorted(_PARAMS) or any(len(query.getlist(p)) != 1
+                                                for p in _PARAMS):
+        return None
+    counsellor, session_type = query["counsellor"], query["session_type"]
+    if not (_ID.match(counsellor) and _ID.match(session_type)
+            and _DATE.match(query["start"]) and _DATE.match(query["end"])):
+        return None
+    try:
+        start = dt.date.fromisoformat(query["start"])
+        end = dt.date.fromisoformat(query["end"])
+    except ValueError:
+        return None
+    if not (0 <= (end - start).days <= MAX_SLOT_DAYS) or int(counsellor) > MAX_ID \
+            or int(session_type) > MAX_ID:
+        return None
+    return {"counsellor": int(counsellor), "session_type": int(session_type),
+            "start": start, "end": end}
+
+
+class SlotSearchReplayer(caching.Replayer):
+    def answer(self, request, match):
+        if request.method != "GET":
+            return None
+        token = _bearer(request)
+        params = _query(request) if token else None
+        if params is None:
+            return None
+        token_key = _token_key(ApiToken.hash_secret(token))
+        mine = counsellor_key(params["counsellor"])
+        found = cache.get_many([token_key, TOKENS, STATION, mine])
+        state, generation = found.get(token_key), found.get(TOKENS)
+        station, version = found.get(STATION), found.get(mine)
+        if (not isinstance(state, tuple) or generation is None or state[0] != generation
+                or station is None or version is None):
+            return None
+        kept = caching.local_get(answer_key(
+            counsellor_id=params["counsellor"], session_type_id=params["session_type"],
+            start=params["start"], end=params["end"], station=station, version=version))
+        if kept is None or kept[2] <= time.time():
+            return None
+        body, headers, _expires = kept
+        response = HttpResponse(body)
+        for name, value in headers:
+            response.headers[name] = value
+        return response
+
+    def keep(self, request, match, response) -> None:
+        kept = getattr(response, "slot_answer", None)
+        if kept is not None and response.status_code == HTTPStatus.OK:
+            remember_answer(kept[0], response, valid_until=kept[1])
+
+
+def register() -> None:
+    """Wire the invalidation table and the fast paths (BookingsConfig.ready)."""
+    caching.connect(INVALIDATION)
+    caching.register(FeedReplayer(), "calendar:feed", "calendar:workshops")
+    caching.register(SlotSearchReplayer(), "api:list_slots")

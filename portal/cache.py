@@ -1,0 +1,493 @@
+"""The one caching mechanism every fast path uses.
+
+Contract:
+
+- **Generations.** A value is stored under the generation numbers current
+  when its rows were read (`read_many`, before the rows). A write that changes
+  those rows retires the number (`bump`, again once the transaction commits),
+  so nothing stored before it is ever taken for current again. A number that
+  cannot be read (no cache) is a new one: nothing was stored under it.
+- **Which writes retire which generation** is declared in one table of
+  `Retire` rows (`bookings.caching.INVALIDATION`, the app that sees every
+  model a fast path shows), wired to the model signals by `connect`.
+- **One per-process store** (`local_get`/`local_set`): a `cachetools.TLRUCache`
+  with one eviction policy (least recently used, each entry with its own
+  expiry) and a byte budget (`CACHE_LOCAL_BYTES`). Keys carry generations, so
+  an entry here is as current as the shared one it copies.
+- **One replay middleware** (`ReplayMiddleware`): the apps register a
+  `Replayer` per URL name (`register`); a request whose path resolves to one
+  may be answered before sessions, auth, CSRF and the view run.
+- **Redis through django-redis** (`OutageTolerantClient`): a lost Redis is a
+  miss, logged once; the process stops trying for `RETRY_SECONDS` and then
+  comes back by itself. Rate-limit counters live in the store meanwhile, so
+  they still hold, per process.
+- `clear()` empties every layer; tests call it and nothing else.
+"""
+
+from __future__ import annotations
+
+import logging
+import pickle
+import threading
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any, NamedTuple
+
+from cachetools import TLRUCache
+from django.conf import settings
+from django.core.cache import cache
+from django.core.cache.backends.base import DEFAULT_TIMEOUT
+from django.db import transaction
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.urls import Resolver404, resolve
+from django.utils import translation
+from django.utils.translation import get_language_from_path
+from django_redis.client import DefaultClient
+from django_redis.exceptions import ConnectionInterrupted
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
+
+logger = logging.getLogger("weiai.cache")
+
+# --- generations -------------------------------------------------------------------
+
+
+def fresh() -> int:
+    return time.time_ns()
+
+
+def bump(key: str) -> None:
+    """Retire the generation at `key`."""
+    _set_generation(key)
+    # Again once the write is visible to other connections: a value computed
+    # meanwhile from the old rows must not stay current under the new number.
+    transaction.on_commit(lambda: _set_generation(key))
+
+
+def _set_generation(key: str) -> None:
+    value = fresh()
+    cache.set(key, value, None)
+    # This process's lagging copy (see `read_many`) moves at once.
+    if local_get(("generation", key)) is not None:
+        local_set(("generation", key), (value, time.monotonic()), seconds=_LAG_KEPT,
+                  size=64)
+
+
+_LAG_KEPT = 60.0
+
+
+def read_many(keys: Iterable[str], *, lag: float = 0.0) -> dict[str, int]:
+    """The current number under each key, in one or two cache calls; read them
+    before the rows they guard. With `lag`, this process may use a number read
+    up to `lag` seconds ago (a bump here is seen at once, elsewhere within the
+    lag): for fast paths where a second's delay across workers is acceptable."""
+    keys = list(keys)
+    found: dict[str, int] = {}
+    if lag:
+        now = time.monotonic()
+        for key in keys:
+            kept = local_get(("generation", key))
+            if kept is not None and now - kept[1] < lag:
+                found[key] = kept[0]
+    wanted = [k for k in keys if k not in found]
+    if wanted:
+        shared = cache.get_many(wanted)
+        missing = [k for k in wanted if k not in shared]
+        if missing:
+            # add(), not set(): a number a writer put there meanwhile must win.
+            for key in missing:
+                cache.add(key, fresh(), None)
+            shared.update(cache.get_many(missing))
+        for key in wanted:
+            found[key] = shared.get(key) or fresh()
+            if lag:
+                local_set(("generation", key), (found[key], time.monotonic()),
+                          seconds=_LAG_KEPT, size=64)
+    return {k: found[k] for k in keys}
+
+
+def read(key: str, *, lag: float = 0.0) -> int:
+    return read_many([key], lag=lag)[key]
+
+
+# --- which writes retire which generation -------------------------------------------
+
+
+@dataclass(frozen=True)
+class Retire:
+    """A row of the invalidation table: a change of `sender` retires
+    `generations`, each a key or a function of the changed instance giving a
+    key (or None for none). `signals`: post_save and post_delete by default;
+    an m2m through model gets m2m_changed; other signals (Wagtail's publish)
+    may be named, with `sender` None for any sender. `unless(instance,
+    update_fields)` true skips the change (a sign-in touching `last_login`)."""
+
+    sender: Any
+    generations: tuple[str | Callable[[Any], str | None], ...]
+    signals: tuple = (post_save, post_delete)
+    unless: Callable[[Any, Any], bool] | None = None
+
+
+def connect(table: Iterable[Retire]) -> None:
+    """Wire every row of `table` to its signals (once, from an AppConfig.ready)."""
+    for number, rule in enumerate(table):
+        signals = rule.signals
+        if signals == (post_save, post_delete) and _is_through(rule.sender):
+            signals = (m2m_changed,)
+        receiver = _receiver(rule)
+        for signal in signals:
+            signal.connect(receiver, sender=rule.sender, weak=False,
+                           dispatch_uid=f"portal-cache-{number}-{id(signal)}")
+
+
+def _is_through(sender) -> bool:
+    meta = getattr(sender, "_meta", None)
+    return bool(meta and meta.auto_created)
+
+
+def _receiver(rule: Retire):
+    def retire(sender, instance=None, action=None, update_fields=None, **kwargs):
+        if action is not None and not action.startswith("post_"):
+            return
+        if rule.unless is not None and rule.unless(instance, update_fields):
+            return
+        for generation in rule.generations:
+            key = generation if isinstance(generation, str) else generation(instance)
+            if key:
+                bump(key)
+
+    return retire
+
+
+# --- the per-process store -----------------------------------------------------------
+
+DEFAULT_LOCAL_BYTES = 64 * 1024 * 1024
+
+
+class _Item(NamedTuple):
+    value: Any
+    expires: float
+    size: int
+
+
+_store_lock = threading.Lock()
+_store_holder: dict[str, TLRUCache] = {}
+
+
+def _store() -> TLRUCache:
+    store = _store_holder.get("store")
+    if store is None:
+        budget = int(getattr(settings, "CACHE_LOCAL_BYTES", DEFAULT_LOCAL_BYTES))
+        store = _store_holder["store"] = TLRUCache(
+            maxsize=budget, ttu=lambda _key, item, _now: item.expires,
+            timer=time.monotonic, getsizeof=lambda item: item.size)
+    return store
+
+
+def size_of(value: Any) -> int:
+    """The bytes `value` takes in the budget: its length, or its pickle's."""
+    if isinstance(value, bytes | str):
+        return len(value)
+    return len(pickle.dumps(value, pickle.HIGHEST_PROTOCOL))
+
+
+def local_get(key, default=None):
+    with _store_lock:
+        item = _store().get(key)
+    return default if item is None else item.value
+
+
+def local_set(key, value, *, seconds: float, size: int | None = None) -> None:
+    """Keep `value` in this process for `seconds`; an entry over an eighth of
+    the budget is not kept (it would push out many common ones)."""
+    if seconds <= 0:
+        return
+    size = size_of(value) if size is None else size
+    with _store_lock:
+        store = _store()
+        if size > store.maxsize // 8:
+            store.pop(key, None)
+            return
+        store[key] = _Item(value, time.monotonic() + seconds, size)
+
+
+def local_bytes() -> int:
+    """The bytes the store holds now (at most its budget)."""
+    with _store_lock:
+        store = _store()
+        store.expire()
+        return store.currsize
+
+
+def clear() -> None:
+    """Empty every layer: the shared cache, this process's store (its copies,
+    lagging generations and outage counters) and the outage state."""
+    with _store_lock:
+        _store_holder.clear()
+    _outages.clear()
+    cache.clear()
+
+
+# --- counters ---------------------------------------------------------------------
+
+
+def count_and_get_many(counter_key: str, ttl: int,
+                       keys: list[str]) -> tuple[int, dict[str, Any]]:
+    """Add one to the counter at `counter_key` (expiring `ttl` seconds after the
+    last count) and read `keys`: one round trip on Redis."""
+    client = getattr(cache, "client", None)
+    if isinstance(client, OutageTolerantClient):
+        return client.count_and_get_many(counter_key, ttl, keys)
+    found = cache.get_many(keys) if keys else {}
+    cache.add(counter_key, 0, ttl)
+    try:
+        return cache.incr(counter_key), found
+    except ValueError:  # evicted between add and incr, or no cache at all
+        cache.set(counter_key, 1, ttl)
+        return 1, found
+
+
+def count(key: str, ttl: int) -> int:
+    return count_and_get_many(key, ttl, [])[0]
+
+
+# --- Redis, riding out outages ---------------------------------------------------------
+
+RETRY_SECONDS = 5.0
+# Counters that must keep counting through an outage (per process meanwhile).
+RATE_PREFIXES = ("allauth:rl:", "calendar:rate:")
+# Per Redis location: one unreachable server must not stop the use of another.
+_outages: dict[str, float] = {}
+_LOST = (ConnectionInterrupted, RedisConnectionError, RedisTimeoutError)
+
+
+def shared_cache_available() -> bool:
+    """False while this process is riding out an outage of the shared cache."""
+    client = getattr(cache, "client", None)
+    return not isinstance(client, OutageTolerantClient) or client.available()
+
+
+def _is_rate(key) -> bool:
+    return isinstance(key, str) and key.startswith(RATE_PREFIXES)
+
+
+def _outage_key(key):
+    return ("outage", key)
+
+
+def _outage_get(key, default=None):
+    return local_get(_outage_key(key), default) if _is_rate(key) else default
+
+
+def _outage_set(key, value, timeout) -> bool:
+    if _is_rate(key):
+        seconds = RATE_OUTAGE_SECONDS if timeout is None or timeout is DEFAULT_TIMEOUT \
+            else timeout
+        local_set(_outage_key(key), value, seconds=float(seconds), size=64)
+    return True
+
+
+def _outage_incr(key, delta: int = 1) -> int:
+    with _store_lock:
+        item = _store().get(_outage_key(key)) if _is_rate(key) else None
+        if item is None:
+            raise ValueError("Key not found (cache unavailable)")
+        value = item.value + delta
+        _store()[_outage_key(key)] = item._replace(value=value)
+    return value
+
+
+RATE_OUTAGE_SECONDS = 3600
+
+
+class OutageTolerantClient(DefaultClient):
+    """django-redis's client, answering as a dummy cache while Redis is away.
+
+    Everything the cache holds can be recomputed from the database. When Redis
+    refuses or times out, a call answers as a miss (writes dropped; `add`
+    succeeds, so allauth's rate-limit lock never spins), the process stops
+    trying for `RETRY_SECONDS` (no connect timeout per call), logs once, and
+    tries again after that. Rate-limit counters move to the per-process store
+    for the outage. django-redis's own IGNORE_EXCEPTIONS retries on every call
+    and logs every failure, and its `add` answers None, hence this subclass.
+    """
+
+    def _where(self) -> str:
+        return ",".join(self._server)
+
+    def available(self) -> bool:
+        until = _outages.get(self._where())
+        return until is None or time.monotonic() >= until
+
+    def _guard(self, call, on_outage):
+        if not self.available():
+            return on_outage()
+        try:
+            result = call()
+        except _LOST as exc:
+            where = self._where()
+            first = where not in _outages
+            _outages[where] = time.monotonic() + RETRY_SECONDS
+            if first:
+                logger.warning("Redis cache unavailable (%s): serving without it, "
+                               "retrying every %.0f s", exc, RETRY_SECONDS)
+            return on_outage()
+        if _outages.pop(self._where(), None) is not None:
+            logger.warning("Redis cache is back")
+        return result
+
+    def get(self, key, default=None, version=None, client=None):
+        return self._guard(lambda: super(OutageTolerantClient, self).get(
+            key, default=default, version=version, client=client),
+            lambda: _outage_get(key, default))
+
+    def get_many(self, keys, version=None, client=None):
+        keys = list(keys)
+        return self._guard(
+            lambda: super(OutageTolerantClient, self).get_many(keys, version, client),
+            lambda: {k: v for k in keys if (v := _outage_get(k)) is not None})
+
+    def set(self, key, value, timeout=DEFAULT_TIMEOUT, version=None, client=None,
+            nx=False, xx=False):
+        def call():
+            return super(OutageTolerantClient, self).set(
+                key, value, timeout, version=version, client=client, nx=nx, xx=xx)
+
+        def on_outage():
+            if nx and _outage_get(key) is not None:
+                return False
+            return _outage_set(key, value, timeout)
+
+        return self._guard(call, on_outage)
+
+    def set_many(self, data, timeout=DEFAULT_TIMEOUT, version=None, client=None):
+        def on_outage():
+            for key, value in data.items():
+                _outage_set(key, value, timeout)
+
+        return self._guard(lambda: super(OutageTolerantClient, self).set_many(
+            data, timeout, version=version, client=client), on_outage)
+
+    def delete(self, key, version=None, prefix=None, client=None):
+        def on_outage():
+            with _store_lock:
+                return _store().pop(_outage_key(key), None) is not None
+
+        return self._guard(lambda: super(OutageTolerantClient, self).delete(
+            key, version=version, prefix=prefix, client=client), on_outage)
+
+    def delete_many(self, keys, version=None, client=None):
+        keys = list(keys)
+
+        def on_outage():
+            with _store_lock:
+                for key in keys:
+                    _store().pop(_outage_key(key), None)
+
+        return self._guard(lambda: super(OutageTolerantClient, self).delete_many(
+            keys, version=version, client=client), on_outage)
+
+    def incr(self, key, delta=1, version=None, client=None, ignore_key_check=False):
+        return self._guard(lambda: super(OutageTolerantClient, self).incr(
+            key, delta=delta, version=version, client=client,
+            ignore_key_check=ignore_key_check), lambda: _outage_incr(key, delta))
+
+    def has_key(self, key, version=None, client=None):
+        return self._guard(lambda: super(OutageTolerantClient, self).has_key(
+            key, version=version, client=client), lambda: _outage_get(key) is not None)
+
+    def touch(self, key, timeout=DEFAULT_TIMEOUT, version=None, client=None):
+        return self._guard(lambda: super(OutageTolerantClient, self).touch(
+            key, timeout, version=version, client=client), lambda: False)
+
+    def clear(self, client=None):
+        return self._guard(lambda: super(OutageTolerantClient, self).clear(client),
+                           lambda: None)
+
+    def count_and_get_many(self, counter_key: str, ttl: int,
+                           keys: list[str]) -> tuple[int, dict[str, Any]]:
+        def call():
+            counter = self.make_key(counter_key)
+            full = [self.make_key(k) for k in keys]
+            pipe = self.get_client(write=True).pipeline(transaction=False)
+            pipe.incr(counter)
+            pipe.expire(counter, ttl)
+            if full:
+                pipe.mget(full)
+            number, _expire, *rest = pipe.execute()
+            values = rest[0] if full else []
+            return int(number), {k: self.decode(v) for k, v in
+                                 zip(keys, values, strict=True) if v is not None}
+
+        def on_outage():
+            found = {k: v for k in keys if (v := _outage_get(k)) is not None}
+            if _outage_get(counter_key) is None:
+                _outage_set(counter_key, 0, ttl)
+            try:
+                return _outage_incr(counter_key), found
+            except ValueError:  # not a rate counter: nothing to count against
+                return 1, found
+
+        return self._guard(call, on_outage)
+
+
+# --- the one replay middleware -----------------------------------------------------------
+
+
+class Replayer:
+    """A fast path for the URL names it is registered under.
+
+    `answer(request, match)`: a response made without the middleware below
+    (sessions, locale, CSRF, auth, routing), or None for the full path.
+    `keep(request, match, response)`: after the full path, store what a later
+    `answer` may replay.
+    """
+
+    def answer(self, request, match):
+        return None
+
+    def keep(self, request, match, response) -> None:
+        return None
+
+
+_replayers: dict[str, Replayer] = {}
+
+
+def register(replayer: Replayer, *url_names: str) -> None:
+    for name in url_names:
+        _replayers[name] = replayer
+
+
+class ReplayMiddleware:
+    """Answers a request from its URL name's `Replayer` when it can.
+
+    Sits right after the health probe, security, static files, the database
+    guard and NoStoreMiddleware, so a replay skips everything below; what it
+    replays carries the headers the stack below produced on the full path.
+    Routes with Django's resolver, in the path's language (LocaleMiddleware
+    has not run yet: `i18n_patterns` match the active language's prefix).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.method not in ("GET", "HEAD") or not _replayers:
+            return self.get_response(request)
+        path = request.path_info
+        language = get_language_from_path(path) or settings.LANGUAGE_CODE
+        try:
+            with translation.override(language):
+                match = resolve(path)
+        except Resolver404:
+            return self.get_response(request)
+        replayer = _replayers.get(match.view_name)
+        if replayer is None:
+            return self.get_response(request)
+        response = replayer.answer(request, match)
+        if response is not None:
+            return response
+        response = self.get_response(request)
+        replayer.keep(request, match, response)
+        return response
