@@ -480,7 +480,9 @@ class HomePage(Page):
         hint = page_cache.local_get(("route", url_path))
         if hint is not None:
             model, pk = hint
-            page = model.objects.filter(pk=pk).first()
+            # A page type may name the relations its page shows at once.
+            related = getattr(model, "route_select_related", ())
+            page = model.objects.select_related(*related).filter(pk=pk).first()
             if (page is not None and page.url_path == url_path
                     and page.path.startswith(self.path)):
                 return page.route(request, [])
