@@ -159,7 +159,8 @@ SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 # --- Accounts ---------------------------------------------------------------
 AUTH_USER_MODEL = "portal.User"
-# Django's and allauth's backends, loading the user with its roles in one query.
+# Django's and allauth's backends, loading the user with its roles and TOTP
+# flag in one query.
 AUTHENTICATION_BACKENDS = [
     "portal.auth_backends.RoleModelBackend",
     "portal.auth_backends.RoleAuthenticationBackend",

@@ -4,7 +4,7 @@ A family, a counsellor and a coordinator, signed in, open their pages with a
 small data set and again with twenty times as much (counsellors, workshops,
 bookings, modules). Every page asks the same number of queries both times,
 and at most `MAX_QUERIES`: the session comes from the cache, the user with
-its roles in one query, the footer and the crisis lines from the cache, the
+its roles and TOTP flag in one query, the footer and the crisis lines from the cache, the
 shared parts of the CMS pages once per page generation.
 """
 
@@ -175,8 +175,17 @@ def test_signed_in_pages_take_the_same_few_queries_at_1x_and_20x_data(site_shell
 
 
 def test_the_signed_in_request_itself_costs_one_query(site_shell):
-    """Session from the cache; user, roles and TOTP in one query; robots.txt
-    renders nothing else."""
+    """Session from the cache; the user with its roles and TOTP flag in one
+    query; robots.txt renders nothing else."""
     world = World(site_shell)
     for user in (world.family, world.counsellor.user, world.coordinator):
         assert _queries(_signed_in(user), "/robots.txt") == 1
+
+
+def test_roles_loaded_with_the_user_are_its_groups(site_shell):
+    world = World(site_shell)
+    family = _signed_in(world.family)
+    counsellor = _signed_in(world.counsellor.user)
+    assert family.get("/bookings/counsellor/week/").status_code == HTTPStatus.FORBIDDEN
+    assert counsellor.get("/bookings/counsellor/week/").status_code == HTTPStatus.OK
+    assert counsellor.get("/bookings/coordinator/").status_code == HTTPStatus.FORBIDDEN
