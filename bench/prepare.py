@@ -129,6 +129,78 @@ def personal_feed_path(seed_bench_feed) -> str:
     return path
 
 
+SIGNED_IN = {
+    "family": "family@demo.weiai.cn",
+    "counsellor": "counsellor@demo.weiai.cn",
+    "coordinator": "coordinator@demo.weiai.cn",
+}
+
+
+def signed_in_cookie(email: str) -> str:
+    """A session for a demo account, as after allauth's sign-in; its cookie value.
+
+    Made through Django's `login()` on a request with a fresh session (the
+    engine in settings), so the session holds what a real sign-in leaves:
+    user id, backend, password hash. allauth's record of how the user signed
+    in is added the way its flows write it (`record_authentication`): a
+    password step, and for staff (who have TOTP) an "mfa"/"totp" step,
+    which is what allauth records once the code was accepted. Nothing reads
+    those records on the measured pages (StaffMFAMiddleware asks only that a
+    TOTP authenticator exists, allauth asks for the code at sign-in), but the
+    session then looks like a real one, size included.
+    """
+    from importlib import import_module
+
+    from allauth.account.internal.flows.login import record_authentication
+    from allauth.mfa.models import Authenticator
+    from django.conf import settings
+    from django.contrib.auth import login
+    from django.test import RequestFactory
+
+    from portal.models import User
+
+    user = User.objects.get(email=email)
+    request = RequestFactory().get("/accounts/login/")
+    request.session = import_module(settings.SESSION_ENGINE).SessionStore()
+    request.user = user
+    login(request, user, backend=settings.AUTHENTICATION_BACKENDS[-1])
+    record_authentication(request, user, "password", email=user.email)
+    totp = Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).first()
+    if totp is not None:
+        record_authentication(request, user, "mfa", id=totp.pk, type=totp.type)
+    request.session.save()
+    return f"{settings.SESSION_COOKIE_NAME}={request.session.session_key}"
+
+
+def signed_in_pages(module: str | None, lesson: str | None) -> dict:
+    """The pages measured signed in, and one cookie per demo account."""
+    from bookings.models import Counsellor, SessionType
+
+    counsellor = Counsellor.objects.get(user__email=SIGNED_IN["counsellor"])
+    session_type = (counsellor.session_types.filter(
+        is_active=True, kind=SessionType.Kind.INDIVIDUAL).order_by("pk").first())
+    slot = free_non_overlapping(counsellor, session_type, 1)
+    book = (f"/bookings/book/{counsellor.slug}/{session_type.slug}/?start="
+            + quote(slot[0])) if slot else None
+    return {
+        "cookies": {role: signed_in_cookie(email) for role, email in SIGNED_IN.items()},
+        "family_pages": {
+            "home page /": "/", "module page": module, "lesson page": lesson,
+            "search ?q=情绪": "/search/?q=" + quote("情绪"),
+            "counsellor list": "/bookings/counsellors/",
+            "counsellor page": f"/bookings/counsellors/{counsellor.slug}/",
+            "booking form": book, "my bookings": "/bookings/mine/",
+            "account": "/account/",
+        },
+        "counsellor_pages": {"counsellor week": "/bookings/counsellor/week/"},
+        "coordinator_pages": {
+            "coordinator bookings": "/bookings/coordinator/",
+            "coordinator urgent": "/bookings/coordinator/urgent/",
+            "coordinator closures": "/bookings/coordinator/closures/",
+        },
+    }
+
+
 def main() -> None:
     from bookings.feeds import seed_bench_feed
     from bookings.models import Counsellor
@@ -156,9 +228,11 @@ def main() -> None:
         Counsellor.objects.filter(specialties=topic, session_types=session_type)
         .order_by("pk").values_list("pk", flat=True)[:6]
     ) if topic is not None else []
+    module, lesson = page_url("courses.ModulePage"), page_url("courses.LessonPage")
     data = {
-        "module": page_url("courses.ModulePage"),
-        "lesson": page_url("courses.LessonPage"),
+        "module": module,
+        "lesson": lesson,
+        "signed_in": signed_in_pages(module, lesson),
         "search": "/search/?q=" + quote("情绪"),
         "slots_one": slots_path(counsellors[0].pk, 28),
         "slots_topic": [slots_path(pk, 14) for pk in topic_counsellors],

@@ -7,12 +7,15 @@ if raw and #raw > 0 then
 end
 local counter = 0
 local token = os.getenv("WRK_BEARER")
+-- A signed-in visitor: WRK_COOKIE="sessionid=..." (bench/prepare.py makes the session).
+local cookie = os.getenv("WRK_COOKIE")
 -- Calendar apps send Accept-Encoding: gzip (WRK_GZIP=1 for the feed endpoints).
 local gzip = os.getenv("WRK_GZIP") == "1"
 
 request = function()
   local headers = {}
   if token and #token > 0 then headers["Authorization"] = "Bearer " .. token end
+  if cookie and #cookie > 0 then headers["Cookie"] = cookie end
   if gzip then headers["Accept-Encoding"] = "gzip" end
   if #paths > 0 then
     counter = counter + 1

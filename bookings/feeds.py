@@ -82,7 +82,9 @@ def allowed_kinds(user) -> list[str]:
     kinds = []
     if user.is_family or Booking.objects.filter(family=user).exists():
         kinds.append(CalendarFeed.Kind.FAMILY)
-    if Counsellor.objects.filter(user=user).exists():
+    # Only a counsellor (the role) reaches the week a counsellor feed mirrors;
+    # asking first spares every family's account page a query.
+    if user.is_counsellor and Counsellor.objects.filter(user=user).exists():
         kinds.append(CalendarFeed.Kind.COUNSELLOR)
     return kinds
 

@@ -295,6 +295,8 @@ class ModulePage(ClinicalReviewMixin, CachedPageMixin, Page):
         Reviewer, null=True, blank=True, on_delete=models.SET_NULL, related_name="modules",
         verbose_name=_("审核人"),
     )
+    # Shown on the module page: loaded with it (portal.models.HomePage.route).
+    route_select_related = ("topic", "reviewer", "cover_image")
 
     content_panels = Page.content_panels + [
         MultiFieldPanel(
@@ -347,6 +349,13 @@ class ModulePage(ClinicalReviewMixin, CachedPageMixin, Page):
     @property
     def outcomes(self) -> list[str]:
         return [line.strip() for line in self.learning_outcomes.splitlines() if line.strip()]
+
+    @property
+    def library_url(self) -> str | None:
+        """The course library's address (this module's parent page), without
+        loading that page: its URL is this one's less the last segment."""
+        url = self.url
+        return url[: url.rstrip("/").rfind("/") + 1] if url else None
 
     def serve(self, request, *args, **kwargs):
         if self.is_paused_for_review:

@@ -58,12 +58,14 @@ def continue_learning(*, user, limit: int = 3) -> list[dict]:
     """Modules the user started and not finished, most recent first, with next lesson."""
     if not user.is_authenticated:
         return []
-    recent = (
+    # One read of the user's completions (at most one per lesson of the
+    # library) gives both the modules, most recent first, and what is done.
+    completions = list(
         LessonCompletion.objects.filter(user=user)
-        .order_by("-completed_at").values_list("module_id", flat=True)
+        .order_by("-completed_at").values_list("module_id", "lesson_id")
     )
     module_ids: list[int] = []
-    for module_id in recent[:200]:
+    for module_id, _lesson_id in completions:
         if module_id not in module_ids:
             module_ids.append(module_id)
     if not module_ids:
@@ -83,10 +85,7 @@ def continue_learning(*, user, limit: int = 3) -> list[dict]:
             module = paths.get(lesson.path[: -lesson.steplen])
             if module is not None:
                 lessons_by_module[module.pk].append(lesson)
-    done = set(
-        LessonCompletion.objects.filter(user=user, module_id__in=modules)
-        .values_list("lesson_id", flat=True)
-    )
+    done = {lesson_id for module_id, lesson_id in completions if module_id in modules}
     items = []
     for module_id in module_ids:
         module = modules.get(module_id)

@@ -96,8 +96,31 @@ def other_lines(lines=None) -> tuple[Line, ...]:
     return tuple(ln for ln in lines if not ln.is_24h)
 
 
+STATION_KEY = "portal:station-details:v1"
+STATION_FIELDS = ("station_name", "station_address", "opening_hours", "opening_hours_en",
+                  "station_phone", "station_email")
+
+
+def station_details() -> dict[str, str]:
+    """The station's name and contact from SiteSettings, for the footer of every page.
+
+    Cached beside the crisis lines and retired with them (`invalidate`, called
+    whenever SiteSettings is saved): the shell asks on every request.
+    """
+    cached = cache.get(STATION_KEY)
+    if cached is not None:
+        return cached
+    from portal.models import SiteSettings
+
+    row = (SiteSettings.objects.filter(site__is_default_site=True)
+           .values(*STATION_FIELDS).first())
+    details = row or dict.fromkeys(STATION_FIELDS, "")
+    cache.set(STATION_KEY, details, 60 * 60)
+    return details
+
+
 def invalidate() -> None:
-    cache.delete(CACHE_KEY)
+    cache.delete_many([CACHE_KEY, STATION_KEY])
 
 
 def as_text(lines=None, *, language: str = "zh-hans") -> str:

@@ -3,6 +3,7 @@
 `portal` is the lowest app: its models import neither `courses` nor `bookings`.
 """
 
+import functools
 import hashlib
 import secrets
 
@@ -20,6 +21,7 @@ from wagtail.fields import RichTextField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
+from portal import cache as page_cache
 from portal.timezones import STATION_TZ_NAME
 
 
@@ -460,6 +462,47 @@ class HomePage(Page):
 
     class Meta:
         verbose_name = _("首页")
+
+    def route(self, request, path_components):
+        """Wagtail's route, without walking the tree level by level when it can.
+
+        Wagtail loads each ancestor of the page asked for (two queries a
+        level: a module's lesson costs six). Where no page type below the
+        home page routes on its own (none overrides `route`), the page with
+        this URL path is the answer: its id comes from the per-process store
+        (`portal.cache`), filled on the first walk, and its row is read fresh
+        and checked (same URL path, under this home page), so a moved,
+        renamed or deleted page takes the full walk; `route([])` on it keeps
+        Wagtail's own "live" check.
+        """
+        if not path_components or not _pages_route_by_default():
+            return super().route(request, path_components)
+        url_path = self.url_path + "/".join(path_components) + "/"
+        hint = page_cache.local_get(("route", url_path))
+        if hint is not None:
+            model, pk = hint
+            # A page type may name the relations its page shows at once.
+            related = getattr(model, "route_select_related", ())
+            page = model.objects.select_related(*related).filter(pk=pk).first()
+            if (page is not None and page.url_path == url_path
+                    and page.path.startswith(self.path)):
+                return page.route(request, [])
+        result = super().route(request, path_components)
+        page = result[0]
+        page_cache.local_set(("route", url_path), (type(page), page.pk),
+                             seconds=ROUTE_HINT_SECONDS, size=len(url_path) + 64)
+        return result
+
+
+ROUTE_HINT_SECONDS = 3600
+
+
+@functools.cache
+def _pages_route_by_default() -> bool:
+    from wagtail.models import get_page_models
+
+    return all(model.route is Page.route for model in get_page_models()
+               if not issubclass(model, HomePage))
 
 
 class StandardPage(Page):

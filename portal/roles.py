@@ -108,4 +108,8 @@ def has_totp(user) -> bool:
     """Whether `user` has set up an authenticator app (staff roles need one)."""
     from allauth.mfa.models import Authenticator
 
+    # Loaded with the request's user (portal.auth_backends): no query.
+    loaded = getattr(user, "_has_totp", None)
+    if loaded is not None:
+        return loaded
     return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()

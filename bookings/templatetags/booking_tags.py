@@ -13,6 +13,8 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from bookings import permissions
+from courses import caching as page_caching
+from portal.fragments import shared_fragment
 from portal.timezones import user_zone, zone_label
 
 register = template.Library()
@@ -22,16 +24,27 @@ def _request(context):
     return context.get("request")
 
 
+def _shared(name: str, key: tuple, render) -> str:
+    """`render()`, the same for every visitor, kept under the page generation
+    (seats taken retire it too: `bookings.caching.INVALIDATION`)."""
+    return shared_fragment(name=name, generation=page_caching.PAGES, key=key,
+                           render=render, seconds=page_caching.timeout(),
+                           lag=page_caching.GENERATION_LAG_SECONDS)
+
+
 def render_home_workshops(context) -> str:
     """The next three workshops with seats left, or a quiet note when none."""
     from bookings import selectors
 
-    workshops = list(selectors.upcoming_workshops(limit=3))
-    return render_to_string(
-        "bookings/includes/home_workshops.html",
-        {"workshops": workshops},
-        request=_request(context),
-    )
+    def render() -> str:
+        workshops = list(selectors.upcoming_workshops(limit=3))
+        return render_to_string(
+            "bookings/includes/home_workshops.html",
+            {"workshops": workshops},
+            request=_request(context),
+        )
+
+    return _shared("home-workshops", (), render)
 
 
 def _default_locale_topic(topic):
@@ -52,16 +65,20 @@ def render_topic_help(context, topic) -> str:
     """"Talk to a counsellor about this": matching counsellors and workshops."""
     from bookings import selectors
 
-    topic = _default_locale_topic(topic)
-    counsellors = list(
-        selectors.counsellors_for(topic=topic)[:3]
-    ) if topic is not None else []
-    workshops = list(selectors.upcoming_workshops(topic=topic, limit=3)) if topic else []
-    return render_to_string(
-        "bookings/includes/topic_help.html",
-        {"topic": topic, "counsellors": counsellors, "workshops": workshops},
-        request=_request(context),
-    )
+    def render() -> str:
+        original = _default_locale_topic(topic)
+        counsellors = list(
+            selectors.counsellors_for(topic=original)[:3]
+        ) if original is not None else []
+        workshops = (list(selectors.upcoming_workshops(topic=original, limit=3))
+                     if original else [])
+        return render_to_string(
+            "bookings/includes/topic_help.html",
+            {"topic": original, "counsellors": counsellors, "workshops": workshops},
+            request=_request(context),
+        )
+
+    return _shared("topic-help", (getattr(topic, "pk", None),), render)
 
 
 @register.simple_tag(takes_context=True)

@@ -12,9 +12,10 @@ from django.template.loader import render_to_string
 from django.utils.translation import get_language
 from wagtail.models import Locale
 
-from courses import selectors
+from courses import caching, selectors
 from courses.models import CourseIndexPage, Topic
 from portal import sections
+from portal.fragments import shared_fragment
 
 register = template.Library()
 
@@ -31,16 +32,25 @@ def _course_index(locale_code: str):
 
 
 def render_home_themes(context) -> str:
-    """The five programme themes, each linking to the filtered course library."""
+    """The five programme themes, each linking to the filtered course library.
+
+    The same for every visitor: rendered once per page generation.
+    """
     code = _locale_code()
-    topics = list(Topic.objects.filter(locale__language_code=code))
-    if not topics:
-        topics = list(Topic.objects.filter(locale=Locale.get_default()))
-    return render_to_string(
-        "courses/includes/home_themes.html",
-        {"topics": topics, "index": _course_index(code)},
-        request=context.get("request"),
-    )
+
+    def render() -> str:
+        topics = list(Topic.objects.filter(locale__language_code=code))
+        if not topics:
+            topics = list(Topic.objects.filter(locale=Locale.get_default()))
+        return render_to_string(
+            "courses/includes/home_themes.html",
+            {"topics": topics, "index": _course_index(code)},
+            request=context.get("request"),
+        )
+
+    return shared_fragment(name="home-themes", generation=caching.PAGES, key=(code,),
+                           render=render, seconds=caching.timeout(),
+                           lag=caching.GENERATION_LAG_SECONDS)
 
 
 def render_continue_learning(context) -> str:
@@ -79,7 +89,6 @@ def learning_section(context):
         {
             "items": selectors.continue_learning(user=user, limit=10),
             "certificates": list(selectors.user_certificates(user=user)),
-            "index": _course_index(_locale_code()),
         },
         request=request,
     )

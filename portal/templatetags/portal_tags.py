@@ -10,11 +10,22 @@ HREFLANG = {"zh-hans": "zh-Hans", "en": "en"}
 
 
 def _page_translations(context) -> dict[str, str]:
-    """URLs of the current Wagtail page in each language, if it has translations."""
+    """URLs of the current Wagtail page in each language, if it has translations.
+
+    Asked by the hreflang links and by the language switcher's forms: looked up
+    once per request and page.
+    """
     page = context.get("page")
     request = context.get("request")
     if page is None or not hasattr(page, "get_translations") or request is None:
         return {}
+    memo = request.__dict__.setdefault("_portal_page_translations", {})
+    if page.pk not in memo:
+        memo[page.pk] = _translation_urls(page, request)
+    return memo[page.pk]
+
+
+def _translation_urls(page, request) -> dict[str, str]:
     urls = {}
     for translation in page.get_translations(inclusive=True).live().select_related(
         "locale"
