@@ -51,7 +51,7 @@ from django.http import HttpResponse
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 from ninja.security import HttpBearer
-from wagtail.models import Page
+from wagtail.models import Page, PageViewRestriction
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
 from bookings.models import (
@@ -127,6 +127,9 @@ INVALIDATION = [
     # Every Wagtail page is an anonymous page; deleting any page deletes its
     # base `Page` row. Saving a draft changes nothing shown.
     Retire(Page, (PAGES,), signals=(post_delete,)),
+    # A page limited to signed-in visitors (or a password) answers anonymous
+    # ones with a redirect or a form, no longer with its stored copy.
+    Retire(PageViewRestriction, (PAGES,)),
     Retire(None, (PAGES,), signals=_PAGE_SIGNALS),
 ]
 

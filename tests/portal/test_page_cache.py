@@ -77,6 +77,26 @@ def test_unpublishing_a_standard_page_retires_it(site_shell, client):
     assert client.get(page.url).status_code == HTTPStatus.NOT_FOUND
 
 
+@pytest.mark.parametrize("restriction", ["login", "password"])
+def test_restricting_a_standard_page_retires_its_copy(site_shell, client, restriction):
+    """An editor limits a page to signed-in visitors (or a password): anonymous
+    visitors get the login redirect or the password form, not the old copy."""
+    from wagtail.models import PageViewRestriction
+
+    page = StandardPage.objects.live().filter(locale__language_code="zh-hans").first()
+    client.get(page.url)
+    assert client.get(page.url)[HIT] == "hit"
+    PageViewRestriction.objects.create(page=page, restriction_type=restriction,
+                                       password="kept-apart-1")
+    after = client.get(page.url)
+    assert HIT not in after
+    if restriction == "login":
+        assert after.status_code == HTTPStatus.FOUND
+    else:
+        assert after.status_code == HTTPStatus.OK
+        assert 'name="password"' in after.content.decode()
+
+
 @pytest.mark.parametrize("change", ["delete", "move"])
 def test_deleting_or_moving_a_standard_page_retires_the_cache(site_shell, client, change):
     page = StandardPage.objects.live().filter(locale__language_code="zh-hans").first()
