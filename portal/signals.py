@@ -1,4 +1,5 @@
 from django.apps import apps as global_apps
+from django.db import transaction
 from django.db.models.signals import post_delete, post_migrate, post_save
 from django.dispatch import receiver
 
@@ -10,6 +11,9 @@ from portal.models import CrisisLine, SiteSettings
 @receiver([post_save], sender=SiteSettings)
 def _crisis_lines_changed(**kwargs):
     crisis.invalidate()
+    # Again once the change is visible: a request that read the old rows
+    # meanwhile must not keep them cached for the hour.
+    transaction.on_commit(crisis.invalidate)
 
 
 @receiver(post_migrate)

@@ -26,3 +26,26 @@ def test_not_found_page_is_friendly_and_keeps_the_crisis_lines(client, site_shel
     html = response.content.decode()
     assert "找不到这个页面" in html
     assert 'href="tel:12356"' in html
+
+
+def test_station_contact_read_before_the_change_commits_is_retired_once_it_does(
+    site_shell, django_capture_on_commit_callbacks
+):
+    """A request that reads SiteSettings while a change is being saved caches the
+    old contact; the retirement repeated at commit drops it (it would otherwise
+    stay in every page's footer for the cache's hour)."""
+    from django.db import transaction
+
+    from portal import crisis
+    from portal.models import SiteSettings
+
+    settings_row = SiteSettings.objects.get(site=site_shell)
+    old = crisis.station_details()
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        settings_row.station_phone = "021-00000000"
+        settings_row.save()
+        # What a concurrent request caches from the rows it still sees.
+        from django.core.cache import cache
+
+        cache.set(crisis.STATION_KEY, old, 60 * 60)
+    assert crisis.station_details()["station_phone"] == "021-00000000"
