@@ -56,8 +56,10 @@ def workshop_join(request, pk):
     child = None
     child_id = request.POST.get("child") or ""
     if child_id:
-        child = selectors.family_child(user=request.user,
-                                       pk=int(child_id) if child_id.isdigit() else 0)
+        # ASCII digits only: str.isdigit() also takes "²", which int() refuses.
+        child = selectors.family_child(
+            user=request.user,
+            pk=int(child_id) if child_id.isascii() and child_id.isdigit() else 0)
         if child is None:
             raise Http404
     try:

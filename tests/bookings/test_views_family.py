@@ -464,7 +464,7 @@ def test_joining_a_full_workshop_puts_the_family_on_the_waitlist(client):
     assert workshop.seats.get(status=Booking.Status.CONFIRMED).family == second
 
 
-@pytest.mark.parametrize("child", ["abc", "999999"])
+@pytest.mark.parametrize("child", ["abc", "999999", "²", "9" * 30])
 def test_joining_with_a_child_that_is_not_mine_is_404_not_500(client, child):
     workshop = GroupSessionFactory(capacity=3)
     client.force_login(FamilyFactory())
