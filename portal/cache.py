@@ -227,6 +227,7 @@ def clear() -> None:
     with _store_lock:
         _store_holder.clear()
     _outages.clear()
+    _dirty.clear()
 
 
 # --- counters ---------------------------------------------------------------------
@@ -259,6 +260,12 @@ RETRY_SECONDS = 5.0
 RATE_PREFIXES = ("allauth:rl:", "calendar:rate:")
 # Per Redis location: one unreachable server must not stop the use of another.
 _outages: dict[str, float] = {}
+# Keys this process wrote or deleted while Redis was away, per location: Redis
+# still holds their old values (a signed-out session, a generation a write
+# retired), so they are deleted there before Redis answers again. Bounded;
+# past the bound every generation is retired instead (`_forget_dirty`).
+DIRTY_KEYS_MAX = 100_000
+_dirty: dict[str, set] = {}
 _LOST = (ConnectionInterrupted, RedisConnectionError, RedisTimeoutError)
 
 
@@ -328,17 +335,35 @@ def _outage_count(counter_key, ttl, keys) -> tuple[int, dict]:
         return 1, _outage_get_many(keys)
 
 
+WRITES = {"set", "set_many", "delete", "delete_many", "incr"}
+
+
+def _keys_of(method_name: str, args) -> list:
+    """The keys a client write names: a mapping or list for the *_many calls."""
+    if not args:
+        return []
+    return list(args[0]) if method_name.endswith("_many") else [args[0]]
+
+
 def _riding_out(method, on_outage):
-    """`method`, answering `on_outage(*args, **kwargs)` while Redis is away."""
+    """`method`, answering `on_outage(*args, **kwargs)` while Redis is away.
+
+    A write dropped during the outage leaves Redis with the old value, so its
+    key is noted and deleted there first thing once Redis answers again:
+    sessions signed out meanwhile stay signed out, generations bumped
+    meanwhile stay retired (a deleted generation is read back as a new one)."""
+    name = method.__name__
 
     def wrapped(self, *args, **kwargs):
         if not self.available():
-            return on_outage(*args, **kwargs)
+            return _during_outage(self, name, args, kwargs, on_outage)
         try:
+            if self.where() in _outages:
+                self.forget_dirty()
             result = method(self, *args, **kwargs)
         except _LOST as exc:
             self.report_failure(exc)
-            return on_outage(*args, **kwargs)
+            return _during_outage(self, name, args, kwargs, on_outage)
         if _outages.pop(self.where(), None) is not None:
             logger.warning("Redis cache is back")
         return result
@@ -346,6 +371,15 @@ def _riding_out(method, on_outage):
     wrapped.__name__ = method.__name__
     wrapped.__doc__ = method.__doc__
     return wrapped
+
+
+def _during_outage(client, name: str, args, kwargs, on_outage):
+    if name in WRITES:
+        dirty = _dirty.setdefault(client.where(), set())
+        if len(dirty) <= DIRTY_KEYS_MAX:
+            version = kwargs.get("version")
+            dirty.update((key, version) for key in _keys_of(name, args))
+    return on_outage(*args, **kwargs)
 
 
 def _count_and_get_many(client, counter_key: str, ttl: int,
@@ -388,6 +422,24 @@ class OutageTolerantClient(DefaultClient):
         if first:
             logger.warning("Redis cache unavailable (%s): serving without it, "
                            "retrying every %.0f s", exc, RETRY_SECONDS)
+
+    def forget_dirty(self) -> None:
+        """Delete in Redis what this process wrote during the outage (raises
+        if Redis is still away). Past `DIRTY_KEYS_MAX` keys nothing is known
+        for certain, so the whole shared cache is emptied instead: everything
+        in it can be recomputed, and sessions are read back from the database."""
+        dirty = _dirty.get(self.where())
+        if not dirty:
+            return
+        if len(dirty) > DIRTY_KEYS_MAX:
+            DefaultClient.clear(self)
+        else:
+            by_version: dict = {}
+            for key, version in dirty:
+                by_version.setdefault(version, []).append(key)
+            for version, keys in by_version.items():
+                DefaultClient.delete_many(self, keys, version=version)
+        _dirty.pop(self.where(), None)
 
     get = _riding_out(DefaultClient.get, _outage_get)
     get_many = _riding_out(DefaultClient.get_many, _outage_get_many)

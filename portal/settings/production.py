@@ -8,7 +8,7 @@ import os
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import ALLOWED_HOSTS, SECRET_KEY
+from .base import ALLOWED_HOSTS, REDIS_URL, SECRET_KEY
 
 if not SECRET_KEY or len(SECRET_KEY) < 50:
     raise ImproperlyConfigured(
@@ -18,6 +18,10 @@ if not ALLOWED_HOSTS:
     raise ImproperlyConfigured("DJANGO_ALLOWED_HOSTS must list the site's host names.")
 
 DEBUG = False
+if not REDIS_URL:
+    # Each gunicorn worker would keep its own copy of a session in local
+    # memory: signing out on one worker would leave it live on the others.
+    SESSION_ENGINE = "django.contrib.sessions.backends.db"
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = os.environ.get("DJANGO_SECURE_SSL_REDIRECT", "1") == "1"
 # /healthz and /readyz are probed over plain HTTP by the load balancer and the

@@ -1,12 +1,14 @@
 """The one caching mechanism (portal.cache): the store's byte budget, `clear()`,
 generations, and a Redis outage seen as a miss, logged once."""
 
+import contextlib
+
 import pytest
 from django.core.cache import cache
 from django.test import override_settings
 
 from portal import cache as portal_cache
-from tests.redis_support import redis_caches
+from tests.redis_support import REDIS, needs_redis, redis_caches
 
 GONE = redis_caches("weiai-test-cache-gone", location="redis://127.0.0.1:1/0",
                     socket_connect_timeout=0.5, socket_timeout=1.0)
@@ -87,3 +89,102 @@ def test_a_redis_outage_is_a_miss_logged_once_and_counters_still_count(caplog,
         assert cache.get_many(["x", "calendar:rate:test"]) == {"calendar:rate:test": 3}
     messages = [r.getMessage() for r in caplog.records if r.name == "weiai.cache"]
     assert len(messages) == 1 and "unavailable" in messages[0]
+
+
+class CuttableProxy:
+    """A loopback TCP forwarder to the test Redis that can be cut and restored:
+    a Redis outage and its end, with the real client and pool on both sides."""
+
+    def __init__(self, target: str):
+        import socket
+        from urllib.parse import urlparse
+
+        parts = urlparse(target)
+        self.target = (parts.hostname, parts.port or 6379)
+        self.db = parts.path.lstrip("/") or "0"
+        probe = socket.socket()
+        probe.bind(("127.0.0.1", 0))
+        self.port = probe.getsockname()[1]
+        probe.close()
+        self.conns: list = []
+        self.listener = None
+        self.restore()
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}/{self.db}"
+
+    def restore(self) -> None:
+        import socket
+        import threading
+
+        self.listener = socket.socket()
+        self.listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self.listener.bind(("127.0.0.1", self.port))
+        self.listener.listen(16)
+        threading.Thread(target=self._accept, args=(self.listener,), daemon=True).start()
+
+    def _accept(self, listener) -> None:
+        import socket
+        import threading
+
+        while True:
+            try:
+                inside, _ = listener.accept()
+            except OSError:
+                return
+            outside = socket.create_connection(self.target)
+            self.conns += [inside, outside]
+            for a, b in ((inside, outside), (outside, inside)):
+                threading.Thread(target=self._pipe, args=(a, b), daemon=True).start()
+
+    @staticmethod
+    def _pipe(a, b) -> None:
+        with contextlib.suppress(OSError):
+            while data := a.recv(65536):
+                b.sendall(data)
+        for s in (a, b):
+            s.close()
+
+    def cut(self) -> None:
+        import socket
+
+        # shutdown() wakes the thread blocked in accept(); close() alone does not.
+        with contextlib.suppress(OSError):
+            self.listener.shutdown(socket.SHUT_RDWR)
+        self.listener.close()
+        for conn in self.conns:
+            with contextlib.suppress(OSError):
+                conn.shutdown(socket.SHUT_RDWR)
+            conn.close()
+        self.conns = []
+
+
+@needs_redis
+@pytest.mark.django_db
+def test_what_was_written_during_an_outage_is_deleted_in_redis_once_it_is_back(
+        monkeypatch, caplog):
+    """A session signed out and a generation bumped while Redis was away must
+    not come back with Redis: their old values are deleted there first."""
+    monkeypatch.setattr(portal_cache, "RETRY_SECONDS", 0.0)  # try every call
+    proxy = CuttableProxy(REDIS)
+    caches = redis_caches("weiai-test-cache-back", location=proxy.url,
+                          socket_connect_timeout=0.5, socket_timeout=1.0)
+    try:
+        with override_settings(CACHES=caches), caplog.at_level("WARNING",
+                                                               logger="weiai.cache"):
+            cache.set("session:abc", {"user": 7})
+            generation = portal_cache.read("test:gen:back")
+            proxy.cut()
+            cache.delete("session:abc")  # signed out during the outage
+            portal_cache.bump("test:gen:back")  # a write retired the generation
+            proxy.restore()
+            assert cache.get("session:abc") is None
+            assert portal_cache.read("test:gen:back") != generation
+            assert portal_cache.shared_cache_available()
+            cache.delete("session:abc")
+        messages = [r.getMessage() for r in caplog.records if r.name == "weiai.cache"]
+        assert any("unavailable" in m for m in messages)
+        assert any("back" in m for m in messages)
+    finally:
+        proxy.cut()

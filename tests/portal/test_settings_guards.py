@@ -77,3 +77,18 @@ def test_responses_carry_security_headers(client, site_shell):
     assert response["X-Frame-Options"] == "DENY"
     csp = response["Content-Security-Policy"]
     assert "script-src 'self'" in csp and "frame-ancestors 'none'" in csp
+
+
+@pytest.mark.parametrize(("redis_url", "engine"), [
+    ("", "django.contrib.sessions.backends.db"),
+    ("redis://127.0.0.1:6379/9", "django.contrib.sessions.backends.cached_db"),
+])
+def test_production_keeps_sessions_in_the_database_only_without_redis(redis_url, engine):
+    """Without a shared cache, a session copy in one worker's memory would
+    outlive a sign-out on another worker."""
+    code = ("import django; from django.conf import settings as s; django.setup();"
+            "print(s.SESSION_ENGINE)")
+    result = _run(["-c", code], DJANGO_SECRET_KEY=GOOD_KEY,
+                  DJANGO_ALLOWED_HOSTS="weiai.example.cn", REDIS_URL=redis_url)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == engine
