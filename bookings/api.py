@@ -52,6 +52,7 @@ from bookings import caching, intake, permissions, selectors, services
 from bookings.models import Booking, Counsellor, GroupSession, Mode, SessionType
 from bookings.services import BookingError
 from courses.models import Topic
+from portal.cache import local_get, local_set
 from portal.errors import NotFound
 from portal.middleware import database_unavailable_response, is_connection_error
 from portal.models import ApiToken, Child
@@ -560,18 +561,18 @@ def list_slots(request, query: Query[SlotQuery]):
         valid_until=valid_until)
 
 
-_slot_fragments: dict = {}
+SLOT_JSON_SECONDS = 24 * 3600
 
 
 def _slot_json(slot) -> str:
-    """`{"start": ..., "end": ...}` as json.dumps writes it, remembered per slot."""
-    key = (slot, slot.start.tzinfo)  # equal instants in other zones print differently
-    fragment = _slot_fragments.get(key)
+    """`{"start": ..., "end": ...}` as json.dumps writes it, remembered per slot
+    in the one per-process store (a pure function of the slot: never stale)."""
+    # Equal instants in other zones print differently.
+    key = ("slot-json", slot.start, slot.end, str(slot.start.tzinfo))
+    fragment = local_get(key)
     if fragment is None:
-        if len(_slot_fragments) > 100_000:
-            _slot_fragments.clear()
         fragment = json.dumps({"start": _iso(slot.start), "end": _iso(slot.end)})
-        _slot_fragments[key] = fragment
+        local_set(key, fragment, seconds=SLOT_JSON_SECONDS, size=len(fragment) + 96)
     return fragment
 
 

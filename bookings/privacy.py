@@ -16,7 +16,7 @@ from django.db import transaction
 
 from bookings import caching
 from bookings.models import Booking, CalendarFeed, SessionNote, WaitlistEntry
-from bookings.services import booking_cancel
+from bookings.services import booking_cancel, booking_withdraw_for_erasure
 from portal.cache import bump
 from portal.privacy_registry import PrivacyProvider, jsonable
 from portal.tasks import send_erasure_cancellation_notice
@@ -58,10 +58,7 @@ def _cancel_future(*, user, now: dt.datetime) -> tuple[int, list[dict]]:
         except ValidationError:
             # Refused by the service (marked attended or no-show ahead of its
             # time): the account goes anyway, and so does its session.
-            Booking.objects.filter(pk=b.pk).update(
-                status=Booking.Status.CANCELLED, cancelled_at=now
-            )
-            _bookings_changed(freed_counsellor_id=b.counsellor_id)
+            booking_withdraw_for_erasure(booking=b)
         if b.counsellor.user_id:
             notices.append(
                 {

@@ -355,6 +355,28 @@ def booking_cancel(*, booking: Booking, by_user, reason: str = "") -> Booking:
 
 
 @transaction.atomic
+def booking_withdraw_for_erasure(*, booking: Booking) -> Booking:
+    """Cancel a future booking of an account being erased that `booking_cancel`
+    refuses (marked attended or no-show ahead of its time): the account goes,
+    and so does its session. No email to the family (the account is gone; the
+    counsellor is told by the erasure's notice); a freed seat is offered on.
+    """
+    now = timezone.now()
+    if booking.group_session_id:
+        GroupSession.objects.select_for_update().filter(
+            pk=booking.group_session_id).values_list("pk").first()
+    booking = _lock_booking(booking)
+    booking.status = Booking.Status.CANCELLED
+    booking.cancelled_at = now
+    booking.cancel_reason = "account erased"
+    booking.sequence += 1
+    booking.save(update_fields=["status", "cancelled_at", "cancel_reason", "sequence"])
+    if booking.group_session_id:
+        _promote_waitlisted(booking.group_session, now=now)
+    return booking
+
+
+@transaction.atomic
 def booking_reschedule(*, booking: Booking, new_start: dt.datetime, by_user) -> Booking:
     """Move a future individual booking to another free slot.
 

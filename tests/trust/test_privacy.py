@@ -643,3 +643,20 @@ def test_report_figures_are_unchanged_by_an_erasure(rich_family):
     after = reports.bookings_per_topic_month(period=period)
     assert sum(r["booked"] for r in after) == 1
     assert sum(r["cancelled"] for r in after) == 1
+
+
+def test_erasure_cancels_through_the_service_a_session_marked_ahead_of_its_time(
+        site_shell):
+    """A future session marked no-show early is refused by `booking_cancel`;
+    erasure still ends it, through the booking service: the calendar SEQUENCE
+    moves on, so the counsellor's calendar drops it."""
+    from bookings.models import Booking
+
+    family = FamilyFactory()
+    booking = BookingFactory(family=family, status=Booking.Status.NO_SHOW)
+    sequence = booking.sequence
+    privacy.account_erase(user=family)
+    booking.refresh_from_db()
+    assert booking.status == Booking.Status.CANCELLED
+    assert booking.cancelled_at is not None
+    assert booking.sequence == sequence + 1
