@@ -51,7 +51,7 @@ from django.http import HttpResponse
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 from ninja.security import HttpBearer
-from wagtail.models import Page
+from wagtail.models import Page, PageViewRestriction
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
 from bookings.models import (
@@ -128,6 +128,8 @@ INVALIDATION = [
     # base `Page` row. Saving a draft changes nothing shown.
     Retire(Page, (PAGES,), signals=(post_delete,)),
     Retire(None, (PAGES,), signals=_PAGE_SIGNALS),
+    # Who may see a page decides what lists it (`.public()`) and who gets it.
+    Retire(PageViewRestriction, (PAGES,)),
 ]
 
 
