@@ -90,7 +90,7 @@ class World:
                            else Booking.Status.CONFIRMED)
             booking_at(NOW + dt.timedelta(days=k % 6, hours=1 + k % 7),
                        counsellor=self.counsellor, session_type=self.session_type,
-                       is_urgent=k % 3 == 0)
+                       is_urgent=k % 3 == 1)  # one already at 1×
             self._module(k)
         LessonCompletion.objects.get_or_create(
             user=self.family, lesson=self.lesson, module=self.module)
