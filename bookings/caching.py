@@ -51,7 +51,7 @@ from django.http import HttpResponse
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 from ninja.security import HttpBearer
-from wagtail.models import Page, PageViewRestriction
+from wagtail.models import Locale, Page, PageViewRestriction
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
 from bookings.models import (
@@ -70,6 +70,7 @@ from courses.caching import PAGES
 from courses.models import Topic
 from portal import cache as caching
 from portal.cache import Retire
+from portal.fragments import PAGE_SHELL
 from portal.models import ApiToken, CrisisLine, SiteSettings
 
 STATION = "bookings:slots:v:station"
@@ -126,11 +127,13 @@ INVALIDATION = [
     Retire(CrisisLine, (PAGES, FEEDS, FEED_LABELS)),
     # Every Wagtail page is an anonymous page; deleting any page deletes its
     # base `Page` row. Saving a draft changes nothing shown.
-    Retire(Page, (PAGES,), signals=(post_delete,)),
-    # A page limited to signed-in visitors (or a password) answers anonymous
-    # ones with a redirect or a form, no longer with its stored copy.
+    Retire(Page, (PAGES, PAGE_SHELL), signals=(post_delete,)),
+    Retire(None, (PAGES, PAGE_SHELL), signals=_PAGE_SIGNALS),
+    Retire(Locale, (PAGES, PAGE_SHELL)),
+    # Who may see a page decides what lists it (`.public()`) and who gets it: a
+    # page limited to signed-in visitors (or a password) answers anonymous ones
+    # with a redirect or a form, no longer with its stored copy.
     Retire(PageViewRestriction, (PAGES,)),
-    Retire(None, (PAGES,), signals=_PAGE_SIGNALS),
 ]
 
 

@@ -20,8 +20,10 @@ from wagtail.models import AbstractGroupApprovalTask, Page, TranslatableMixin
 from wagtail.search import index
 
 from courses.blocks import CourseStreamBlock, ReferencesBlock
+from courses.caching import GENERATION_LAG_SECONDS, PAGES
 from courses.permissions import ClinicalReviewPermissionTester
 from courses.text import reading_minutes, stream_text
+from portal import cache as caching
 
 
 class Topic(TranslatableMixin, index.Indexed, models.Model):
@@ -630,12 +632,25 @@ def _completed_lesson_ids(user, lesson_ids) -> set[int]:
     )
 
 
+# A module's lesson list is the same for every visitor and changes only when
+# a page is published, unpublished, moved or deleted, or a view restriction
+# changes: all retire the page generation (bookings.caching.INVALIDATION).
+LESSON_LIST_SECONDS = 300
+
+
 def module_lessons(module) -> list[LessonPage]:
-    return list(
-        LessonPage.objects.live().public().child_of(module).order_by("path")
-        .only("id", "title", "slug", "url_path", "path", "depth", "locale_id",
-              "summary", "live")
-    )
+    generation = caching.read(PAGES, lag=GENERATION_LAG_SECONDS)
+    key = ("module-lessons", generation, module.pk)
+    lessons = caching.local_get(key)
+    if lessons is None:
+        lessons = list(
+            LessonPage.objects.live().public().child_of(module).order_by("path")
+            .only("id", "title", "slug", "url_path", "path", "depth", "locale_id",
+                  "summary", "live")
+        )
+        caching.local_set(key, lessons, seconds=LESSON_LIST_SECONDS)
+    # A list of its own per request: callers may not share one another's.
+    return list(lessons)
 
 
 def module_progress(*, user, module, lessons=None) -> ModuleProgress:

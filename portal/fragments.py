@@ -23,6 +23,14 @@ from django.utils.translation import get_language
 
 from portal import cache as caching
 
+# What the shell of every CMS page shows about the page tree (its translations'
+# addresses), the same for every visitor. Portal cannot name the apps' page
+# generation; this one is retired by the same page rows of the one table
+# (`bookings.caching.INVALIDATION`).
+PAGE_SHELL = "portal:page-shell:gen"
+PAGE_SHELL_LAG_SECONDS = 1.0
+PAGE_SHELL_SECONDS = 300
+
 
 def shared_fragment(
     *,

@@ -27,6 +27,7 @@ from bookings.forms import (
     NoteForm,
     RescheduleForm,
     parse_slot,
+    topic_names,
     topics_for_language,
 )
 from bookings.intake import is_urgent
@@ -87,13 +88,8 @@ def counsellor_list(request):
         counsellor.next_free = next_free[counsellor.pk]
     return render_page(request, "bookings/counsellor_list.html", {
         "form": form, "counsellors": page.object_list, "page": page, "topic": topic,
-        "topic_names": _topic_names(),
+        "topic_names": topic_names(),
     })
-
-
-def _topic_names() -> dict:
-    """Topic names in the active language, by translation key (one query)."""
-    return {t.translation_key: t.name for t in topics_for_language()}
 
 
 @require_GET
@@ -114,7 +110,7 @@ def counsellor_detail(request, slug):
                                      start_date=start_date, end_date=end_date)
     zone = user_zone(request.user)
     return render_page(request, "bookings/counsellor_detail.html", {
-        "topic_names": _topic_names(),
+        "topic_names": topic_names(),
         "counsellor": counsellor,
         "session_types": session_types,
         "session_type": session_type,

@@ -4,6 +4,9 @@ from django.urls import translate_url
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import get_language
 
+from portal import cache as caching
+from portal.fragments import PAGE_SHELL, PAGE_SHELL_LAG_SECONDS, PAGE_SHELL_SECONDS
+
 register = template.Library()
 
 HREFLANG = {"zh-hans": "zh-Hans", "en": "en"}
@@ -26,13 +29,20 @@ def _page_translations(context) -> dict[str, str]:
 
 
 def _translation_urls(page, request) -> dict[str, str]:
-    urls = {}
-    for translation in page.get_translations(inclusive=True).live().select_related(
-        "locale"
-    ):
-        url = translation.get_url(request=request)
-        if url:
-            urls[translation.locale.language_code] = url
+    """The same for every visitor: kept per process under the page shell's
+    generation, which a publish, unpublish, move or delete of any page retires."""
+    number = caching.read(PAGE_SHELL, lag=PAGE_SHELL_LAG_SECONDS)
+    key = ("page-translations", number, page.pk, request.scheme, request.get_host())
+    urls = caching.local_get(key)
+    if urls is None:
+        urls = {}
+        for translation in page.get_translations(inclusive=True).live().select_related(
+            "locale"
+        ):
+            url = translation.get_url(request=request)
+            if url:
+                urls[translation.locale.language_code] = url
+        caching.local_set(key, urls, seconds=PAGE_SHELL_SECONDS)
     return urls
 
 

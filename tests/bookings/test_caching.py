@@ -3,6 +3,7 @@ change retires exactly the generations it names, and nothing else."""
 
 import pytest
 from django.db.models.signals import m2m_changed, post_delete, post_save
+from wagtail.models import Locale, PageViewRestriction
 
 from bookings import caching
 from bookings.models import (
@@ -19,14 +20,15 @@ from bookings.models import (
 )
 from courses.caching import PAGES
 from portal import cache as portal_cache
+from portal.fragments import PAGE_SHELL
 from portal.models import ApiToken, CrisisLine, SiteSettings
 from tests.factories import CounsellorFactory, FamilyFactory, TopicFactory
 
 pytestmark = pytest.mark.django_db
 
 C7 = caching.counsellor_key(7)
-ALL = [PAGES, caching.STATION, caching.FEEDS, caching.FEED_LABELS, caching.WORKSHOPS,
-       caching.TOKENS, C7]
+ALL = [PAGES, PAGE_SHELL, caching.STATION, caching.FEEDS, caching.FEED_LABELS,
+       caching.WORKSHOPS, caching.TOKENS, C7]
 
 
 def _retired_by(change) -> set[str]:
@@ -54,6 +56,8 @@ ROWS = [
     ("api token", ApiToken(), {caching.TOKENS}),
     ("site settings", SiteSettings(), {PAGES, caching.FEEDS, caching.FEED_LABELS}),
     ("crisis line", CrisisLine(), {PAGES, caching.FEEDS, caching.FEED_LABELS}),
+    ("view restriction", PageViewRestriction(), {PAGES}),
+    ("locale", Locale(), {PAGES, PAGE_SHELL}),
 ]
 
 
@@ -112,4 +116,4 @@ def test_publishing_a_page_retires_the_pages(site_shell):
     from portal.models import HomePage
 
     home = HomePage.objects.get(locale__language_code="zh-hans")
-    assert _retired_by(lambda: home.save_revision().publish()) == {PAGES}
+    assert _retired_by(lambda: home.save_revision().publish()) == {PAGES, PAGE_SHELL}

@@ -95,6 +95,22 @@ def test_counsellor_list_filters_by_topic_language_and_mode(client, setup):
     assert "林晓舟" not in html
 
 
+def test_a_topic_renamed_or_added_shows_on_the_next_counsellor_list(client, setup):
+    """Topics are read once per page generation; a topic's save retires it."""
+    _counsellor, _type, topic = setup
+    url = reverse("bookings:counsellors")
+    assert "情绪疏导" in client.get(url).content.decode()
+    topic.name = "情绪支持"
+    topic.save()
+    TopicFactory(name="自闭症咨询与科普", slug="autism")
+    html = client.get(url).content.decode()
+    # In the filter and on the counsellor's card alike.
+    assert html.count("情绪支持") == 2
+    assert "情绪疏导" not in html
+    assert '<option value="autism">自闭症咨询与科普</option>' in html
+    assert client.get(url, {"topic": "autism"}).status_code == HTTPStatus.OK
+
+
 def test_counsellor_list_shows_each_counsellors_soonest_free_time(client, setup):
     counsellor, session_type, _topic = setup
     idle = CounsellorFactory(display_name="休假中的咨询师")

@@ -11,6 +11,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from PIL import Image as PILImage
 from wagtail.images.models import Image
+from wagtail.models import PageViewRestriction
 
 from tests.courses.conftest import publish
 from tests.factories import (
@@ -115,6 +116,31 @@ def test_unpublishing_a_lesson_invalidates_the_module_page(client, make_module):
     assert gone.title in client.get(module.url).content.decode()
     gone.unpublish()
     assert gone.title not in client.get(module.url).content.decode()
+
+
+def test_a_lesson_published_after_a_signed_in_visit_is_listed_on_the_next(
+        signed_in, make_module):
+    """The lesson list is read once per page generation; a publish retires it."""
+    module = make_module(lessons=2)
+    assert "已学完 0 / 2 课" in signed_in.get(module.url).content.decode()
+    publish(LessonPageFactory(parent=module, title="新加的一课"))
+    html = signed_in.get(module.url).content.decode()
+    assert "新加的一课" in html
+    assert "已学完 0 / 3 课" in html
+
+
+def test_a_view_restriction_takes_a_lesson_off_the_lists_at_once(
+        signed_in, make_module):
+    module = make_module(lessons=2)
+    hidden = module.get_children().last().specific
+    assert hidden.title in signed_in.get(module.url).content.decode()
+    restriction = PageViewRestriction.objects.create(
+        page=hidden, restriction_type=PageViewRestriction.LOGIN)
+    html = signed_in.get(module.url).content.decode()
+    assert hidden.title not in html
+    assert "已学完 0 / 1 课" in html
+    restriction.delete()
+    assert "已学完 0 / 2 课" in signed_in.get(module.url).content.decode()
 
 
 def test_signed_in_family_never_gets_a_cached_page(client, make_module):

@@ -69,6 +69,19 @@ def test_switcher_uses_the_translated_page_even_with_another_slug(client, site_s
     assert 'hreflang="en" href="http://testserver/en/who-we-are/"' in html
 
 
+def test_a_translation_renamed_after_a_visit_shows_on_the_next(client, site_shell):
+    """The translations' addresses are read once per page-shell generation;
+    publishing the renamed translation retires it."""
+    client.force_login(FamilyFactory())
+    assert _switcher_next(client.get("/about/").content.decode()) == "/en/about/"
+    page = StandardPage.objects.get(slug="about", locale__language_code="en")
+    page.slug = "who-we-are"
+    page.save_revision().publish()
+    html = client.get("/about/").content.decode()
+    assert _switcher_next(html) == "/en/who-we-are/"
+    assert 'hreflang="en" href="http://testserver/en/who-we-are/"' in html
+
+
 def test_switcher_on_an_app_page_keeps_the_page(client, site_shell):
     html = client.get("/accounts/signup/").content.decode()
     assert _switcher_next(html) == "/en/accounts/signup/"
