@@ -318,6 +318,15 @@ def _is_late(booking: Booking, now: dt.datetime, policy) -> bool:
     return booking.start - now < sel.cancel_cutoff(policy, booking.session_type)
 
 
+def _lock_seat(booking: Booking) -> Booking:
+    """Lock the booking's workshop first (seat counts and promotion are
+    serialised on it), then the booking; the booking as it is now."""
+    if booking.group_session_id:
+        GroupSession.objects.select_for_update().filter(
+            pk=booking.group_session_id).values_list("pk").first()
+    return _lock_booking(booking)
+
+
 @transaction.atomic
 def booking_cancel(*, booking: Booking, by_user, reason: str = "") -> Booking:
     """Cancel a future booking; inside the cutoff a family's cancel is late.
@@ -326,11 +335,7 @@ def booking_cancel(*, booking: Booking, by_user, reason: str = "") -> Booking:
     told by email.
     """
     now = timezone.now()
-    if booking.group_session_id:
-        # Lock the workshop first so seat counts and promotion are serialised.
-        GroupSession.objects.select_for_update().filter(
-            pk=booking.group_session_id).values_list("pk").first()
-    booking = _lock_booking(booking)
+    booking = _lock_seat(booking)
     is_owner = booking.family_id == by_user.pk
     if not is_owner and not is_staff_for(by_user, booking):
         raise BookingError(NOT_ALLOWED)
@@ -362,10 +367,7 @@ def booking_withdraw_for_erasure(*, booking: Booking) -> Booking:
     counsellor is told by the erasure's notice); a freed seat is offered on.
     """
     now = timezone.now()
-    if booking.group_session_id:
-        GroupSession.objects.select_for_update().filter(
-            pk=booking.group_session_id).values_list("pk").first()
-    booking = _lock_booking(booking)
+    booking = _lock_seat(booking)
     booking.status = Booking.Status.CANCELLED
     booking.cancelled_at = now
     booking.cancel_reason = "account erased"
