@@ -37,14 +37,16 @@ def shared_fragment(
     name: str,
     generation: str,
     key: tuple[Hashable, ...] = (),
-    render: Callable[[], str],
+    render: Callable[[], SafeString],
     seconds: float,
     lag: float = 1.0,
 ) -> SafeString:
     """The HTML `render()` gives, rendered at most once per process for the
     current `generation` (read with `lag`), language, zone, day and `key`.
 
-    `render` must not depend on the visitor: no user, no CSRF token.
+    `render` must not depend on the visitor: no user, no CSRF token. It
+    returns what `render_to_string` gives (already safe HTML): nothing here
+    marks text safe.
     """
     number = caching.read(generation, lag=lag)
     zone = timezone.get_current_timezone_name()
@@ -52,6 +54,6 @@ def shared_fragment(
                 timezone.localdate().isoformat(), *key)
     html = caching.local_get(full_key)
     if html is None:
-        html = SafeString(render())
+        html = render()
         caching.local_set(full_key, html, seconds=seconds)
     return html
