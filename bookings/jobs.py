@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.utils import timezone
 from django_tasks import task
 
 from bookings import services
+from bookings.tasks import schedule_once
 
 URGENT_SWEEP_INTERVAL = dt.timedelta(minutes=15)
 
@@ -32,11 +32,4 @@ def alert_unfollowed_urgent() -> int:
 
 def schedule_urgent_sweep(*, delay: dt.timedelta = URGENT_SWEEP_INTERVAL) -> bool:
     """Queue the next unfollowed-urgent sweep unless one is waiting; True when queued."""
-    from django_tasks_db.models import DBTaskResult
-
-    waiting = DBTaskResult.objects.filter(
-        task_path=alert_unfollowed_urgent.module_path, status="READY").exists()
-    if waiting:
-        return False
-    alert_unfollowed_urgent.using(run_after=timezone.now() + delay).enqueue()
-    return True
+    return schedule_once(alert_unfollowed_urgent, delay=delay)

@@ -122,13 +122,19 @@ def send_due_reminders() -> int:
         schedule_reminder_sweep()
 
 
-def schedule_reminder_sweep(*, delay: dt.timedelta = SWEEP_INTERVAL) -> bool:
-    """Queue the next sweep unless one is already waiting; True when queued."""
+def schedule_once(sweep, *, delay: dt.timedelta) -> bool:
+    """Queue `sweep` (a self-rescheduling task) to run after `delay` unless a
+    run of it is already waiting; True when queued."""
     from django_tasks_db.models import DBTaskResult
 
     waiting = DBTaskResult.objects.filter(
-        task_path=send_due_reminders.module_path, status="READY").exists()
+        task_path=sweep.module_path, status="READY").exists()
     if waiting:
         return False
-    send_due_reminders.using(run_after=timezone.now() + delay).enqueue()
+    sweep.using(run_after=timezone.now() + delay).enqueue()
     return True
+
+
+def schedule_reminder_sweep(*, delay: dt.timedelta = SWEEP_INTERVAL) -> bool:
+    """Queue the next sweep unless one is already waiting; True when queued."""
+    return schedule_once(send_due_reminders, delay=delay)
