@@ -349,3 +349,12 @@ def register() -> None:
     caching.connect(INVALIDATION)
     caching.register(FeedReplayer(), "calendar:feed", "calendar:workshops")
     caching.register(SlotSearchReplayer(), "api:list_slots")
+    # Signed in: the family's pages, the counsellor's week and the
+    # coordinator's lists (none of them writes the access log; a page that
+    # does is never kept, see portal.cache.PersonalReplayer).
+    caching.register_personal(
+        "bookings:index", "bookings:counsellors", "bookings:counsellor", "bookings:book",
+        "bookings:mine", "bookings:workshops", "bookings:workshop",
+        "bookings:counsellor_week", "bookings:counsellor_hours",
+        "bookings:coordinator_bookings", "bookings:coordinator_urgent",
+        "bookings:coordinator_closures", "bookings:coordinator_reports")

@@ -20,17 +20,9 @@ token in the page is replaced by one of this visitor's own CSRF secret
 from __future__ import annotations
 
 import hashlib
-import re
-import secrets
 
 from django.conf import settings
 from django.core.cache import cache
-from django.http import HttpResponse
-from django.middleware.csrf import (
-    CSRF_ALLOWED_CHARS,
-    CSRF_SECRET_LENGTH,
-    CsrfViewMiddleware,
-)
 from django.utils import timezone
 from django.utils.translation import get_language_from_path
 
@@ -39,27 +31,14 @@ from portal import cache as caching
 PAGES = "courses:pages:gen"
 DEFAULT_TIMEOUT = 300
 GENERATION_LAG_SECONDS = 1.0
-CSRF_FIELD_RE = re.compile(rb'name="csrfmiddlewaretoken" value="([A-Za-z0-9]+)"')
-CSRF_PLACEHOLDER = b"__COURSES_CSRF_TOKEN__"
 # Only these query parameters (short values) may be part of a cache key, so
 # random query strings cannot fill the cache with copies of a page.
 CACHEABLE_PARAMS = {"topic", "audience", "age", "ack", "q", "page"}
 MAX_PARAM_LENGTH = 40
-# Per-response headers that must not be replayed to another visitor.
-HEADERS_DROPPED = {"set-cookie", "content-length", "date", "server"}
 
 
 def timeout() -> int:
     return getattr(settings, "COURSES_PAGE_CACHE_SECONDS", DEFAULT_TIMEOUT)
-
-
-def _never_csrf(request):
-    return None
-
-
-# Only its request/response hooks are used: to read the visitor's secret and
-# to set a new one's cookie exactly as on the full path.
-_csrf = CsrfViewMiddleware(_never_csrf)
 
 
 class PageReplayer(caching.Replayer):
@@ -83,24 +62,18 @@ class PageReplayer(caching.Replayer):
             stored = cache.get(key)
             if stored is None:
                 return None
-            caching.local_set(key, stored, seconds=timeout(), size=_size(stored))
-        return _replay(request, stored)
+            caching.local_set(key, stored, seconds=timeout(), size=caching.stored_size(stored))
+        response = caching.replay(request, stored)
+        response["X-Courses-Cache"] = "hit"
+        return response
 
     def keep(self, request, match, response) -> None:
         key = getattr(request, "courses_page_key", None)
         if key is None or not _may_store(request, response):
             return
-        body = CSRF_FIELD_RE.sub(
-            b'name="csrfmiddlewaretoken" value="' + CSRF_PLACEHOLDER + b'"',
-            response.content)
-        headers = [(k, v) for k, v in response.items() if k.lower() not in HEADERS_DROPPED]
-        stored = {"body": body, "headers": headers}
+        stored = caching.storable(response)
         cache.set(key, stored, timeout())
-        caching.local_set(key, stored, seconds=timeout(), size=_size(stored))
-
-
-def _size(stored: dict) -> int:
-    return len(stored["body"]) + sum(len(k) + len(v) for k, v in stored["headers"])
+        caching.local_set(key, stored, seconds=timeout(), size=caching.stored_size(stored))
 
 
 def _may_use_cache(request) -> bool:
@@ -131,59 +104,8 @@ def _may_store(request, response) -> bool:
     return not cookies and "private" not in cache_control and "no-" not in cache_control
 
 
-def _replay(request, stored: dict) -> HttpResponse:
-    body = stored["body"]
-    if CSRF_PLACEHOLDER in body:
-        # CsrfViewMiddleware never runs on a replay: its request hook reads and
-        # checks the visitor's secret from the cookie, as on the full path.
-        _csrf.process_request(request)
-        secret = request.META.get("CSRF_COOKIE")
-        if secret is None:
-            # A first visit: a new secret, whose cookie the response hook sets.
-            secret = request.META["CSRF_COOKIE"] = _random_csrf_string()
-            request.META["CSRF_COOKIE_NEEDS_UPDATE"] = True
-        body = body.replace(CSRF_PLACEHOLDER, _mask_csrf_secret(secret).encode())
-    response = HttpResponse(body)
-    for name, value in stored["headers"]:
-        response[name] = value
-    response["Content-Length"] = str(len(body))
-    response["X-Courses-Cache"] = "hit"
-    # Sets the cookie for a first visit as the full path would; a visitor who
-    # has one keeps it.
-    return _csrf.process_response(request, response)
-
-
-# --- CSRF strings, as django.middleware.csrf makes them ----------------------------
-# A copy, because it is worth it: Django's `get_token` (its mask through
-# get_random_string, 32 secrets.choice calls) took 155 µs a call here against
-# 21 µs for these (timeit, 20,000 calls each), and a first visit needs a new
-# secret too (as many calls again). A replayed page costs ~410 µs in all
-# (0.62× of /healthz at 3,917 req/s in `make bench`): Django's functions would
-# take it under the 0.6× aim. The test suite checks the tokens with Django's
-# own unmasking (tests/portal/test_page_cache.py).
-_CSRF_INDEX = {c: i for i, c in enumerate(CSRF_ALLOWED_CHARS)}
-_CSRF_BASE = len(CSRF_ALLOWED_CHARS)  # 62
-_CSRF_UNBIASED = 256 - 256 % _CSRF_BASE  # bytes below this map evenly
-
-
-def _random_csrf_string() -> str:
-    chars: list[str] = []
-    while len(chars) < CSRF_SECRET_LENGTH:
-        for byte in secrets.token_bytes(CSRF_SECRET_LENGTH + 8):
-            if byte < _CSRF_UNBIASED:
-                chars.append(CSRF_ALLOWED_CHARS[byte % _CSRF_BASE])
-    return "".join(chars[:CSRF_SECRET_LENGTH])
-
-
-def _mask_csrf_secret(secret: str) -> str:
-    """Django's masked form token: mask + (secret + mask) per character."""
-    mask = _random_csrf_string()
-    cipher = "".join(
-        CSRF_ALLOWED_CHARS[(_CSRF_INDEX[x] + _CSRF_INDEX[y]) % _CSRF_BASE]
-        for x, y in zip(secret, mask, strict=True)
-    )
-    return mask + cipher
-
-
 def register() -> None:
     caching.register(PageReplayer(), "wagtail_serve", "search")
+    # Signed in: every Wagtail page (home, course index, modules, lessons)
+    # and the search page.
+    caching.register_personal("wagtail_serve", "search")

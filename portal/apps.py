@@ -7,6 +7,14 @@ class PortalConfig(AppConfig):
     verbose_name = _("门户与账户")
 
     def ready(self):
-        from portal import privacy, privacy_registry, signals  # noqa: F401
+        from django.contrib.sessions.models import Session
+        from django_tasks_db.models import DBTaskResult
+
+        from portal import cache, privacy, privacy_registry, signals  # noqa: F401
+        from portal.models import AccessLog
 
         privacy_registry.register(privacy.PortalPrivacy())
+        cache.watch_writes(sessions=[Session._meta.db_table],
+                           quiet=[AccessLog._meta.db_table, DBTaskResult._meta.db_table])
+        # The account page and robots.txt, signed in.
+        cache.register_personal("portal:account", "robots_txt")

@@ -21,13 +21,22 @@ Contract:
   miss, logged once; the process stops trying for `RETRY_SECONDS` and then
   comes back by itself. Rate-limit counters live in the store meanwhile, so
   they still hold, per process.
+- **Any write** (`WRITES_ANY`): every INSERT, UPDATE or DELETE on any
+  connection retires one more generation, seen at the SQL level
+  (`watch_writes`), so `.update()`, bulk writes and raw SQL are included by
+  construction; only sessions, the access log, task rows and sign-in stamps
+  are left out. Signed-in pages are replayed under it (`PersonalReplayer`).
 - `clear()` empties every layer; tests call it and nothing else.
 """
 
 from __future__ import annotations
 
+import contextvars
+import hashlib
 import logging
 import pickle
+import re
+import secrets
 import threading
 import time
 from collections.abc import Callable, Iterable
@@ -36,12 +45,20 @@ from typing import Any, NamedTuple
 
 from cachetools import TLRUCache
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.http import HttpResponse
+from django.middleware.csrf import (
+    CSRF_ALLOWED_CHARS,
+    CSRF_SECRET_LENGTH,
+    CsrfViewMiddleware,
+)
 from django.urls import Resolver404, resolve
-from django.utils import translation
+from django.utils import timezone, translation
+from django.utils.cache import patch_cache_control, patch_vary_headers
+from django.utils.module_loading import import_string
 from django.utils.translation import get_language_from_path
 from django_redis.client import DefaultClient
 from django_redis.exceptions import ConnectionInterrupted
@@ -515,23 +532,310 @@ class ReplayMiddleware:
     replays carries the headers the stack below produced on the full path.
     Routes with Django's resolver, in the path's language (LocaleMiddleware
     has not run yet: `i18n_patterns` match the active language's prefix).
+    A request with a session cookie to a URL name registered as personal
+    (`register_personal`) goes to the `PersonalReplayer`; any other to the
+    replayer registered for its name.
     """
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        if request.method not in ("GET", "HEAD") or not _replayers:
+        if request.method not in ("GET", "HEAD") or not (_replayers or _personal):
             return self.get_response(request)
         match = _resolved(request.path_info)
         if match is None:
             return self.get_response(request)
-        replayer = _replayers.get(match.view_name)
+        if match.view_name in _personal and settings.SESSION_COOKIE_NAME in request.COOKIES:
+            replayer = _personal_replayer
+        else:
+            replayer = _replayers.get(match.view_name)
         if replayer is None:
             return self.get_response(request)
         response = replayer.answer(request, match)
         if response is not None:
             return response
-        response = self.get_response(request)
-        replayer.keep(request, match, response)
+        wrote = _request_wrote.set(False)
+        try:
+            response = self.get_response(request)
+            replayer.keep(request, match, response)
+        finally:
+            _request_wrote.reset(wrote)
         return response
+
+
+# --- replaying stored responses ----------------------------------------------------------
+
+CSRF_FIELD_RE = re.compile(rb'name="csrfmiddlewaretoken" value="([A-Za-z0-9]+)"')
+CSRF_PLACEHOLDER = b"__REPLAY_CSRF_TOKEN__"
+# Per-response headers that must not be replayed.
+HEADERS_DROPPED = {"set-cookie", "content-length", "date", "server"}
+
+
+def _never_csrf(request):
+    return None
+
+
+# Only its request/response hooks are used: to read the visitor's secret and
+# to set a new one's cookie exactly as on the full path.
+_csrf = CsrfViewMiddleware(_never_csrf)
+
+
+def storable(response) -> dict:
+    """What a replay needs of `response`: its body, with every form token
+    replaced by a placeholder, and the headers that are not per response."""
+    body = CSRF_FIELD_RE.sub(
+        b'name="csrfmiddlewaretoken" value="' + CSRF_PLACEHOLDER + b'"',
+        response.content)
+    headers = [(k, v) for k, v in response.items() if k.lower() not in HEADERS_DROPPED]
+    return {"body": body, "headers": headers}
+
+
+def stored_size(stored: dict) -> int:
+    return len(stored["body"]) + sum(len(k) + len(v) for k, v in stored["headers"])
+
+
+def replay(request, stored: dict) -> HttpResponse:
+    """The stored response, with form tokens of this visitor's CSRF secret."""
+    body = stored["body"]
+    if CSRF_PLACEHOLDER in body:
+        # CsrfViewMiddleware never runs on a replay: its request hook reads and
+        # checks the visitor's secret from the cookie, as on the full path.
+        _csrf.process_request(request)
+        secret = request.META.get("CSRF_COOKIE")
+        if secret is None:
+            # A first visit: a new secret, whose cookie the response hook sets.
+            secret = request.META["CSRF_COOKIE"] = _random_csrf_string()
+            request.META["CSRF_COOKIE_NEEDS_UPDATE"] = True
+        body = body.replace(CSRF_PLACEHOLDER, _mask_csrf_secret(secret).encode())
+    response = HttpResponse(body)
+    for name, value in stored["headers"]:
+        response[name] = value
+    response["Content-Length"] = str(len(body))
+    # Sets the cookie for a first visit as the full path would; a visitor who
+    # has one keeps it.
+    return _csrf.process_response(request, response)
+
+
+# CSRF strings, as django.middleware.csrf makes them. A copy, because it is
+# worth it: Django's `get_token` (its mask through get_random_string, 32
+# secrets.choice calls) took 155 µs a call here against 21 µs for these
+# (timeit, 20,000 calls each), and a first visit needs a new secret too (as
+# many calls again). A replayed page costs ~410 µs in all (0.62× of /healthz
+# at 3,917 req/s in `make bench`): Django's functions would take it under the
+# 0.6× aim. The test suite checks the tokens with Django's own unmasking
+# (tests/portal/test_page_cache.py, tests/portal/test_personal_replay.py).
+_CSRF_INDEX = {c: i for i, c in enumerate(CSRF_ALLOWED_CHARS)}
+_CSRF_BASE = len(CSRF_ALLOWED_CHARS)  # 62
+_CSRF_UNBIASED = 256 - 256 % _CSRF_BASE  # bytes below this map evenly
+
+
+def _random_csrf_string() -> str:
+    chars: list[str] = []
+    while len(chars) < CSRF_SECRET_LENGTH:
+        for byte in secrets.token_bytes(CSRF_SECRET_LENGTH + 8):
+            if byte < _CSRF_UNBIASED:
+                chars.append(CSRF_ALLOWED_CHARS[byte % _CSRF_BASE])
+    return "".join(chars[:CSRF_SECRET_LENGTH])
+
+
+def _mask_csrf_secret(secret: str) -> str:
+    """Django's masked form token: mask + (secret + mask) per character."""
+    mask = _random_csrf_string()
+    cipher = "".join(
+        CSRF_ALLOWED_CHARS[(_CSRF_INDEX[x] + _CSRF_INDEX[y]) % _CSRF_BASE]
+        for x, y in zip(secret, mask, strict=True)
+    )
+    return mask + cipher
+
+
+# --- any write ------------------------------------------------------------------------
+
+WRITES_ANY = "writes:any:gen"
+_WRITE_VERBS = ("INSERT", "UPDATE", "DELETE", "REPLACE", "TRUNCATE", "MERGE",
+                "CREATE", "ALTER", "DROP")
+_TABLE_RE = re.compile(r'^\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+["`]?([\w.]+)', re.I)
+# Django's own sign-in stamp (`update_last_login`): a new session follows it.
+_LAST_LOGIN_RE = re.compile(r'^\s*UPDATE\s+\S+\s+SET\s+"last_login"\s*=\s*%s\s+WHERE\s', re.I)
+# Tables whose writes retire nothing (`watch_writes` fills them): sessions
+# (a signed-in replay checks the session itself), the access log and task
+# rows (no page shows them to the person whose request wrote them).
+_quiet_tables: set[str] = set()
+_session_tables: set[str] = set()
+# Whether the current request wrote anything but its session: such a request
+# (an access-logged read, say) is never stored for replay.
+_request_wrote: contextvars.ContextVar[bool] = contextvars.ContextVar(
+    "portal_cache_request_wrote", default=False)
+
+
+def _watch(execute, sql, params, many, context):
+    result = execute(sql, params, many, context)
+    if isinstance(sql, str) and sql[:10].lstrip().upper().startswith(_WRITE_VERBS):
+        _note_write(sql, context["connection"])
+    return result
+
+
+def _note_write(sql: str, connection) -> None:
+    match = _TABLE_RE.match(sql)
+    table = match.group(1).strip('"`') if match else ""
+    if table in _session_tables:
+        return
+    _request_wrote.set(True)
+    if table in _quiet_tables or _LAST_LOGIN_RE.match(sql):
+        return
+    _set_generation(WRITES_ANY)
+    # Again once the write is visible to other connections (see `bump`).
+    transaction.on_commit(lambda: _set_generation(WRITES_ANY), using=connection.alias)
+
+
+def watch_writes(*, sessions: Iterable[str], quiet: Iterable[str]) -> None:
+    """Watch every database connection's writes (from PortalConfig.ready).
+
+    Through Django's execute wrappers (`connection.execute_wrappers`, the list
+    `connection.execute_wrapper()` manages), installed on every connection as
+    it connects, so requests, tasks and management commands are all seen. The
+    check costs a string comparison per query."""
+    from django.db import connections
+    from django.db.backends.signals import connection_created
+
+    _session_tables.update(sessions)
+    _quiet_tables.update(quiet)
+
+    def install(sender=None, connection=None, **kwargs):
+        if _watch not in connection.execute_wrappers:
+            connection.execute_wrappers.append(_watch)
+
+    connection_created.connect(install, weak=False, dispatch_uid="portal-cache-writes")
+    for connection in connections.all(initialized_only=True):
+        install(connection=connection)
+
+
+# --- signed-in pages -----------------------------------------------------------------------
+
+# A replayed personal page is at most this old: time moves what some pages
+# show (minimum notice, "today"), and no write is missed meanwhile (any write
+# retires every copy at once).
+PERSONAL_SECONDS = 15.0
+# StaffSessionMiddleware stamps `_last_seen` at most this often; a session
+# stamped longer ago takes the full path, which stamps it (and signs out an
+# idle or too old session).
+SESSION_TOUCH_SECONDS = 60
+MAX_PERSONAL_PATH = 300
+_personal: set[str] = set()
+
+
+def register_personal(*url_names: str) -> None:
+    """Signed-in GETs of these URL names may be replayed (`PersonalReplayer`)."""
+    _personal.update(url_names)
+
+
+def _session_engine():
+    """The session store class when it keeps sessions in the cache, else None."""
+    engine = _store_holder.get("session_engine")
+    if engine is None:
+        from django.contrib.sessions.backends.cached_db import SessionStore as Cached
+
+        store = import_string(f"{settings.SESSION_ENGINE}.SessionStore")
+        engine = _store_holder["session_engine"] = (
+            (store,) if issubclass(store, Cached) else (None,))
+    return engine[0]
+
+
+def _session_state(session) -> str | None:
+    """A digest of a signed-in session that may be answered by a replay (all
+    but its `_last_seen` stamp), or None when the full path must run."""
+    if not isinstance(session, dict) or "_auth_user_id" not in session:
+        return None
+    if "_session_expiry" in session:
+        return None
+    now = time.time()
+    last, started = session.get("_last_seen"), session.get("_auth_started")
+    if last is None or started is None or now - last >= SESSION_TOUCH_SECONDS:
+        return None
+    if now - started > settings.SESSION_ABSOLUTE_TIMEOUT_SECONDS:
+        return None
+    state = sorted((k, v) for k, v in session.items() if k != "_last_seen")
+    return hashlib.blake2b(pickle.dumps(state, pickle.HIGHEST_PROTOCOL),
+                           digest_size=16).hexdigest()
+
+
+class PersonalReplayer(Replayer):
+    """Signed-in pages, replayed to the same session while nothing changed.
+
+    A copy is kept only in this process's store (never in Redis), for
+    `PERSONAL_SECONDS`, under: the session key and a digest of the session's
+    contents (a sign-out, a new message, anything the session holds moves
+    it), the `WRITES_ANY` generation read with no lag (any write anywhere, by
+    anyone, retires every copy: at a station's rate of writes that costs a
+    render now and then, and no rule of which write shows on which page can
+    be forgotten), the local date, the language and the full URL. Only a
+    200 to a signed-in GET that set no cookie but CSRF's, wrote nothing but
+    its session (so no access-logged read is ever replayed) and left the
+    session as it found it is kept. A replay is answered after the session
+    checks StaffSessionMiddleware makes (`_session_state`) and carries
+    `Cache-Control: no-store, private`; its form tokens are made from this
+    visitor's CSRF secret.
+    """
+
+    def answer(self, request, match):
+        if request.method != "GET" or "messages" in request.COOKIES:
+            return None
+        if not getattr(settings, "CACHE_PERSONAL_REPLAY", True):
+            return None
+        if "HTTP_AUTHORIZATION" in request.META or settings.CSRF_USE_SESSIONS:
+            return None
+        if settings.SECURE_SSL_REDIRECT and not request.is_secure():
+            return None
+        engine = _session_engine()
+        full_path = request.get_full_path()
+        if engine is None or len(full_path) > MAX_PERSONAL_PATH:
+            return None
+        session_key = request.COOKIES[settings.SESSION_COOKIE_NAME]
+        session_cache_key = engine.cache_key_prefix + session_key
+        sessions = caches[settings.SESSION_CACHE_ALIAS]
+        if sessions is cache:
+            found = cache.get_many([WRITES_ANY, session_cache_key])
+        else:
+            found = cache.get_many([WRITES_ANY]) | {
+                session_cache_key: sessions.get(session_cache_key)}
+        state = _session_state(found.get(session_cache_key))
+        if state is None:
+            return None
+        generation = found.get(WRITES_ANY) or read(WRITES_ANY)
+        language = get_language_from_path(request.path_info) or settings.LANGUAGE_CODE
+        raw = "|".join((request.scheme, request.get_host(), language, full_path,
+                        session_key, state, str(generation),
+                        timezone.localdate().isoformat()))
+        key = ("personal", hashlib.blake2b(raw.encode(), digest_size=20).hexdigest())
+        request.personal_replay = (key, state, session_cache_key)
+        stored = local_get(key)
+        if stored is None:
+            return None
+        response = replay(request, stored)
+        patch_cache_control(response, no_store=True, private=True)
+        patch_vary_headers(response, ("Cookie",))
+        response["X-Replay"] = "personal"
+        return response
+
+    def keep(self, request, match, response) -> None:
+        stash = getattr(request, "personal_replay", None)
+        if stash is None or _request_wrote.get():
+            return
+        if response.status_code != 200 or response.streaming:
+            return
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated:
+            return
+        if set(response.cookies) - {settings.CSRF_COOKIE_NAME}:
+            return
+        key, state, session_cache_key = stash
+        # SessionMiddleware has saved the session by now: what the next
+        # request reads must be what this one found.
+        after = caches[settings.SESSION_CACHE_ALIAS].get(session_cache_key)
+        if _session_state(after) != state:
+            return
+        stored = storable(response)
+        local_set(key, stored, seconds=PERSONAL_SECONDS, size=stored_size(stored))
+
+
+_personal_replayer = PersonalReplayer()

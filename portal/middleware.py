@@ -14,6 +14,7 @@ from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
+from portal.cache import SESSION_TOUCH_SECONDS
 from portal.roles import has_totp
 
 
@@ -130,7 +131,7 @@ class StaffSessionMiddleware:
                 # Said on the sign-in page the visitor lands on next.
                 messages.info(request, SESSION_ENDED_ABSOLUTE if absolute
                               else SESSION_ENDED_IDLE, fail_silently=True)
-            elif now - last > 60:
+            elif now - last > SESSION_TOUCH_SECONDS:
                 # Write at most once a minute: every write is a session save.
                 session["_last_seen"] = now
             elif "_last_seen" not in session:

@@ -96,6 +96,13 @@ def _default_language():
 
 
 @pytest.fixture
+def full_path(settings):
+    """Query counts of the full path: no replay of signed-in pages (which ask
+    no query at all; tests/portal/test_personal_replay.py tests those)."""
+    settings.CACHE_PERSONAL_REPLAY = False
+
+
+@pytest.fixture
 def site_shell(db):
     """Home page (zh-hans and en), standard pages, crisis lines and demo accounts."""
     from portal import demo

@@ -151,6 +151,9 @@ else:
     }
 # The per-process store's byte budget (portal.cache), per worker.
 CACHE_LOCAL_BYTES = 64 * 1024 * 1024
+# Signed-in pages replayed to the same session while nothing was written
+# (portal.cache.PersonalReplayer); False turns it off.
+CACHE_PERSONAL_REPLAY = True
 # Sessions read from the cache, written through to the database: a signed-in
 # request costs no session query.
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"

@@ -80,6 +80,7 @@ def coordinator_client(client):
     return client
 
 
+@pytest.mark.usefixtures("full_path")
 def test_the_counsellor_list_is_flat_from_1x_to_20x(client, topic):
     session_type = SessionTypeFactory()
 
@@ -192,6 +193,7 @@ def test_the_recent_follow_ups_are_flat_from_1x_to_20x(coordinator_client):
                  URGENT_PAGE_SIZE)
 
 
+@pytest.mark.usefixtures("full_path")
 def test_the_reports_are_flat_from_1x_to_20x(coordinator_client, topic):
     """Each row of data is a counsellor with a session held, and a workshop: both
     tables (and their charts) grow with it unless they page."""

@@ -551,6 +551,7 @@ def _add_bookings(family, counsellor, session_type, count: int, first_day: int):
         WaitlistEntry.objects.create(group_session=workshop, family=family)
 
 
+@pytest.mark.usefixtures("full_path")
 def test_my_bookings_takes_the_same_queries_for_2_or_20_bookings(client, setup):
     counsellor, session_type, _topic = setup
     family = FamilyFactory()

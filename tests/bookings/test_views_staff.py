@@ -437,6 +437,7 @@ def _count_queries(client, url) -> int:
     return len(ctx.captured_queries)
 
 
+@pytest.mark.usefixtures("full_path")
 @pytest.mark.parametrize("name", ["coordinator_bookings", "coordinator_urgent"])
 def test_coordinator_lists_take_the_same_queries_for_3_or_30_bookings(
         client, coordinator, counsellor_x, name):
@@ -526,6 +527,7 @@ def test_account_page_links_staff_to_their_areas(client, counsellor_x, coordinat
     assert reverse("bookings:coordinator_bookings") in html
 
 
+@pytest.mark.usefixtures("full_path")
 def test_my_week_takes_the_same_queries_for_2_or_20_bookings(client, counsellor_x):
     counsellor, session_type = counsellor_x
     client.force_login(counsellor.user)

@@ -63,6 +63,7 @@ def signed_in(client, db):
     return client
 
 
+@pytest.mark.usefixtures("full_path")
 def test_query_counts_do_not_grow_with_modules_lessons_and_images(
     signed_in, course_index, topic, django_assert_num_queries
 ):

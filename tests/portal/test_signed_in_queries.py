@@ -36,7 +36,8 @@ from tests.factories import (
     TopicFactory,
 )
 
-pytestmark = pytest.mark.django_db
+# Counts of the full path (signed-in replays ask none: test_personal_replay.py).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("full_path")]
 
 STATION_TZ = zoneinfo.ZoneInfo("Asia/Shanghai")
 # A Wednesday morning: free slots, "upcoming" and the week hang on now.
