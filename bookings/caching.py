@@ -51,6 +51,7 @@ from django.http import HttpResponse
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 from ninja.security import HttpBearer
+from wagtail.images import get_image_model
 from wagtail.models import Locale, Page, PageViewRestriction
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
@@ -67,7 +68,7 @@ from bookings.models import (
     TimeOff,
 )
 from courses.caching import PAGES
-from courses.models import Topic
+from courses.models import Reviewer, Topic
 from portal import cache as caching
 from portal.cache import Retire
 from portal.fragments import PAGE_SHELL
@@ -123,6 +124,9 @@ INVALIDATION = [
     Retire(ApiToken, (TOKENS,)),
     Retire(get_user_model(), (FEEDS, TOKENS), unless=_signing_in),
     Retire(Topic, (PAGES, FEEDS, FEED_LABELS)),
+    # Shown on every module and lesson page (name, credential, covers).
+    Retire(Reviewer, (PAGES,)),
+    Retire(get_image_model(), (PAGES,)),
     Retire(SiteSettings, (PAGES, FEEDS, FEED_LABELS)),
     Retire(CrisisLine, (PAGES, FEEDS, FEED_LABELS)),
     # Every Wagtail page is an anonymous page; deleting any page deletes its

@@ -1,5 +1,6 @@
 """Training modules. `Topic` is the programme theme that bookings also use."""
 
+import copy
 import datetime as dt
 from dataclasses import dataclass, field
 
@@ -407,9 +408,16 @@ class LessonPage(ClinicalReviewMixin, CachedPageMixin, Page):
 
     @cached_property
     def module(self) -> ModulePage:
-        return ModulePage.objects.select_related("topic", "reviewer").get(
-            path=self.path[: -self.steplen]
-        )
+        """The module above, read once per page generation in this process
+        (a publish, a move or a topic change retires it)."""
+        path = self.path[: -self.steplen]
+        key = ("lesson-module", caching.read(PAGES, lag=GENERATION_LAG_SECONDS), path)
+        module = caching.local_get(key)
+        if module is None:
+            module = ModulePage.objects.select_related("topic", "reviewer").get(path=path)
+            caching.local_set(key, module, seconds=LESSON_LIST_SECONDS)
+        # A copy of its own per request: callers may set attributes on it.
+        return copy.copy(module)
 
     def get_sitemap_urls(self, request=None):
         if self.path[: -self.steplen] in paused_module_paths(request=request):
@@ -573,35 +581,29 @@ def live_modules(*, index) -> QuerySet[ModulePage]:
 
 
 def course_index_context(*, index, request) -> dict:
-    """Modules filtered by ?topic=&audience=&age=, with lesson counts and progress."""
-    topics = list(Topic.objects.filter(locale_id=index.locale_id))
-    topic_slugs = {t.slug for t in topics}
+    """Modules filtered by ?topic=&audience=&age=, with lesson counts and progress.
+
+    What every visitor sees (topics, the filtered modules with their covers,
+    the lessons below) is read once per page generation, day and filter in
+    this process; only the visitor's completions are read per request."""
     selected = {
         "topic": request.GET.get("topic", ""),
         "audience": request.GET.get("audience", ""),
         "age": request.GET.get("age", ""),
     }
-    modules = live_modules(index=index)
-    if selected["topic"] in topic_slugs:
-        modules = modules.filter(topic__slug=selected["topic"])
-    else:
-        selected["topic"] = ""
-    if selected["audience"] in Audience.values:
-        modules = modules.filter(audience=selected["audience"])
-    else:
+    if selected["audience"] not in Audience.values:
         selected["audience"] = ""
-    if selected["age"] in AgeBand.values:
-        modules = modules.filter(age_band__in=[selected["age"], AgeBand.ALL])
-    else:
+    if selected["age"] not in AgeBand.values:
         selected["age"] = ""
+    topics = _topics(index.locale_id)
+    if selected["topic"] not in {t.slug for t in topics}:
+        selected["topic"] = ""
+    modules, lesson_paths = _index_listing(index, selected)
     if any(request.GET.get(k) and not selected[k] for k in selected):
         # Unknown filter values show the full list; don't cache that under their URL.
         request.courses_page_cacheable = False
-    modules = list(modules)
-    lesson_paths = list(
-        LessonPage.objects.live().public().descendant_of(index)
-        .values_list("pk", "path")
-    )
+    # Copies of their own: progress is set on them per visitor.
+    modules = [copy.copy(module) for module in modules]
     done = _completed_lesson_ids(request.user, [pk for pk, _ in lesson_paths])
     steplen = ModulePage.steplen
     by_module: dict[str, ModuleProgress] = {m.path: ModuleProgress() for m in modules}
@@ -621,6 +623,38 @@ def course_index_context(*, index, request) -> dict:
         "selected": selected,
         "filtered": any(selected.values()),
     }
+
+
+def _topics(locale_id) -> list[Topic]:
+    key = ("topics", caching.read(PAGES, lag=GENERATION_LAG_SECONDS), locale_id)
+    topics = caching.local_get(key)
+    if topics is None:
+        topics = list(Topic.objects.filter(locale_id=locale_id))
+        caching.local_set(key, topics, seconds=LESSON_LIST_SECONDS)
+    return topics
+
+
+def _index_listing(index, selected: dict) -> tuple[list, list]:
+    """`selected` holds only known values: at most one entry per filter."""
+    key = ("course-index", caching.read(PAGES, lag=GENERATION_LAG_SECONDS), index.pk,
+           timezone.localdate(), selected["topic"], selected["audience"], selected["age"])
+    listing = caching.local_get(key)
+    if listing is not None:
+        return listing
+    modules = live_modules(index=index)
+    if selected["topic"]:
+        modules = modules.filter(topic__slug=selected["topic"])
+    if selected["audience"]:
+        modules = modules.filter(audience=selected["audience"])
+    if selected["age"]:
+        modules = modules.filter(age_band__in=[selected["age"], AgeBand.ALL])
+    lesson_paths = list(
+        LessonPage.objects.live().public().descendant_of(index)
+        .values_list("pk", "path")
+    )
+    listing = (list(modules), lesson_paths)
+    caching.local_set(key, listing, seconds=LESSON_LIST_SECONDS)
+    return listing
 
 
 def _completed_lesson_ids(user, lesson_ids) -> set[int]:

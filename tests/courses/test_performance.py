@@ -21,6 +21,9 @@ from tests.factories import (
     quiz_block,
 )
 
+# At most this many queries on every signed-in page (issue 11).
+MAX_QUERIES = 10
+
 
 def _image(n: int) -> Image:
     buffer = io.BytesIO()
@@ -71,6 +74,7 @@ def test_query_counts_do_not_grow_with_modules_lessons_and_images(
     lesson = module.get_children().first().specific
     urls = {"index": course_index.url, "module": module.url, "lesson": lesson.url}
     small = {name: _count(signed_in, url) for name, url in urls.items()}
+    assert {name: n for name, n in small.items() if n > MAX_QUERIES} == {}
 
     # Bigger: more modules with covers, more lessons, more images per lesson.
     _grow(course_index, topic, modules=5, lessons=4, images=3, start=1)
@@ -213,3 +217,20 @@ def test_junk_query_strings_and_empty_searches_are_not_cached(client, make_modul
     assert "X-Courses-Cache" not in nothing
     client.get("/courses/", {"topic": "crisis-intervention"})
     assert client.get("/courses/", {"topic": "crisis-intervention"})["X-Courses-Cache"] == "hit"
+
+
+@pytest.mark.parametrize("signed", [False, True])
+def test_the_course_index_shows_a_renamed_topic_and_a_new_module_at_once(
+        client, make_module, course_index, topic, signed):
+    """The index's shared listing is kept per page generation: a topic's new
+    name and a newly published module show on the next visit, signed in or not."""
+    if signed:
+        client.force_login(FamilyFactory())
+    make_module(lessons=1, title="第一个模块")
+    for _ in range(3):
+        client.get(course_index.url)
+    topic.name = "危机中的陪伴"
+    topic.save()
+    assert "危机中的陪伴" in client.get(course_index.url).content.decode()
+    make_module(lessons=1, title="新发布的模块", slug="new-module")
+    assert "新发布的模块" in client.get(course_index.url).content.decode()
