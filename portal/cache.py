@@ -148,14 +148,14 @@ class Retire:
 
 def connect(table: Iterable[Retire]) -> None:
     """Wire every row of `table` to its signals (once, from an AppConfig.ready)."""
-    for number, rule in enumerate(table):
+    for rule in table:
         signals = rule.signals
         if signals == (post_save, post_delete) and _is_through(rule.sender):
             signals = (m2m_changed,)
         receiver = _receiver(rule)
         for signal in signals:
             signal.connect(receiver, sender=rule.sender, weak=False,
-                           dispatch_uid=f"portal-cache-{number}-{id(signal)}")
+                           dispatch_uid=f"portal-cache-{id(rule)}-{id(signal)}")
 
 
 def _is_through(sender) -> bool:

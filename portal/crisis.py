@@ -10,7 +10,21 @@ from dataclasses import dataclass
 
 from django.core.cache import cache
 
+from portal import cache as caching
+
 CACHE_KEY = "portal:crisis-lines:v2"
+# The generation that every change of the crisis lines or SiteSettings
+# retires (portal.signals); both caches here are kept under it.
+GENERATION = "portal:crisis:gen"
+# The lines last read, kept apart for the hour the database may be away.
+LAST_KNOWN_KEY = "portal:crisis-lines:last-known"
+SECONDS = 60 * 60
+
+
+def keyed(key: str, generation: int | None = None) -> str:
+    """`key` under the current (or the given) generation."""
+    generation = caching.read(GENERATION) if generation is None else generation
+    return f"{key}:{generation}"
 
 # Ambulance and police: first wherever a life may be in danger.
 EMERGENCY_NUMBERS = ("120", "110")
@@ -50,7 +64,7 @@ DEFAULT_LINES = (
 def fallback_crisis_lines() -> tuple[Line, ...]:
     """The last known lines from the cache, else the built-in defaults."""
     try:
-        cached = cache.get(CACHE_KEY)
+        cached = cache.get(LAST_KNOWN_KEY)
     except Exception:  # noqa: BLE001 - the cache may be down with the database
         cached = None
     return tuple(cached) if cached else DEFAULT_LINES
@@ -58,7 +72,8 @@ def fallback_crisis_lines() -> tuple[Line, ...]:
 
 def crisis_lines(site=None) -> tuple[Line, ...]:
     """The lines configured in SiteSettings, cached; defaults if none set."""
-    cached = cache.get(CACHE_KEY)
+    key = keyed(CACHE_KEY)
+    cached = cache.get(key)
     if cached:
         return tuple(cached)
     from wagtail.models import Site
@@ -73,7 +88,7 @@ def crisis_lines(site=None) -> tuple[Line, ...]:
             for c in CrisisLine.objects.filter(setting__site=site).order_by("sort_order")
         )
     lines = lines or DEFAULT_LINES
-    cache.set(CACHE_KEY, list(lines), 60 * 60)
+    cache.set_many({key: list(lines), LAST_KNOWN_KEY: list(lines)}, SECONDS)
     return lines
 
 
@@ -104,10 +119,11 @@ STATION_FIELDS = ("station_name", "station_address", "opening_hours", "opening_h
 def station_details() -> dict[str, str]:
     """The station's name and contact from SiteSettings, for the footer of every page.
 
-    Cached beside the crisis lines and retired with them (`invalidate`, called
-    whenever SiteSettings is saved): the shell asks on every request.
+    Cached beside the crisis lines under their generation (retired whenever
+    SiteSettings is saved): the shell asks on every request.
     """
-    cached = cache.get(STATION_KEY)
+    key = keyed(STATION_KEY)
+    cached = cache.get(key)
     if cached is not None:
         return cached
     from portal.models import SiteSettings
@@ -115,12 +131,8 @@ def station_details() -> dict[str, str]:
     row = (SiteSettings.objects.filter(site__is_default_site=True)
            .values(*STATION_FIELDS).first())
     details = row or dict.fromkeys(STATION_FIELDS, "")
-    cache.set(STATION_KEY, details, 60 * 60)
+    cache.set(key, details, SECONDS)
     return details
-
-
-def invalidate() -> None:
-    cache.delete_many([CACHE_KEY, STATION_KEY])
 
 
 def as_text(lines=None, *, language: str = "zh-hans") -> str:
@@ -142,3 +154,8 @@ def as_text(lines=None, *, language: str = "zh-hans") -> str:
             rows.append("其他求助渠道（非24小时）：")
             rows += [f"{ln.name}：{ln.number}（{ln.hours}）" for ln in later]
     return "\n".join([head, *rows])
+
+
+def invalidate() -> None:
+    """Retire the cached lines and contact (for writes that send no signal)."""
+    caching.bump(GENERATION)

@@ -1,19 +1,17 @@
 from django.apps import apps as global_apps
-from django.db import transaction
-from django.db.models.signals import post_delete, post_migrate, post_save
+from django.db.models.signals import post_migrate
 from django.dispatch import receiver
 
+from portal import cache as caching
 from portal import crisis
 from portal.models import CrisisLine, SiteSettings
 
-
-@receiver([post_save, post_delete], sender=CrisisLine)
-@receiver([post_save], sender=SiteSettings)
-def _crisis_lines_changed(**kwargs):
-    crisis.invalidate()
-    # Again once the change is visible: a request that read the old rows
-    # meanwhile must not keep them cached for the hour.
-    transaction.on_commit(crisis.invalidate)
+# portal's rows of the invalidation table (the apps above add theirs in
+# bookings.caching.INVALIDATION).
+caching.connect([
+    caching.Retire(CrisisLine, (crisis.GENERATION,)),
+    caching.Retire(SiteSettings, (crisis.GENERATION,)),
+])
 
 
 @receiver(post_migrate)

@@ -47,5 +47,5 @@ def test_station_contact_read_before_the_change_commits_is_retired_once_it_does(
         # What a concurrent request caches from the rows it still sees.
         from django.core.cache import cache
 
-        cache.set(crisis.STATION_KEY, old, 60 * 60)
+        cache.set(crisis.keyed(crisis.STATION_KEY), old, 60 * 60)
     assert crisis.station_details()["station_phone"] == "021-00000000"
