@@ -652,8 +652,8 @@ def _mask_csrf_secret(secret: str) -> str:
 # --- any write ------------------------------------------------------------------------
 
 WRITES_ANY = "writes:any:gen"
-_WRITE_VERBS = ("INSERT", "UPDATE", "DELETE", "REPLACE", "TRUNCATE", "MERGE",
-                "CREATE", "ALTER", "DROP")
+# Rows only: schema changes come with migrations, whose data steps write rows.
+_WRITE_VERBS = ("INSERT", "UPDATE", "DELETE", "REPLACE", "TRUNCATE", "MERGE")
 _TABLE_RE = re.compile(r'^\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+["`]?([\w.]+)', re.I)
 # Django's own sign-in stamp (`update_last_login`): a new session follows it.
 _LAST_LOGIN_RE = re.compile(r'^\s*UPDATE\s+\S+\s+SET\s+"last_login"\s*=\s*%s\s+WHERE\s', re.I)
@@ -685,7 +685,12 @@ def _note_write(sql: str, connection) -> None:
         return
     _set_generation(WRITES_ANY)
     # Again once the write is visible to other connections (see `bump`).
-    transaction.on_commit(lambda: _set_generation(WRITES_ANY), using=connection.alias)
+    # (On the connection itself: Django's temporary ones have no alias in
+    # `connections`.)
+    if connection.in_atomic_block or connection.get_autocommit():
+        connection.on_commit(lambda: _set_generation(WRITES_ANY))
+    # else: manual transaction management (no commit hooks); the number set
+    # above is all there is, as for any write outside Django's transactions.
 
 
 def watch_writes(*, sessions: Iterable[str], quiet: Iterable[str]) -> None:
