@@ -46,7 +46,7 @@ from http import HTTPStatus
 
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
-from django.db.models.signals import post_delete
+from django.db.models.signals import post_delete, post_save
 from django.http import HttpResponse
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
@@ -68,7 +68,7 @@ from bookings.models import (
     TimeOff,
 )
 from courses.caching import PAGES
-from courses.models import Reviewer, Topic
+from courses.models import ModulePage, Reviewer, Topic
 from portal import cache as caching
 from portal.cache import Retire
 from portal.fragments import PAGE_SHELL
@@ -127,6 +127,9 @@ INVALIDATION = [
     # Shown on every module and lesson page (name, credential, covers).
     Retire(Reviewer, (PAGES,)),
     Retire(get_image_model(), (PAGES,)),
+    # A module row saved directly (not only published): lesson pages keep
+    # their module per page generation (courses.models.LessonPage.module).
+    Retire(ModulePage, (PAGES,), signals=(post_save,)),
     Retire(SiteSettings, (PAGES, FEEDS, FEED_LABELS)),
     Retire(CrisisLine, (PAGES, FEEDS, FEED_LABELS)),
     # Every Wagtail page is an anonymous page; deleting any page deletes its
