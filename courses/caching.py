@@ -23,10 +23,10 @@ import hashlib
 
 from django.conf import settings
 from django.core.cache import cache
-from django.utils import timezone
 from django.utils.translation import get_language_from_path
 
 from portal import cache as caching
+from portal.timezones import station_today
 
 PAGES = "courses:pages:gen"
 DEFAULT_TIMEOUT = 300
@@ -47,8 +47,8 @@ class PageReplayer(caching.Replayer):
             return None
         language = get_language_from_path(request.path_info) or settings.LANGUAGE_CODE
         generation = caching.read(PAGES, lag=GENERATION_LAG_SECONDS)
-        day = timezone.localdate().isoformat()
-        raw = f"{request.scheme}://{request.get_host()}|{language}|{request.get_full_path()}"
+        day = station_today().isoformat()
+        raw = f"{request.scheme}://{caching.raw_host(request)}|{language}|{request.get_full_path()}"
         digest = hashlib.sha256(raw.encode()).hexdigest()[:32]
         return f"courses:page:{generation}:{day}:{language}:{digest}"
 

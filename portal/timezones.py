@@ -13,6 +13,7 @@ no app code; a test holds the two equal).
 from __future__ import annotations
 
 import datetime as dt
+import time
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.utils.translation import gettext
@@ -111,3 +112,25 @@ def station_date(value: dt.datetime) -> dt.date:
 def station_midnight(day: dt.date) -> dt.datetime:
     """The instant the station's day `day` begins."""
     return dt.datetime.combine(day, dt.time.min, tzinfo=STATION_TZ)
+
+
+# (first second, first second of the next day, the day) of the station's day.
+_day = (0.0, 0.0, dt.date.min)
+
+
+def station_today() -> dt.date:
+    """Today in the station's zone, as `timezone.localdate()` gives it where no
+    other zone is active, worked out once per day instead of per call: the
+    fast paths key copies by the day, and the conversion measured 22 of the
+    ~350 µs an anonymous replay costs in process (cProfile, 2,000 replays).
+    Follows the clock both ways (a clock moved back in a test included)."""
+    global _day
+    now = time.time()
+    since, until, day = _day
+    if not since <= now < until:
+        day = dt.datetime.fromtimestamp(now, STATION_TZ).date()
+        start = dt.datetime.combine(day, dt.time(), STATION_TZ).timestamp()
+        end = dt.datetime.combine(day + dt.timedelta(days=1), dt.time(),
+                                  STATION_TZ).timestamp()
+        _day = (start, end, day)
+    return day

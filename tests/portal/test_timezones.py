@@ -4,6 +4,7 @@ import datetime as dt
 from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.conf import settings
 from django.utils import translation
 
@@ -91,3 +92,22 @@ def test_the_timezone_module_imports_no_models():
                  for a in n.names}
     assert not any("models" in name or name.startswith(("portal", "bookings", "courses"))
                    for name in imported), imported
+
+
+@pytest.mark.parametrize("instant", [
+    "2027-01-31T15:59:59+00:00",  # 23:59:59 in Shanghai
+    "2027-01-31T16:00:00+00:00",  # midnight
+    "2028-02-28T16:00:01+00:00",  # 29 February
+])
+def test_station_today_follows_the_clock_across_midnight_both_ways(instant):
+    from django.utils import timezone
+
+    from portal.timezones import station_today
+
+    start = dt.datetime.fromisoformat(instant)
+    with time_machine.travel(start, tick=False) as clock:
+        assert station_today() == timezone.localdate()
+        clock.shift(dt.timedelta(seconds=1))
+        assert station_today() == timezone.localdate()
+        clock.shift(dt.timedelta(days=-3))
+        assert station_today() == timezone.localdate()
