@@ -151,7 +151,7 @@ def personal_feed(request, secret: str):
 @_cookieless
 def workshops_feed(request):
     wait = feeds.check_rate(scope="ip", ident=_client_ip(request),
-                            limit=feeds.rate_limits()[1])
+                            limit=feeds.rate_limits()[1], batched=True)
     if wait is not None:
         return _too_many(wait)
     topic = None

@@ -405,10 +405,15 @@ def bucket_key(scope: str, ident: str,
 
 
 def check_rate(*, scope: str, ident: str, limit: int,
-               window: int = RATE_WINDOW_SECONDS) -> int | None:
-    """Count one request in a fixed window; None if allowed, else seconds to wait."""
+               window: int = RATE_WINDOW_SECONDS, batched: bool = False) -> int | None:
+    """Count one request in a fixed window; None if allowed, else seconds to wait.
+    `batched`: counted in the process while far from the limit
+    (`portal.cache.count_batched`), for a limit against load, not guessing."""
     key, remaining = bucket_key(scope, ident, window)
-    count = shared.count(key, window + 60)
+    if batched:
+        count = shared.count_batched(key, window + 60, limit=limit)
+    else:
+        count = shared.count(key, window + 60)
     return max(1, remaining) if count > limit else None
 
 

@@ -2,6 +2,7 @@
 generations, and a Redis outage seen as a miss, logged once."""
 
 import contextlib
+import time
 
 import pytest
 from django.core.cache import cache
@@ -188,3 +189,31 @@ def test_what_was_written_during_an_outage_is_deleted_in_redis_once_it_is_back(
         assert any("back" in m for m in messages)
     finally:
         proxy.cut()
+
+
+@pytest.mark.parametrize("shared", [
+    "local memory", pytest.param("redis", marks=needs_redis)])
+def test_a_batched_counter_holds_its_limit_and_shares_counts_within_a_second(
+        shared, monkeypatch):
+    """Far from the limit, counts are added to the shared counter in batches;
+    from 80% of it on, every count is shared, so the limit still holds; a
+    second later the process's counts reach the shared counter."""
+    context = (override_settings(CACHES=redis_caches("weiai-test-batch"))
+               if shared == "redis" else contextlib.nullcontext())
+    with context:
+        portal_cache.clear()
+        limit = 100
+        seen = [portal_cache.count_batched("calendar:rate:t", 60, limit=limit)
+                for _ in range(limit + 5)]
+        assert seen == list(range(1, limit + 6))  # this process sees every count
+        assert seen[limit] > limit  # the 101st is refused by its caller
+        # Near the limit each count was shared at once.
+        assert cache.get("calendar:rate:t") == limit + 5
+        fresh = "calendar:rate:u"
+        for _ in range(5):
+            portal_cache.count_batched(fresh, 60, limit=limit)
+        assert (cache.get(fresh) or 0) < 5  # batched: not all shared yet
+        clock = time.monotonic() + portal_cache.BATCH_SECONDS + 0.1
+        monkeypatch.setattr(portal_cache.time, "monotonic", lambda: clock)
+        assert portal_cache.count_batched(fresh, 60, limit=limit) == 6
+        assert cache.get(fresh) == 6
