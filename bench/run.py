@@ -60,6 +60,26 @@ def log(msg: str) -> None:
     print(f"[bench {time.strftime('%H:%M:%S')}] {msg}", flush=True)
 
 
+SETTLE_LOAD = 1.5
+SETTLE_SECONDS = 60
+
+
+def settle(url: str) -> None:
+    """Let the seeding's after-work finish before measuring: PostgreSQL writes
+    its dirty pages and updates statistics now (else a checkpoint or an
+    autovacuum lands in the first rows measured), then wait until the 1-minute
+    load falls under SETTLE_LOAD (at most SETTLE_SECONDS)."""
+    import psycopg
+
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute("CHECKPOINT")
+        conn.execute("VACUUM ANALYZE")
+    deadline = time.monotonic() + SETTLE_SECONDS
+    while os.getloadavg()[0] > SETTLE_LOAD and time.monotonic() < deadline:
+        time.sleep(2)
+    log(f"settled: load {os.getloadavg()[0]:.1f}")
+
+
 def ensure_database(url: str) -> None:
     import psycopg
 
@@ -307,6 +327,7 @@ def main() -> int:
     data = json.loads(next(ln for ln in out.splitlines()
                            if ln.startswith("BENCHJSON "))[len("BENCHJSON "):])
 
+    settle(db_url)
     log(f"gunicorn with {WORKERS} workers on {BASE}")
     server = subprocess.Popen(
         [str(Path(PY).parent / "gunicorn"), "portal.wsgi:application", "-b",
