@@ -352,3 +352,26 @@ class NulByteGuardMiddleware:
                 content_type="text/plain; charset=utf-8",
             )
         return self.get_response(request)
+
+
+class MethodNotAllowedPageMiddleware:
+    """Django's 405 (`require_POST` and friends) is an empty body: a person who
+    opens a form's address in the browser would see a blank page. Outside the
+    JSON API, an empty 405 becomes the site's framed page (crisis lines
+    included), in the visitor's language, keeping its `Allow` header.
+
+    Sits after LocaleMiddleware (the language is active) and wraps the views.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if (response.status_code == 405 and not response.streaming
+                and not response.content
+                and not request.path_info.startswith(API_PREFIX)):
+            page = HttpResponse(render_to_string("405.html", {}, request), status=405)
+            page["Allow"] = response.get("Allow", "")
+            return page
+        return response

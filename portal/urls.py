@@ -47,5 +47,8 @@ if settings.DEBUG:
 
     urlpatterns = static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT) + urlpatterns
 
+handler400 = "portal.views.bad_request"
+handler403 = "portal.views.permission_denied"
 handler404 = "portal.views.page_not_found"
+handler429 = "portal.views.too_many_requests"
 handler500 = "portal.views.server_error"

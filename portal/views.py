@@ -1,3 +1,5 @@
+from http import HTTPStatus
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -146,6 +148,25 @@ def child_remove(request, pk: int):
 def page_not_found(request, exception=None):
     html = loader.render_to_string("404.html", {}, request)
     return HttpResponseNotFound(html)
+
+
+def _framed(request, status: int) -> HttpResponse:
+    """The site's frame (crisis lines included) with the page for `status`."""
+    return HttpResponse(loader.render_to_string(f"{status}.html", {}, request),
+                        status=status)
+
+
+def bad_request(request, exception=None):
+    return _framed(request, HTTPStatus.BAD_REQUEST)
+
+
+def permission_denied(request, exception=None):
+    return _framed(request, HTTPStatus.FORBIDDEN)
+
+
+def too_many_requests(request, exception=None):
+    """allauth's rate limits answer through this (`handler429` in the URLconf)."""
+    return _framed(request, HTTPStatus.TOO_MANY_REQUESTS)
 
 
 def server_error(request):

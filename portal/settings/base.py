@@ -73,6 +73,8 @@ MIDDLEWARE = [
     "portal.cache.ReplayMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # Django's empty 405s as the site's framed page (not for the JSON API).
+    "portal.middleware.MethodNotAllowedPageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
