@@ -1,6 +1,7 @@
 """Counsellor and coordinator pages: week, hours, attendance, notes, lists, closures."""
 
 import datetime as dt
+import re
 from http import HTTPStatus
 
 import pytest
@@ -335,6 +336,27 @@ def test_marking_attended_and_no_show(client, counsellor_x):
     client.post(reverse("bookings:attendance", kwargs={"pk": past.pk}), {"attended": "1"})
     past.refresh_from_db()
     assert past.status == Booking.Status.ATTENDED
+
+
+def _pressed(html: str) -> dict[str, str]:
+    """{button value: aria-pressed} of the attendance buttons."""
+    return dict(re.findall(
+        r'name="attended" value="(\d)" aria-pressed="(true|false)"', html))
+
+
+def test_the_attendance_buttons_show_the_recorded_choice(client, counsellor_x):
+    counsellor, session_type = counsellor_x
+    past = booking_at(timezone.now() - dt.timedelta(hours=2), counsellor=counsellor,
+                      session_type=session_type)
+    client.force_login(counsellor.user)
+    url = past.get_absolute_url()
+    assert _pressed(client.get(url).content.decode()) == {"1": "false", "0": "false"}
+    client.post(reverse("bookings:attendance", kwargs={"pk": past.pk}), {"attended": "1"})
+    assert _pressed(client.get(url).content.decode()) == {"1": "true", "0": "false"}
+    client.post(reverse("bookings:attendance", kwargs={"pk": past.pk}), {"attended": "0"})
+    html = client.get(url).content.decode()
+    assert _pressed(html) == {"1": "false", "0": "true"}
+    assert 'value="0" aria-pressed="true">' in html  # the pressed one is the primary
 
 
 def test_attendance_for_a_future_session_is_refused_with_a_message(client, counsellor_x):
