@@ -1,5 +1,6 @@
 from allauth.account.adapter import DefaultAccountAdapter
 from django.conf import settings
+from django.urls import reverse
 from django.utils.translation import get_language
 
 from portal import crisis, services
@@ -17,6 +18,19 @@ class AccountAdapter(DefaultAccountAdapter):
                 language=getattr(request, "LANGUAGE_CODE", "zh-hans"),
             )
         return user
+
+    def get_login_redirect_url(self, request):
+        """Staff land on their workspace, families on their account page; a safe
+        `next` still wins (allauth asks this only without one)."""
+        user = request.user
+        if user.is_authenticated:
+            if user.is_coordinator:
+                return reverse("bookings:coordinator_bookings")
+            if user.is_counsellor:
+                return reverse("bookings:counsellor_week")
+            if user.is_editor:
+                return reverse("wagtailadmin_home")
+        return super().get_login_redirect_url(request)
 
     def send_mail(self, template_prefix, email, context):
         """Every account email names the site and ends with the crisis lines."""

@@ -101,3 +101,44 @@ def test_staff_signing_in_by_code_still_give_their_totp_code(client, site_shell)
 
     client.post(reverse("mfa_authenticate"), {"code": current_code(TOTP_SECRET)})
     assert client.session["_auth_user_id"] == str(user.pk)
+
+
+@pytest.mark.parametrize(("factory", "landing"), [
+    ("counsellor", "/bookings/counsellor/week/"),
+    ("coordinator", "/bookings/coordinator/"),
+    ("editor", "/admin/"),
+])
+def test_staff_land_on_their_workspace_after_signing_in(client, site_shell, factory,
+                                                        landing):
+    from tests.factories import CoordinatorFactory, EditorFactory
+
+    make = {"counsellor": CounsellorUserFactory, "coordinator": CoordinatorFactory,
+            "editor": EditorFactory}[factory]
+    user = with_totp(make(email=f"{factory}-lands@example.cn"))
+    user.set_password("a-long-staff-pass-2026")
+    user.save()
+    client.post(reverse("account_login"),
+                {"login": user.email, "password": "a-long-staff-pass-2026"})
+    response = client.post(reverse("mfa_authenticate"), {"code": current_code(TOTP_SECRET)})
+    assert response.status_code == HTTPStatus.FOUND
+    assert response["Location"] == landing
+
+
+def test_a_safe_next_still_wins_and_families_land_on_their_account(client, site_shell):
+    from allauth.account.models import EmailAddress
+
+    from tests.factories import FamilyFactory
+
+    family = FamilyFactory(email="family-lands@example.cn")
+    family.set_password("a-long-family-pass-2026")
+    family.save()
+    EmailAddress.objects.update_or_create(user=family, email=family.email,
+                                          defaults={"verified": True, "primary": True})
+    response = client.post(reverse("account_login"),
+                           {"login": family.email, "password": "a-long-family-pass-2026"})
+    assert response["Location"] == reverse("portal:account")
+    client.post(reverse("account_logout"))
+    response = client.post(reverse("account_login") + "?next=/bookings/mine/",
+                           {"login": family.email, "password": "a-long-family-pass-2026",
+                            "next": "/bookings/mine/"})
+    assert response["Location"] == "/bookings/mine/"
