@@ -17,9 +17,13 @@ CRISIS_NUMBERS = ("12356", "962525", "12355", "110", "120")
 
 
 def _switcher_next(html: str) -> str:
+    """Where the language switcher leads: a signed-in user's form posts it as
+    `next`; a visitor who is not signed in follows a link."""
     import re
 
-    return re.search(r'name="next" value="([^"]*)"', html).group(1)
+    found = (re.search(r'name="next" value="([^"]*)"', html)
+             or re.search(r'<a class="lang-link" href="([^"]*)"', html))
+    return found.group(1).replace("&amp;", "&")
 
 
 @pytest.mark.parametrize(
@@ -42,6 +46,21 @@ def test_html_lang_follows_the_language(client, site_shell):
 
 
 def test_switcher_keeps_the_page_and_the_query(client, site_shell):
+    """Not signed in: a link to the same page in the other language, no form
+    (so the page carries no per-visitor token)."""
+    html = client.get("/about/?from=home").content.decode()
+    assert ('<a class="lang-link" href="/en/about/?from=home" hreflang="en" lang="en">'
+            'English</a>') in html
+    assert "/i18n/setlang/" not in html
+    assert "csrfmiddlewaretoken" not in html
+    english = client.get(_switcher_next(html)).content.decode()
+    assert "<h1>About us</h1>" in english
+    assert _switcher_next(english) == "/about/?from=home"
+    assert "关于我们" in client.get(_switcher_next(english)).content.decode()
+
+
+def test_signed_in_switcher_posts_and_keeps_the_page_and_the_query(client, site_shell):
+    client.force_login(FamilyFactory())
     html = client.get("/about/?from=home").content.decode()
     assert _switcher_next(html) == "/en/about/?from=home"
     assert 'value="en" lang="en">English</button>' in html
