@@ -19,17 +19,19 @@ Fast paths (`portal.cache.ReplayMiddleware`):
 
 - **Feeds** (`calendar:feed`, `calendar:workshops`): calendar apps poll
   without cookies, and the feed views need none of the middleware below;
-  they are called before it. A repeat poll of a personal feed reads, in one
-  Redis round trip, the rate counters, the feed's state (left by the full
-  path: which cached body answers it, under which `FEEDS` generation) and
-  the current generation, and sends the body with no query when they match.
+  they are called before it. A repeat poll of a personal feed counts its
+  rate (batched while far from the limit) and reads the per-IP miss count,
+  the feed's state (left by the full path: which cached body answers it,
+  under which `FEEDS` generation) and the current generation, each as this
+  process last read it within `portal.cache.LAG_SECONDS`, and sends the body
+  with no query when they match: usually no round trip at all.
   A state lives `STATE_SECONDS`, so the full path (which records the feed's
   last access, hourly) still runs a few times an hour for a polled feed.
 - **Slot search** (`api:list_slots`): a repeat with a bearer token whose
   state (left by the full path's authentication under the current `TOKENS`
   generation) is current, and the four plain parameters, is answered from
-  this process's copy of the JSON kept under both schedule generations, in
-  one round trip. Anything unusual takes the full path, which validates and
+  this process's copy of the JSON kept under both schedule generations,
+  read with `portal.cache.LAG_SECONDS` of lag (usually no round trip). Anything unusual takes the full path, which validates and
   answers as before; only its 200 answers are kept, with their headers
   (``Cache-Control: no-store`` included).
 """
@@ -197,24 +199,49 @@ class Poll:
         return key if generation == self.generation else None
 
 
-def poll(*, secret_hash: str, ip_key: str, secret_key: str, ttl: int) -> Poll:
-    """Count the poll against the secret's rate bucket and read the per-IP miss
-    count, the feed's state and the generation: one round trip on Redis."""
-    keys = [ip_key, _state_key(secret_hash), FEEDS]
-    secret_count, found = caching.count_and_get_many(secret_key, ttl, keys)
-    state = found.get(keys[1])
+def poll(*, secret_hash: str, ip_key: str, secret_key: str, ttl: int,
+         limit: int) -> Poll:
+    """Count the poll against the secret's rate bucket, and read the per-IP
+    miss count, the feed's state and the generation: usually without a
+    round trip. The count is batched while far from `limit`
+    (`caching.count_batched`); the miss count and the generation are read
+    with `caching.LAG_SECONDS` of lag (a revoked link 404s at once in the
+    process that revoked it, in the others within that second; calendar
+    apps poll hourly); a state names its generation, so this process's
+    copy of it is never taken for current after a change."""
+    generation = caching.read(FEEDS, lag=caching.LAG_SECONDS)
     return Poll(
-        ip_misses=int(found.get(ip_key) or 0),
-        secret_count=secret_count,
-        state=state if isinstance(state, tuple) and len(state) == 2 else None,
-        generation=found.get(FEEDS),
+        ip_misses=int(caching.get_lagged(ip_key, default=0) or 0),
+        secret_count=caching.count_batched(secret_key, ttl, limit=limit),
+        state=_feed_state(secret_hash, generation),
+        generation=generation,
     )
+
+
+def miss_counted(ip_key: str) -> None:
+    """After the full path counted an unknown secret against the IP: this
+    process sees its own misses at once (`poll` reads the count with a lag)."""
+    caching.forget_lagged(ip_key)
+
+
+def _feed_state(secret_hash: str, generation: int) -> tuple | None:
+    key = _state_key(secret_hash)
+    state = caching.local_get(key)
+    if isinstance(state, tuple) and state[0] == generation:
+        return state
+    state = cache.get(key)
+    if not (isinstance(state, tuple) and len(state) == 2):
+        return None
+    caching.local_set(key, state, seconds=STATE_SECONDS, size=len(state[1]) + 64)
+    return state
 
 
 def remember(*, secret_hash: str, generation: int, key: str) -> None:
     """After a full-path answer: let repeats of this poll skip the database."""
     if key:
         cache.set(_state_key(secret_hash), (generation, key), STATE_SECONDS)
+        caching.local_set(_state_key(secret_hash), (generation, key),
+                          seconds=STATE_SECONDS, size=len(key) + 64)
 
 
 class FeedReplayer(caching.Replayer):
@@ -318,7 +345,27 @@ def _query(request) -> dict | None:
             "start": start, "end": end}
 
 
+def _token_state(token_hash: str):
+    """The token's state (generation, user id) the full path left, kept in
+    this process once read: a state names the `TOKENS` generation it holds
+    under, so an old copy is never taken for current."""
+    key = _token_key(token_hash)
+    state = caching.local_get(key)
+    if state is None:
+        state = cache.get(key)
+        if not isinstance(state, tuple):
+            return None
+        caching.local_set(key, state, seconds=TOKEN_SECONDS, size=128)
+    return state
+
+
 class SlotSearchReplayer(caching.Replayer):
+    """Reads the three generations with `caching.LAG_SECONDS` of lag: a
+    booking, a revoked token or a schedule change in this process shows on
+    the very next search; in another worker process within that second.
+    A slot shown free meanwhile is refused on booking (409), as one taken
+    between a search and the click always is."""
+
     def answer(self, request, match):
         if request.method != "GET":
             return None
@@ -326,17 +373,17 @@ class SlotSearchReplayer(caching.Replayer):
         params = _query(request) if token else None
         if params is None:
             return None
-        token_key = _token_key(ApiToken.hash_secret(token))
+        state = _token_state(ApiToken.hash_secret(token))
+        if state is None:
+            return None
         mine = counsellor_key(params["counsellor"])
-        found = cache.get_many([token_key, TOKENS, STATION, mine])
-        state, generation = found.get(token_key), found.get(TOKENS)
-        station, version = found.get(STATION), found.get(mine)
-        if (not isinstance(state, tuple) or generation is None or state[0] != generation
-                or station is None or version is None):
+        found = caching.read_many([TOKENS, STATION, mine], lag=caching.LAG_SECONDS)
+        if state[0] != found[TOKENS]:
             return None
         kept = caching.local_get(answer_key(
             counsellor_id=params["counsellor"], session_type_id=params["session_type"],
-            start=params["start"], end=params["end"], station=station, version=version))
+            start=params["start"], end=params["end"], station=found[STATION],
+            version=found[mine]))
         if kept is None or kept[2] <= time.time():
             return None
         body, headers, _expires = kept

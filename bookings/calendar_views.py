@@ -121,10 +121,10 @@ def personal_feed(request, secret: str):
     ip = _client_ip(request)
     ip_key, ip_wait = feeds.bucket_key("ip-miss", ip)
     secret_key, secret_wait = feeds.bucket_key("secret", secret_hash)
-    # Rate counters, the feed's cached state and the feed generation: one
-    # round trip (bookings.caching).
+    # Rate counters, the feed's cached state and the feed generation, usually
+    # without a round trip (bookings.caching.poll).
     poll = caching.poll(secret_hash=secret_hash, ip_key=ip_key, secret_key=secret_key,
-                           ttl=feeds.RATE_WINDOW_SECONDS + 60)
+                        ttl=feeds.RATE_WINDOW_SECONDS + 60, limit=per_secret)
     if poll.ip_misses >= per_ip:
         return _too_many(ip_wait)
     if poll.secret_count > per_secret:
@@ -138,6 +138,7 @@ def personal_feed(request, secret: str):
         if feed is None:
             # Only misses count per IP: that is what guessing secrets looks like.
             feeds.check_rate(scope="ip-miss", ident=ip, limit=per_ip)
+            caching.miss_counted(ip_key)
             return _plain_not_found(_("没有这个日历订阅，或它已被停用。"))
         now = timezone.now()
         feeds.touch(feed, now=now)

@@ -30,7 +30,7 @@ from portal.timezones import station_today
 
 PAGES = "courses:pages:gen"
 DEFAULT_TIMEOUT = 300
-GENERATION_LAG_SECONDS = 1.0
+GENERATION_LAG_SECONDS = caching.LAG_SECONDS
 # Only these query parameters (short values) may be part of a cache key, so
 # random query strings cannot fill the cache with copies of a page.
 CACHEABLE_PARAMS = {"topic", "audience", "age", "ack", "q", "page"}
@@ -45,11 +45,12 @@ class PageReplayer(caching.Replayer):
     def _key(self, request) -> str | None:
         if not _may_use_cache(request):
             return None
-        language = get_language_from_path(request.path_info) or settings.LANGUAGE_CODE
+        address = _address(request)
+        if address is None:
+            return None
+        language, digest = address
         generation = caching.read(PAGES, lag=GENERATION_LAG_SECONDS)
         day = station_today().isoformat()
-        raw = f"{request.scheme}://{caching.raw_host(request)}|{language}|{request.get_full_path()}"
-        digest = hashlib.sha256(raw.encode()).hexdigest()[:32]
         return f"courses:page:{generation}:{day}:{language}:{digest}"
 
     def answer(self, request, match):
@@ -82,13 +83,38 @@ def _may_use_cache(request) -> bool:
     if getattr(settings, "SECURE_SSL_REDIRECT", False) and not request.is_secure():
         return False
     cookies = request.COOKIES
-    if settings.SESSION_COOKIE_NAME in cookies or "messages" in cookies:
-        return False
-    return all(
-        key in CACHEABLE_PARAMS and len(values) == 1
-        and len(values[0]) <= MAX_PARAM_LENGTH
-        for key, values in request.GET.lists()
-    )
+    return settings.SESSION_COOKIE_NAME not in cookies and "messages" not in cookies
+
+
+ADDRESS_SECONDS = 3600.0
+
+
+def _address(request) -> tuple[str, str] | None:
+    """The language and digest a page's key takes from its address, or None
+    when the query string may not be part of a key (`CACHEABLE_PARAMS`).
+
+    Remembered per address as sent, in the per-process store: parsing the
+    query (a QueryDict), the IRI-quoted full path, its language and its
+    digest measured 24 µs of the 33 µs a key took (timeit, 20,000 keys of the
+    search page), on a replay of ~110 µs in all."""
+    scheme, host = request.scheme, caching.raw_host(request)
+    query = request.META.get("QUERY_STRING", "")
+    memo = ("courses:address", scheme, host, request.path_info, query)
+    found = caching.local_get(memo)
+    if found is None:
+        allowed = all(
+            key in CACHEABLE_PARAMS and len(values) == 1
+            and len(values[0]) <= MAX_PARAM_LENGTH
+            for key, values in request.GET.lists()
+        )
+        found = ("", "")
+        if allowed:
+            language = get_language_from_path(request.path_info) or settings.LANGUAGE_CODE
+            raw = f"{scheme}://{host}|{language}|{request.get_full_path()}"
+            found = (language, hashlib.sha256(raw.encode()).hexdigest()[:32])
+        caching.local_set(memo, found, seconds=ADDRESS_SECONDS,
+                          size=len(host) + len(request.path_info) + len(query) * 2 + 160)
+    return found if found[0] else None
 
 
 def _may_store(request, response) -> bool:

@@ -36,7 +36,6 @@ import hashlib
 import logging
 import pickle
 import re
-import secrets
 import threading
 import time
 from collections.abc import Callable, Iterable
@@ -50,11 +49,7 @@ from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse
-from django.middleware.csrf import (
-    CSRF_ALLOWED_CHARS,
-    CSRF_SECRET_LENGTH,
-    CsrfViewMiddleware,
-)
+from django.middleware.csrf import CsrfViewMiddleware, get_token
 from django.urls import Resolver404, resolve
 from django.utils import translation
 from django.utils.cache import patch_cache_control, patch_vary_headers
@@ -94,6 +89,32 @@ def _set_generation(key: str) -> None:
 
 
 _LAG_KEPT = 60.0
+# The one lag the fast paths read generations with (`read_many(lag=...)`): a
+# write in this process is seen here at once, in the other worker processes
+# within this time. A Redis round trip measured 115 µs here (redis-py, on
+# loopback), more than twice a whole /healthz request; reading every
+# generation on every replay kept the slot search and the personal feed
+# under their aims (0.33× and 0.31× of /healthz in `make bench`).
+LAG_SECONDS = 1.0
+
+
+def get_lagged(key: str, *, lag: float = LAG_SECONDS, default=None):
+    """`cache.get(key)`, or this process's copy of it read up to `lag`
+    seconds ago: for values a fast path may see a second late (a rate
+    counter it only compares against a limit)."""
+    now = time.monotonic()
+    kept = local_get(("lagged", key))
+    if kept is not None and now - kept[1] < lag:
+        return kept[0]
+    value = cache.get(key, default)
+    local_set(("lagged", key), (value, now), seconds=lag, size=size_of(value) + 64)
+    return value
+
+
+def forget_lagged(key: str) -> None:
+    """After this process changed `key`: its next `get_lagged` reads it again."""
+    with _store_lock:
+        _store().pop(("lagged", key), None)
 
 
 def read_many(keys: Iterable[str], *, lag: float = 0.0) -> dict[str, int]:
@@ -543,10 +564,10 @@ def _resolved(path: str):
     measured ~80 µs of a ~140 µs replay (cProfile, 500 replays of the home
     page; bench: anonymous pages 0.48× /healthz resolving every request,
     0.61× remembering)."""
-    language = get_language_from_path(path) or settings.LANGUAGE_CODE
-    key = ("resolved", language, path)
+    key = ("resolved", path)
     match = local_get(key)
     if match is None:
+        language = get_language_from_path(path) or settings.LANGUAGE_CODE
         try:
             with translation.override(language):
                 match = resolve(path)
@@ -639,62 +660,25 @@ def stored_size(stored: dict) -> int:
 
 
 def replay(request, stored: dict) -> HttpResponse:
-    """The stored response, with form tokens of this visitor's CSRF secret."""
+    """The stored response, with form tokens of this visitor's CSRF secret.
+
+    Django's own `get_token`, as `{% csrf_token %}` calls it on the full path
+    (a new secret on a first visit; the cookie sent again with every form,
+    renewing it). Only pages with a form pay for it: a quiz lesson, a
+    signed-in page; anonymous pages otherwise carry none (the language
+    switcher is a link for visitors who are not signed in)."""
     body = stored["body"]
     if CSRF_PLACEHOLDER in body:
         # CsrfViewMiddleware never runs on a replay: its request hook reads and
         # checks the visitor's secret from the cookie, as on the full path.
         _csrf.process_request(request)
-        secret = request.META.get("CSRF_COOKIE")
-        if secret is None:
-            # A first visit: a new secret, whose cookie the response hook sets.
-            secret = request.META["CSRF_COOKIE"] = _random_csrf_string()
-            request.META["CSRF_COOKIE_NEEDS_UPDATE"] = True
-        body = body.replace(CSRF_PLACEHOLDER, _mask_csrf_secret(secret).encode())
+        body = body.replace(CSRF_PLACEHOLDER, get_token(request).encode())
     response = HttpResponse(body)
     for name, value in stored["headers"]:
         response[name] = value
     response["Content-Length"] = str(len(body))
-    # Sets the cookie for a first visit as the full path would; a visitor who
-    # has one keeps it.
+    # Sets the cookie as the full path would.
     return _csrf.process_response(request, response)
-
-
-# CSRF strings, as django.middleware.csrf makes them. A copy, because it is
-# worth it: Django's `get_token` (its mask through get_random_string, 32
-# secrets.choice calls) took 155 µs a call here against 21 µs for these
-# (timeit, 20,000 calls each; a new secret now takes 1 µs, below), and a first
-# visit needs a new secret too (as many calls again). A replayed page costs ~410 µs in all (0.62× of /healthz
-# at 3,917 req/s in `make bench`): Django's functions would take it under the
-# 0.6× aim. The test suite checks the tokens with Django's own unmasking
-# (tests/portal/test_page_cache.py, tests/portal/test_personal_replay.py).
-_CSRF_INDEX = {c: i for i, c in enumerate(CSRF_ALLOWED_CHARS)}
-_CSRF_BASE = len(CSRF_ALLOWED_CHARS)  # 62
-_CSRF_UNBIASED = 256 - 256 % _CSRF_BASE  # bytes below this map evenly
-
-
-# Each random byte below _CSRF_UNBIASED as one allowed character, in C
-# (bytes.translate) rather than a Python loop (measured 39 → 4 µs a string).
-_CSRF_TABLE = bytes(ord(CSRF_ALLOWED_CHARS[b % _CSRF_BASE]) for b in range(256))
-_CSRF_BIASED = bytes(range(_CSRF_UNBIASED, 256))
-
-
-def _random_csrf_string() -> str:
-    chars = b""
-    while len(chars) < CSRF_SECRET_LENGTH:
-        chars += secrets.token_bytes(CSRF_SECRET_LENGTH + 8).translate(
-            _CSRF_TABLE, _CSRF_BIASED)
-    return chars[:CSRF_SECRET_LENGTH].decode("ascii")
-
-
-def _mask_csrf_secret(secret: str) -> str:
-    """Django's masked form token: mask + (secret + mask) per character."""
-    mask = _random_csrf_string()
-    cipher = "".join(
-        CSRF_ALLOWED_CHARS[(_CSRF_INDEX[x] + _CSRF_INDEX[y]) % _CSRF_BASE]
-        for x, y in zip(secret, mask, strict=True)
-    )
-    return mask + cipher
 
 
 # --- any write ------------------------------------------------------------------------

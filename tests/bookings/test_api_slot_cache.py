@@ -185,3 +185,50 @@ def test_the_per_process_copy_keeps_to_its_byte_budget(settings):
     assert portal_cache.local_get(("big",)) is None
     caching.remember_answer(("k", 9), HttpResponse(b"y" * 100), valid_until=until)
     assert portal_cache.local_bytes() == 7 * 900 + 100
+
+
+def _another_process_retires(key: str) -> None:
+    """What a bump in another worker process looks like from this one: the
+    shared number moves, this process's lagging copy does not."""
+    from django.core.cache import cache
+
+    cache.set(key, portal_cache.fresh(), None)
+
+
+def test_a_token_revoked_in_another_process_is_refused_within_the_lag(setup, monkeypatch):
+    token, secret = ApiToken.issue(user=setup.family, name="phone")
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {secret}"}
+    assert _search(setup, auth).status_code == HTTPStatus.OK
+    assert _search(setup, auth).status_code == HTTPStatus.OK  # replayed
+    # Revoked by another process: its row and its bump, no signal here.
+    ApiToken.objects.filter(pk=token.pk).update(revoked_at=timezone.now())
+    _another_process_retires(caching.TOKENS)
+    # Within the lag this process may still answer from its copy...
+    assert _search(setup, auth).status_code == HTTPStatus.OK
+    # ...and once the lag has passed it reads the new number: refused.
+    monkeypatch.setattr(portal_cache, "LAG_SECONDS", 0.0)
+    assert _search(setup, auth).status_code == HTTPStatus.UNAUTHORIZED
+
+
+def test_a_slot_booked_in_another_process_is_gone_once_the_lag_has_passed(
+        setup, monkeypatch):
+    import time
+
+    auth = _auth(setup.family)
+    before = _search(setup, auth).json()
+    assert _search(setup, auth).json() == before  # replayed
+    keys = [("generation", k) for k in
+            (caching.TOKENS, caching.STATION, caching.counsellor_key(setup.counsellor.pk))]
+    seen = [portal_cache.local_get(key) for key in keys]
+    services.booking_create(
+        family=FamilyFactory(), counsellor=setup.counsellor,
+        session_type=setup.session_type, start=setup.at(9, 30), mode=Mode.IN_PERSON,
+        consent=True)
+    # As a process that did not make the booking: it still holds the number
+    # it read a moment ago, and the answer it kept under it.
+    for key, (number, _read_at) in zip(keys, seen, strict=True):
+        portal_cache.local_set(key, (number, time.monotonic()), seconds=60)
+    assert _search(setup, auth).json() == before
+    monkeypatch.setattr(portal_cache, "LAG_SECONDS", 0.0)
+    starts = [s["start"] for s in _search(setup, auth).json()]
+    assert setup.at(9, 30).isoformat() not in starts

@@ -604,3 +604,23 @@ def test_public_workshop_feed_speaks_the_readers_language(client):
         "Feelings class"]
     chinese = client.get("/calendar/workshops.ics", headers={"Accept-Language": "zh-CN"})
     assert [e.summary for e in parse(chinese.content, feed=True).values()] == ["情绪小课堂"]
+
+
+def test_a_link_revoked_in_another_process_is_404_once_the_lag_has_passed(
+        client, family, family_feed, monkeypatch):
+    """Another worker's revoke: the row and the shared generation change, this
+    process's lagging copy of the generation does not. Within the lag the
+    poll may still be answered; after it, the link is gone."""
+    from django.core.cache import cache
+
+    from bookings import caching
+    from portal import cache as portal_cache
+
+    path = _feed_path(family_feed)
+    assert client.get(path).status_code == HTTPStatus.OK
+    assert client.get(path).status_code == HTTPStatus.OK  # replayed
+    CalendarFeed.objects.filter(pk=family_feed.pk).update(revoked_at=timezone.now())
+    cache.set(caching.FEEDS, portal_cache.fresh(), None)
+    assert client.get(path).status_code == HTTPStatus.OK
+    monkeypatch.setattr(portal_cache, "LAG_SECONDS", 0.0)
+    assert client.get(path).status_code == HTTPStatus.NOT_FOUND

@@ -184,15 +184,57 @@ def test_a_cached_page_carries_a_working_csrf_token_for_each_visitor(make_module
     assert "答对 1 / 1 题。" in response.content.decode()
 
 
+def _quiz_lesson(make_module):
+    module = make_module(lessons=0)
+    return publish(LessonPageFactory(parent=module, slug="quiz", body=[quiz_block()]))
+
+
 def test_first_visit_to_a_cached_page_gets_its_own_csrf_cookie(make_module):
-    module = make_module(lessons=1)
-    Client().get(module.url)
+    lesson = _quiz_lesson(make_module)
+    Client().get(lesson.url)
     newcomer = Client()
-    response = newcomer.get(module.url)
+    response = newcomer.get(lesson.url)
     assert response["X-Courses-Cache"] == "hit"
     assert "csrftoken" in response.cookies
     assert "sessionid" not in response.cookies
     assert response["X-Frame-Options"] == "DENY"
+
+
+def test_a_cached_page_without_a_form_sets_no_csrf_cookie(make_module):
+    """The language switcher is a link for visitors who are not signed in, so
+    a page without a form carries no token and its replay sets no cookie."""
+    module = make_module(lessons=1)
+    Client().get(module.url)
+    response = Client().get(module.url)
+    assert response["X-Courses-Cache"] == "hit"
+    assert "csrfmiddlewaretoken" not in response.content.decode()
+    assert "csrftoken" not in response.cookies
+
+
+def test_replayed_csrf_tokens_are_djangos_masked_form(make_module):
+    from django.middleware.csrf import _does_token_match, _unmask_cipher_token
+
+    lesson = _quiz_lesson(make_module)
+    Client().get(lesson.url)
+    visitor = Client()
+    page = visitor.get(lesson.url)
+    assert page["X-Courses-Cache"] == "hit"
+    secret = page.cookies["csrftoken"].value
+    tokens = re.findall(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.content.decode())
+    assert tokens and all(len(t) == 64 for t in tokens)
+    assert all(_unmask_cipher_token(t) == secret for t in tokens)
+    assert all(_does_token_match(t, secret) for t in tokens)
+    # The same secret, renewed as Django's full path renews it; a fresh mask.
+    again = visitor.get(lesson.url)
+    assert again["X-Courses-Cache"] == "hit"
+    assert again.cookies["csrftoken"].value == secret
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"',
+                      again.content.decode()).group(1)
+    assert token not in tokens and _unmask_cipher_token(token) == secret
+    # A second visitor's token is not the first one's.
+    other = Client().get(lesson.url).content.decode()
+    assert token not in other and not set(tokens) & set(
+        re.findall(r'name="csrfmiddlewaretoken" value="([^"]+)"', other))
 
 
 def test_anonymous_search_results_are_cached_and_retired_on_publish(client, make_module):
