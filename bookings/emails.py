@@ -28,7 +28,7 @@ FAMILY_KINDS = ("confirmation", "change", "cancellation", "waitlist_promotion",
                 "reminder", "workshop_change")
 # Alerts to staff about urgent bookings; they carry no intake answers.
 STAFF_KINDS = ("urgent_alert", "safeguarding_alert", "urgent_cancelled",
-               "urgent_erased", "urgent_unfollowed")
+               "urgent_erased", "urgent_unfollowed", "urgent_escalated")
 KINDS = FAMILY_KINDS + STAFF_KINDS
 INVITATION_METHOD = {
     "confirmation": "REQUEST",
@@ -53,6 +53,7 @@ def _subject(kind: str, booking: Booking) -> str:
         "urgent_cancelled": gettext("紧急登记的预约 %(ref)s 已被取消，请主动联系"),
         "urgent_erased": gettext("紧急登记的预约 %(ref)s：家庭已注销账户"),
         "urgent_unfollowed": gettext("紧急登记 %(ref)s 超过回电时限仍没有跟进记录"),
+        "urgent_escalated": gettext("紧急登记 %(ref)s 仍无人认领，请现在认领"),
     }
     if booking.is_safeguarding:
         # Harm may come from home: staff are sent to the safeguarding lead,
@@ -179,6 +180,9 @@ def build_message(booking: Booking, kind: str, recipient, *,
             "workshop_location": (calendar.workshop_location(booking.group_session)
                                   if booking.group_session_id else ""),
             "cutoff_hours": cutoff,
+            "escalation_minutes": (policy.urgent_escalation_minutes if policy
+                                   else BookingPolicy().urgent_escalation_minutes),
+            "urgent_url": _absolute("bookings:coordinator_urgent"),
             "detail_url": _absolute("bookings:detail", pk=booking.pk),
             "mine_url": _absolute("bookings:mine"),
             "crisis_text": crisis.as_text(language=language),

@@ -8,6 +8,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+from phonenumber_field.formfields import PhoneNumberField
 
 from bookings import intake
 from bookings.models import (
@@ -148,6 +149,7 @@ class CounsellorFilterForm(forms.Form):
 
 
 DANGER_NOW_MISSING = _("请回答：现在是否有危险？")
+PHONE_MISSING = _("请留下能马上联系到你的手机号，协调员会尽快打给你。")
 
 
 class BookingDetailsForm(forms.Form):
@@ -166,6 +168,13 @@ class BookingDetailsForm(forms.Form):
     )
     mode = forms.ChoiceField(label=_("希望的方式"), choices=Mode.choices,
                              widget=forms.RadioSelect)
+    contact_phone = PhoneNumberField(
+        label=_("能马上联系到你的手机号"), region="CN", required=False,
+        help_text=_("上面的回答里有“有”“是”“不确定”或“不想回答”时必填：协调员会打这个电话联系你。"),
+        error_messages={"invalid": _("请填写正确的手机号，例如 139 1234 5678。")},
+        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel",
+                                      "inputmode": "tel"}),
+    )
     consent = forms.BooleanField(
         label=_("我同意未愛小屋为安排本次咨询而保存上述登记信息（属于敏感个人信息），"
                 "仅咨询师和站点协调员可以查看。"),
@@ -194,6 +203,8 @@ class BookingDetailsForm(forms.Form):
         # Asked only after a positive answer on an acute item (see `needs_gate`).
         self.fields["risk_danger_now"] = self._question_field(
             intake.DANGER_NOW, english=english, required=False)
+        if profile is not None and profile.phone and not self.is_bound:
+            self.fields["contact_phone"].initial = profile.phone
 
     @staticmethod
     def _question_field(question, *, english: bool, required: bool = True):
@@ -210,6 +221,14 @@ class BookingDetailsForm(forms.Form):
         if start is None:
             raise forms.ValidationError(BAD_SLOT)
         return start
+
+    def clean(self):
+        cleaned = super().clean()
+        answered = all(name in cleaned for name, _key in self.risk_keys)
+        if answered and not cleaned.get("contact_phone") and \
+                "contact_phone" not in self.errors and intake.is_urgent(self.risk_answers()):
+            self.add_error("contact_phone", PHONE_MISSING)
+        return cleaned
 
     def risk_fields(self):
         return [self[name] for name, _key in self.risk_keys]
@@ -250,6 +269,9 @@ class NoteForm(forms.Form):
 
 
 class FollowUpForm(forms.Form):
+    channel = forms.ChoiceField(label=_("联系方式"), choices=UrgentFollowUp.Channel.choices,
+                                widget=forms.RadioSelect,
+                                initial=UrgentFollowUp.Channel.PHONE)
     outcome = forms.ChoiceField(label=_("跟进结果"), choices=UrgentFollowUp.Outcome.choices,
                                 widget=forms.RadioSelect)
     asq = forms.ChoiceField(label=_("是否已直接询问孩子（ASQ）"),

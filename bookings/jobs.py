@@ -1,4 +1,5 @@
-"""Scheduled jobs that drive write services: the unfollowed-urgent sweep.
+"""Scheduled jobs that drive write services: the urgent sweep (escalation of
+unclaimed urgent intakes, alerts about unfollowed ones).
 
 They live apart from `bookings.tasks` because the services queue the email
 tasks defined there: tasks ← services ← jobs, one way, no import circle.
@@ -13,7 +14,9 @@ from django_tasks import task
 from bookings import services
 from bookings.tasks import schedule_once
 
-URGENT_SWEEP_INTERVAL = dt.timedelta(minutes=15)
+# A few minutes: the escalation of an unclaimed intake is due after 30 minutes
+# of opening hours by default (BookingPolicy.urgent_escalation_minutes).
+URGENT_SWEEP_INTERVAL = dt.timedelta(minutes=5)
 
 
 @task()
@@ -25,7 +28,8 @@ def alert_unfollowed_urgent() -> int:
     must not end the chase of unfollowed urgent bookings for good.
     """
     try:
-        return services.urgent_unfollowed_alert()
+        escalated = services.urgent_escalate()
+        return escalated + services.urgent_unfollowed_alert()
     finally:
         schedule_urgent_sweep()
 

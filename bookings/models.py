@@ -9,15 +9,19 @@ for active individual bookings (migration 0002, PostgreSQL only); on SQLite
 writers are serialised by IMMEDIATE transactions and the service re-checks.
 """
 
+import datetime as dt
 import secrets
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from wagtail.admin.panels import FieldPanel
+from phonenumber_field.modelfields import PhoneNumberField
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 
 from bookings.permissions import BookingQuerySet, GroupSessionQuerySet
@@ -235,6 +239,21 @@ class BookingPolicy(BaseSiteSetting):
     max_active_bookings = models.PositiveSmallIntegerField(
         _("每个家庭同时有效的预约上限"), default=3)
     reminder_hours = models.PositiveSmallIntegerField(_("提前提醒（小时）"), default=24)
+    # Urgent intakes: unclaimed this many minutes of opening hours after they
+    # came in, every coordinator is emailed again (`services.urgent_escalate`).
+    urgent_escalation_minutes = models.PositiveSmallIntegerField(
+        _("紧急登记无人认领多久后再次通知（开放时间内的分钟数）"), default=30,
+        validators=[MinValueValidator(5), MaxValueValidator(24 * 60)])
+    # The station's opening hours for that count (the same every open day;
+    # a closure day still counts, so an escalation comes early, never late). Weekdays as digits, this module's convention
+    # (Monday = 0 … Sunday = 6).
+    open_weekdays = models.CharField(
+        _("开放日"), max_length=7, default="012345",
+        help_text=_("用数字写开放的日子：0=周一，1=周二 … 6=周日。例如周一到周六写 012345。"),
+        validators=[RegexValidator(r"^[0-6]{1,7}$",
+                                   _("请只用 0–6 的数字表示开放日，例如 012345。"))])
+    opens_at = models.TimeField(_("每天开门时间"), default=dt.time(9, 0))
+    closes_at = models.TimeField(_("每天关门时间"), default=dt.time(17, 0))
 
     panels = [
         FieldPanel("slot_granularity_minutes"),
@@ -243,7 +262,18 @@ class BookingPolicy(BaseSiteSetting):
         FieldPanel("cancel_cutoff_hours"),
         FieldPanel("max_active_bookings"),
         FieldPanel("reminder_hours"),
+        MultiFieldPanel([
+            FieldPanel("urgent_escalation_minutes"),
+            FieldPanel("open_weekdays"),
+            FieldPanel("opens_at"),
+            FieldPanel("closes_at"),
+        ], heading=_("紧急登记")),
     ]
+
+    def clean(self):
+        super().clean()
+        if self.opens_at and self.closes_at and self.closes_at <= self.opens_at:
+            raise ValidationError({"closes_at": _("关门时间要晚于开门时间。")})
 
     class Meta:
         verbose_name = _("预约规则")
@@ -311,6 +341,11 @@ class Booking(models.Model):
         ATTENDED = "attended", _("已到场")
         NO_SHOW = "no_show", _("未到场")
 
+    class UrgentState(models.TextChoices):
+        NEW = "new", _("待联系")
+        CONTACTED = "contacted", _("已联系，跟进中")
+        RESOLVED = "resolved", _("已处理")
+
     # Statuses that hold the counsellor's time (and a workshop seat).
     ACTIVE_STATUSES = (Status.CONFIRMED, Status.ATTENDED, Status.NO_SHOW)
 
@@ -351,6 +386,23 @@ class Booking(models.Model):
                                           editable=False)
     unfollowed_alert_sent_at = models.DateTimeField(null=True, blank=True,
                                                     editable=False)
+    # The guardian's number for an urgent call-back, asked when the risk
+    # screen is positive (E.164).
+    contact_phone = PhoneNumberField(_("紧急联系电话"), blank=True)
+    # The urgent workflow (services.urgent_*): who owns it, when it was
+    # claimed, first reached, escalated; `followed_up_at` is its resolution.
+    urgent_owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+", editable=False, verbose_name=_("负责人"))
+    urgent_claimed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    urgent_contacted_at = models.DateTimeField(null=True, blank=True, editable=False)
+    urgent_contacted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+", editable=False)
+    urgent_resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+", editable=False)
+    urgent_escalated_at = models.DateTimeField(null=True, blank=True, editable=False)
     calendar_uid = models.CharField(max_length=120, unique=True, default=new_calendar_uid,
                                     editable=False)
     sequence = models.PositiveIntegerField(default=0, editable=False)
@@ -387,6 +439,18 @@ class Booking(models.Model):
 
     def get_absolute_url(self):
         return reverse("bookings:detail", kwargs={"pk": self.pk})
+
+    @property
+    def urgent_state(self) -> str:
+        """new → contacted → resolved (`services.urgent_follow_up_record`)."""
+        if self.followed_up_at is not None:
+            return self.UrgentState.RESOLVED
+        if self.urgent_contacted_at is not None:
+            return self.UrgentState.CONTACTED
+        return self.UrgentState.NEW
+
+    def get_urgent_state_display(self) -> str:
+        return self.UrgentState(self.urgent_state).label
 
     @property
     def is_active(self) -> bool:
@@ -448,6 +512,7 @@ class UrgentFollowUp(models.Model):
     """Who followed up an urgent booking, when, and with what outcome."""
 
     class Outcome(models.TextChoices):
+        SPOKE = "spoke", _("已联系上，仍在跟进")
         REACHED = "reached", _("已联系上，已评估并约定后续")
         EMERGENCY = "emergency", _("已协助就医或报警")
         SAFEGUARDING = "safeguarding", _("已交安全保护负责人 / 已报告公安")
@@ -458,7 +523,15 @@ class UrgentFollowUp(models.Model):
         NEGATIVE = "negative", _("孩子本人：ASQ 阴性")
         NOT_ASKED = "not_asked", _("尚未直接询问孩子")
 
-    # Outcomes that take the booking out of the queue; "no answer" does not.
+    class Channel(models.TextChoices):
+        PHONE = "phone", _("电话")
+        SMS = "sms", _("短信")
+        WECHAT = "wechat", _("微信")
+        IN_PERSON = "in_person", _("当面")
+        OTHER = "other", _("其他")
+
+    # Outcomes that resolve the intake (out of the queue); "spoke" marks it
+    # contacted, "no answer" is logged and changes nothing.
     CLOSING = (Outcome.REACHED, Outcome.EMERGENCY, Outcome.SAFEGUARDING)
 
     booking = models.ForeignKey(Booking, on_delete=models.CASCADE,
@@ -468,6 +541,8 @@ class UrgentFollowUp(models.Model):
     outcome = models.CharField(_("结果"), max_length=20, choices=Outcome.choices)
     asq = models.CharField(_("直接询问孩子（ASQ）"), max_length=20, choices=Asq.choices,
                            default=Asq.NOT_ASKED)
+    channel = models.CharField(_("联系方式"), max_length=20, choices=Channel.choices,
+                               default=Channel.PHONE)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

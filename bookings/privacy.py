@@ -35,7 +35,8 @@ def _anonymise(ids: list[int], *, now: dt.datetime) -> tuple[int, int]:
     """(notes deleted, bookings anonymised) for the bookings `ids`."""
     notes = SessionNote.objects.filter(booking_id__in=ids).delete()[0]
     anonymised = Booking.objects.filter(pk__in=ids).update(
-        family=None, child=None, concern="", intake_answers={}, anonymised_at=now
+        family=None, child=None, concern="", intake_answers={}, contact_phone="",
+        anonymised_at=now
     )
     return notes, anonymised
 
@@ -107,6 +108,7 @@ class BookingsPrivacy(PrivacyProvider):
                 "concern": b.concern,
                 "intake_answers": jsonable(b.intake_answers),
                 "is_urgent": b.is_urgent,
+                "contact_phone": str(b.contact_phone or ""),
                 "created_at": jsonable(b.created_at),
                 "cancelled_at": jsonable(b.cancelled_at),
             }
@@ -142,8 +144,8 @@ class BookingsPrivacy(PrivacyProvider):
     def erase_sensitive_data(self, *, user, now: dt.datetime) -> dict[str, int]:
         erased = (
             Booking.objects.filter(family=user)
-            .exclude(concern="", intake_answers={})
-            .update(concern="", intake_answers={}, updated_at=now)
+            .exclude(concern="", intake_answers={}, contact_phone="")
+            .update(concern="", intake_answers={}, contact_phone="", updated_at=now)
         )
         return {"bookings_intake_erased": erased}
 

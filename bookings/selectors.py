@@ -16,7 +16,7 @@ from django.core.cache import cache
 from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
-from bookings import caching
+from bookings import caching, intake
 from bookings import slots as engine
 from bookings.models import (
     AvailabilityException,
@@ -35,7 +35,7 @@ from courses.models import Topic
 from portal.cache import local_get, local_set
 from portal.errors import NotFound
 from portal.middleware import require_staff_verification
-from portal.models import Child
+from portal.models import Child, Role
 from portal.timezones import STATION_TZ
 
 __all__ = [
@@ -760,8 +760,36 @@ _BOOKING_LIST_RELATED = ("counsellor", "session_type", "topic", "group_session",
 
 
 def urgent_queue_page_rows() -> QuerySet[Booking]:
-    """`urgent_queue()` with what the coordinator's queue shows of each booking."""
-    return urgent_queue().select_related(*_BOOKING_LIST_RELATED)
+    """`urgent_queue()` with what the coordinator's queue shows of each
+    booking: the guardian's name and phone (family profile), its owner."""
+    return urgent_queue().select_related(*_BOOKING_LIST_RELATED, "family__family_profile",
+                                         "urgent_owner")
+
+
+def urgent_card(booking: Booking, *, english: bool = False) -> dict:
+    """What a queue card says of an urgent intake (no query): who to call, on
+    which number, and the answers that made it urgent."""
+    profile = getattr(booking.family, "family_profile", None) if booking.family_id else None
+    phone = booking.contact_phone or None
+    rows = intake.stored_rows(booking.intake_answers, english=english)["rows"]
+    return {
+        "booking": booking,
+        "guardian": (profile.guardian_name if profile else "")
+        or (booking.family.display_name if booking.family_id else ""),
+        "phone": phone,
+        "profile_phone": "" if phone or profile is None else profile.phone,
+        "triggers": [row for row in rows if row["positive"]],
+        "state": booking.urgent_state,
+        "state_label": booking.get_urgent_state_display(),
+    }
+
+
+def coordinators():
+    """Active coordinators, for assigning an urgent intake."""
+    from django.contrib.auth import get_user_model
+
+    return (get_user_model().objects.filter(groups__name=Role.COORDINATOR, is_active=True)
+            .order_by("display_name", "pk").distinct())
 
 
 def recently_followed_up_page_rows(*, days: int = 14) -> QuerySet[Booking]:

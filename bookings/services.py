@@ -85,6 +85,10 @@ RISK_INVALID_ANSWER = gettext_noop(
 RISK_MIXED_SCREENS = gettext_noop(
     "请不要把旧版风险筛查的三个问题和新版问题混在一起提交，请只使用新版问题。")
 NOT_URGENT = gettext_noop("这个预约没有标记为紧急，不需要记录紧急跟进。")
+URGENT_CLAIMED = gettext_noop("这条紧急登记已经有人认领了，请刷新页面查看负责人。")
+URGENT_RESOLVED = gettext_noop("这条紧急登记已经处理完毕。")
+URGENT_ASSIGNEE_INVALID = gettext_noop("只能指派给站点协调员。")
+PHONE_INVALID = gettext_noop("请填写正确的手机号，例如 139 1234 5678。")
 FOLLOW_UP_INVALID = gettext_noop("请选择跟进结果和是否已直接询问孩子。")
 
 WORKSHOP_CAPACITY_BELOW_SEATS = gettext_noop(
@@ -236,8 +240,13 @@ def booking_create(
     risk_answers: Mapping | None = None,
     consent: bool,
     topic=None,
+    contact_phone="",
 ) -> Booking:
     """Book ``counsellor`` for ``session_type`` at ``start`` for ``family``.
+
+    ``contact_phone``: the guardian's number for an urgent call-back (the web
+    form asks for it when the risk screen is positive), validated as a
+    mainland or international number and stored in E.164.
 
     Enforces consent, the service and mode on offer, the child belonging to
     the family, minimum notice, horizon, closures, working hours, buffers and
@@ -264,6 +273,7 @@ def booking_create(
         raise BookingError(MODE_UNAVAILABLE)
     if child is not None and child.family.user_id != family.pk:
         raise BookingError(CHILD_INVALID)
+    phone = _phone(contact_phone)
     now = timezone.now()
     policy = sel.booking_policy()
     _check_start(session_type=session_type, start=start, now=now, policy=policy)
@@ -292,6 +302,7 @@ def booking_create(
         blocks_until=end + dt.timedelta(minutes=session_type.buffer_after_minutes),
         mode=mode, concern=concern or "", intake_answers=stored,
         is_urgent=assessment.urgent, is_safeguarding=assessment.safeguarding,
+        contact_phone=phone,
     )
     _save_individual(booking)
     privacy.consent_give(user=family, kind=Consent.Kind.SENSITIVE_DATA)
@@ -303,6 +314,18 @@ def booking_create(
         # The safeguarding lead (mandatory reporting), with its own alert.
         _enqueue_email(booking.pk, "safeguarding_alert")
     return booking
+
+
+def _phone(value) -> str:
+    """A phone number in E.164, "" for none; `PHONE_INVALID` otherwise."""
+    from phonenumber_field.phonenumber import to_python
+
+    if not value:
+        return ""
+    number = to_python(value, region="CN")
+    if number is None or not number.is_valid():
+        raise BookingError(PHONE_INVALID)
+    return number.as_e164
 
 
 def _lock_booking(booking: Booking) -> Booking:
@@ -719,15 +742,8 @@ def note_add(*, booking: Booking, author, body: str) -> SessionNote:
 
 
 @transaction.atomic
-def urgent_follow_up_record(*, booking: Booking, by_user, outcome: str, asq: str,
-                            note: str = "") -> UrgentFollowUp:
-    """Record who followed up an urgent booking, when, and how it went.
-
-    Staff of the booking only, never its own family. A closing outcome (reached, emergency care,
-    handed to the safeguarding lead) takes the booking out of the urgent
-    queue; "no answer" is recorded but keeps it there. The optional note is
-    a private session note (its reads are access-logged like every note).
-    """
+def _urgent_booking(booking: Booking, by_user) -> Booking:
+    """The urgent booking, locked, once `by_user` may work on it."""
     booking = _lock_booking(booking)
     # Staff are parents too: their own family's urgent booking is a colleague's
     # to follow up, never theirs to take out of the queue.
@@ -735,12 +751,31 @@ def urgent_follow_up_record(*, booking: Booking, by_user, outcome: str, asq: str
         raise BookingError(NOT_ALLOWED)
     if not booking.is_urgent:
         raise BookingError(NOT_URGENT)
-    if outcome not in UrgentFollowUp.Outcome.values or asq not in \
-            UrgentFollowUp.Asq.values:
+    return booking
+
+
+@transaction.atomic
+def urgent_follow_up_record(*, booking: Booking, by_user, outcome: str, asq: str,
+                            note: str = "",
+                            channel: str = UrgentFollowUp.Channel.PHONE) -> UrgentFollowUp:
+    """Log a contact attempt on an urgent intake: who, when, how, with what outcome.
+
+    Staff of the booking only, never its own family. The intake moves
+    new → contacted → resolved: "spoke" marks it contacted (when and by whom,
+    the first time); a closing outcome (reached and assessed, emergency care,
+    handed to the safeguarding lead) resolves it and takes it out of the
+    urgent queue; "no answer" is logged and changes nothing. Whoever logs an
+    attempt on an unclaimed intake becomes its owner. The optional note is a
+    private session note (its reads are access-logged like every note).
+    """
+    booking = _urgent_booking(booking, by_user)
+    if (outcome not in UrgentFollowUp.Outcome.values
+            or asq not in UrgentFollowUp.Asq.values
+            or channel not in UrgentFollowUp.Channel.values):
         raise BookingError(FOLLOW_UP_INVALID)
     now = timezone.now()
     follow_up = UrgentFollowUp(booking=booking, author=by_user, outcome=outcome,
-                               asq=asq, created_at=now)
+                               asq=asq, channel=channel, created_at=now)
     follow_up.full_clean()
     follow_up.save()
     note = (note or "").strip()
@@ -748,10 +783,89 @@ def urgent_follow_up_record(*, booking: Booking, by_user, outcome: str, asq: str
         session_note = SessionNote(booking=booking, author=by_user, body=note)
         session_note.full_clean()
         session_note.save()
+    changed = []
+    if booking.urgent_owner_id is None:
+        booking.urgent_owner, booking.urgent_claimed_at = by_user, now
+        changed += ["urgent_owner", "urgent_claimed_at"]
+    reached = outcome != UrgentFollowUp.Outcome.NO_ANSWER
+    if reached and booking.urgent_contacted_at is None:
+        booking.urgent_contacted_at, booking.urgent_contacted_by = now, by_user
+        changed += ["urgent_contacted_at", "urgent_contacted_by"]
     if outcome in UrgentFollowUp.CLOSING and booking.followed_up_at is None:
-        booking.followed_up_at = now
-        booking.save(update_fields=["followed_up_at", "updated_at"])
+        booking.followed_up_at, booking.urgent_resolved_by = now, by_user
+        changed += ["followed_up_at", "urgent_resolved_by"]
+    if changed:
+        booking.save(update_fields=[*changed, "updated_at"])
     return follow_up
+
+
+@transaction.atomic
+def urgent_claim(*, booking: Booking, by_user, assignee=None) -> Booking:
+    """Take an urgent intake on (or, for a coordinator, give it to another
+    coordinator: `assignee`). An intake someone else owns is refused
+    (`URGENT_CLAIMED`, 409 at the doors) unless a coordinator reassigns it;
+    a resolved one cannot change hands."""
+    from portal.models import Role
+
+    booking = _urgent_booking(booking, by_user)
+    if booking.followed_up_at is not None:
+        raise BookingError(URGENT_RESOLVED)
+    owner = assignee or by_user
+    if assignee is not None:
+        if not (by_user.has_role(Role.COORDINATOR) and assignee.is_active
+                and assignee.has_role(Role.COORDINATOR)
+                and assignee.pk != booking.family_id):
+            raise BookingError(URGENT_ASSIGNEE_INVALID)
+    elif booking.urgent_owner_id not in (None, by_user.pk):
+        raise BookingError(URGENT_CLAIMED)
+    if booking.urgent_owner_id != owner.pk:
+        booking.urgent_owner, booking.urgent_claimed_at = owner, timezone.now()
+        booking.save(update_fields=["urgent_owner", "urgent_claimed_at", "updated_at"])
+    return booking
+
+
+def open_minutes_between(start: dt.datetime, end: dt.datetime, policy) -> float:
+    """Minutes of the station's opening hours (`BookingPolicy.open_weekdays`,
+    `opens_at`–`closes_at`, station time) between `start` and `end`."""
+    start, end = start.astimezone(STATION_TZ), end.astimezone(STATION_TZ)
+    if end <= start:
+        return 0.0
+    days = set(policy.open_weekdays or "")
+    total = 0.0
+    day = start.date()
+    # An intake older than a fortnight was escalated long ago (the sweep runs
+    # every few minutes): the count stops there.
+    while day <= end.date() and (day - start.date()).days <= 14:
+        if str(day.weekday()) in days:
+            opens = dt.datetime.combine(day, policy.opens_at, tzinfo=STATION_TZ)
+            closes = dt.datetime.combine(day, policy.closes_at, tzinfo=STATION_TZ)
+            overlap = min(closes, end) - max(opens, start)
+            total += max(overlap.total_seconds(), 0.0) / 60
+        day += dt.timedelta(days=1)
+    return total
+
+
+@transaction.atomic
+def urgent_escalate(*, now: dt.datetime | None = None) -> int:
+    """Email every coordinator again, once per intake, about urgent intakes
+    still unclaimed `urgent_escalation_minutes` of opening hours after they
+    came in (`BookingPolicy`). Returns escalations queued."""
+    now = now or timezone.now()
+    policy = sel.booking_policy()
+    due = []
+    candidates = Booking.objects.select_for_update().filter(
+        is_urgent=True, followed_up_at__isnull=True, urgent_owner__isnull=True,
+        urgent_escalated_at__isnull=True, anonymised_at__isnull=True,
+        created_at__lte=now - dt.timedelta(minutes=policy.urgent_escalation_minutes),
+    ).order_by("created_at", "pk").only("pk", "created_at")
+    for booking in candidates:
+        if open_minutes_between(booking.created_at, now, policy) >= \
+                policy.urgent_escalation_minutes:
+            due.append(booking.pk)
+    Booking.objects.filter(pk__in=due).update(urgent_escalated_at=now)
+    for booking_id in due:
+        _enqueue_email(booking_id, "urgent_escalated")
+    return len(due)
 
 
 def urgent_response_hours() -> int:

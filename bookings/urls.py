@@ -36,6 +36,8 @@ urlpatterns = [
     # Coordinators.
     path("coordinator/", coordinator.coordinator_bookings, name="coordinator_bookings"),
     path("coordinator/urgent/", coordinator.coordinator_urgent, name="coordinator_urgent"),
+    path("coordinator/urgent/<int:pk>/claim/", coordinator.coordinator_urgent_claim,
+         name="coordinator_urgent_claim"),
     path("coordinator/closures/", coordinator.coordinator_closures,
          name="coordinator_closures"),
     path("coordinator/closures/<int:pk>/delete/", coordinator.coordinator_closure_delete,

@@ -18,3 +18,21 @@ def log_access(*, actor, action: str, subject_user_id: int | None = None,
         object_id=str(obj.pk) if obj is not None else "",
         ip_address=ip,
     )
+
+
+def log_access_many(*, actor, action: str, objs, request=None) -> int:
+    """`log_access` for each of `objs` (each with its `family_id` as the
+    subject), in one INSERT: a list page showing intake content."""
+    ip = (request.META.get("REMOTE_ADDR") or None) if request is not None else None
+    signed_in = getattr(actor, "is_authenticated", False)
+    rows = [AccessLog(
+        actor=actor if signed_in else None,
+        actor_label=getattr(actor, "email", "") or "",
+        action=action,
+        subject_user_id=getattr(obj, "family_id", None),
+        object_type=obj._meta.label_lower,
+        object_id=str(obj.pk),
+        ip_address=ip,
+    ) for obj in objs]
+    AccessLog.objects.bulk_create(rows)
+    return len(rows)

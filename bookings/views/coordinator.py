@@ -8,6 +8,7 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -16,12 +17,16 @@ from bookings.forms import ClosureForm, CoordinatorFilterForm, ReportPeriodForm
 from bookings.views.common import (
     COORDINATOR_PAGE_SIZE,
     apply_form_errors,
+    error_text,
     or_404,
+    person,
     render_page,
     report_change,
+    staff_booking,
     station_today,
 )
-from portal.models import Role
+from portal.access import log_access_many
+from portal.models import AccessLog, Role
 from portal.roles import role_required
 
 REPORT_PAGE_SIZE = 25  # rows per report table page
@@ -70,17 +75,48 @@ def _wagtail_links() -> dict:
 @role_required(Role.COORDINATOR)
 @require_GET
 def coordinator_urgent(request):
-    """Urgent bookings until a follow-up is recorded (however old), oldest first;
-    then the ones followed up in the last 14 days."""
+    """Urgent intakes until resolved (however old), oldest first, each with
+    who to call and why; then the ones resolved in the last 14 days. The
+    cards show intake answers and phone numbers: each read is access-logged."""
     page = Paginator(selectors.urgent_queue_page_rows(), URGENT_PAGE_SIZE).get_page(
         request.GET.get("page"))
     followed = Paginator(selectors.recently_followed_up_page_rows(),
                          URGENT_PAGE_SIZE).get_page(request.GET.get("followed_page"))
+    english = (get_language() or "").startswith("en")
+    cards = [selectors.urgent_card(b, english=english) for b in page]
+    log_access_many(actor=request.user, action=AccessLog.Action.VIEW_INTAKE,
+                    objs=[card["booking"] for card in cards], request=request)
     return render_page(request, "bookings/coordinator/urgent.html", {
-        "bookings": list(page), "page": page,
+        "cards": cards, "page": page,
         "followed": list(followed), "followed_page": followed,
         "response_hours": services.urgent_response_hours(),
+        "escalation_minutes": selectors.booking_policy().urgent_escalation_minutes,
+        "coordinators": list(selectors.coordinators()),
     })
+
+
+@role_required(Role.COORDINATOR)
+@require_POST
+def coordinator_urgent_claim(request, pk):
+    """Claim an urgent intake, or assign it to another coordinator
+    (`assignee`); a claim someone else holds is refused with the reason
+    (who owns it shows on the queue)."""
+    booking = staff_booking(request, pk)
+    assignee = None
+    if request.POST.get("assignee"):
+        assignee = selectors.coordinators().filter(
+            pk=request.POST["assignee"] if request.POST["assignee"].isdigit() else 0).first()
+        if assignee is None:
+            messages.error(request, _(services.URGENT_ASSIGNEE_INVALID))
+            return redirect("bookings:coordinator_urgent")
+    try:
+        services.urgent_claim(booking=booking, by_user=person(request), assignee=assignee)
+    except services.BookingError as exc:
+        messages.error(request, error_text(exc))
+    else:
+        messages.success(request, _("已认领。请尽快联系，并在预约页面记录每次联系。")
+                         if assignee is None else _("已指派。"))
+    return redirect("bookings:coordinator_urgent")
 
 
 @role_required(Role.COORDINATOR)

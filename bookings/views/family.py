@@ -192,7 +192,7 @@ def book(request, slug, type_slug):
             start=start, mode=form.cleaned_data["mode"],
             child=form.cleaned_data["child"], concern=form.cleaned_data["concern"],
             risk_answers=form.risk_answers(), consent=form.cleaned_data["consent"],
-            topic=topic,
+            topic=topic, contact_phone=form.cleaned_data.get("contact_phone") or "",
         )
     except services.BookingError as exc:
         messages.error(request, error_text(exc))

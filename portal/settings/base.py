@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "wagtail",
     "modelcluster",
     "taggit",
+    "phonenumber_field",
     "django_filters",
     "django_tasks",
     "django_tasks_db",
@@ -343,3 +344,8 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": "WARNING"},
     "loggers": {"portal": {"level": "INFO"}, "bookings": {"level": "INFO"}},
 }
+
+# Phone numbers (django-phonenumber-field): mainland China unless written with
+# a country code; stored in E.164.
+PHONENUMBER_DEFAULT_REGION = "CN"
+PHONENUMBER_DB_FORMAT = "E164"

@@ -149,7 +149,8 @@ def flow(db, site_shell):
 
     def post(answers, *, step="review", language=None, **extra):
         data = {"start": start.isoformat(), "mode": "in_person", "consent": "on",
-                "step": step, **{f"risk_{k}": v for k, v in answers.items()}, **extra}
+                "step": step, "contact_phone": "13912345678",
+                **{f"risk_{k}": v for k, v in answers.items()}, **extra}
         headers = {"HTTP_ACCEPT_LANGUAGE": language} if language else {}
         path = ("/en" + url) if language == "en" else url
         return client.post(path, data, **headers)

@@ -47,6 +47,8 @@ def _details(start: dt.datetime, *, risk="no", consent=True, mode=Mode.IN_PERSON
             **{f"risk_{key}": value(key) for key in RISK_KEYS}, **extra}
     if risk != "no" and "risk_danger_now" not in data:
         data["risk_danger_now"] = "no"
+    if risk != "no":
+        data.setdefault("contact_phone", "139 1234 5678")
     if consent:
         data["consent"] = "on"
     return data

@@ -492,7 +492,7 @@ def test_urgent_queue_lists_recent_urgent_bookings_oldest_first(client, coordina
                session_type=counsellor_x[1])
     client.force_login(coordinator)
     response = client.get(reverse("bookings:coordinator_urgent"))
-    assert response.context["bookings"] == [first, second]
+    assert [card["booking"] for card in response.context["cards"]] == [first, second]
 
 
 # --- station closures -------------------------------------------------------------------------------

@@ -216,6 +216,21 @@ def test_counsellor_schedule_delete(world):
           unchanged=rule_kept, allowed=("counsellor_x",))
 
 
+def test_urgent_claim_is_the_coordinators_alone(world):
+    from bookings.models import Booking
+
+    Booking.objects.filter(pk=world["booking"].pk).update(is_urgent=True)
+
+    def unclaimed():
+        assert Booking.objects.get(pk=world["booking"].pk).urgent_owner_id is None
+
+    check(world, method="post",
+          url=reverse("bookings:coordinator_urgent_claim", args=[world["booking"].pk]),
+          denied=dict.fromkeys(("family_a", "family_b", "counsellor_x", "counsellor_y",
+                                "editor"), NOT_YOURS),
+          unchanged=unclaimed, allowed=("coordinator",))
+
+
 def test_child_edit_and_remove(world):
     from portal.models import Child
 
@@ -307,6 +322,7 @@ def test_booking_follow_up(world):
 COVERED = {
     "bookings:detail", "bookings:calendar_ics", "bookings:cancel", "bookings:reschedule",
     "bookings:attendance", "bookings:note_add", "bookings:follow_up_add",
+    "bookings:coordinator_urgent_claim",
     "bookings:waitlist_leave",
     "bookings:api_token_revoke", "bookings:counsellor_schedule_delete",
     "portal:child_edit", "portal:child_remove", "privacy:export_download",

@@ -1,11 +1,15 @@
-"""Alert the coordinators about urgent bookings nobody has followed up in time.
+"""Alert the coordinators about urgent intakes nobody claimed or followed up in time.
 
-Run from cron every 15 minutes::
+Run from cron every 5 minutes::
 
-    */15 * * * *  cd /srv/weiai && .venv/bin/python manage.py alert_unfollowed_urgent
+    */5 * * * *  cd /srv/weiai && .venv/bin/python manage.py alert_unfollowed_urgent
 
 or, without cron, ``alert_unfollowed_urgent --schedule`` starts a sweep task
-that the worker runs and re-queues every 15 minutes (``make run`` does this).
+that the worker runs and re-queues every 5 minutes (``make run`` does this).
+
+An urgent intake still unclaimed ``BookingPolicy.urgent_escalation_minutes``
+(default 30) of opening hours after it came in is escalated: every
+coordinator is emailed again, once (``Booking.urgent_escalated_at``).
 
 An urgent booking is due once ``SiteSettings.urgent_response_hours`` have
 passed since it came in without a closing follow-up record; each booking is
@@ -23,7 +27,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument(
             "--schedule", action="store_true",
-            help="Start the self-rescheduling sweep task (every 15 minutes, run by "
+            help="Start the self-rescheduling sweep task (every 5 minutes, run by "
                  "the worker) instead of cron; harmless if it is already queued.",
         )
 
@@ -37,5 +41,7 @@ class Command(BaseCommand):
             return
         from bookings import services
 
+        escalated = services.urgent_escalate()
         queued = services.urgent_unfollowed_alert()
+        self.stdout.write(f"Unclaimed urgent escalations queued: {escalated}")
         self.stdout.write(f"Unfollowed urgent alerts queued: {queued}")
