@@ -11,6 +11,7 @@ import time_machine
 from django.contrib.auth.models import Group
 from wagtail.test.utils.form_data import inline_formset, nested_form_data, streamfield
 
+from courses.models import ModulePage
 from courses.services import ensure_clinical_review
 from portal.models import SiteSettings
 from tests.courses.test_workflow import with_totp
@@ -155,3 +156,18 @@ def test_report_says_when_nothing_is_due_soon(client, site_shell):
     html = client.get(REPORT_URL).content.decode()
     assert "目前没有到期需要复核的模块。" in html
     assert "未来 30 天内没有到期的模块。" in html
+
+
+def test_a_copy_made_in_the_admin_carries_no_review_record(client, gated_index):
+    module = ModulePageFactory(parent=gated_index, live=False, slug="original",
+                               reviewer=ReviewerFactory(), last_reviewed=dt.date(2026, 1, 5),
+                               next_review=dt.date(2027, 1, 5))
+    client.force_login(with_totp(EditorFactory()))
+    response = client.post(f"/admin/pages/{module.pk}/copy/", {
+        "new_title": "复制的模块", "new_slug": "copied", "new_parent_page": gated_index.pk,
+    })
+    assert response.status_code == HTTPStatus.FOUND
+    copy = ModulePage.objects.get(slug="copied")
+    assert (copy.reviewer, copy.last_reviewed, copy.next_review) == (None, None, None)
+    draft = copy.get_latest_revision().as_object()
+    assert (draft.reviewer_id, draft.last_reviewed, draft.next_review) == (None, None, None)
