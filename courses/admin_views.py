@@ -1,4 +1,4 @@
-"""The editors' list of modules whose clinical review date has passed."""
+"""The editors' list of modules whose clinical review date has passed or is near."""
 
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
@@ -18,4 +18,6 @@ def review_due(request):
         raise PermissionDenied
     return render(request, "courses/admin/review_due.html", {
         "modules": selectors.review_due_modules(),
+        "due_soon": selectors.review_due_soon_modules(),
+        "due_soon_days": selectors.REVIEW_DUE_SOON_DAYS,
     })

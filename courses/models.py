@@ -300,6 +300,8 @@ class ModulePage(ClinicalReviewMixin, CachedPageMixin, Page):
     )
     # Shown on the module page: loaded with it (portal.models.HomePage.route).
     route_select_related = ("topic", "reviewer", "cover_image")
+    # A copy or a translation is new content: it carries no review it never had.
+    exclude_fields_in_copy = ["reviewer", "last_reviewed", "next_review"]
 
     content_panels = Page.content_panels + [
         MultiFieldPanel(

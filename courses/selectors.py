@@ -4,6 +4,8 @@ The pages' own contexts (course index, module, lesson) are on the pages, in
 `courses.models`: this module imports the models, never the reverse.
 """
 
+import datetime as dt
+
 from django.db.models import (
     Case,
     ExpressionWrapper,
@@ -131,6 +133,25 @@ def review_due_modules(*, today=None) -> QuerySet[ModulePage]:
         ModulePage.objects.filter(Q(next_review__lt=today) | paused_for_review_q(today=today))
         .select_related("topic", "locale", "reviewer")
         .order_by(F("next_review").asc(nulls_first=True), "path")
+    )
+
+
+# How far ahead the review report looks for modules whose review falls due.
+REVIEW_DUE_SOON_DAYS = 30
+
+
+def review_due_soon_modules(*, today=None) -> QuerySet[ModulePage]:
+    """Modules still current whose `next_review` falls within the next
+    `REVIEW_DUE_SOON_DAYS` days (today included), soonest first: none of them
+    is in `review_due_modules` on the same day."""
+    today = today or timezone.localdate()
+    return (
+        ModulePage.objects.filter(
+            next_review__gte=today,
+            next_review__lte=today + dt.timedelta(days=REVIEW_DUE_SOON_DAYS),
+        )
+        .select_related("topic", "locale", "reviewer")
+        .order_by("next_review", "path")
     )
 
 

@@ -8,7 +8,6 @@ from dataclasses import dataclass, field
 from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.models import GroupPagePermission, Revision, Site, Workflow, WorkflowPage
 
@@ -21,6 +20,7 @@ from courses.models import (
     reviewer_for,
 )
 from courses.permissions import CLINICAL_REVIEWERS_GROUP
+from portal.timezones import station_date
 
 NOT_LIVE = _("这个课时暂时无法学习。")
 QUIZ_NOT_FOUND = _("找不到这份自我检测，请刷新页面后再试。")
@@ -225,7 +225,7 @@ def module_review_record(*, revision: Revision, approver, approved_at) -> Revisi
 
     Returns a new revision, saved as the approver's, that is the approved
     content with the review filled in: the approver's reviewer record,
-    `last_reviewed` = the local date of `approved_at`, and `next_review` a
+    `last_reviewed` = the station's date of `approved_at`, and `next_review` a
     review cycle later (the crisis cycle for crisis content). Raises
     PermissionDenied when the approver has no active reviewer record.
     """
@@ -233,7 +233,8 @@ def module_review_record(*, revision: Revision, approver, approved_at) -> Revisi
     if reviewer is None:
         raise PermissionDenied
     module = revision.as_object()
-    approved_on = timezone.localdate(approved_at)
+    # The station's day, whatever zone the approving request had active.
+    approved_on = station_date(approved_at)
     module.reviewer = reviewer
     module.last_reviewed = approved_on
     module.next_review = add_months(
