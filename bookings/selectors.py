@@ -14,6 +14,7 @@ from collections.abc import Iterable
 
 from django.core.cache import cache
 from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from bookings import caching, intake
@@ -400,6 +401,27 @@ def upcoming_workshops(*, topic=None, counsellor: Counsellor | None = None,
     return qs
 
 
+def _still_waiting() -> QuerySet[WaitlistEntry]:
+    """Waitlist entries neither promoted nor left."""
+    return WaitlistEntry.objects.filter(promoted_at__isnull=True, left_at__isnull=True)
+
+
+def _count_of(entries: QuerySet[WaitlistEntry]) -> Coalesce:
+    """A subquery counting ``entries`` (filtered on an ``OuterRef``); 0 for none."""
+    counted = entries.order_by().values("group_session").annotate(n=Count("pk")).values("n")
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+
+
+def with_waitlist_position(entries: QuerySet[WaitlistEntry]) -> QuerySet[WaitlistEntry]:
+    """``entries`` annotated with ``position``: 1 for the family promoted next, in
+    the order `services._promote_waitlisted` promotes (``created_at``, then ``pk``).
+    One subquery in the same query, whatever the number of entries."""
+    ahead = _still_waiting().filter(group_session=OuterRef("group_session")).filter(
+        Q(created_at__lt=OuterRef("created_at"))
+        | Q(created_at=OuterRef("created_at"), pk__lt=OuterRef("pk")))
+    return entries.annotate(position=_count_of(ahead) + 1)
+
+
 def family_bookings(*, user) -> QuerySet[Booking]:
     """The user's bookings (sessions and workshop seats), soonest first."""
     return (
@@ -418,10 +440,10 @@ def family_booking(*, user, pk: int) -> Booking:
 
 
 def family_waitlist(*, user) -> QuerySet[WaitlistEntry]:
-    """Workshops the user is still waiting for."""
+    """Workshops the user is still waiting for, with each entry's ``position``
+    (`with_waitlist_position`)."""
     return (
-        WaitlistEntry.objects.filter(family=user, promoted_at__isnull=True,
-                                     left_at__isnull=True)
+        with_waitlist_position(_still_waiting().filter(family=user))
         .select_related("group_session", "group_session__session_type")
         .order_by("group_session__start")
     )
@@ -649,13 +671,29 @@ def workshop_by_pk(*, pk: int) -> GroupSession:
     return found
 
 
+def _counted_workshops() -> QuerySet[GroupSession]:
+    """Workshops annotated with ``seats_taken`` and ``waiting`` (0 for none)."""
+    return GroupSession.objects.with_seats_taken().annotate(
+        waiting=_count_of(_still_waiting().filter(group_session=OuterRef("pk"))))
+
+
+def workshop_counts(*, pk: int) -> GroupSession:
+    """One workshop with ``seats_taken`` and ``waiting``: whether giving up a
+    seat passes it to a waiting family."""
+    found = _counted_workshops().filter(pk=pk).first()
+    if found is None:
+        raise NotFound
+    return found
+
+
 def workshop_page(*, pk: int, user) -> dict:
-    """A workshop with ``seats_taken`` and its leaders, and the viewer's place in
-    it: ``{"workshop", "seat", "entry", "children"}`` (seat, waitlist entry and
+    """A workshop with ``seats_taken``, ``waiting`` (families on its waitlist) and
+    its leaders, and the viewer's place in it: ``{"workshop", "seat", "entry",
+    "children"}`` (the waitlist entry carries its ``position``; seat, entry and
     children are None / [] for someone signed out)."""
     found = (
-        GroupSession.objects.select_related("session_type", "topic")
-        .prefetch_related("counsellors").with_seats_taken().filter(pk=pk).first()
+        _counted_workshops().select_related("session_type", "topic")
+        .prefetch_related("counsellors").filter(pk=pk).first()
     )
     if found is None:
         raise NotFound
@@ -663,8 +701,8 @@ def workshop_page(*, pk: int, user) -> dict:
     children: list = []
     if getattr(user, "is_authenticated", False):
         seat = found.seats.live().filter(family_id=user.pk).first()
-        entry = found.waitlist.filter(family_id=user.pk, promoted_at__isnull=True,
-                                      left_at__isnull=True).first()
+        entry = with_waitlist_position(
+            _still_waiting().filter(group_session=found, family_id=user.pk)).first()
         children = list(family_children(user=user))
     return {"workshop": found, "seat": seat, "entry": entry, "children": children}
 

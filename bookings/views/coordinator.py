@@ -143,6 +143,10 @@ def coordinator_closures(request):
 @require_POST
 def coordinator_closure_delete(request, pk):
     closure = or_404(selectors.closure, pk=pk)
+    if request.POST.get("confirm") != "1":
+        # The list's button only asks; the deletion is the second POST.
+        return render_page(request, "bookings/coordinator/closure_delete_confirm.html",
+                           {"closure": closure})
     schedule_services.closure_delete(closure=closure)
     messages.success(request, _("已删除闭馆日期。"))
     return redirect("bookings:coordinator_closures")

@@ -32,6 +32,7 @@ from bookings.forms import (
 )
 from bookings.intake import is_urgent
 from bookings.models import Booking
+from bookings.permissions import seats_left
 from bookings.views.common import (
     NEXT_SLOTS,
     SLOT_DAYS,
@@ -335,8 +336,12 @@ def cancel(request, pk):
         done = (reverse("bookings:mine") if booking.family_id == request.user.pk
                 else booking.get_absolute_url())
         return redirect(safe_next(request, done))
+    workshop = None
+    if booking.group_session_id:
+        workshop = selectors.workshop_counts(pk=booking.group_session_id)
     return render_page(request, "bookings/cancel_confirm.html", {
         "booking": booking, "late_from": late_from,
+        "workshop": workshop, "is_full": workshop and seats_left(workshop) == 0,
         # Only a family's own change counts as late (staff cancel for a reason).
         "is_late": booking.family_id == request.user.pk and timezone.now() >= late_from,
         "cutoff_hours": int(cutoff_of(booking).total_seconds() // 3600),
@@ -355,9 +360,17 @@ def reschedule(request, pk):
         if not form.is_valid():
             messages.error(request, _("无法识别这个时间，请重新选择。"))
             return redirect("bookings:reschedule", pk=booking.pk)
+        new_start = form.cleaned_data["new_start"]
+        if request.POST.get("confirm") != "1":
+            # One tap on a time only asks; the move itself is the second POST.
+            return render_page(request, "bookings/reschedule_confirm.html", {
+                "booking": booking, "new_start": new_start,
+                "new_end": new_start + (booking.end - booking.start),
+                **_late_policy(booking),
+            })
         try:
-            services.booking_reschedule(booking=booking, new_start=form.cleaned_data[
-                "new_start"], by_user=person(request))
+            services.booking_reschedule(booking=booking, new_start=new_start,
+                                        by_user=person(request))
         except services.BookingError as exc:
             messages.error(request, error_text(exc))
             return redirect("bookings:reschedule", pk=booking.pk)
@@ -371,13 +384,20 @@ def reschedule(request, pk):
         start_date=start_date, end_date=end_date, exclude_booking_id=booking.pk,
     )[booking.counsellor.pk]
     slots = [s for s in slots if s.start != booking.start]
-    late_from = booking.start - cutoff_of(booking)
     return render_page(request, "bookings/reschedule.html", {
         "booking": booking,
         "days": group_by_day(slots, user_zone(request.user)),
         "later": end_date + dt.timedelta(days=1),
         "earlier": start_date - dt.timedelta(days=SLOT_DAYS) if start_date > today else None,
+        **_late_policy(booking),
+    })
+
+
+def _late_policy(booking: Booking) -> dict:
+    """When a change to ``booking`` starts counting as late, and whether it does now."""
+    late_from = booking.start - cutoff_of(booking)
+    return {
         "late_from": late_from,
         "is_late": timezone.now() >= late_from,
         "cutoff_hours": int(cutoff_of(booking).total_seconds() // 3600),
-    })
+    }

@@ -78,6 +78,8 @@ def workshop_join(request, pk):
 @login_required
 @require_POST
 def workshop_leave(request, pk):
+    if request.POST.get("confirm") != "1":
+        return _leave_confirm_page(request, pk)
     workshop = or_404(selectors.workshop_by_pk, pk=pk)
     try:
         services.workshop_leave(family=person(request), group_session=workshop)
@@ -86,6 +88,21 @@ def workshop_leave(request, pk):
         return redirect(workshop.get_absolute_url())
     messages.success(request, _("已退出这个工作坊。"))
     return redirect(safe_next(request, workshop.get_absolute_url()))
+
+
+def _leave_confirm_page(request, pk):
+    """What leaving would do (the seat passes to the first family waiting); nothing
+    changes until the form on it is sent with ``confirm=1``."""
+    page = or_404(selectors.workshop_page, pk=pk, user=request.user)
+    workshop = page["workshop"]
+    if page["seat"] is None and page["entry"] is None:
+        messages.error(request, _(services.NOT_ON_WAITLIST))
+        return redirect(workshop.get_absolute_url())
+    return render_page(request, "bookings/workshop_leave_confirm.html", {
+        **page,
+        "is_full": permissions.seats_left(workshop) == 0,
+        "next": safe_next(request, ""),
+    })
 
 
 @login_required

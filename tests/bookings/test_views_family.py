@@ -424,7 +424,7 @@ def test_reschedule_lists_free_slots_and_moves_the_booking(client, setup):
     new_start = local(day_ahead(6), 14)
     assert f'value="{new_start.isoformat()}"' in html
     assert f'value="{booking.start.isoformat()}"' not in html
-    response = client.post(url, {"new_start": new_start.isoformat()})
+    response = client.post(url, {"new_start": new_start.isoformat(), "confirm": "1"})
     assert response["Location"] == booking.get_absolute_url()
     booking.refresh_from_db()
     assert booking.start == new_start
@@ -440,7 +440,7 @@ def test_reschedule_to_a_taken_time_shows_the_message(client, setup):
                        session_type=session_type)
     client.force_login(family)
     response = client.post(reverse("bookings:reschedule", kwargs={"pk": booking.pk}),
-                           {"new_start": taken.start.isoformat()})
+                           {"new_start": taken.start.isoformat(), "confirm": "1"})
     assert response.status_code == HTTPStatus.FOUND
     assert _messages(response) == [str(services.SLOT_TAKEN)]
     booking.refresh_from_db()
@@ -478,7 +478,8 @@ def test_joining_a_full_workshop_puts_the_family_on_the_waitlist(client):
 
     # The first family leaves: the waiting family gets the seat.
     client.force_login(first)
-    client.post(reverse("bookings:workshop_leave", kwargs={"pk": workshop.pk}))
+    client.post(reverse("bookings:workshop_leave", kwargs={"pk": workshop.pk}),
+                {"confirm": "1"})
     assert workshop.seats.get(status=Booking.Status.CONFIRMED).family == second
 
 

@@ -512,7 +512,8 @@ def test_coordinator_adds_a_closure_and_sees_affected_bookings(client, coordinat
     assert f"#{booking.pk}" in _messages(response)[-1]
     html = client.get(reverse("bookings:coordinator_closures")).content.decode()
     assert "元旦" in html
-    client.post(reverse("bookings:coordinator_closure_delete", kwargs={"pk": closure.pk}))
+    client.post(reverse("bookings:coordinator_closure_delete", kwargs={"pk": closure.pk}),
+                {"confirm": "1"})
     assert StationClosure.objects.count() == 0
 
 
