@@ -217,6 +217,7 @@ def test_a_method_word_brings_help_and_is_never_named(client, unit):
 def test_english_crisis_callout(client, site_shell):
     callout = _callout(_search(client, "I don't want to live", prefix="/en"))
     assert "call 120 or 110" in callout and "<strong>12356</strong>" in callout
+    assert "tell an adult you trust" in callout
 
 
 def test_no_crisis_callout_for_an_ordinary_query(client, unit):
