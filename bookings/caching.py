@@ -70,7 +70,7 @@ from bookings.models import (
     TimeOff,
 )
 from courses.caching import PAGES
-from courses.models import ModulePage, Reviewer, Topic
+from courses.models import ModulePage, Reviewer, SearchSynonym, Topic
 from portal import cache as caching
 from portal.cache import Retire
 from portal.fragments import PAGE_SHELL
@@ -128,6 +128,7 @@ INVALIDATION = [
     Retire(Topic, (PAGES, FEEDS, FEED_LABELS)),
     # Shown on every module and lesson page (name, credential, covers).
     Retire(Reviewer, (PAGES,)),
+    Retire(SearchSynonym, (PAGES,)),  # what every search query finds
     Retire(get_image_model(), (PAGES,)),
     # A module row saved directly (not only published): lesson pages keep
     # their module per page generation (courses.models.LessonPage.module).

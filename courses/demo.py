@@ -26,10 +26,17 @@ from wagtail.images import get_image_model
 from wagtail.models import Locale
 
 from courses.blocks import CalloutBlock
-from courses.demo_content import DEMO_REVIEWER, INDEX, MODULES, TOPICS
+from courses.demo_content import DEMO_REVIEWER, INDEX, MODULES, SYNONYMS, TOPICS
 from courses.demo_references import CRISIS_CONTENT, REFERENCES
 from courses.images import BODY_IMAGE, CARD_COVER, PAGE_COVER, warm_renditions
-from courses.models import CourseIndexPage, LessonPage, ModulePage, Reviewer, Topic
+from courses.models import (
+    CourseIndexPage,
+    LessonPage,
+    ModulePage,
+    Reviewer,
+    SearchSynonym,
+    Topic,
+)
 from courses.permissions import CLINICAL_REVIEWERS_GROUP
 from courses.search.indexing import reindex_all
 from courses.services import ensure_clinical_review
@@ -53,6 +60,7 @@ def seed(*, scale: int = 1, stdout=None) -> None:
         zh, _ = Locale.objects.get_or_create(language_code="zh-hans")
         en, _ = Locale.objects.get_or_create(language_code="en")
         topics = _topics(zh, en)
+        _synonyms()
         index_zh = _index(zh)
         index_en = _index_translation(index_zh, en)
         for index in (index_zh, index_en):
@@ -213,6 +221,12 @@ def _topics(zh, en) -> dict[str, tuple[Topic, Topic]]:
         topic_en.save()
         result[slug] = (topic_zh, topic_en)
     return result
+
+
+def _synonyms() -> None:
+    """The demo synonym groups, by name; a group editors changed keeps their terms."""
+    for name, terms in SYNONYMS.items():
+        SearchSynonym.objects.get_or_create(name=name, defaults={"terms": terms})
 
 
 def _home(locale):

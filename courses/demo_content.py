@@ -79,6 +79,34 @@ DEMO_REVIEWER = {
     "account_name": "示例审核人（演示账号）",
 }
 
+# Search synonyms (`SearchSynonym`): terms families type for the same thing,
+# a few for each of the five themes. Editors keep them in the admin.
+SYNONYMS = {
+    # 心理危机干预
+    "危机干预": "危机干预、心理危机、心理危机干预、crisis、crisis intervention",
+    "自杀": "自杀、轻生、自杀念头、suicide、suicidal",
+    "自伤": "自伤、自残、自我伤害、self-harm、self-injury",
+    "热线": "热线、心理援助热线、求助热线、hotline、helpline",
+    # 积极生命教育
+    "生命教育": "生命教育、积极生命教育、珍爱生命、valuing life、life education",
+    "哀伤": "哀伤、悲伤、丧亲、grief、bereavement",
+    "优势": "优势、长处、性格优势、strengths",
+    # 家庭关系调适
+    "亲子沟通": "亲子沟通、亲子交流、parent-child communication",
+    "争吵": "争吵、吵架、冲突、conflict、argument",
+    "青春期": "青春期、青少年、teenager、adolescent、teen",
+    "家庭关系": "家庭关系、家庭关系调适、亲子关系、family relationships",
+    # 情绪疏导
+    "情绪": "情绪、心情、emotion、emotions、feelings、mood",
+    "焦虑": "焦虑、紧张、anxiety、anxious、worry",
+    "生气": "生气、愤怒、发脾气、anger、angry",
+    "睡眠": "睡眠、失眠、睡不着、sleep、insomnia",
+    # 孤独症（自闭症）咨询与科普
+    "孤独症": "自闭症、孤独症、孤独症谱系、自闭症谱系、autism、autistic、ASD",
+    "感统": "感统、感觉统合、感官敏感、sensory",
+    "融合教育": "融合教育、随班就读、inclusive education、inclusion",
+}
+
 MODULES = [
     # --- 心理危机干预 -------------------------------------------------------------
     {

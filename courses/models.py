@@ -23,6 +23,7 @@ from wagtail.search import index
 from courses.blocks import CourseStreamBlock, ReferencesBlock
 from courses.caching import GENERATION_LAG_SECONDS, PAGES
 from courses.permissions import ClinicalReviewPermissionTester
+from courses.search.synonyms import parse_terms
 from courses.text import reading_minutes, stream_text
 from portal import cache as caching
 
@@ -520,6 +521,8 @@ class SearchEntry(models.Model):
     module_title = models.CharField(max_length=255, blank=True)
     text = models.TextField(help_text="Plain text as written, for snippets.")
     segmented_title = models.TextField()
+    # The summary's words: a match here ranks above one in the body only.
+    segmented_summary = models.TextField(default=" ")
     segmented = models.TextField()
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -529,6 +532,38 @@ class SearchEntry(models.Model):
 
     def __str__(self):
         return self.title
+
+
+class SearchSynonym(models.Model):
+    """A group of terms a search treats as one (自闭症 / 孤独症 / autism / ASD).
+
+    A query holding any term of the group also finds pages that use another
+    (`courses.search.synonyms`). Saving one retires the replayed search pages
+    (`bookings.caching.INVALIDATION`).
+    """
+
+    name = models.CharField(_("名称"), max_length=60, help_text=_("方便编辑查找，例如“孤独症”。"))
+    terms = models.TextField(
+        _("同义词"),
+        help_text=_("每行一个词，或用逗号、顿号分开，例如：自闭症、孤独症、autism、ASD。"),
+    )
+
+    panels = [FieldPanel("name"), FieldPanel("terms")]
+
+    class Meta:
+        verbose_name = _("搜索同义词")
+        verbose_name_plural = _("搜索同义词")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        if len(parse_terms(self.terms)) < 2:
+            raise ValidationError({"terms": _("请至少填写两个词。")})
+
+    def term_list(self) -> list[str]:
+        return parse_terms(self.terms)
 
 
 # --- Page contexts ------------------------------------------------------------

@@ -20,16 +20,20 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from wagtail.models import Locale, Page
 
+from courses.caching import GENERATION_LAG_SECONDS, PAGES
 from courses.models import (
     Certificate,
     LessonCompletion,
     LessonPage,
     ModulePage,
     SearchEntry,
+    SearchSynonym,
     paused_for_review_q,
     paused_module_paths,
 )
 from courses.search.segmentation import query_terms
+from courses.search.synonyms import expand, group_terms
+from portal import cache as caching
 
 # --- The review gate ------------------------------------------------------------
 # A crisis module whose review lapsed is withheld from families everywhere:
@@ -164,14 +168,58 @@ def current_locale_code() -> str:
     return language if language in codes else "zh-hans"
 
 
+def synonym_groups() -> list:
+    """Every `SearchSynonym` group, cut into query words.
+
+    Kept per process under the page generation, which a synonym edit retires
+    (`bookings.caching.INVALIDATION`), like the replayed search pages.
+    """
+    key = ("search-synonyms", caching.read(PAGES, lag=GENERATION_LAG_SECONDS))
+    groups = caching.local_get(key)
+    if groups is None:
+        groups = group_terms(group.term_list() for group in SearchSynonym.objects.all())
+        caching.local_set(key, groups, seconds=SYNONYM_SECONDS)
+    return groups
+
+
+def _term_q(field: str, term) -> Q:
+    """`term` (a word and its sub-words) as a whole word of `field`, or all its sub-words."""
+    word, parts = term
+    word_q = Q(**{f"{field}__contains": f" {word} "})
+    if parts:
+        parts_q = Q()
+        for part in parts:
+            parts_q &= Q(**{f"{field}__contains": f" {part} "})
+        word_q |= parts_q
+    return word_q
+
+
+def _concept_q(field: str, concept) -> Q:
+    """Any alternative of `concept`, each needing all of its words in `field`."""
+    found = Q()
+    for alternative in concept:
+        every = Q()
+        for term in alternative:
+            every &= _term_q(field, term)
+        found |= every
+    return found
+
+
+SYNONYM_SECONDS = 300
+# A concept in the title outweighs one in the summary, which outweighs the body.
+TITLE_WEIGHT, SUMMARY_WEIGHT = 2, 1
+
+
 def search_entries(*, query: str, language: str) -> tuple[list[str], QuerySet[SearchEntry]]:
     """(words to highlight, entries) for `query`.
 
-    A word matches an entry's segmented text as a whole word, or through all
-    of its sub-words. Entries holding every query word are returned when
-    there are any; otherwise entries holding some of them, most words first
-    (a question typed as a sentence still finds its lesson). Title matches
-    rank first.
+    The query's words are grouped into concepts, a word or a span of words
+    that is a term of a `SearchSynonym` group (then any term of that group
+    matches). A word matches an entry's segmented text as a whole word, or
+    through all of its sub-words. Entries holding every concept are returned
+    when there are any; otherwise entries holding some of them, most concepts
+    first (a question typed as a sentence still finds its lesson). Among
+    those, concepts found in the title rank first, then in the summary.
     """
     terms = query_terms(query)
     if not terms:
@@ -179,18 +227,16 @@ def search_entries(*, query: str, language: str) -> tuple[list[str], QuerySet[Se
     if any(len(word) > 1 for word, _ in terms):
         # Lone characters (做, 好) would match nearly everything in partial mode.
         terms = [(w, p) for w, p in terms if len(w) > 1] or terms
+    concepts = expand(terms, synonym_groups())
     hits = Value(0)
-    title_hits = Value(0)
-    for word, parts in terms:
-        word_q = Q(segmented__contains=f" {word} ")
-        if parts:
-            parts_q = Q()
-            for part in parts:
-                parts_q &= Q(segmented__contains=f" {part} ")
-            word_q |= parts_q
-        hits = hits + Case(When(word_q, then=Value(1)), default=Value(0))
-        title_hits = title_hits + Case(
-            When(segmented_title__contains=f" {word} ", then=Value(1)), default=Value(0)
+    weight = Value(0)
+    for concept in concepts:
+        hits = hits + Case(When(_concept_q("segmented", concept), then=Value(1)),
+                           default=Value(0))
+        weight = weight + Case(
+            When(_concept_q("segmented_title", concept), then=Value(TITLE_WEIGHT)),
+            When(_concept_q("segmented_summary", concept), then=Value(SUMMARY_WEIGHT)),
+            default=Value(0),
         )
     shown = Page.objects.live().public().filter(_outside(paused_module_paths()))
     entries = (
@@ -199,17 +245,27 @@ def search_entries(*, query: str, language: str) -> tuple[list[str], QuerySet[Se
         # modules with their lessons, stay out of results.
         .filter(page__in=shown.values("pk"))
         .annotate(hits=ExpressionWrapper(hits, output_field=IntegerField()),
-                  title_hits=ExpressionWrapper(title_hits, output_field=IntegerField()))
+                  weight=ExpressionWrapper(weight, output_field=IntegerField()))
     )
-    if entries.filter(hits=len(terms)).exists():
-        entries = entries.filter(hits=len(terms))
+    if entries.filter(hits=len(concepts)).exists():
+        entries = entries.filter(hits=len(concepts))
     else:
         entries = entries.filter(hits__gt=0)
     entries = entries.select_related("topic", "page").order_by(
-        "-hits", "-title_hits", "kind", "page__path"
+        "-hits", "-weight", "kind", "page__path"
     )
-    highlight = []
-    for word, parts in terms:
-        highlight.append(word)
-        highlight.extend(parts)
+    highlight: list[str] = []
+    for concept in concepts:
+        for alternative in concept:
+            for word, parts in alternative:
+                highlight.extend(w for w in (word, *parts) if w not in highlight)
     return highlight, entries
+
+
+def other_language(language: str) -> str | None:
+    """The site's other language (for results when this one has none)."""
+    codes = set(Locale.objects.values_list("language_code", flat=True))
+    for code in ("zh-hans", "en"):
+        if code != language and code in codes:
+            return code
+    return None

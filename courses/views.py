@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 from courses import selectors, services
 from courses.highlight import highlight_snippet
 from courses.models import LessonPage, Topic, lesson_context
+from courses.search.risk import expresses_risk
 
 RESULTS_PER_PAGE = 10
 MAX_QUERY_LENGTH = 100
@@ -25,9 +26,19 @@ MAX_QUERY_LENGTH = 100
 def search(request):
     query = request.GET.get("q", "").strip()[:MAX_QUERY_LENGTH]
     language = selectors.current_locale_code()
-    context = {"query": query, "results": None, "page_obj": None, "terms": []}
+    context = {"query": query, "results": None, "page_obj": None, "terms": [],
+               "fallback_language": None,
+               # Help first, whatever the results: a query may be a cry for help.
+               "show_crisis_help": bool(query) and expresses_risk(query)}
     if query:
         terms, entries = selectors.search_entries(query=query, language=language)
+        other = selectors.other_language(language) if terms else None
+        if other is not None and not entries.exists():
+            other_terms, other_entries = selectors.search_entries(query=query,
+                                                                  language=other)
+            if other_entries.exists():
+                terms, entries = other_terms, other_entries
+                context["fallback_language"] = other
         paginator = Paginator(entries, RESULTS_PER_PAGE)
         page_obj = paginator.get_page(request.GET.get("page"))
         for entry in page_obj.object_list:

@@ -8,7 +8,7 @@ from wagtail.snippets.views.snippets import SnippetViewSet
 
 from courses import admin_views, selectors
 
-from .models import Reviewer, Topic
+from .models import Reviewer, SearchSynonym, Topic
 
 
 class TopicViewSet(SnippetViewSet):
@@ -29,8 +29,19 @@ class ReviewerViewSet(SnippetViewSet):
     list_filter = ["is_demo", "active"]
 
 
+class SearchSynonymViewSet(SnippetViewSet):
+    """Groups of terms the course search treats as one; editors keep them."""
+
+    model = SearchSynonym
+    icon = "search"
+    menu_label = _("搜索同义词")
+    list_display = ["name", "terms"]
+    search_fields = ["name", "terms"]
+
+
 register_snippet(TopicViewSet)
 register_snippet(ReviewerViewSet)
+register_snippet(SearchSynonymViewSet)
 
 
 @hooks.register("register_admin_urls")

@@ -42,6 +42,7 @@ def index_page(page) -> SearchEntry | None:
             "module_title": module.title if module is not page else "",
             "text": text,
             "segmented_title": segment_for_index(page.title),
+            "segmented_summary": segment_for_index(page.summary),
             "segmented": segment_for_index(f"{page.title}\n{module.topic.name}\n{text}"),
         },
     )
