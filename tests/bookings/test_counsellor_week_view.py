@@ -257,3 +257,17 @@ def test_bookings_stay_when_a_rule_is_deleted(client, counsellor):
     client.post(reverse("bookings:counsellor_schedule_delete",
                         kwargs={"kind": "rule", "pk": rule.pk}), {"confirm": "1"})
     assert Booking.objects.get(pk=booking.pk).status == Booking.Status.CONFIRMED
+
+
+def test_the_warnings_read_in_english_on_the_english_site(client, counsellor):
+    booking_at(local(MONDAY, 10), counsellor=counsellor[0], session_type=counsellor[1],
+               child=ChildFactory(birth_year=2012))
+    TimeOff.objects.create(counsellor=counsellor[0], start=local(MONDAY, 9),
+                           end=local(MONDAY, 12), reason="培训")
+    response = client.get("/en" + reverse("bookings:counsellor_week"),
+                          {"week": MONDAY.isoformat()})
+    html = response.content.decode()
+    assert response.status_code == HTTPStatus.OK
+    assert "Clashes with time off" in html
+    assert "Ages 13–17" in html
+    assert "<strong>Time off</strong> · 培训" in html
