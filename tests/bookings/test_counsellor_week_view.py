@@ -77,6 +77,14 @@ def test_part_of_a_day_off_shows_its_hours(client, counsellor):
     assert "培训<br>09:00–12:00" in monday
 
 
+def test_time_off_into_the_night_ends_at_24_00_on_its_first_day(client, counsellor):
+    TimeOff.objects.create(counsellor=counsellor[0], start=local(MONDAY, 18),
+                           end=local(MONDAY + dt.timedelta(days=1), 10), reason="外出")
+    days = _day_cards(_week(client))
+    assert "外出<br>18:00–24:00" in days[0]
+    assert "外出<br>00:00–10:00" in days[1]
+
+
 def test_a_station_closure_shows_on_the_days_it_covers(client, counsellor):
     StationClosure.objects.create(name="元旦", start_date=MONDAY + dt.timedelta(days=5),
                                   end_date=MONDAY + dt.timedelta(days=6))
