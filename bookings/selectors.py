@@ -16,6 +16,7 @@ from django.core.cache import cache
 from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from bookings import caching, intake
 from bookings import slots as engine
@@ -30,9 +31,10 @@ from bookings.models import (
     StationClosure,
     TimeOff,
     WaitlistEntry,
+    Weekday,
 )
 from bookings.slots import Slot
-from courses.models import Topic
+from courses.models import AgeBand, Topic
 from portal.cache import local_get, local_set
 from portal.errors import NotFound
 from portal.middleware import require_staff_verification
@@ -475,15 +477,76 @@ def booking_for_viewer(*, user, pk) -> Booking:
     return booking
 
 
+# What a card on the counsellor's week warns of (text beside the colour).
+CLASH_TIME_OFF = _("与休假冲突")
+CLASH_CLOSURE = _("与闭馆日冲突")
+CLASH_OVERLAP = _("时间重叠")
+ADULT_BAND = _("18岁及以上")
+
+
+def age_band(*, birth_year: int, on: dt.date):
+    """The label of the age band (``courses.models.AgeBand``) a child born in
+    ``birth_year`` is in on ``on``; only the birth year is kept, so the age is
+    counted in calendar years."""
+    age = on.year - birth_year
+    if age <= 5:
+        return AgeBand.EARLY.label
+    if age <= 12:
+        return AgeBand.CHILD.label
+    if age <= 17:
+        return AgeBand.TEEN.label
+    return ADULT_BAND
+
+
+def _clip_to_day(start: dt.datetime, end: dt.datetime, day: dt.date) -> dict | None:
+    """The part of ``[start, end)`` on the station ``day``, or None."""
+    day_start = _local_midnight(day)
+    day_end = _local_midnight(day + dt.timedelta(days=1))
+    if start >= day_end or end <= day_start:
+        return None
+    return {"start": max(start, day_start), "end": min(end, day_end),
+            "all_day": start <= day_start and end >= day_end,
+            "to_midnight": end >= day_end}
+
+
+def _mark_clashes(items: list, time_off: list[TimeOff],
+                  closures: list[StationClosure]) -> None:
+    """Set ``clashes`` (labels, in a fixed order) on each booking or workshop in
+    ``items``: inside time off, on a closure day, or overlapping another item."""
+    for item in items:
+        item.clashes = []
+        if any(t.start < item.end and item.start < t.end for t in time_off):
+            item.clashes.append(CLASH_TIME_OFF)
+        first = timezone.localtime(item.start, STATION_TZ).date()
+        last = timezone.localtime(item.end - dt.timedelta(microseconds=1),
+                                  STATION_TZ).date()
+        if any(c.start_date <= last and first <= c.end_date for c in closures):
+            item.clashes.append(CLASH_CLOSURE)
+    # One sweep in start order: an item overlaps the ones still running.
+    running: list = []
+    for item in sorted(items, key=lambda i: (i.start, i.end)):
+        running = [other for other in running if other.end > item.start]
+        for other in running:
+            for clashing in (other, item):
+                if CLASH_OVERLAP not in clashing.clashes:
+                    clashing.clashes.append(CLASH_OVERLAP)
+        running.append(item)
+
+
 def counsellor_week(*, counsellor: Counsellor, week_start: dt.date,
                     session_type: SessionType | None = None,
                     now: dt.datetime | None = None) -> dict:
-    """The counsellor's week: per day its bookings, workshops and free slots.
+    """The counsellor's week: per day its bookings, workshops, free slots, the
+    counsellor's time off and the station's closures.
 
     ``week_start`` is moved back to its Monday. Free slots are those families
     can book now, for ``session_type`` (default: the counsellor's first active
     individual type). Returns ``{"week_start", "prev_week", "next_week",
-    "session_type", "days": [{"date", "bookings", "workshops", "free"}]}``.
+    "session_type", "days": [{"date", "bookings", "workshops", "free",
+    "time_off", "closures"}]}``; ``time_off`` holds ``{"reason", "start",
+    "end", "all_day", "to_midnight"}`` clipped to the day. Each booking and workshop carries
+    ``clashes`` (see `_mark_clashes`) and each booking ``age_band`` (a label, or
+    None without a child). A fixed number of queries for any week.
     """
     # Room for the arithmetic below at the ends of the calendar.
     week_start = min(max(week_start, dt.date.min + dt.timedelta(days=14)),
@@ -511,6 +574,16 @@ def counsellor_week(*, counsellor: Counsellor, week_start: dt.date,
         .with_seats_taken()
         .order_by("start")
     )
+    time_off = list(TimeOff.objects.filter(counsellor=counsellor, start__lt=end,
+                                           end__gt=start))
+    closures = list(StationClosure.objects.filter(start_date__lte=sunday,
+                                                  end_date__gte=monday))
+    _mark_clashes([*bookings, *workshops], time_off, closures)
+    for booking in bookings:
+        booking.age_band = (
+            age_band(birth_year=booking.child.birth_year,
+                     on=timezone.localtime(booking.start, STATION_TZ).date())
+            if booking.child else None)
     free: list[Slot] = []
     if session_type is not None:
         free = free_slots(counsellor=counsellor, session_type=session_type,
@@ -525,7 +598,14 @@ def counsellor_week(*, counsellor: Counsellor, week_start: dt.date,
     days = []
     for offset in range(7):
         day = monday + dt.timedelta(days=offset)
-        days.append({"date": day, **per_day[day]})
+        away = []
+        for t in time_off:
+            part = _clip_to_day(t.start, t.end, day)
+            if part is not None:
+                away.append({"reason": t.reason, **part})
+        days.append({"date": day, **per_day[day], "time_off": away,
+                     "closures": [c for c in closures
+                                  if c.start_date <= day <= c.end_date]})
     return {
         "week_start": monday,
         "prev_week": monday - dt.timedelta(days=7),
@@ -729,10 +809,23 @@ def waiting_entry(*, user, pk: int) -> WaitlistEntry:
 def counsellor_schedule(*, counsellor: Counsellor, today: dt.date,
                         now: dt.datetime | None = None) -> dict:
     """The counsellor's weekly rules, extra hours from ``today`` and time off not
-    yet over: ``{"rules", "extras", "time_off"}``."""
+    yet over: ``{"rules", "week_grid", "locations", "extras", "time_off"}``.
+
+    ``week_grid`` is the rules by weekday, Monday first, a row for every day
+    (``{"weekday": Weekday, "rules": [...]}``); rules hold no place of their
+    own, so ``locations`` are those of the counsellor's active individual
+    services, where the in-person hours are spent."""
     now = now or timezone.now()
+    rules = list(AvailabilityRule.objects.filter(counsellor=counsellor))
+    locations = sorted(set(
+        counsellor.session_types.filter(is_active=True, kind=SessionType.Kind.INDIVIDUAL)
+        .exclude(location="").values_list("location", flat=True)))
     return {
-        "rules": list(AvailabilityRule.objects.filter(counsellor=counsellor)),
+        "rules": rules,
+        "week_grid": [{"weekday": weekday,
+                       "rules": [r for r in rules if r.weekday == weekday]}
+                      for weekday in Weekday],
+        "locations": locations,
         "extras": list(AvailabilityException.objects.filter(counsellor=counsellor,
                                                             date__gte=today)),
         "time_off": list(TimeOff.objects.filter(counsellor=counsellor, end__gte=now)),

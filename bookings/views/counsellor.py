@@ -11,7 +11,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from bookings import schedule_services, selectors, services
 from bookings.forms import (
@@ -140,10 +140,15 @@ _SCHEDULE_DELETES = {
 
 
 @role_required(Role.COUNSELLOR)
-@require_POST
+@require_http_methods(["GET", "POST"])
 def schedule_delete(request, kind, pk):
+    """A GET, or a POST without ``confirm=1``, only shows what would be deleted
+    (the confirm step works without JavaScript); the confirmed POST deletes."""
     entry = or_404(selectors.schedule_entry, counsellor=own_counsellor(request),
                    kind=kind, pk=pk)
+    if request.method != "POST" or request.POST.get("confirm") != "1":
+        return render_page(request, "bookings/counsellor/delete_confirm.html",
+                           {"kind": kind, "entry": entry})
     change = _SCHEDULE_DELETES[kind](entry)
     report_change(request, change, _("已删除。下面是更新后的可预约时间。"))
     return redirect(reverse("bookings:counsellor_hours") + "#free-slots")

@@ -264,10 +264,11 @@ def test_counsellor_y_cannot_delete_counsellor_xs_hours(client, counsellor_x, co
     client.force_login(counsellor_y[0].user)
     url = reverse("bookings:counsellor_schedule_delete", kwargs={"kind": "rule",
                                                                  "pk": rule.pk})
-    assert client.post(url).status_code == HTTPStatus.NOT_FOUND
+    assert client.post(url, {"confirm": "1"}).status_code == HTTPStatus.NOT_FOUND
+    assert client.get(url).status_code == HTTPStatus.NOT_FOUND
     assert AvailabilityRule.objects.filter(pk=rule.pk).exists()
     client.force_login(counsellor_x[0].user)
-    assert client.post(url).status_code == HTTPStatus.FOUND
+    assert client.post(url, {"confirm": "1"}).status_code == HTTPStatus.FOUND
     assert not AvailabilityRule.objects.filter(pk=rule.pk).exists()
 
 

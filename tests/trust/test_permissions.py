@@ -211,6 +211,7 @@ def test_counsellor_schedule_delete(world):
     check(world, method="post",
           url=reverse("bookings:counsellor_schedule_delete",
                       args=["rule", world["rule"].pk]),
+          data={"confirm": "1"},  # the confirmed step: the one that deletes
           denied={"counsellor_y": NF, "family_a": NOT_YOURS, "family_b": NOT_YOURS,
                   "editor": NOT_YOURS, "coordinator": NOT_YOURS},
           unchanged=rule_kept, allowed=("counsellor_x",))
