@@ -59,7 +59,9 @@ def _urgent(counsellor, **kwargs):
     FamilyProfile.objects.update_or_create(user=family,
                                            defaults={"guardian_name": "李女士（虚构）"})
     answers = {**CALM, "child_wish_dead": "unsure"}
-    return booking_at(local(day_ahead(3), 10), counsellor=counsellor[0],
+    # One hour apart: PostgreSQL's exclusion constraint refuses overlaps.
+    hour = 9 + Booking.objects.filter(counsellor=counsellor[0]).count()
+    return booking_at(local(day_ahead(3), hour), counsellor=counsellor[0],
                       session_type=counsellor[1], family=family, is_urgent=True,
                       intake_answers={"screen": intake.SCREEN_VERSION, "risk": answers},
                       **kwargs)
