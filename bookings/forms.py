@@ -268,6 +268,12 @@ class NoteForm(forms.Form):
                            widget=forms.Textarea(attrs={"rows": 5}))
 
 
+class NoteEditForm(forms.Form):
+    # Not required: an empty text gets the service's own message (NOTE_EMPTY).
+    body = forms.CharField(label=_("记录"), max_length=10_000, required=False,
+                           strip=False, widget=forms.Textarea(attrs={"rows": 8}))
+
+
 class FollowUpForm(forms.Form):
     channel = forms.ChoiceField(label=_("联系方式"), choices=UrgentFollowUp.Channel.choices,
                                 widget=forms.RadioSelect,

@@ -498,6 +498,8 @@ class SessionNote(models.Model):
     body = models.TextField(_("记录"), max_length=10_000)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # When its author last changed the text (`services.note_edit`); None if never.
+    edited_at = models.DateTimeField(_("编辑时间"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("咨询记录")
@@ -506,6 +508,28 @@ class SessionNote(models.Model):
 
     def __str__(self):
         return f"{self.booking} note"
+
+
+class SessionNoteRevision(models.Model):
+    """An earlier text of a session note: the body an edit replaced, when, by whom.
+
+    Deleted with its note (erasure and retention delete notes).
+    """
+
+    note = models.ForeignKey(SessionNote, on_delete=models.CASCADE,
+                             related_name="revisions")
+    body = models.TextField(_("记录"), max_length=10_000)
+    edited_at = models.DateTimeField(_("编辑时间"))
+    editor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
+                               null=True, related_name="+")
+
+    class Meta:
+        verbose_name = _("咨询记录的早期版本")
+        verbose_name_plural = _("咨询记录的早期版本")
+        ordering = ["edited_at", "pk"]
+
+    def __str__(self):
+        return f"{self.note} revision"
 
 
 class UrgentFollowUp(models.Model):

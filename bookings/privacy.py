@@ -2,8 +2,9 @@
 
 A family's bookings outlive its account as anonymous rows, so the station's
 figures stay true: erasure and retention remove the family, the child, the
-concern and the intake answers, and delete session notes; future sessions are
-cancelled and their counsellors told without any family data.
+concern and the intake answers, and delete session notes (with their earlier
+texts); future sessions are cancelled and their counsellors told without any
+family data.
 """
 
 from __future__ import annotations
@@ -32,8 +33,13 @@ def _bookings_changed(*, freed_counsellor_id: int | None = None) -> None:
 
 
 def _anonymise(ids: list[int], *, now: dt.datetime) -> tuple[int, int]:
-    """(notes deleted, bookings anonymised) for the bookings `ids`."""
-    notes = SessionNote.objects.filter(booking_id__in=ids).delete()[0]
+    """(notes deleted, bookings anonymised) for the bookings `ids`.
+
+    A note's earlier texts (`SessionNoteRevision`) go with it (cascade); the
+    count is of notes.
+    """
+    _total, deleted = SessionNote.objects.filter(booking_id__in=ids).delete()
+    notes = deleted.get(SessionNote._meta.label, 0)
     anonymised = Booking.objects.filter(pk__in=ids).update(
         family=None, child=None, concern="", intake_answers={}, contact_phone="",
         anonymised_at=now
@@ -81,7 +87,8 @@ def _enqueue_notices(notices: list[dict]) -> None:
 class BookingsPrivacy(PrivacyProvider):
     app_label = "bookings"
     personal_models = frozenset({
-        "booking", "waitlistentry", "sessionnote", "urgentfollowup", "calendarfeed",
+        "booking", "waitlistentry", "sessionnote", "sessionnoterevision",
+        "urgentfollowup", "calendarfeed",
         # A counsellor's staff profile: not a family's data, closed by coordinators.
         "counsellor",
     })

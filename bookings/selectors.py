@@ -739,9 +739,35 @@ def next_free_slots(*, counsellors: list[Counsellor], start_date: dt.date,
 
 
 def staff_records(*, booking: Booking) -> tuple[list, list]:
-    """A booking's private notes and urgent follow-ups, with their authors."""
-    return (list(booking.notes.select_related("author")),
-            list(booking.follow_ups.select_related("author")))
+    """A booking's private notes (with their history, `note_history`) and urgent
+    follow-ups, with their authors."""
+    notes = list(booking.notes.select_related("author").prefetch_related("revisions"))
+    for note in notes:
+        note_history(note)
+    return notes, list(booking.follow_ups.select_related("author"))
+
+
+def note_history(note) -> list:
+    """The note's earlier texts, oldest first, as ``note.history``: each revision
+    with ``written_at``, when that text was written (the note's creation or the
+    edit before)."""
+    written_at = note.created_at
+    history = []
+    for revision in note.revisions.all():
+        revision.written_at, written_at = written_at, revision.edited_at
+        history.append(revision)
+    note.history = history
+    return history
+
+
+def booking_note(*, booking: Booking, pk: int):
+    """One of the booking's notes with its history; ``NotFound`` otherwise."""
+    note = booking.notes.select_related("author").prefetch_related(
+        "revisions").filter(pk=pk).first()
+    if note is None:
+        raise NotFound
+    note_history(note)
+    return note
 
 
 def workshop_by_pk(*, pk: int) -> GroupSession:

@@ -41,6 +41,7 @@ from bookings.models import (
     Counsellor,
     GroupSession,
     SessionNote,
+    SessionNoteRevision,
     SessionType,
     UrgentFollowUp,
     WaitlistEntry,
@@ -72,6 +73,8 @@ CHILD_INVALID = gettext_noop("请选择你家庭账户中的孩子。")
 NOT_ALLOWED = gettext_noop("你没有权限进行这项操作。")
 NOT_STARTED = gettext_noop("这个预约还没有开始，不能记录到场情况。")
 NOTE_EMPTY = gettext_noop("请填写记录内容。")
+NOTE_NOT_AUTHOR = gettext_noop("只有写这条记录的咨询师本人可以修改它。")
+NOTE_LOCKED = gettext_noop("这条记录写下已超过 24 小时，已锁定，不能再修改。")
 NAIVE_TIME = gettext_noop("请提供带时区的时间。")
 TIME_NONEXISTENT = gettext_noop("这个当地时间因夏令时调整并不存在，请换一个时间。")
 TIME_AMBIGUOUS = gettext_noop("这个当地时间因夏令时调整出现两次，请换一个时间。")
@@ -123,6 +126,11 @@ def _code_for(message: str) -> str:
         if name.isupper() and value == message:
             return name.lower()
     return "invalid"
+
+
+# A session note can be corrected by its author this long after it was written;
+# then it is locked, so what was recorded stays what was recorded.
+NOTE_EDIT_WINDOW = dt.timedelta(hours=24)
 
 
 # --- helpers -------------------------------------------------------------------
@@ -735,6 +743,58 @@ def note_add(*, booking: Booking, author, body: str) -> SessionNote:
     note = SessionNote(booking=booking, author=author, body=body)
     note.full_clean()
     note.save()
+    return note
+
+
+def note_locked(note: SessionNote, now: dt.datetime | None = None) -> bool:
+    """Whether `note` is past its `NOTE_EDIT_WINDOW` at `now`: nobody edits it."""
+    return (now or timezone.now()) >= note.created_at + NOTE_EDIT_WINDOW
+
+
+def note_edit_refusal(*, note: SessionNote, by_user,
+                      now: dt.datetime | None = None) -> str | None:
+    """Why `by_user` may not edit `note` at `now` (a message constant), or None.
+
+    Only its author, while still working on the booking, within
+    `NOTE_EDIT_WINDOW` of when it was written. Pages use it to offer the edit
+    link; `note_edit` enforces it.
+    """
+    now = now or timezone.now()
+    if by_user is None or note.author_id is None or note.author_id != by_user.pk:
+        return NOTE_NOT_AUTHOR
+    if note_locked(note, now):
+        return NOTE_LOCKED
+    if not is_staff_for(by_user, note.booking):
+        return NOT_ALLOWED
+    return None
+
+
+@transaction.atomic
+def note_edit(*, note: SessionNote, by_user, body: str) -> SessionNote:
+    """Replace a note's text by its author within `NOTE_EDIT_WINDOW`; the text
+    it replaces is kept as a `SessionNoteRevision` (when, by whom).
+
+    Locks the note row so that two edits in flight each keep the text the
+    other replaced, and the window is checked on the locked row.
+    """
+    note = SessionNote.objects.select_for_update().select_related("booking").get(
+        pk=note.pk)
+    now = timezone.now()
+    refusal = note_edit_refusal(note=note, by_user=by_user, now=now)
+    if refusal:
+        raise BookingError(refusal)
+    body = (body or "").strip()
+    if not body:
+        raise BookingError(NOTE_EMPTY)
+    if body == note.body:
+        return note
+    revision = SessionNoteRevision(note=note, body=note.body, edited_at=now,
+                                   editor=by_user)
+    revision.full_clean()
+    note.body, note.edited_at = body, now
+    note.full_clean()
+    revision.save()
+    note.save(update_fields=["body", "edited_at", "updated_at"])
     return note
 
 

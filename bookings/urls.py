@@ -18,6 +18,7 @@ urlpatterns = [
     path("<int:pk>/calendar.ics", calendar_views.booking_ics, name="calendar_ics"),
     path("<int:pk>/attendance/", counsellor.attendance, name="attendance"),
     path("<int:pk>/notes/", counsellor.note_add, name="note_add"),
+    path("<int:pk>/notes/<int:note_pk>/edit/", counsellor.note_edit, name="note_edit"),
     path("<int:pk>/follow-up/", counsellor.follow_up_add, name="follow_up_add"),
     # Workshops and their waitlists.
     path("workshops/", workshops.workshop_list, name="workshops"),

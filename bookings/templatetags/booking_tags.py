@@ -172,3 +172,20 @@ def topic_label(topic, names) -> str:
     if names:
         return names.get(topic.translation_key, topic.name)
     return topic.name
+
+
+@register.simple_tag(takes_context=True)
+def note_edit_state(context, note) -> str:
+    """`{% note_edit_state note as state %}`: "editable" while the viewer may
+    edit the note, "locked" once its edit window is over, else "" (another
+    person's note, still open to its author). The rule is the service's
+    (`services.note_edit_refusal`)."""
+    from bookings import services
+
+    request = _request(context)
+    refusal = services.note_edit_refusal(note=note, by_user=getattr(request, "user", None))
+    if refusal is None:
+        return "editable"
+    if services.note_locked(note):
+        return "locked"
+    return ""

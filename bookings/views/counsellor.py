@@ -17,6 +17,7 @@ from bookings import schedule_services, selectors, services
 from bookings.forms import (
     ExceptionForm,
     FollowUpForm,
+    NoteEditForm,
     NoteForm,
     RuleForm,
     TimeOffForm,
@@ -36,7 +37,8 @@ from bookings.views.common import (
     staff_booking,
     station_today,
 )
-from portal.models import Role
+from portal.access import log_access
+from portal.models import AccessLog, Role
 from portal.roles import role_required
 from portal.timezones import user_zone
 
@@ -188,6 +190,46 @@ def note_add(request, pk):
     else:
         messages.success(request, _("记录已保存，仅你和协调员可见。"))
     return redirect(booking.get_absolute_url() + "#notes")
+
+
+# A refused edit: not the author's (403), or the author's but locked (409).
+_NOTE_REFUSAL_STATUS = {services.NOTE_LOCKED: HTTPStatus.CONFLICT}
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def note_edit(request, pk, note_pk):
+    """GET: the note's text in a form, with its history; POST: save the new text
+    (`services.note_edit`). Showing the note is a read of notes: access-logged."""
+    booking = staff_booking(request, pk)
+    note = or_404(selectors.booking_note, booking=booking, pk=note_pk)
+    user = person(request)
+    refusal = services.note_edit_refusal(note=note, by_user=user)
+    form = NoteEditForm(request.POST if request.method == "POST" else None,
+                        initial={"body": note.body})
+    status = HTTPStatus.OK
+    if refusal is None and request.method == "POST":
+        status = HTTPStatus.BAD_REQUEST
+        if form.is_valid():
+            try:
+                services.note_edit(note=note, by_user=user, body=form.cleaned_data["body"])
+            except services.BookingError as exc:
+                if exc.msgid != services.NOTE_EMPTY:
+                    refusal = exc.msgid
+                apply_form_errors(form, exc)
+            else:
+                messages.success(request, _("记录已更新，之前的内容保留在历史版本中。"))
+                return redirect(f"{booking.get_absolute_url()}#note-{note.pk}")
+    if refusal is not None:
+        return render_page(request, "bookings/note_edit.html", {
+            "booking": booking, "refusal": _(refusal),
+        }, status=_NOTE_REFUSAL_STATUS.get(refusal, HTTPStatus.FORBIDDEN))
+    log_access(actor=user, action=AccessLog.Action.VIEW_NOTES,
+               subject_user_id=booking.family_id, obj=booking, request=request)
+    return render_page(request, "bookings/note_edit.html", {
+        "booking": booking, "note": note, "form": form,
+        "locks_at": note.created_at + services.NOTE_EDIT_WINDOW,
+    }, status=status)
 
 
 @login_required

@@ -179,6 +179,25 @@ def test_booking_notes(world):
           unchanged=booking_unchanged(world), allowed=("counsellor_x",))
 
 
+def test_note_edit_is_the_authors_alone(world):
+    from bookings.models import SessionNote
+
+    note = SessionNote.objects.create(booking=world["booking"],
+                                      author=world["users"]["counsellor_x"], body="原文")
+
+    def note_unchanged():
+        kept = SessionNote.objects.get(pk=note.pk)
+        assert (kept.body, kept.edited_at, kept.revisions.count()) == ("原文", None, 0)
+
+    url = reverse("bookings:note_edit", args=[world["booking"].pk, note.pk])
+    # Coordinators read every note but edit only their own.
+    denied = {"family_a": NOT_YOURS, "family_b": NF, "counsellor_y": NF, "editor": NF,
+              "coordinator": NOT_YOURS}
+    check(world, method="get", url=url, denied=denied, allowed=("counsellor_x",))
+    check(world, method="post", url=url, data={"body": "不该出现的修改"}, denied=denied,
+          unchanged=note_unchanged, allowed=("counsellor_x",))
+
+
 def test_waitlist_leave(world):
     from bookings.models import WaitlistEntry
 
@@ -322,7 +341,8 @@ def test_booking_follow_up(world):
 
 COVERED = {
     "bookings:detail", "bookings:calendar_ics", "bookings:cancel", "bookings:reschedule",
-    "bookings:attendance", "bookings:note_add", "bookings:follow_up_add",
+    "bookings:attendance", "bookings:note_add", "bookings:note_edit",
+    "bookings:follow_up_add",
     "bookings:coordinator_urgent_claim",
     "bookings:waitlist_leave",
     "bookings:api_token_revoke", "bookings:counsellor_schedule_delete",
