@@ -21,7 +21,7 @@ class CoursesPrivacy(PrivacyProvider):
     personal_models = frozenset(m._meta.model_name for m in _PER_USER)
     no_personal_data = frozenset({
         "topic", "clinicalreviewtask", "courseindexpage", "modulepage", "lessonpage",
-        "searchentry",
+        "searchentry", "searchsynonym",  # editors' synonym groups: words, no person
     })
     export_order = 20
 
