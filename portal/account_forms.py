@@ -24,6 +24,12 @@ class LoginForm(AllauthLoginForm):
 
     password_login_paused = False
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # allauth puts a "forgot your password?" link under the field; the page
+        # has its own, beside sign-in by code (templates/account/login.html).
+        self.fields["password"].help_text = ""
+
     def clean(self):
         try:
             return super().clean()

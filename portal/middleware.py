@@ -90,13 +90,33 @@ def database_unavailable_response(request) -> HttpResponse:
         patch_cache_control(response, no_store=True)
         return response
 
-    from portal.crisis import fallback_crisis_lines
-
-    html = render_to_string(
-        "503.html", {"crisis_lines": fallback_crisis_lines(), "request": request}
-    )
-    response = HttpResponse(html, status=503)
+    response = offline_page(request, "503.html", status=503)
     response["Retry-After"] = "30"
+    return response
+
+
+def offline_page(request, template: str, *, status: int) -> HttpResponse:
+    """`template` (extending error_shell.html) in the language of the path.
+
+    For answers that may not touch the database (it may be what failed) and
+    may come before LocaleMiddleware: no session, no context processors, the
+    last known crisis lines. `/en/...` is English, any other path Chinese,
+    whatever language was active when the error happened.
+    """
+    from django.urls import reverse
+
+    from portal.crisis import fallback_crisis_lines, immediate_lines, other_lines
+
+    lines = fallback_crisis_lines()
+    language = translation.get_language_from_path(request.path_info)
+    with translation.override(language or settings.LANGUAGE_CODE):
+        html = render_to_string(template, {
+            "crisis_now": immediate_lines(lines),
+            "crisis_other": other_lines(lines),
+            "home_url": reverse("wagtail_serve", args=[""]),
+        })
+    response = HttpResponse(html, status=status)
+    patch_cache_control(response, no_store=True)
     return response
 
 
@@ -332,7 +352,9 @@ class NulByteGuardMiddleware:
     """Answer 400 when the path or query string carries a NUL byte.
 
     PostgreSQL refuses NUL in text values, so `?q=%00` or `/bookings/%00/`
-    would otherwise reach a query and end in a 500.
+    would otherwise reach a query and end in a 500. It runs first, so a person
+    gets the database-free frame (`offline_page`) in the language of the path;
+    the JSON API gets its JSON.
     """
 
     def __init__(self, get_response):
@@ -347,10 +369,7 @@ class NulByteGuardMiddleware:
                     content_type=API_JSON)
                 patch_cache_control(response, no_store=True)
                 return response
-            return HttpResponse(
-                "Bad request: NUL byte in the address.\n", status=400,
-                content_type="text/plain; charset=utf-8",
-            )
+            return offline_page(request, "400_address.html", status=400)
         return self.get_response(request)
 
 

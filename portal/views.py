@@ -4,7 +4,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse, HttpResponseNotFound, HttpResponseServerError
+from django.http import HttpResponse, HttpResponseNotFound
 from django.shortcuts import redirect, render
 from django.template import loader
 from django.urls import reverse
@@ -12,7 +12,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from portal import selectors, services
-from portal.crisis import fallback_crisis_lines
 from portal.errors import or_404
 from portal.forms import ChildForm, FamilyProfileForm
 from portal.models import Role
@@ -176,12 +175,13 @@ def server_error(request):
     # exception being handled tells us, and the visitor gets the calm 503.
     import sys
 
-    from portal.middleware import _is_connection_error, database_unavailable_response
+    from portal.middleware import (
+        _is_connection_error,
+        database_unavailable_response,
+        offline_page,
+    )
 
     exc = sys.exc_info()[1]
     if exc is not None and _is_connection_error(exc):
         return database_unavailable_response(request)
-    html = loader.render_to_string(
-        "500.html", {"crisis_lines": fallback_crisis_lines(), "request": request}
-    )
-    return HttpResponseServerError(html)
+    return offline_page(request, "500.html", status=HTTPStatus.INTERNAL_SERVER_ERROR)

@@ -182,11 +182,12 @@ def test_post_to_a_page_url_is_never_answered_from_the_cache(site_shell, client)
 
 # The API answers the same 400 as JSON (tests/bookings/test_api_errors.py).
 @pytest.mark.parametrize("url", ["/search/?q=%00", "/bookings/%00/", "/?x=a%00b"])
-def test_nul_bytes_get_a_plain_400(client, url):
+def test_nul_bytes_get_the_framed_400(client, url):
+    """Answered before any query (tests/portal/test_error_pages.py has the page)."""
     response = client.get(url)
     assert response.status_code == HTTPStatus.BAD_REQUEST
-    assert response.content == b"Bad request: NUL byte in the address.\n"
-    assert response["Content-Type"] == "text/plain; charset=utf-8"
+    assert "这个请求无法处理" in response.content.decode()
+    assert response["Content-Type"] == "text/html; charset=utf-8"
 
 
 def test_percent_sign_without_nul_passes_the_guard(client):
