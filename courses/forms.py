@@ -23,7 +23,7 @@ class CertificateNameForm(forms.Form):
     )
     name = forms.CharField(
         label=_("其他名字"), required=False, strip=True,
-        help_text=_("选“其他名字”时填写，最多 40 个字。名字只用于这次打印，不会保存。"),
+        help_text=_("选“其他名字”时填写，最多 40 个字。名字只在这次登录期间使用，不会存入账户。"),
         widget=forms.TextInput(attrs={"maxlength": HOLDER_NAME_MAX, "autocomplete": "off"}),
     )
 
