@@ -148,6 +148,8 @@ class CounsellorFilterForm(forms.Form):
         self.fields["topic"].queryset = topics_for_language()
 
 
+CHILD_MISSING = _("请选择为谁预约")
+FOR_MYSELF = "self"  # the "for myself" choice when the family has children
 DANGER_NOW_MISSING = _("请回答：现在是否有危险？")
 PHONE_MISSING = _("请留下能马上联系到你的手机号，协调员会尽快打给你。")
 
@@ -181,19 +183,36 @@ class BookingDetailsForm(forms.Form):
         required=True, error_messages={"required": CONSENT_MISSING},
     )
 
-    def __init__(self, *args, user, counsellor: Counsellor, session_type, **kwargs):
+    def __init__(self, *args, user, counsellor: Counsellor, session_type,
+                 preferred_mode: str | None = None, **kwargs):
+        """`preferred_mode` (a mode chosen earlier, e.g. in the counsellor
+        filter) is preselected when this counsellor and service offer it."""
         super().__init__(*args, **kwargs)
         profile = getattr(user, "family_profile", None)
         from portal.models import Child
 
-        self.fields["child"].queryset = (
-            Child.objects.filter(family=profile) if profile else Child.objects.none()
-        )
+        children = list(Child.objects.filter(family=profile).order_by("pk")
+                        if profile else Child.objects.none())
+        self.children = {str(child.pk): child for child in children}
+        if children:
+            # With children to choose from, nothing is assumed: a booking for
+            # the wrong person is worse than one more tap.
+            self.fields["child"] = forms.ChoiceField(
+                label=_("为谁预约"), widget=forms.RadioSelect, required=True,
+                choices=[*((key, child.nickname) for key, child in self.children.items()),
+                         (FOR_MYSELF, _("为我自己"))],
+                error_messages={"required": CHILD_MISSING,
+                                "invalid_choice": CHILD_MISSING},
+            )
+        else:
+            self.fields["child"].queryset = Child.objects.none()
         modes = [m for m in (session_type.modes or []) if m in (counsellor.modes or [])]
         modes = modes or list(counsellor.modes or []) or [Mode.IN_PERSON]
         self.fields["mode"].choices = [(m, Mode(m).label) for m in modes if m in Mode]
         if len(self.fields["mode"].choices) == 1:
             self.fields["mode"].initial = self.fields["mode"].choices[0][0]
+        elif preferred_mode in dict(self.fields["mode"].choices):
+            self.fields["mode"].initial = preferred_mode
         english = (get_language() or "zh-hans").startswith("en")
         self.risk_keys = []
         for question in intake.QUESTIONS:
@@ -221,6 +240,13 @@ class BookingDetailsForm(forms.Form):
         if start is None:
             raise forms.ValidationError(BAD_SLOT)
         return start
+
+    def clean_child(self):
+        """The Child chosen, or None for the guardian themself."""
+        value = self.cleaned_data["child"]
+        if isinstance(value, str):
+            return self.children.get(value)
+        return value
 
     def clean(self):
         cleaned = super().clean()

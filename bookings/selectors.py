@@ -13,10 +13,19 @@ from collections import defaultdict
 from collections.abc import Iterable
 
 from django.core.cache import cache
-from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models import (
+    Count,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+)
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from wagtail.images import get_image_model
 
 from bookings import caching, intake
 from bookings import slots as engine
@@ -366,7 +375,19 @@ def counsellors_for(*, topic=None, language: str | None = None,
             and (not mode or mode in (modes or []))
         ]
         qs = Counsellor.objects.filter(pk__in=ids)
-    return qs.prefetch_related("specialties").order_by("display_name", "pk")
+    return with_photo(qs.prefetch_related("specialties")).order_by("display_name", "pk")
+
+
+AVATAR_RENDITION = "fill-96x96"  # as templates/bookings/includes/counsellor_avatar.html
+
+
+def with_photo(qs: QuerySet[Counsellor]) -> QuerySet[Counsellor]:
+    """Counsellors with their photo and its avatar rendition, in two queries
+    whatever the number of rows (a rendition found here is not looked up again)."""
+    renditions = get_image_model().get_rendition_model().objects.filter(
+        filter_spec=AVATAR_RENDITION)
+    return qs.select_related("photo").prefetch_related(
+        Prefetch("photo__renditions", queryset=renditions))
 
 
 def upcoming_workshops(*, topic=None, counsellor: Counsellor | None = None,
@@ -677,9 +698,11 @@ def topic_by_slug(*, slug: str) -> Topic | None:
 
 
 def active_counsellor(*, slug: str, specialties: bool = False) -> Counsellor:
-    """An active counsellor by slug (``specialties``: with them prefetched)."""
+    """An active counsellor by slug (``specialties``: with them and the photo
+    prefetched, as the counsellor's page shows them)."""
     qs = Counsellor.objects.filter(slug=slug, is_active=True)
     if specialties:
+        qs = with_photo(qs)
         qs = qs.prefetch_related("specialties")
     counsellor = qs.first()
     if counsellor is None:

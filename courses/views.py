@@ -3,17 +3,21 @@
 Views parse input, call one service or selector and render.
 """
 
+from http import HTTPStatus
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, HttpResponseForbidden
 from django.shortcuts import redirect, render
 from django.template.response import TemplateResponse
+from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from courses import selectors, services
+from courses.forms import CertificateNameForm
 from courses.highlight import highlight_snippet
 from courses.models import LessonPage, Topic, lesson_context
 from courses.search.risk import expresses_risk
@@ -106,12 +110,39 @@ def lesson_complete(request, pk: int):
     return redirect(context["module"].get_url(request))
 
 
-@require_GET
+CERTIFICATE_NAMES = "courses:certificate-names"  # session key: {code: printed name}
+
+
+@require_http_methods(["GET", "POST"])
 def certificate_verify(request, code: str):
+    """The certificate, for anyone who has its code. Its holder, signed in,
+    may choose the name printed on it; the choice lives in their session only,
+    so no one else (and no stored copy of the page) ever shows it."""
     certificate = selectors.certificate_by_code(code=code)
     if certificate is None:
         raise Http404
-    return render(request, "courses/certificate.html", {"certificate": certificate})
+    is_holder = request.user.is_authenticated and certificate.user_id == request.user.pk
+    if request.method == "POST" and not is_holder:
+        return HttpResponseForbidden()
+    context = {"certificate": certificate, "printed_name": certificate.holder_name}
+    status = HTTPStatus.OK
+    if is_holder:
+        chosen = request.session.get(CERTIFICATE_NAMES, {})
+        form = CertificateNameForm(request.POST or None, user=request.user,
+                                   current=chosen.get(certificate.code, ""))
+        if form.is_bound and form.is_valid():
+            request.session[CERTIFICATE_NAMES] = {**chosen,
+                                                  certificate.code: form.chosen_name()}
+            messages.success(request, _("已更新证书上印的名字。"))
+            return redirect(certificate.get_absolute_url())
+        if form.is_bound:
+            status = HTTPStatus.BAD_REQUEST
+        context.update(printed_name=chosen.get(certificate.code) or certificate.holder_name,
+                       name_form=form)
+    response = render(request, "courses/certificate.html", context, status=status)
+    if is_holder:
+        patch_cache_control(response, private=True, no_store=True)
+    return response
 
 
 @require_GET

@@ -7,10 +7,12 @@ page and courses' module pages (registered in `portal.sections` by
 """
 
 import datetime as dt
+import zlib
 
 from django import template
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from bookings import permissions
 from courses import caching as page_caching
@@ -189,3 +191,29 @@ def note_edit_state(context, note) -> str:
     if services.note_locked(note):
         return "locked"
     return ""
+
+
+# Counsellor cards: a few of the languages families ask for, by the codes
+# `Counsellor.languages` holds; any other code is shown as it is.
+LANGUAGE_LABELS = {
+    "zh-hans": _("中文"), "zh": _("中文"), "en": "English", "yue": _("粤语"),
+    "wuu": _("上海话"),
+}
+AVATAR_TONES = 8  # .avatar-tone-0 … -7 in bookings.css, each with white text at AA
+
+
+@register.filter
+def language_labels(codes) -> list[str]:
+    """Labels for a list of language codes, in order, without repeats."""
+    labels = []
+    for code in codes if isinstance(codes, list) else []:
+        label = str(LANGUAGE_LABELS.get(str(code).lower(), code))
+        if label not in labels:
+            labels.append(label)
+    return labels
+
+
+@register.filter
+def avatar_tone(slug) -> int:
+    """A colour for an initial avatar, the same for a slug on every page and process."""
+    return zlib.crc32(str(slug).encode()) % AVATAR_TONES

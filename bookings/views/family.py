@@ -8,6 +8,7 @@ the page. Objects the viewer may not see answer 404.
 
 import datetime as dt
 from http import HTTPStatus
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -31,7 +32,7 @@ from bookings.forms import (
     topics_for_language,
 )
 from bookings.intake import is_urgent
-from bookings.models import Booking
+from bookings.models import Booking, Mode
 from bookings.permissions import seats_left
 from bookings.views.common import (
     NEXT_SLOTS,
@@ -59,6 +60,19 @@ COUNSELLOR_PAGE_SIZE = 12  # a page of cards a family can read through
 MINE_PAGE_SIZE = 20  # of the coming bookings, and of the past ones
 
 # --- family: choose topic, counsellor, time -------------------------------------------
+
+
+def _query(**params: str) -> str:
+    """A query string ("?a=1&b=2") of the non-empty params, or ""."""
+    given = {name: value for name, value in params.items() if value}
+    return f"?{urlencode(given)}" if given else ""
+
+
+def offered_mode(request, counsellor) -> str | None:
+    """The `mode` of the query string (as the counsellor filter names it) when
+    this counsellor offers it, else None."""
+    value = request.GET.get("mode") or ""
+    return value if value in Mode.values and value in (counsellor.modes or []) else None
 
 
 @require_GET
@@ -90,6 +104,8 @@ def counsellor_list(request):
     return render_page(request, "bookings/counsellor_list.html", {
         "form": form, "counsellors": page.object_list, "page": page, "topic": topic,
         "topic_names": topic_names(),
+        # The topic and mode chosen here go on to a counsellor's page.
+        "query": _query(topic=topic.slug if topic else "", mode=mode or ""),
     })
 
 
@@ -116,6 +132,7 @@ def counsellor_detail(request, slug):
         "session_types": session_types,
         "session_type": session_type,
         "topic": topic,
+        "mode": offered_mode(request, counsellor),
         "soonest": slots[:NEXT_SLOTS],
         "days": group_by_day(slots, zone),
         "start_date": start_date,
@@ -156,7 +173,9 @@ def book(request, slug, type_slug):
         if start is None or not _slot_is_free(counsellor, session_type, start):
             messages.error(request, _("这个时间已不可预约，请重新选择。"))
             return redirect(back)
-        form = BookingDetailsForm(initial={"start": start.isoformat()}, **form_kwargs)
+        form = BookingDetailsForm(initial={"start": start.isoformat()},
+                                  preferred_mode=offered_mode(request, counsellor),
+                                  **form_kwargs)
         return _details_page(request, form, counsellor, session_type, topic, start)
 
     form = BookingDetailsForm(request.POST, **form_kwargs)
