@@ -44,10 +44,14 @@ def coordinator_bookings(request):
     if form.is_bound and form.is_valid():
         filters = {name: form.cleaned_data[name] for name in (
             "counsellor", "topic", "status", "date_from", "date_to", "urgent")}
-    qs = selectors.all_bookings(**filters)
-    page = Paginator(qs, COORDINATOR_PAGE_SIZE).get_page(request.GET.get("page"))
+    totals = selectors.booking_status_totals(**filters)
+    paginator = Paginator(selectors.all_bookings(**filters), COORDINATOR_PAGE_SIZE)
+    # The totals' query has counted the same rows: no second COUNT for the pages.
+    paginator.count = totals["total"]
+    page = paginator.get_page(request.GET.get("page"))
     return render_page(request, "bookings/coordinator/bookings.html", {
-        "form": form, "page": page, "wagtail_links": _wagtail_links(),
+        "form": form, "page": page, "totals": totals,
+        "wagtail_links": _wagtail_links(),
     })
 
 
