@@ -29,6 +29,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from bookings.models import Booking, Counsellor, GroupSession, WaitlistEntry
+from portal.timezones import STATION_TZ
 
 # Cells starting with these are formulas to Excel, LibreOffice and Sheets
 # (CSV injection, OWASP); tab and carriage return can smuggle one in too.
@@ -113,6 +114,35 @@ def booked_per_topic(*, period: Period) -> list[tuple[str, int]]:
         .annotate(booked=Count("pk", filter=_BOOKED)).order_by(_TOPIC_ORDER)
     )
     return [(row["topic_name"] or str(NO_TOPIC), row["booked"]) for row in rows]
+
+
+def _months(period: Period) -> list[dt.date]:
+    """The first day of each calendar month the period touches, in order."""
+    month, months = period.start.replace(day=1), []
+    while month <= period.end:
+        months.append(month)
+        month = (month + dt.timedelta(days=32)).replace(day=1)
+    return months
+
+
+def booked_per_month(*, period: Period) -> list[tuple[str, int]]:
+    """("YYYY-MM", active bookings) for every month of the period, empty months
+    as 0 (1 query). Months are the station's: a session at 23:30 on 31 December
+    in Shanghai is December's, whatever the UTC date."""
+    rows = (
+        _in_period(period)
+        .annotate(month=TruncMonth("start", tzinfo=STATION_TZ))
+        .values("month")
+        .annotate(booked=Count("pk", filter=_BOOKED))
+        .order_by("month")
+    )
+    counts = {}
+    for row in rows:
+        month = row["month"]
+        if isinstance(month, dt.datetime):
+            month = timezone.localtime(month, STATION_TZ).date()
+        counts[month] = row["booked"]
+    return [(f"{month:%Y-%m}", counts.get(month, 0)) for month in _months(period)]
 
 
 def _rate(part: int, whole: int) -> float | None:
@@ -283,6 +313,9 @@ def waitlist_open_count() -> int:
 
 # --- Charts ----------------------------------------------------------------------
 
+CHART_SUMMARY = _("%(title)s：%(figures)s")
+CHART_FIGURE_SEPARATOR = _("；")
+
 
 def bar_chart(items: list[tuple[str, float | int | None]], *, unit: str = "",
               max_value: float | None = None, title: str = "") -> dict:
@@ -305,8 +338,14 @@ def bar_chart(items: list[tuple[str, float | int | None]], *, unit: str = "",
             "text_y": index * 10 + 6.5,
             "value_x": round(36 + width, 2),
         })
+    # What the bars say, in words: the chart's accessible name.
+    figures = str(CHART_FIGURE_SEPARATOR).join(
+        f"{bar['label']} {bar['value']}{unit if bar['value'] != '–' else ''}"
+        for bar in bars)
+    summary = (str(CHART_SUMMARY) % {"title": title, "figures": figures}
+               if figures else title)
     return {"bars": bars, "height": max(len(bars) * 10, 10), "unit": unit,
-            "title": title}
+            "title": title, "summary": summary}
 
 
 # --- CSV ------------------------------------------------------------------------
@@ -362,6 +401,7 @@ __all__ = [
     "attendance_by_counsellor",
     "attendance_totals",
     "bar_chart",
+    "booked_per_month",
     "bookings_per_topic_month",
     "csv_response",
     "default_period",

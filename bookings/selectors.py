@@ -14,13 +14,17 @@ from collections.abc import Iterable
 
 from django.core.cache import cache
 from django.db.models import (
+    Case,
     Count,
+    F,
     IntegerField,
     OuterRef,
     Prefetch,
     Q,
     QuerySet,
     Subquery,
+    Value,
+    When,
 )
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -894,15 +898,11 @@ def schedule_entry(*, counsellor: Counsellor, kind: str, pk: int):
     return entry
 
 
-def all_bookings(*, counsellor: Counsellor | None = None, topic=None,
-                 status: str | None = None, date_from: dt.date | None = None,
-                 date_to: dt.date | None = None, urgent: bool = False,
-                 ) -> QuerySet[Booking]:
-    """Every booking (the coordinator's list), urgent first then soonest; filtered
-    by counsellor, topic (any locale, the workshop's for a seat), status and
-    station dates."""
-    qs = Booking.objects.select_related(
-        "counsellor", "session_type", "topic", "group_session", "family", "child")
+def _coordinator_filtered(*, counsellor: Counsellor | None = None, topic=None,
+                          status: str | None = None, date_from: dt.date | None = None,
+                          date_to: dt.date | None = None, urgent: bool = False,
+                          ) -> QuerySet[Booking]:
+    qs = Booking.objects.all()
     if counsellor:
         qs = qs.filter(counsellor=counsellor)
     if topic:
@@ -916,7 +916,44 @@ def all_bookings(*, counsellor: Counsellor | None = None, topic=None,
         qs = qs.filter(start__lt=_local_midnight(date_to + dt.timedelta(days=1)))
     if urgent:
         qs = qs.filter(is_urgent=True)
-    return qs.order_by("-is_urgent", "start", "pk")
+    return qs
+
+
+def all_bookings(*, now: dt.datetime | None = None, **filters) -> QuerySet[Booking]:
+    """Every booking (the coordinator's list): the ones not yet over first,
+    urgent ones leading and then soonest first, then the past ones, latest
+    first. Filtered (keyword `filters`) by counsellor, topic (any locale, the
+    workshop's for a seat), status, station dates and urgency."""
+    now = now or timezone.now()
+    coming = Q(end__gt=now)
+    return (
+        _coordinator_filtered(**filters)
+        .select_related("counsellor", "session_type", "topic", "group_session",
+                        "family__family_profile", "child")
+        .annotate(
+            list_group=Case(When(coming & Q(is_urgent=True), then=Value(0)),
+                            When(coming, then=Value(1)), default=Value(2),
+                            output_field=IntegerField()),
+            # Only the coming ones carry it: the past ones fall to "-start".
+            coming_start=Case(When(coming, then=F("start")), default=None),
+        )
+        .order_by("list_group", F("coming_start").asc(nulls_last=True), "-start", "pk")
+    )
+
+
+def booking_status_totals(**filters) -> dict:
+    """{"total": n, "by_status": [(value, label, n), ...]} of the coordinator's
+    list under `filters` (the same as `all_bookings`), counted in one query."""
+    counts = _coordinator_filtered(**filters).aggregate(
+        total=Count("pk"),
+        **{value: Count("pk", filter=Q(status=value))
+           for value in Booking.Status.values},
+    )
+    return {
+        "total": counts["total"],
+        "by_status": [(value, label, counts[value])
+                      for value, label in Booking.Status.choices],
+    }
 
 
 def upcoming_closures(*, today: dt.date) -> QuerySet[StationClosure]:

@@ -44,10 +44,14 @@ def coordinator_bookings(request):
     if form.is_bound and form.is_valid():
         filters = {name: form.cleaned_data[name] for name in (
             "counsellor", "topic", "status", "date_from", "date_to", "urgent")}
-    qs = selectors.all_bookings(**filters)
-    page = Paginator(qs, COORDINATOR_PAGE_SIZE).get_page(request.GET.get("page"))
+    totals = selectors.booking_status_totals(**filters)
+    paginator = Paginator(selectors.all_bookings(**filters), COORDINATOR_PAGE_SIZE)
+    # The totals' query has counted the same rows: no second COUNT for the pages.
+    paginator.count = totals["total"]
+    page = paginator.get_page(request.GET.get("page"))
     return render_page(request, "bookings/coordinator/bookings.html", {
-        "form": form, "page": page, "wagtail_links": _wagtail_links(),
+        "form": form, "page": page, "totals": totals,
+        "wagtail_links": _wagtail_links(),
     })
 
 
@@ -183,11 +187,14 @@ def coordinator_reports(request):
     workshops = _report_page(request, reports.workshop_rows(period=period),
                              reports.workshop_row, "workshops_page")
     lead = reports.lead_time(period=period)
-    # Charts show what the tables beside them show: the topics over the whole
-    # period (a handful of bars), the attendance and workshops of this page.
+    # Charts show what the tables beside them show: the months and the topics
+    # over the whole period (at most 37 and a handful of bars), the attendance
+    # and workshops of this page.
     charts = {
+        "months": reports.bar_chart(reports.booked_per_month(period=period),
+                                    title=_("各月有效预约")),
         "topics": reports.bar_chart(reports.booked_per_topic(period=period),
-                                    title=_("各主题有效预约")),
+                                    title=_("各主题有效预约（整个统计范围）")),
         "attendance": reports.bar_chart(
             [(r["counsellor"], r["attendance_rate"]) for r in attendance],
             unit="%", max_value=100, title=_("到场率")),

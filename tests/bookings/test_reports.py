@@ -164,7 +164,8 @@ def test_reports_page_shows_tables_and_svg_charts(coordinator_client, data):
         "start": PERIOD.start.isoformat(), "end": PERIOD.end.isoformat()})
     html = response.content.decode()
     assert response.status_code == HTTPStatus.OK
-    assert html.count('<svg class="chart"') == 3  # no workshops: no empty chart
+    # Months, topics, attendance, lead time; no workshops: no empty chart.
+    assert html.count('<svg class="chart"') == 4
     assert "<script" not in html.split('<main')[1].split('</main>')[0]
     assert "75.0%" in html
     assert "60.0%" in html
