@@ -7,7 +7,7 @@ PIP := $(VENV)/bin/pip
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install install-dev browser migrate seed worker lint check messages bench clean
+.PHONY: run test install install-dev browser fonts screenshots migrate seed worker lint check messages bench clean
 
 $(VENV)/bin/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -34,6 +34,22 @@ browser:
 	    echo "chromium is missing: install Debian's 'chromium' package to run browser tests" >&2; exit 1; \
 	  fi; \
 	fi
+
+# A Chinese font for screenshots (Debian's fonts-wqy-microhei, when root and none).
+fonts:
+	@if ! fc-list :lang=zh 2>/dev/null | grep -q .; then \
+	  if [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "Installing Debian's fonts-wqy-microhei for screenshots…"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-wqy-microhei >/dev/null; \
+	  else \
+	    echo "no Chinese font: install Debian's 'fonts-wqy-microhei' for readable screenshots" >&2; \
+	  fi; \
+	fi
+
+# The main screens of each role on a phone, checked with axe, as PNGs in
+# docs/screenshots/ (tests/browser/test_screens.py).
+screenshots: install-dev browser fonts
+	SCREENSHOTS_DIR=docs/screenshots $(PY) -m pytest -q -p no:cacheprovider tests/browser/test_screens.py
 
 migrate: install
 	DJANGO_SETTINGS_MODULE=portal.settings.dev $(PY) manage.py migrate --noinput

@@ -13,7 +13,12 @@ import pytest
 
 from bookings.models import Booking, UrgentFollowUp
 from tests.bookings.web_setup import booking_at, day_ahead, local, with_totp
-from tests.browser.test_booking_flow import _assert_accessible, _fits_the_screen, _sign_in
+from tests.browser.test_booking_flow import (  # noqa: F401  (people: the fixture)
+    _assert_accessible,
+    _fits_the_screen,
+    _sign_in,
+    people,
+)
 from tests.factories import CoordinatorFactory, GroupSessionFactory
 
 pytestmark = pytest.mark.browser
@@ -37,7 +42,7 @@ def _screen(page, url: str, shots: Path, name: str) -> None:
 
 
 @pytest.fixture
-def world(people):
+def world(people):  # noqa: F811  (the fixture imported above)
     from bookings import services
 
     counsellor, session_type = people["counsellor"], people["session_type"]
@@ -52,9 +57,6 @@ def world(people):
         asq=UrgentFollowUp.Asq.NOT_ASKED)
     GroupSessionFactory(title="亲子沟通工作坊", counsellors=[counsellor])
     return {**people, "urgent": urgent, "coordinator": coordinator}
-
-
-from tests.browser.test_booking_flow import people  # noqa: E402,F401  (the fixture)
 
 
 def test_the_family_screens(live_server, browser_page, world, shots):
@@ -73,7 +75,8 @@ def test_the_family_screens(live_server, browser_page, world, shots):
 def test_the_counsellor_screens(live_server, browser_page, world, shots):
     page = browser_page
     _sign_in(page, live_server, world["counsellor"].user)
-    _screen(page, live_server.url + "/bookings/counsellor/", shots, "counsellor-01-week")
+    _screen(page, live_server.url + "/bookings/counsellor/week/", shots,
+            "counsellor-01-week")
     _screen(page, live_server.url + "/bookings/counsellor/hours/", shots,
             "counsellor-02-hours")
 
