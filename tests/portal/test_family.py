@@ -225,3 +225,18 @@ def test_account_page_queries_do_not_grow_with_children(client, family,
                            school_stage="senior")
     with django_assert_max_num_queries(len(small.captured_queries)):
         client.get(reverse("portal:account"))
+
+
+def test_api_tokens_are_an_advanced_section_closed_until_a_family_has_one(client):
+    from portal.models import ApiToken
+
+    family = FamilyFactory()
+    client.force_login(family)
+    html = client.get(reverse("portal:account")).content.decode()
+    opening = html[:html.index('data-testid="api-tokens"')].rsplit("<", 1)[1]
+    assert opening.startswith("details")
+    assert 'data-testid="api-tokens" open' not in html
+    assert "高级：API 访问令牌" in html
+    ApiToken.issue(user=family, name="我的手机")
+    html = client.get(reverse("portal:account")).content.decode()
+    assert 'data-testid="api-tokens" open' in html
