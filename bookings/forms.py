@@ -301,8 +301,9 @@ class NoteEditForm(forms.Form):
 
 
 class FollowUpForm(forms.Form):
+    # Phone unless another is chosen (older forms and clients send none).
     channel = forms.ChoiceField(label=_("联系方式"), choices=UrgentFollowUp.Channel.choices,
-                                widget=forms.RadioSelect,
+                                widget=forms.RadioSelect, required=False,
                                 initial=UrgentFollowUp.Channel.PHONE)
     outcome = forms.ChoiceField(label=_("跟进结果"), choices=UrgentFollowUp.Outcome.choices,
                                 widget=forms.RadioSelect)
@@ -311,6 +312,9 @@ class FollowUpForm(forms.Form):
                             initial=UrgentFollowUp.Asq.NOT_ASKED)
     note = forms.CharField(label=_("记录（可选，仅咨询师和协调员可见）"), max_length=10_000,
                            required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def clean_channel(self):
+        return self.cleaned_data["channel"] or UrgentFollowUp.Channel.PHONE
 
 
 class RuleForm(forms.Form):

@@ -255,7 +255,7 @@ def test_an_old_urgent_booking_stays_in_the_coordinator_queue_page(
     client.force_login(with_totp(coordinators[0]))
     with time_machine.travel(dt.datetime(2026, 2, 20, 2, 0, tzinfo=dt.UTC), tick=False):
         response = client.get(reverse("bookings:coordinator_urgent"))
-    assert response.context["bookings"] == [old]
+    assert [card["booking"] for card in response.context["cards"]] == [old]
 
 
 def test_only_staff_of_the_booking_record_a_follow_up(

@@ -69,7 +69,8 @@ def test_family_books_on_a_phone_and_the_counsellor_sees_it_in_their_week(
     first_slot.click()
 
     # Details: for the child, in person, the risk screen, consent.
-    page.get_by_label("为谁预约").select_option(label="小满")
+    # With a child registered, the choice is explicit (nothing preselected).
+    page.get_by_label("小满").check()
     page.get_by_label("希望得到帮助的事情").fill("孩子最近晚上睡不好，也不太愿意说话。")
     page.locator("input[name=mode][value=in_person]").check()
     for radio in page.locator("input[type=radio][name^=risk_][value=no]").all():
@@ -122,6 +123,9 @@ def test_a_family_at_risk_sees_the_crisis_lines_at_once(live_server, browser_pag
     for radio in radios[1:]:
         radio.check()
     page.locator("input[type=radio][name^=risk_][value=yes]").first.check()
+    page.get_by_label("为我自己").check()
+    # A positive screen asks for a number to call back on.
+    page.get_by_label("能马上联系到你的手机号").fill("139 1234 5678")
     page.locator("input[name=consent]").check()
     page.get_by_role("button", name="下一步：核对并确认").click()
     page.get_by_role("button", name="确认预约").click()
@@ -148,6 +152,8 @@ def test_danger_right_now_puts_120_and_110_first_across_the_page(
     for radio in page.locator("input[type=radio][name^=risk_][value=no]").all():
         radio.check()
     page.locator("input[name=risk_child_suicide_talk][value=yes]").check()
+    page.get_by_label("为我自己").check()
+    page.get_by_label("能马上联系到你的手机号").fill("139 1234 5678")
     page.locator("input[name=consent]").check()
     page.get_by_role("button", name="下一步：核对并确认").click()
 
