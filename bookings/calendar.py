@@ -39,7 +39,7 @@ from django.utils.translation import pgettext
 from icalendar import Alarm, Calendar, Event, vCalAddress, vDuration
 
 from bookings.models import Booking, GroupSession, Mode, TimeOff
-from portal import crisis
+from portal import crisis, languages
 
 PRODID = "-//Weiai Xiaowu//Booking calendar 1.0//ZH"
 FEED_REFRESH = dt.timedelta(hours=1)
@@ -112,20 +112,12 @@ def workshop_url(group_session: GroupSession) -> str:
     )
 
 
-def _is_english() -> bool:
-    return (translation.get_language() or "").startswith("en")
-
-
 def _session_type_name(session_type) -> str:
-    if _is_english() and session_type.name_en:
-        return session_type.name_en
-    return session_type.name
+    return languages.text(session_type, "name")
 
 
 def _workshop_title(group_session: GroupSession) -> str:
-    if _is_english() and group_session.title_en:
-        return group_session.title_en
-    return group_session.title
+    return languages.text(group_session, "title")
 
 
 def _mode_label(mode: str) -> str:
@@ -180,15 +172,13 @@ class _Context:
 
     @property
     def station_address(self) -> str:
+        """The station's address in the active language."""
         if self._station_address is None:
             from portal.models import SiteSettings
 
-            self._station_address = (
-                SiteSettings.objects.filter(site__is_default_site=True)
-                .values_list("station_address", flat=True)
-                .first()
-                or ""
-            )
+            row = (SiteSettings.objects.filter(site__is_default_site=True)
+                   .values("station_address", "station_address_en").first())
+            self._station_address = languages.text(row or {}, "station_address")
         return self._station_address
 
 
@@ -201,7 +191,7 @@ def booking_location(booking: Booking, ctx: _Context) -> str:
         return f"{base} {note}".strip() if note else base
     if booking.mode == Mode.PHONE:
         return _("电话（咨询师会按约定时间致电）")
-    return booking.session_type.location or ctx.station_address
+    return languages.text(booking.session_type, "location") or ctx.station_address
 
 
 def workshop_location(group_session: GroupSession) -> str:
@@ -209,7 +199,8 @@ def workshop_location(group_session: GroupSession) -> str:
         note = group_session.session_type.online_note
         base = _("线上参加（链接会在报名确认后发送）")
         return f"{base} {note}".strip() if note else base
-    return group_session.location or group_session.session_type.location
+    return (languages.text(group_session, "location")
+            or languages.text(group_session.session_type, "location"))
 
 
 def booking_summary(booking: Booking, audience: Audience) -> str:
@@ -223,7 +214,7 @@ def booking_summary(booking: Booking, audience: Audience) -> str:
     else:
         title = _("%(kind)s · %(counsellor)s") % {
             "kind": _session_type_name(booking.session_type),
-            "counsellor": booking.counsellor.display_name,
+            "counsellor": languages.text(booking.counsellor, "display_name"),
         }
     if booking_status(booking) == "CANCELLED":
         return _("已取消：%(title)s") % {"title": title}
@@ -235,7 +226,7 @@ def booking_description(booking: Booking, audience: Audience, ctx: _Context) -> 
     if booking.group_session_id:
         gs = booking.group_session
         if gs.topic_id:
-            rows.append(_("主题：%(topic)s") % {"topic": gs.topic.name})
+            rows.append(_("主题：%(topic)s") % {"topic": languages.text(gs.topic, "name")})
         rows.append(_("方式：%(mode)s") % {"mode": _mode_label(gs.mode)})
         rows.append(_("地点：%(place)s") % {"place": workshop_location(gs)})
         rows.append(_("预约编号：%(ref)s") % {"ref": booking.reference})
@@ -256,10 +247,11 @@ def booking_description(booking: Booking, audience: Audience, ctx: _Context) -> 
 
 def workshop_description(group_session: GroupSession, ctx: _Context) -> str:
     rows = [_workshop_title(group_session)]
-    if group_session.description:
-        rows += [group_session.description, ""]
+    description = languages.text(group_session, "description")
+    if description:
+        rows += [description, ""]
     if group_session.topic_id:
-        rows.append(_("主题：%(topic)s") % {"topic": group_session.topic.name})
+        rows.append(_("主题：%(topic)s") % {"topic": languages.text(group_session.topic, "name")})
     rows.append(_("方式：%(mode)s") % {"mode": _mode_label(group_session.mode)})
     location = workshop_location(group_session)
     if location:
@@ -348,7 +340,7 @@ def workshop_event(group_session: GroupSession, *, ctx: _Context, alarm: bool) -
         url=workshop_url(group_session),
     )
     if group_session.topic_id:
-        event.add("categories", [clean_text(group_session.topic.name)])
+        event.add("categories", [clean_text(languages.text(group_session.topic, "name"))])
     event.add("last-modified", _utc(group_session.updated_at))
     if alarm and status != "CANCELLED":
         event.add_component(_alarm(summary))
@@ -535,7 +527,7 @@ def workshops_feed_ics(*, workshops: Iterable[GroupSession], topic=None) -> byte
     ctx = _Context()
     name = _("未愛小屋 · 团体工作坊")
     if topic is not None:
-        name = f"{name} · {topic.name}"
+        name = f"{name} · {languages.text(topic, 'name')}"
     cal = _calendar(name=name, feed=True)
     for group_session in workshops:
         cal.add_component(workshop_event(group_session, ctx=ctx, alarm=False))

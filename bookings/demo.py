@@ -55,6 +55,8 @@ SESSION_TYPES = [
         "duration_minutes": 50, "capacity": 1, "buffer_after_minutes": 10,
         "modes": [Mode.IN_PERSON, Mode.ONLINE],
         "location": "未愛小屋 咨询室（街道未保站二楼）",
+        "location_en": "未愛小屋 counselling room (2nd floor, subdistrict minor-protection "
+                       "station)",
         "description": "与一位咨询师一对一交谈 50 分钟，可以是家长单独来，也可以和孩子一起来。"
                        "这是支持和陪伴，不是诊断。",
     },
@@ -63,6 +65,8 @@ SESSION_TYPES = [
         "kind": SessionType.Kind.GROUP, "duration_minutes": 90, "capacity": 12,
         "buffer_after_minutes": 15, "modes": [Mode.IN_PERSON],
         "location": "未愛小屋 活动室（街道未保站一楼）",
+        "location_en": "未愛小屋 activity room (ground floor, subdistrict minor-protection "
+                       "station)",
         "description": "90 分钟的小组活动，最多 12 个家庭，在练习和交流中学习可以马上用上的方法。",
     },
     {
@@ -112,6 +116,36 @@ COUNSELLORS = [
      [(d, T(10), T(16)) for d in range(5)], [(9, 2)]),
 ]
 
+# The English side of each demo counsellor, by slug: name, role, bio.
+COUNSELLORS_EN = {
+    "demo-lin-xiao": (
+        "Lin Xiao (demo counsellor)", "Social worker",
+        "Ten years of social work with young people. Good at thinking things through "
+        "with parents when a child's feelings are at their worst. Speaks slowly and "
+        "listens first."),
+    "demo-chen-an": (
+        "Chen An (demo)", "Psychological counsellor",
+        "Works with autistic children and their families, and believes every child "
+        "grows at their own pace."),
+    "demo-wang-muyang": (
+        "Wang Muyang (demo)", "Family education adviser",
+        "Keeps the evening hours for working parents. Often practises with parents how "
+        "to talk well with a teenager."),
+    "demo-zhao-yihe": (
+        "Zhao Yihe (demo)", "School social worker",
+        "Many years as a social worker based in primary and secondary schools; knows "
+        "study pressure, friendships and settling in at school."),
+    "demo-zhou-ke": (
+        "Zhou Ke (demo)", "Special education teacher",
+        "A special education background; helps parents understand a child's sensory "
+        "needs and make the day more predictable."),
+    "demo-xu-jing": (
+        "Xu Jing (demo)", "Crisis intervention social worker",
+        "Has answered a psychological support helpline for years; helps families steady "
+        "themselves in an emergency and find the next source of support."),
+}
+CREDENTIALS = ("演示资料，非真实资质", "Demo profile, not real qualifications")
+
 WORKSHOPS = {
     "crisis-intervention": ("当孩子说“不想活了”：家长能做的第一步",
                             "When a child says they don't want to live: the first steps",
@@ -130,6 +164,23 @@ WORKSHOPS = {
                "Autistic children and their families: a support group",
                "了解孤独症谱系的基本知识，交流在家里用得上的视觉提示和日程安排方法，"
                "也留出时间让家长们互相支持。"),
+}
+
+WORKSHOP_DESCRIPTIONS_EN = {
+    "crisis-intervention": "Learn to recognise warning signs, how to ask directly, and how "
+                           "to stay with your child and get help. There is plenty of "
+                           "practice, and an introduction to the helplines and services "
+                           "nearby.",
+    "positive-life-education": "Look at your child again through their strengths, and "
+                               "practise specific praise and encouragement through games "
+                               "and sharing.",
+    "family-relationships": "Starting from looking back at one argument, practise "
+                            "listening, saying how you feel and agreeing rules together.",
+    "emotional-guidance": "Picture books and small exercises help children put feelings "
+                          "into words; parents learn ways to respond that hold those "
+                          "feelings.",
+    "autism": "The basics of the autism spectrum, visual cues and daily schedules that "
+              "work at home, and time for parents to support one another.",
 }
 
 # Earlier demo titles, renamed in place on a re-seed so the old wording disappears
@@ -223,15 +274,19 @@ def _counsellors(topics, types, scale) -> list[Counsellor]:
     for copy in range(scale):
         for index, spec in enumerate(COUNSELLORS):
             slug, name, title, bio, specialties, languages, modes, offers, hours, off = spec
+            name_en, title_en, bio_en = COUNSELLORS_EN[slug]
             if copy:
                 slug = f"{slug}-{copy}"
                 name = name.replace("（演示", f" {copy + 1}号（演示")
+                name_en = name_en.replace(" (demo", f" {copy + 1} (demo")
             user = _counsellor_user(index, copy, name)
             counsellor, _ = Counsellor.objects.update_or_create(
                 slug=slug,
-                defaults={"user": user, "display_name": name, "title": title, "bio": bio,
-                          "languages": languages, "modes": modes, "is_active": True,
-                          "credentials": "演示资料，非真实资质"},
+                defaults={"user": user, "display_name": name, "display_name_en": name_en,
+                          "title": title, "title_en": title_en, "bio": bio,
+                          "bio_en": bio_en, "languages": languages, "modes": modes,
+                          "is_active": True, "credentials": CREDENTIALS[0],
+                          "credentials_en": CREDENTIALS[1]},
             )
             counsellor.specialties.set([topics[s] for s in specialties])
             for offer in offers:
@@ -310,8 +365,10 @@ def _workshops(topics, workshop_type, counsellors, scale) -> list[GroupSession]:
                     "session_type": workshop_type, "topic": topics[slug],
                     "title_en": title_en + f" · session {copy * 2 + k + 1}",
                     "description": description,
+                    "description_en": WORKSHOP_DESCRIPTIONS_EN[slug],
                     "capacity": 12 if (number % 5) else 3, "mode": Mode.IN_PERSON,
                     "location": workshop_type.location,
+                    "location_en": workshop_type.location_en,
                     "status": GroupSession.Status.SCHEDULED,
                 }
                 workshop, created = GroupSession.objects.update_or_create(

@@ -18,9 +18,7 @@ from bookings.models import (
     UrgentFollowUp,
     Weekday,
 )
-from courses.caching import GENERATION_LAG_SECONDS, PAGES
-from courses.models import Topic
-from portal import cache as caching
+from courses.models import Topic, topics_for_language
 from portal.timezones import LocalTimeError, aware_from_local
 
 NONEXISTENT_TIME = _("这个时间在所选时区不存在（夏令时调整），请换一个时间。")
@@ -83,40 +81,6 @@ class DateTimeLocalInput(forms.DateTimeInput):
 
     def __init__(self, **kwargs):
         super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
-
-
-# What follows is the same for every visitor: kept per process under the page
-# generation, which any topic change retires (bookings.caching.INVALIDATION).
-TOPICS_SECONDS = 300
-
-
-def _topic_language() -> str:
-    """The active language if it has topics, else Chinese."""
-    language = get_language() or "zh-hans"
-    key = ("topic-language", caching.read(PAGES, lag=GENERATION_LAG_SECONDS), language)
-    found = caching.local_get(key)
-    if found is None:
-        found = (language if Topic.objects.filter(locale__language_code=language).exists()
-                 else "zh-hans")
-        caching.local_set(key, found, seconds=TOPICS_SECONDS)
-    return found
-
-
-def topics_for_language():
-    """Topics in the active language's locale, falling back to Chinese."""
-    return (Topic.objects.filter(locale__language_code=_topic_language())
-            .order_by("sort_order", "pk"))
-
-
-def topic_names() -> dict[str, str]:
-    """Topic names in the active language, by translation key."""
-    language = _topic_language()
-    key = ("topic-names", caching.read(PAGES, lag=GENERATION_LAG_SECONDS), language)
-    names = caching.local_get(key)
-    if names is None:
-        names = {t.translation_key: t.name for t in topics_for_language()}
-        caching.local_set(key, names, seconds=TOPICS_SECONDS)
-    return names
 
 
 LANGUAGE_CHOICES = [("", _("不限")), ("zh-hans", _("普通话")), ("en", _("英语")),

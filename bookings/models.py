@@ -56,6 +56,7 @@ class Counsellor(models.Model):
         related_name="counsellor",
     )
     display_name = models.CharField(_("显示名称"), max_length=60)
+    display_name_en = models.CharField(_("英文显示名称"), max_length=80, blank=True)
     slug = models.SlugField(_("英文标识"), max_length=60, unique=True)
     photo = models.ForeignKey(
         "wagtailimages.Image", null=True, blank=True, on_delete=models.SET_NULL,
@@ -63,9 +64,11 @@ class Counsellor(models.Model):
     )
     title = models.CharField(_("职业身份"), max_length=60, blank=True,
                              help_text=_("例如：社工师、家庭教育指导师、心理咨询师"))
+    title_en = models.CharField(_("英文职业身份"), max_length=80, blank=True)
     bio = models.TextField(_("简介"), blank=True)
     bio_en = models.TextField(_("英文简介"), blank=True)
     credentials = models.CharField(_("资质"), max_length=200, blank=True)
+    credentials_en = models.CharField(_("英文资质"), max_length=240, blank=True)
     specialties = models.ManyToManyField(
         "courses.Topic", related_name="counsellors", blank=True,
         verbose_name=_("擅长主题"),
@@ -105,6 +108,7 @@ class SessionType(models.Model):
                                                             default=10)
     modes = models.JSONField(_("服务方式"), default=list, blank=True)
     location = models.CharField(_("地点"), max_length=200, blank=True)
+    location_en = models.CharField(_("英文地点"), max_length=240, blank=True)
     online_note = models.CharField(
         _("线上参加说明"), max_length=200, blank=True,
         help_text=_("不要在此填写会议密码；链接会在预约确认后发送。"),
@@ -299,12 +303,14 @@ class GroupSession(models.Model):
     title = models.CharField(_("标题"), max_length=100)
     title_en = models.CharField(_("英文标题"), max_length=120, blank=True)
     description = models.TextField(_("介绍"), blank=True)
+    description_en = models.TextField(_("英文介绍"), blank=True)
     start = models.DateTimeField(_("开始时间"))
     end = models.DateTimeField(_("结束时间"))
     capacity = models.PositiveSmallIntegerField(_("名额"))
     mode = models.CharField(_("方式"), max_length=20, choices=Mode.choices,
                             default=Mode.IN_PERSON)
     location = models.CharField(_("地点"), max_length=200, blank=True)
+    location_en = models.CharField(_("英文地点"), max_length=240, blank=True)
     status = models.CharField(_("状态"), max_length=20, choices=Status.choices,
                               default=Status.SCHEDULED)
     calendar_uid = models.CharField(max_length=120, unique=True, default=new_calendar_uid,

@@ -29,7 +29,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext, gettext_noop
 
 from bookings import intake
@@ -571,16 +571,21 @@ def waitlist_leave(*, entry: WaitlistEntry, by_user) -> None:
 # --- workshop edits (coordinators) ---------------------------------------------------
 
 # What a coordinator sets on a workshop; the sequence and calendar UID are ours.
-WORKSHOP_FIELDS = ("session_type", "topic", "title", "title_en", "description", "start",
-                   "end", "capacity", "mode", "location", "status")
+WORKSHOP_FIELDS = ("session_type", "topic", "title", "title_en", "description",
+                   "description_en", "start", "end", "capacity", "mode", "location",
+                   "location_en", "status")
 # Why a seat is cancelled when the station calls the workshop off (stored, not shown).
 WORKSHOP_CANCELLED_REASON = "workshop cancelled by the station"
 
 
 def _workshop_arrangement(group_session: GroupSession) -> tuple:
-    """When and where the seated families' calendars and emails say they go."""
-    return (group_session.start, group_session.end, group_session.mode,
-            workshop_location(group_session))
+    """When and where the seated families' calendars and emails say they go.
+
+    Compared in Chinese: a new English wording of the place is not a move.
+    """
+    with translation.override("zh-hans"):
+        place = workshop_location(group_session)
+    return (group_session.start, group_session.end, group_session.mode, place)
 
 
 def _require_coordinator(user) -> None:

@@ -59,11 +59,14 @@ class CounsellorViewSet(SnippetViewSet):
     list_filter = ["is_active", "specialties"]
     ordering = ["display_name"]
     edit_handler = ObjectList([
-        MultiFieldPanel([FieldPanel("display_name"), FieldPanel("slug"), FieldPanel("user"),
-                         FieldPanel("is_active")], heading=_("基本信息")),
+        MultiFieldPanel([FieldPanel("display_name"), FieldPanel("display_name_en"),
+                         FieldPanel("slug"), FieldPanel("user"), FieldPanel("is_active")],
+                        heading=_("基本信息")),
         FieldPanel("photo"),
         FieldPanel("title"),
+        FieldPanel("title_en"),
         FieldPanel("credentials"),
+        FieldPanel("credentials_en"),
         FieldPanel("bio"),
         FieldPanel("bio_en"),
         FieldPanel("specialties", widget=forms.CheckboxSelectMultiple),
@@ -86,6 +89,7 @@ class SessionTypeViewSet(SnippetViewSet):
                          FieldPanel("capacity")], heading=_("时长与名额")),
         FieldPanel("modes"),
         FieldPanel("location"),
+        FieldPanel("location_en"),
         FieldPanel("online_note"),
         FieldPanel("description"),
         FieldPanel("counsellors", widget=forms.CheckboxSelectMultiple),
@@ -205,7 +209,9 @@ class GroupSessionViewSet(SnippetViewSet):
         FieldPanel("capacity"),
         FieldPanel("mode"),
         FieldPanel("location"),
+        FieldPanel("location_en"),
         FieldPanel("description"),
+        FieldPanel("description_en"),
         FieldPanel("status"),
     ]
 

@@ -69,6 +69,48 @@ class Topic(TranslatableMixin, index.Indexed, models.Model):
     def __str__(self):
         return self.name
 
+    def text_in_language(self, field: str, language_code: str) -> str:
+        """This topic's ``field`` in another locale's translation, "" when
+        there is none (`portal.languages`); from the per-process name map,
+        so a list of topics costs no query per row."""
+        if field != "name" or topic_language(language_code) != language_code:
+            return ""
+        return topic_names(language_code).get(self.translation_key, "")
+
+
+# Topic names are the same for every visitor: kept per process under the page
+# generation, which any topic change retires (bookings.caching.INVALIDATION).
+TOPICS_SECONDS = 300
+
+
+def topic_language(language: str | None = None) -> str:
+    """``language`` (the active one by default) if it has topics, else Chinese."""
+    language = language or get_language() or "zh-hans"
+    key = ("topic-language", caching.read(PAGES, lag=GENERATION_LAG_SECONDS), language)
+    found = caching.local_get(key)
+    if found is None:
+        found = (language if Topic.objects.filter(locale__language_code=language).exists()
+                 else "zh-hans")
+        caching.local_set(key, found, seconds=TOPICS_SECONDS)
+    return found
+
+
+def topics_for_language(language: str | None = None):
+    """Topics in the active language's locale, falling back to Chinese."""
+    return (Topic.objects.filter(locale__language_code=topic_language(language))
+            .order_by("sort_order", "pk"))
+
+
+def topic_names(language: str | None = None) -> dict[str, str]:
+    """Topic names in the active language (or its fallback), by translation key."""
+    language = topic_language(language)
+    key = ("topic-names", caching.read(PAGES, lag=GENERATION_LAG_SECONDS), language)
+    names = caching.local_get(key)
+    if names is None:
+        names = {t.translation_key: t.name for t in topics_for_language(language)}
+        caching.local_set(key, names, seconds=TOPICS_SECONDS)
+    return names
+
 
 class Reviewer(models.Model):
     """A person who clinically reviews modules, named to families on each module.

@@ -111,8 +111,9 @@ def other_lines(lines=None) -> tuple[Line, ...]:
     return tuple(ln for ln in lines if not ln.is_24h)
 
 
-STATION_KEY = "portal:station-details:v1"
-STATION_FIELDS = ("station_name", "station_address", "opening_hours", "opening_hours_en",
+STATION_KEY = "portal:station-details:v2"
+STATION_FIELDS = ("station_name", "station_name_en", "station_address",
+                  "station_address_en", "opening_hours", "opening_hours_en",
                   "station_phone", "station_email")
 
 

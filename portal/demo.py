@@ -159,7 +159,10 @@ def _site(home) -> Site:
 
 def _site_settings(site) -> None:
     settings_obj = SiteSettings.for_site(site)
+    settings_obj.station_name_en = "未愛小屋 · Subdistrict minor-protection station"
     settings_obj.station_address = "上海市某街道未成年人保护工作站（演示地址）"
+    settings_obj.station_address_en = ("Minor-protection station, a subdistrict of "
+                                       "Shanghai (demo address)")
     settings_obj.station_phone = "021-5555-0100"
     settings_obj.station_email = "station@demo.weiai.cn"
     settings_obj.opening_hours = "周一至周五 9:00–17:00，周六 9:00–12:00"

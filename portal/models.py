@@ -314,7 +314,9 @@ class SiteSettings(BaseSiteSetting, ClusterableModel):
     station_name = models.CharField(
         _("站点名称"), max_length=100, default="街道未成年人保护工作站 · 未愛小屋"
     )
+    station_name_en = models.CharField(_("英文站点名称"), max_length=120, blank=True)
     station_address = models.CharField(_("地址"), max_length=200, blank=True)
+    station_address_en = models.CharField(_("英文地址"), max_length=240, blank=True)
     station_phone = models.CharField(_("站点电话"), max_length=30, blank=True)
     station_email = models.EmailField(_("站点邮箱"), blank=True)
     opening_hours = models.CharField(_("开放时间"), max_length=200, blank=True)
@@ -376,7 +378,9 @@ class SiteSettings(BaseSiteSetting, ClusterableModel):
         MultiFieldPanel(
             [
                 FieldPanel("station_name"),
+                FieldPanel("station_name_en"),
                 FieldPanel("station_address"),
+                FieldPanel("station_address_en"),
                 FieldPanel("station_phone"),
                 FieldPanel("station_email"),
                 FieldPanel("opening_hours"),

@@ -168,14 +168,6 @@ def clock(value) -> str:
     return f"{timezone.localtime(value):%H:%M}"
 
 
-@register.filter
-def topic_label(topic, names) -> str:
-    """The topic's name in the page's language (`names`: translation_key -> name)."""
-    if names:
-        return names.get(topic.translation_key, topic.name)
-    return topic.name
-
-
 @register.simple_tag(takes_context=True)
 def note_edit_state(context, note) -> str:
     """`{% note_edit_state note as state %}`: "editable" while the viewer may

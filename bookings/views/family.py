@@ -28,8 +28,6 @@ from bookings.forms import (
     NoteForm,
     RescheduleForm,
     parse_slot,
-    topic_names,
-    topics_for_language,
 )
 from bookings.intake import is_urgent
 from bookings.models import Booking, Mode
@@ -51,6 +49,7 @@ from bookings.views.common import (
     station_today,
     viewer_booking,
 )
+from courses.models import topics_for_language
 from portal.access import log_access
 from portal.crisis import crisis_lines
 from portal.models import AccessLog
@@ -103,7 +102,6 @@ def counsellor_list(request):
         counsellor.next_free = next_free[counsellor.pk]
     return render_page(request, "bookings/counsellor_list.html", {
         "form": form, "counsellors": page.object_list, "page": page, "topic": topic,
-        "topic_names": topic_names(),
         # The topic and mode chosen here go on to a counsellor's page.
         "query": _query(topic=topic.slug if topic else "", mode=mode or ""),
     })
@@ -127,7 +125,6 @@ def counsellor_detail(request, slug):
                                      start_date=start_date, end_date=end_date)
     zone = user_zone(request.user)
     return render_page(request, "bookings/counsellor_detail.html", {
-        "topic_names": topic_names(),
         "counsellor": counsellor,
         "session_types": session_types,
         "session_type": session_type,

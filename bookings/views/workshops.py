@@ -11,7 +11,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from bookings import permissions, selectors, services
-from bookings.forms import topics_for_language
 from bookings.models import WaitlistEntry
 from bookings.views.common import (
     error_text,
@@ -21,6 +20,7 @@ from bookings.views.common import (
     safe_next,
     slug_param,
 )
+from courses.models import topics_for_language
 
 WORKSHOP_PAGE_SIZE = 12
 

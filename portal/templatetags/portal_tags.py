@@ -5,6 +5,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import get_language
 
 from portal import cache as caching
+from portal import languages
 from portal.fragments import PAGE_SHELL, PAGE_SHELL_LAG_SECONDS, PAGE_SHELL_SECONDS
 
 register = template.Library()
@@ -87,3 +88,19 @@ def current_language() -> str:
 def tel_link(number: str):
     digits = "".join(ch for ch in number if ch.isdigit() or ch == "+")
     return format_html('<a href="tel:{}">{}</a>', digits, number)
+
+
+@register.filter(needs_autoescape=True)
+def in_language(obj, field, autoescape=True):
+    """`{{ counsellor|in_language:"display_name" }}`: the English `*_en` text on
+    English pages when set, else the Chinese (inside `lang="zh-Hans"` on English
+    HTML pages); plain text where autoescaping is off (text emails)."""
+    if not autoescape:
+        return languages.text(obj, field)
+    return languages.html(obj, field)
+
+
+@register.filter
+def paragraphs_in_language(obj, field):
+    """`in_language` for longer texts: paragraphs, marked as a whole."""
+    return languages.paragraphs(obj, field)
