@@ -609,11 +609,13 @@ class ReplayMiddleware:
         if response is not None:
             return response
         wrote = _request_wrote.set(False)
+        logged = _request_access.set([])
         try:
             response = self.get_response(request)
             replayer.keep(request, match, response)
         finally:
             _request_wrote.reset(wrote)
+            _request_access.reset(logged)
         return response
 
 
@@ -694,10 +696,34 @@ _LAST_LOGIN_RE = re.compile(r'^\s*UPDATE\s+\S+\s+SET\s+"last_login"\s*=\s*%s\s+W
 # rows (no page shows them to the person whose request wrote them).
 _quiet_tables: set[str] = set()
 _session_tables: set[str] = set()
-# Whether the current request wrote anything but its session: such a request
-# (an access-logged read, say) is never stored for replay.
+# Whether the current request wrote anything but its session and its
+# access-log rows: such a request is never stored for replay.
 _request_wrote: contextvars.ContextVar[bool] = contextvars.ContextVar(
     "portal_cache_request_wrote", default=False)
+# The access-log table (`watch_writes(logged=...)`), and the rows the current
+# request logged through `portal.access` (`note_access`): a replay of an
+# access-logged read logs the same reads again (`PersonalReplayer`).
+_logged_tables: set[str] = set()
+_request_access: contextvars.ContextVar[list | None] = contextvars.ContextVar(
+    "portal_cache_request_access", default=None)
+
+
+_access_writer: Callable | None = None
+
+
+def set_access_writer(writer: Callable) -> None:
+    """`writer(rows, request=...)` logs a replayed page's reads again
+    (`portal.access.log_replayed`, wired in PortalConfig.ready)."""
+    global _access_writer
+    _access_writer = writer
+
+
+def note_access(rows: Iterable[dict]) -> None:
+    """`portal.access` tells the replay layer which reads a request logged
+    (each row's fields but the time and address)."""
+    found = _request_access.get()
+    if found is not None:
+        found.extend(rows)
 
 
 def _watch(execute, sql, params, many, context):
@@ -712,6 +738,8 @@ def _note_write(sql: str, connection) -> None:
     table = match.group(1).strip('"`') if match else ""
     if table in _session_tables:
         return
+    if table in _logged_tables and sql.lstrip()[:6].upper() == "INSERT":
+        return  # an access-log row: replayed with the page (`note_access`)
     _request_wrote.set(True)
     if table in _quiet_tables or _LAST_LOGIN_RE.match(sql):
         return
@@ -725,7 +753,8 @@ def _note_write(sql: str, connection) -> None:
     # above is all there is, as for any write outside Django's transactions.
 
 
-def watch_writes(*, sessions: Iterable[str], quiet: Iterable[str]) -> None:
+def watch_writes(*, sessions: Iterable[str], quiet: Iterable[str],
+                 logged: Iterable[str] = ()) -> None:
     """Watch every database connection's writes (from PortalConfig.ready).
 
     Through Django's execute wrappers (`connection.execute_wrappers`, the list
@@ -737,6 +766,7 @@ def watch_writes(*, sessions: Iterable[str], quiet: Iterable[str]) -> None:
 
     _session_tables.update(sessions)
     _quiet_tables.update(quiet)
+    _logged_tables.update(logged)
 
     def install(sender=None, connection=None, **kwargs):
         if _watch not in connection.execute_wrappers:
@@ -807,8 +837,9 @@ class PersonalReplayer(Replayer):
     render now and then, and no rule of which write shows on which page can
     be forgotten), the local date, the language and the full URL. Only a
     200 to a signed-in GET that set no cookie but CSRF's, wrote nothing but
-    its session (so no access-logged read is ever replayed) and left the
-    session as it found it is kept. A replay is answered after the session
+    its session and its access-log rows, and left the session as it found it
+    is kept. An access-logged read stays logged: its rows are kept with the
+    copy and written again, with this time and address, on every replay. A replay is answered after the session
     checks StaffSessionMiddleware makes (`_session_state`) and carries
     `Cache-Control: no-store, private`; its form tokens are made from this
     visitor's CSRF secret.
@@ -848,6 +879,11 @@ class PersonalReplayer(Replayer):
         stored = local_get(key)
         if stored is None:
             return None
+        if stored.get("access"):
+            # The same reads as the full path logged, now, from this address.
+            if _access_writer is None:
+                return None
+            _access_writer(stored["access"], request=request)
         response = replay(request, stored)
         patch_cache_control(response, no_store=True, private=True)
         patch_vary_headers(response, ("Cookie",))
@@ -872,6 +908,7 @@ class PersonalReplayer(Replayer):
         if _session_state(after) != state:
             return
         stored = storable(response)
+        stored["access"] = tuple(_request_access.get() or ())
         local_set(key, stored, seconds=PERSONAL_SECONDS, size=stored_size(stored))
 
 

@@ -321,3 +321,14 @@ def test_the_phone_is_in_the_export_and_gone_after_erasure(counsellor):
     privacy.account_erase(user=family)
     booking.refresh_from_db()
     assert booking.contact_phone == "" and booking.family is None
+
+
+def test_every_read_of_the_queue_is_logged_replayed_or_not(client, coordinator, counsellor):
+    booking = _urgent(counsellor)
+    client.force_login(coordinator)
+    url = reverse("bookings:coordinator_urgent")
+    responses = [client.get(url) for _ in range(3)]
+    assert responses[2]["X-Replay"] == "personal"  # the repeat skipped the full path
+    assert AccessLog.objects.filter(
+        action=AccessLog.Action.VIEW_INTAKE, object_id=str(booking.pk),
+        actor=coordinator).count() == 3
