@@ -10,8 +10,9 @@ An object may answer for itself with ``text_in_language(field, language_code)``
 it returns the text or "" when it has none in that language.
 """
 
-from django.utils.html import conditional_escape, format_html, linebreaks
-from django.utils.safestring import SafeString, mark_safe
+from django.template.defaultfilters import linebreaks_filter
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import SafeString
 from django.utils.translation import get_language
 
 CHINESE_TAG = "zh-Hans"
@@ -64,7 +65,7 @@ def paragraphs(obj, field: str, language: str | None = None) -> SafeString:
     value, fallback = pick(obj, field, language)
     if not value:
         return SafeString("")
-    body = mark_safe(linebreaks(value, autoescape=True))  # noqa: S308 - escaped inside
+    body = linebreaks_filter(value, autoescape=True)  # escapes, then marks safe
     if fallback:
         return format_html('<div lang="{}">{}</div>', CHINESE_TAG, body)
     return body
