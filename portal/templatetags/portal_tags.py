@@ -104,3 +104,14 @@ def in_language(obj, field, autoescape=True):
 def paragraphs_in_language(obj, field):
     """`in_language` for longer texts: paragraphs, marked as a whole."""
     return languages.paragraphs(obj, field)
+
+
+# Punctuation between a translated label and a value: full-width in Chinese,
+# ASCII (with its space) in English ("电话：…" / "Phone: …").
+_PUNCTUATION = {"colon": ("：", ": "), "open": ("（", " ("), "close": ("）", ")")}
+
+
+@register.simple_tag
+def punct(name: str) -> str:
+    chinese, english = _PUNCTUATION[name]
+    return english if (get_language() or "").startswith("en") else chinese

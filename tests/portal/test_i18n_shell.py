@@ -223,3 +223,33 @@ def test_crisis_lines_on_signed_in_pages(client, site_shell, path):
     html = response.content.decode()
     for number in CRISIS_NUMBERS:
         assert f'href="tel:{number}"' in html
+
+
+@pytest.mark.parametrize(("language", "expected"), [
+    ("zh-hans", "电话：12356 · 约 1 分钟 · 约 5 分钟 · 3 课 · 1 课"),
+    ("en", "Phone: 12356 · about 1 minute · about 5 minutes · 3 lessons · 1 lesson"),
+])
+def test_english_copy_has_ascii_punctuation_and_plurals(language, expected):
+    from django.template import Context, Template
+
+    template = Template(
+        '{% load i18n portal_tags %}{% translate "电话" %}{% punct "colon" %}12356'
+        ' · {% blocktranslate count minutes=1 %}约 {{ minutes }} 分钟{% plural %}约 {{ minutes }} 分钟{% endblocktranslate %}'
+        ' · {% blocktranslate count minutes=5 %}约 {{ minutes }} 分钟{% plural %}约 {{ minutes }} 分钟{% endblocktranslate %}'
+        ' · {% blocktranslate count n=3 %}{{ n }} 课{% plural %}{{ n }} 课{% endblocktranslate %}'
+        ' · {% blocktranslate count n=1 %}{{ n }} 课{% plural %}{{ n }} 课{% endblocktranslate %}')
+    with translation.override(language):
+        assert template.render(Context()) == expected
+
+
+def test_the_english_lesson_navigation_uses_ascii_colons(client, site_shell):
+    from courses import demo
+    from courses.models import LessonPage
+
+    demo.seed()  # the shell has no lessons; the demo modules do, in both languages
+    lesson = LessonPage.objects.live().filter(locale__language_code="en").first()
+    html = client.get(lesson.url).content.decode()
+    nav = html[html.index('class="lesson-nav"'):]
+    nav = nav[:nav.index("</nav>")]
+    assert "：" not in nav
+    assert "Next lesson: " in nav or "Previous lesson: " in nav
