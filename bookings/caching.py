@@ -285,6 +285,8 @@ def token_generation() -> int:
 
 def remember_token(*, token_hash: str, generation: int, user_id: int) -> None:
     cache.set(_token_key(token_hash), (generation, user_id), TOKEN_SECONDS)
+    caching.local_set(_token_key(token_hash), (generation, user_id),
+                      seconds=TOKEN_SECONDS, size=128)
 
 
 def answer_key(*, counsellor_id: int, session_type_id: int, start: dt.date,
@@ -346,17 +348,18 @@ def _query(request) -> dict | None:
             "start": start, "end": end}
 
 
-def _token_state(token_hash: str):
-    """The token's state (generation, user id) the full path left, kept in
-    this process once read: a state names the `TOKENS` generation it holds
-    under, so an old copy is never taken for current."""
+def _token_state(token_hash: str, generation: int):
+    """The token's state (generation, user id) the full path left, under
+    `generation`: this process's copy while it names that generation, else
+    Redis again (another process may have re-authenticated it since)."""
     key = _token_key(token_hash)
     state = caching.local_get(key)
-    if state is None:
-        state = cache.get(key)
-        if not isinstance(state, tuple):
-            return None
-        caching.local_set(key, state, seconds=TOKEN_SECONDS, size=128)
+    if isinstance(state, tuple) and state[0] == generation:
+        return state
+    state = cache.get(key)
+    if not (isinstance(state, tuple) and state[0] == generation):
+        return None
+    caching.local_set(key, state, seconds=TOKEN_SECONDS, size=128)
     return state
 
 
@@ -374,12 +377,9 @@ class SlotSearchReplayer(caching.Replayer):
         params = _query(request) if token else None
         if params is None:
             return None
-        state = _token_state(ApiToken.hash_secret(token))
-        if state is None:
-            return None
         mine = counsellor_key(params["counsellor"])
         found = caching.read_many([TOKENS, STATION, mine], lag=caching.LAG_SECONDS)
-        if state[0] != found[TOKENS]:
+        if _token_state(ApiToken.hash_secret(token), found[TOKENS]) is None:
             return None
         kept = caching.local_get(answer_key(
             counsellor_id=params["counsellor"], session_type_id=params["session_type"],
@@ -405,8 +405,8 @@ def register() -> None:
     caching.register(FeedReplayer(), "calendar:feed", "calendar:workshops")
     caching.register(SlotSearchReplayer(), "api:list_slots")
     # Signed in: the family's pages, the counsellor's week and the
-    # coordinator's lists (none of them writes the access log; a page that
-    # does is never kept, see portal.cache.PersonalReplayer).
+    # coordinator's lists (the urgent queue's access-log rows are written
+    # again on each replay, see portal.cache.PersonalReplayer).
     caching.register_personal(
         "bookings:index", "bookings:counsellors", "bookings:counsellor", "bookings:book",
         "bookings:mine", "bookings:workshops", "bookings:workshop",

@@ -829,8 +829,8 @@ def urgent_follow_up_record(*, booking: Booking, by_user, outcome: str, asq: str
     new → contacted → resolved: "spoke" marks it contacted (when and by whom,
     the first time); a closing outcome (reached and assessed, emergency care,
     handed to the safeguarding lead) resolves it and takes it out of the
-    urgent queue; "no answer" is logged and changes nothing. Whoever logs an
-    attempt on an unclaimed intake becomes its owner. The optional note is a
+    urgent queue; "no answer" is logged and changes nothing. Whoever reaches
+    the family on an unclaimed intake becomes its owner. The optional note is a
     private session note (its reads are access-logged like every note).
     """
     booking = _urgent_booking(booking, by_user)
@@ -849,10 +849,12 @@ def urgent_follow_up_record(*, booking: Booking, by_user, outcome: str, asq: str
         session_note.full_clean()
         session_note.save()
     changed = []
-    if booking.urgent_owner_id is None:
+    reached = outcome != UrgentFollowUp.Outcome.NO_ANSWER
+    # Reaching the family makes one its owner; an unanswered call does not
+    # (the intake stays unclaimed, so its escalation still comes).
+    if reached and booking.urgent_owner_id is None:
         booking.urgent_owner, booking.urgent_claimed_at = by_user, now
         changed += ["urgent_owner", "urgent_claimed_at"]
-    reached = outcome != UrgentFollowUp.Outcome.NO_ANSWER
     if reached and booking.urgent_contacted_at is None:
         booking.urgent_contacted_at, booking.urgent_contacted_by = now, by_user
         changed += ["urgent_contacted_at", "urgent_contacted_by"]
@@ -892,15 +894,18 @@ def urgent_claim(*, booking: Booking, by_user, assignee=None) -> Booking:
 def open_minutes_between(start: dt.datetime, end: dt.datetime, policy) -> float:
     """Minutes of the station's opening hours (`BookingPolicy.open_weekdays`,
     `opens_at`–`closes_at`, station time) between `start` and `end`."""
+    # Asia/Shanghai keeps no summer time: combining a date and a wall-clock
+    # time below is exact.
     start, end = start.astimezone(STATION_TZ), end.astimezone(STATION_TZ)
     if end <= start:
         return 0.0
+    if (end.date() - start.date()).days > 14:
+        # Past the fortnight the count stops at: due, whatever the settings.
+        return float("inf")
     days = set(policy.open_weekdays or "")
     total = 0.0
     day = start.date()
-    # An intake older than a fortnight was escalated long ago (the sweep runs
-    # every few minutes): the count stops there.
-    while day <= end.date() and (day - start.date()).days <= 14:
+    while day <= end.date():
         if str(day.weekday()) in days:
             opens = dt.datetime.combine(day, policy.opens_at, tzinfo=STATION_TZ)
             closes = dt.datetime.combine(day, policy.closes_at, tzinfo=STATION_TZ)
@@ -917,20 +922,23 @@ def urgent_escalate(*, now: dt.datetime | None = None) -> int:
     came in (`BookingPolicy`). Returns escalations queued."""
     now = now or timezone.now()
     policy = sel.booking_policy()
-    due = []
-    candidates = Booking.objects.select_for_update().filter(
-        is_urgent=True, followed_up_at__isnull=True, urgent_owner__isnull=True,
-        urgent_escalated_at__isnull=True, anonymised_at__isnull=True,
+    unclaimed = Q(is_urgent=True, followed_up_at__isnull=True, urgent_owner__isnull=True,
+                  urgent_escalated_at__isnull=True, anonymised_at__isnull=True)
+    # Read without locks (a coordinator claiming meanwhile is not kept
+    # waiting); each escalation is a conditional update, so a claim or another
+    # sweep that got there first wins and nothing is sent twice.
+    candidates = Booking.objects.filter(
+        unclaimed,
         created_at__lte=now - dt.timedelta(minutes=policy.urgent_escalation_minutes),
-    ).order_by("created_at", "pk").only("pk", "created_at")
-    for booking in candidates:
-        if open_minutes_between(booking.created_at, now, policy) >= \
-                policy.urgent_escalation_minutes:
-            due.append(booking.pk)
-    Booking.objects.filter(pk__in=due).update(urgent_escalated_at=now)
-    for booking_id in due:
-        _enqueue_email(booking_id, "urgent_escalated")
-    return len(due)
+    ).order_by("created_at", "pk").values_list("pk", "created_at")
+    queued = 0
+    for booking_id, created_at in candidates:
+        if open_minutes_between(created_at, now, policy) < policy.urgent_escalation_minutes:
+            continue
+        if Booking.objects.filter(unclaimed, pk=booking_id).update(urgent_escalated_at=now):
+            _enqueue_email(booking_id, "urgent_escalated")
+            queued += 1
+    return queued
 
 
 def urgent_response_hours() -> int:

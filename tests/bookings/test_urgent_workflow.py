@@ -204,13 +204,15 @@ def test_new_contacted_resolved_with_who_and_when(coordinator, colleague, counse
             asq=UrgentFollowUp.Asq.NOT_ASKED, channel=UrgentFollowUp.Channel.PHONE)
     booking.refresh_from_db()
     assert booking.urgent_state == Booking.UrgentState.NEW
-    assert booking.urgent_owner == coordinator  # whoever tries first owns it
+    # An unanswered call claims nothing: the escalation still comes.
+    assert booking.urgent_owner is None
     with time_machine.travel(MONDAY_9 + dt.timedelta(minutes=20), tick=False):
         services.urgent_follow_up_record(
             booking=booking, by_user=coordinator, outcome=UrgentFollowUp.Outcome.SPOKE,
             asq=UrgentFollowUp.Asq.NOT_ASKED, channel=UrgentFollowUp.Channel.WECHAT)
     booking.refresh_from_db()
     assert booking.urgent_state == Booking.UrgentState.CONTACTED
+    assert booking.urgent_owner == coordinator  # whoever reaches the family owns it
     assert booking.urgent_contacted_by == coordinator
     assert booking.urgent_contacted_at == MONDAY_9 + dt.timedelta(minutes=20)
     assert booking.followed_up_at is None
@@ -332,3 +334,43 @@ def test_every_read_of_the_queue_is_logged_replayed_or_not(client, coordinator, 
     assert AccessLog.objects.filter(
         action=AccessLog.Action.VIEW_INTAKE, object_id=str(booking.pk),
         actor=coordinator).count() == 3
+
+
+def test_an_unanswered_call_does_not_stop_the_escalation(coordinator, counsellor):
+    booking = _urgent(counsellor)
+    _created(booking, MONDAY_9)
+    with time_machine.travel(MONDAY_9 + dt.timedelta(minutes=10), tick=False):
+        services.urgent_follow_up_record(
+            booking=booking, by_user=coordinator, outcome=UrgentFollowUp.Outcome.NO_ANSWER,
+            asq=UrgentFollowUp.Asq.NOT_ASKED)
+    with time_machine.travel(MONDAY_9 + dt.timedelta(minutes=31), tick=False):
+        assert services.urgent_escalate() == 1
+
+
+def test_an_intake_older_than_a_fortnight_is_due_whatever_the_hours(coordinator,
+                                                                   counsellor):
+    from wagtail.models import Site
+
+    policy = BookingPolicy.for_site(Site.objects.get(is_default_site=True))
+    policy.open_weekdays, policy.urgent_escalation_minutes = "6", 24 * 60  # Sundays only
+    policy.save()
+    booking = _urgent(counsellor)
+    _created(booking, MONDAY_9)
+    with time_machine.travel(MONDAY_9 + dt.timedelta(days=15), tick=False):
+        assert services.urgent_escalate() == 1
+
+
+def test_a_failing_escalation_does_not_skip_the_unfollowed_alert(monkeypatch):
+    from bookings import jobs
+
+    calls = []
+
+    def broken():
+        raise RuntimeError("lock timeout")
+
+    monkeypatch.setattr(services, "urgent_escalate", broken)
+    monkeypatch.setattr(services, "urgent_unfollowed_alert", lambda: calls.append(1) or 2)
+    monkeypatch.setattr(jobs, "schedule_urgent_sweep", lambda **kwargs: True)
+    with pytest.raises(RuntimeError):  # the task still ends FAILED
+        jobs.alert_unfollowed_urgent.func()
+    assert calls == [1]  # the unfollowed alert ran all the same

@@ -41,7 +41,8 @@ class Command(BaseCommand):
             return
         from bookings import services
 
-        escalated = services.urgent_escalate()
+        # The older safety net first: an escalation that fails must not skip it.
         queued = services.urgent_unfollowed_alert()
-        self.stdout.write(f"Unclaimed urgent escalations queued: {escalated}")
         self.stdout.write(f"Unfollowed urgent alerts queued: {queued}")
+        escalated = services.urgent_escalate()
+        self.stdout.write(f"Unclaimed urgent escalations queued: {escalated}")
