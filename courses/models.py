@@ -136,8 +136,8 @@ class Reviewer(models.Model):
     organisation_en = models.CharField(_("英文机构名称"), max_length=160, blank=True)
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-        related_name="clinical_reviewer", verbose_name=_("后台账号"),
-        help_text=_("审核时使用的账号。只有关联了在任审核人记录的账号才能通过临床审核。"),
+        related_name="clinical_reviewer", verbose_name=_("后台账户"),
+        help_text=_("审核时使用的账户。只有关联了在任审核人记录的账户才能通过临床审核。"),
     )
     is_demo = models.BooleanField(
         _("演示数据"), default=False,

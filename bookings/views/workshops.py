@@ -108,7 +108,11 @@ def _leave_confirm_page(request, pk):
 @login_required
 @require_POST
 def waitlist_leave(request, pk):
+    """Leave a waitlist: the place is lost for good, so the first tap shows what
+    leaving would do and only the confirm form (``confirm=1``) acts."""
     entry = or_404(selectors.waiting_entry, user=request.user, pk=pk)
+    if request.POST.get("confirm") != "1":
+        return _leave_confirm_page(request, entry.group_session_id)
     try:
         services.waitlist_leave(entry=entry, by_user=person(request))
     except services.BookingError as exc:

@@ -519,7 +519,17 @@ def test_leaving_the_waitlist(client):
     client.post(reverse("bookings:workshop_join", kwargs={"pk": workshop.pk}))
     entry = WaitlistEntry.objects.get(family=family)
     assert client.get(reverse("bookings:mine")).context["waitlist"] == [entry]
-    client.post(reverse("bookings:waitlist_leave", kwargs={"pk": entry.pk}))
+    leave = reverse("bookings:waitlist_leave", kwargs={"pk": entry.pk})
+    # The first tap asks; the place is kept until the confirm form is sent.
+    html = client.post(leave, {"next": reverse("bookings:mine")}).content.decode()
+    assert "你现在是候补第 1 位。退出后这个位置不再保留。" in html
+    assert '<input type="hidden" name="confirm" value="1">' in html
+    assert f'<input type="hidden" name="next" value="{reverse("bookings:mine")}">' in html
+    entry.refresh_from_db()
+    assert entry.left_at is None
+    response = client.post(leave, {"confirm": "1", "next": reverse("bookings:mine")})
+    assert response.status_code == HTTPStatus.FOUND
+    assert response["Location"] == reverse("bookings:mine")
     entry.refresh_from_db()
     assert entry.left_at is not None
 

@@ -92,3 +92,28 @@ def test_the_email_confirmation_page_names_the_address_once(site_shell, client):
     assert html.count("parent@example.cn") == 1
     english = _html(client.get(f"/en/accounts/confirm-email/{key}/"))
     assert "Please confirm that <strong>parent@example.cn</strong> is your email" in english
+
+
+def test_our_own_labels_and_templates_keep_the_glossary():
+    """Every label, help text and template of the project's own apps says 账户 and
+    两步验证 (README.md 术语表), the admin's forms included."""
+    from pathlib import Path
+
+    from django.apps import apps
+    from django.conf import settings
+
+    words = (*OTHER_WORDS, "账号")
+    found = []
+    for model in apps.get_models():
+        if model._meta.app_label not in {"portal", "courses", "bookings"}:
+            continue
+        for field in model._meta.get_fields():
+            for text in (getattr(field, "verbose_name", ""), getattr(field, "help_text", "")):
+                if any(word in str(text) for word in words):
+                    found.append(f"{model.__name__}.{field.name}: {text}")
+    base = Path(settings.BASE_DIR)
+    for folder in ("templates", "portal", "courses", "bookings"):
+        for path in (base / folder).rglob("*.html"):
+            text = path.read_text(encoding="utf-8")
+            found += [f"{path.relative_to(base)}: {word}" for word in words if word in text]
+    assert found == []

@@ -206,6 +206,7 @@ def test_waitlist_leave(world):
 
     check(world, method="post",
           url=reverse("bookings:waitlist_leave", args=[world["entry"].pk]),
+          data={"confirm": "1"},
           denied={"family_b": NF, "counsellor_x": NOT_YOURS, "counsellor_y": NOT_YOURS,
                   "editor": NOT_YOURS},
           unchanged=still_waiting, allowed=("family_a",))
