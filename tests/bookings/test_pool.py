@@ -232,3 +232,25 @@ def test_sequential_bookings_rotate_through_an_idle_pool_by_pk():
         order.append(chosen)
         load[chosen] = (load[chosen][0] + 1, at(9) + dt.timedelta(minutes=i))
     assert order == [10, 20, 30, 10, 20, 30]
+
+
+def test_the_rule_imports_no_django_and_no_models():
+    import ast
+    import inspect
+
+    from bookings import pool
+
+    tree = ast.parse(inspect.getsource(pool))
+    imported = {
+        alias.name
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Import)
+        for alias in node.names
+    }
+    imported |= {
+        node.module
+        for node in ast.walk(tree)
+        if isinstance(node, ast.ImportFrom) and node.module
+    }
+    assert not {m for m in imported if m.startswith("django") or m.endswith("models")}
+    assert "bookings.slots" in imported
