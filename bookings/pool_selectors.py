@@ -1,0 +1,107 @@
+"""Reads for pooled booking ("the next available counsellor for this topic").
+
+The database side of `bookings.pool`: who covers a topic, their free slots
+(through the same slot search as a named booking, `selectors`), and each one's
+load for the fair rule. Query counts do not grow with the pool.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+
+from django.db.models import Count, Max, Q
+from django.utils import timezone
+
+from bookings import pool
+from bookings.models import Booking, Counsellor, SessionType
+from bookings.selectors import _topic_filter, free_slots_for_counsellors
+
+__all__ = ["counsellor_load", "pool_counsellors", "pooled_free_slots"]
+
+
+def pool_counsellors(
+    *, topic, session_type: SessionType, mode: str | None = None
+) -> list[Counsellor]:
+    """Active counsellors who cover ``topic`` (a Topic in any locale, or a slug)
+    and offer ``session_type``, in ``mode`` if one is given; pk order. One query.
+
+    A mode the session type does not offer leaves no one, as `booking_create`
+    would refuse it (``MODE_UNAVAILABLE``); so does a counsellor's own list of
+    modes, an empty list meaning any.
+    """
+    if mode and session_type.modes and mode not in session_type.modes:
+        return []
+    covering = Counsellor.objects.filter(_topic_filter(topic)).values("pk")
+    people = list(
+        Counsellor.objects.filter(
+            is_active=True, pk__in=covering, session_types=session_type
+        )
+        .only("pk", "modes")
+        .order_by("pk")
+    )
+    # JSON list membership has no portable lookup (as in `selectors.counsellors_for`).
+    return [c for c in people if not mode or not c.modes or mode in c.modes]
+
+
+def pooled_free_slots(
+    *,
+    topic,
+    session_type: SessionType,
+    start_date: dt.date,
+    end_date: dt.date,
+    mode: str | None = None,
+    now: dt.datetime | None = None,
+) -> list[pool.PooledSlot[int]]:
+    """The pool's free slots of ``session_type`` on ``start_date``…``end_date``:
+    the union of the free slots of every counsellor `pool_counsellors` finds,
+    each carrying the ids of those free at it, sorted by start.
+
+    Each counsellor's slots are exactly what a named search for them returns
+    (`selectors.free_slots_for_counsellors`, cache included): one query for
+    the pool, then that search's fixed number, whatever the pool's size.
+    """
+    people = pool_counsellors(topic=topic, session_type=session_type, mode=mode)
+    if not people:
+        return []
+    free = free_slots_for_counsellors(
+        counsellors=people,
+        session_type=session_type,
+        start_date=start_date,
+        end_date=end_date,
+        now=now,
+    )
+    return pool.pooled_slots(free)
+
+
+def counsellor_load(
+    counsellor_ids: Iterable[int], now: dt.datetime | None = None
+) -> dict[int, pool.Load]:
+    """Per counsellor id, ``(upcoming sessions, when their last booking was made
+    or None)``: the fair rule's input (`pool.pick_counsellor`). One query.
+
+    Both count individual bookings that hold the counsellor's time
+    (`BookingQuerySet.live`): a cancelled booking neither weighs on the load
+    nor makes the counsellor "recently booked". Upcoming: starting at ``now``
+    or later. The last booking: the latest ``created_at``, when it was made.
+    Every id asked for is in the answer; one with no bookings is ``(0, None)``.
+    """
+    ids = list(counsellor_ids)
+    now = now or timezone.now()
+    load: dict[int, pool.Load] = dict.fromkeys(ids, (0, None))
+    if not ids:
+        return load
+    rows = (
+        Booking.objects.live()
+        .filter(counsellor_id__in=ids, group_session__isnull=True)
+        .order_by()
+        .values("counsellor_id")
+        .annotate(
+            upcoming=Count("pk", filter=Q(start__gte=now)),
+            last_booked_at=Max("created_at"),
+        )
+        .values_list("counsellor_id", "upcoming", "last_booked_at")
+    )
+    for cid, upcoming, last_booked_at in rows:
+        load[cid] = (upcoming, last_booked_at)
+    return load
