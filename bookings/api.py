@@ -10,15 +10,29 @@ seat state refuses the action (``SLOT_TAKEN``, not cancellable, already
 joined, limit reached), 422 with field errors for bad input (a request body
 that is not a JSON object, slot dates outside yesterday ... the day after the
 booking horizon), 503 with ``Retry-After`` while the database is out of reach.
-Every answer is JSON (``{"detail": ...}`` for errors), in the language of
-``Accept-Language`` (else Chinese), with ``Cache-Control: no-store``.
+Every answer is JSON (``{"detail": ...}`` for errors), with
+``Cache-Control: no-store``.
+
+Language: ``Accept-Language`` (or the site's language cookie) chooses the
+answer's language, Chinese (``zh-Hans``, the default) or English (``en``); the
+chosen one is in ``Content-Language``. Messages follow it, and so do stored
+texts (counsellors' names, titles, bios and credentials; services' names and
+places; workshops' titles, descriptions and places; topic names): the English
+version where an editor wrote one, else the Chinese. Each such field ``x`` has
+a ``x_lang`` beside it saying which language ``x`` is in (``en`` or
+``zh-Hans``), so a client can mark Chinese shown on an English screen
+(``lang="zh-Hans"``). The ``*_en`` fields are the stored English as it is
+("" when none).
 
 A booking needs ``consent: true``: the separate consent to keep its sensitive
 details (concern, risk answers), recorded with the booking. ``risk_answers``
 takes the current screen's keys (``bookings.intake``; unknown keys or values,
 or a mix with the earlier screen, are 422 with a message); the earlier
 screen's three boolean keys still work on their own, so an older client keeps
-flagging risk instead of failing a family's booking. Times are ISO
+flagging risk instead of failing a family's booking. A positive answer
+on the current screen needs ``contact_phone``, a number the coordinators
+can call back at once (422 ``phone_required`` without it; 422
+``phone_invalid`` for a number that is not one). Times are ISO
 8601 with their offset; a time without an offset is read in the caller's
 display zone, and a local time that does not exist or happens twice there is
 refused (422).
@@ -52,6 +66,7 @@ from bookings import caching, intake, permissions, selectors, services
 from bookings.models import Booking, Counsellor, GroupSession, Mode, SessionType
 from bookings.services import BookingError
 from courses.models import Topic
+from portal import languages
 from portal.cache import local_get, local_set
 from portal.errors import NotFound
 from portal.middleware import database_unavailable_response, is_connection_error
@@ -200,6 +215,7 @@ FIELD_OF = {
     "risk_unknown_question": "risk_answers", "risk_invalid_answer": "risk_answers",
     "risk_mixed_screens": "risk_answers",
     "mode_unavailable": "mode", "child_invalid": "child",
+    "phone_invalid": "contact_phone", "phone_required": "contact_phone",
 }
 
 
@@ -257,16 +273,54 @@ def field_error(field: str, message: str, code: str = "invalid", *,
 
 # --- schemas ---------------------------------------------------------------------
 
+Lang = Literal["zh-Hans", "en"]
+
+
+def _shown(field: str, of=None):
+    """A resolver: ``obj.field`` in the answer's language (`portal.languages`)."""
+    def resolve(obj):
+        return languages.pick(of(obj) if of else obj, field)[0]
+    return staticmethod(resolve)
+
+
+def _shown_lang(field: str, of=None):
+    """A resolver: the language the `_shown` text of ``field`` is in."""
+    def resolve(obj) -> str:
+        target = of(obj) if of else obj
+        if not languages.is_english():
+            return languages.CHINESE_TAG
+        return languages.CHINESE_TAG if languages.pick(target, field)[1] else "en"
+    return staticmethod(resolve)
+
+
+def _lang_field(field: str):
+    return Field(description=f"The language `{field}` is in: en, or zh-Hans "
+                             "(Chinese, also where no English version exists).")
+
 
 class CounsellorOut(Schema):
     id: int
     slug: str
     display_name: str
+    display_name_lang: Lang = _lang_field("display_name")
     title: str
+    title_lang: Lang = _lang_field("title")
     bio: str
+    bio_lang: Lang = _lang_field("bio")
+    credentials: str
+    credentials_lang: Lang = _lang_field("credentials")
     languages: list[str]
     modes: list[str]
     specialties: list[str]
+
+    resolve_display_name = _shown("display_name")
+    resolve_display_name_lang = _shown_lang("display_name")
+    resolve_title = _shown("title")
+    resolve_title_lang = _shown_lang("title")
+    resolve_bio = _shown("bio")
+    resolve_bio_lang = _shown_lang("bio")
+    resolve_credentials = _shown("credentials")
+    resolve_credentials_lang = _shown_lang("credentials")
 
     @staticmethod
     def resolve_specialties(obj: Counsellor) -> list[str]:
@@ -277,13 +331,21 @@ class SessionTypeOut(Schema):
     id: int
     slug: str
     name: str
+    name_lang: Lang = _lang_field("name")
     name_en: str
+    location: str
+    location_lang: Lang = _lang_field("location")
     kind: str
     duration_minutes: int
     capacity: int
     buffer_after_minutes: int
     modes: list[str]
     counsellors: list[int]
+
+    resolve_name = _shown("name")
+    resolve_name_lang = _shown_lang("name")
+    resolve_location = _shown("location")
+    resolve_location_lang = _shown_lang("location")
 
     @staticmethod
     def resolve_counsellors(obj: SessionType) -> list[int]:
@@ -301,6 +363,7 @@ class BookingOut(Schema):
     status: str
     counsellor: int
     counsellor_name: str
+    counsellor_name_lang: Lang = _lang_field("counsellor_name")
     session_type: int
     workshop: int | None
     child: int | None
@@ -318,9 +381,8 @@ class BookingOut(Schema):
     def resolve_counsellor(obj: Booking) -> int:
         return obj.counsellor_id
 
-    @staticmethod
-    def resolve_counsellor_name(obj: Booking) -> str:
-        return obj.counsellor.display_name
+    resolve_counsellor_name = _shown("display_name", of=lambda b: b.counsellor)
+    resolve_counsellor_name_lang = _shown_lang("display_name", of=lambda b: b.counsellor)
 
     @staticmethod
     def resolve_session_type(obj: Booking) -> int:
@@ -346,22 +408,39 @@ class BookingOut(Schema):
 class WorkshopOut(Schema):
     id: int
     title: str
+    title_lang: Lang = _lang_field("title")
     title_en: str
     description: str
+    description_lang: Lang = _lang_field("description")
     topic: str | None
+    topic_name: str | None
+    topic_name_lang: Lang = _lang_field("topic_name")
     start: dt.datetime
     end: dt.datetime
     mode: str
     location: str
+    location_lang: Lang = _lang_field("location")
     capacity: int
     seats_taken: int
     seats_left: int
     waiting: int
     counsellors: list[int]
 
+    resolve_title = _shown("title")
+    resolve_title_lang = _shown_lang("title")
+    resolve_description = _shown("description")
+    resolve_description_lang = _shown_lang("description")
+    resolve_location = _shown("location")
+    resolve_location_lang = _shown_lang("location")
+    resolve_topic_name_lang = _shown_lang("name", of=lambda w: w.topic)
+
     @staticmethod
     def resolve_topic(obj: GroupSession) -> str | None:
         return obj.topic.slug if obj.topic_id else None
+
+    @staticmethod
+    def resolve_topic_name(obj: GroupSession) -> str | None:
+        return languages.pick(obj.topic, "name")[0] if obj.topic_id else None
 
     @staticmethod
     def resolve_seats_left(obj: GroupSession) -> int:
@@ -449,9 +528,19 @@ class BookingIn(Schema):
         "The separate consent to keep the booking's sensitive personal information "
         "(concern, risk answers); required."))
     topic: Slug | None = None
+    contact_phone: Annotated[str, Field(max_length=40)] | None = Field(
+        None, description=(
+            "A mobile number the station's coordinators can call back at once "
+            "(mainland numbers without +86, e.g. 139 1234 5678; others in +… form), "
+            "stored in E.164. Required when risk_answers has a positive answer "
+            "(422 phone_required); a number that is not one is 422 phone_invalid. "
+            "Never returned by this API: it is shown only to the booking's "
+            "counsellor and the coordinators, on the staff pages."))
 
     _start = field_validator("start")(_reasonable)
     _concern = field_validator("concern")(_text)
+    _contact_phone = field_validator("contact_phone")(
+        lambda value: value if value is None else _text(value))
 
 
 class CancelIn(Schema):
@@ -613,6 +702,7 @@ def create_booking(request, payload: BookingIn):
         start=_aware(request, payload.start), mode=payload.mode,
         child=_own_child(request.auth, payload.child), concern=payload.concern,
         risk_answers=payload.risk_answers, consent=payload.consent, topic=topic,
+        contact_phone=payload.contact_phone or "",
     )
     return Status(201, booking)
 

@@ -6,11 +6,11 @@ from zoneinfo import ZoneInfo
 
 from django import forms
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 from phonenumber_field.formfields import PhoneNumberField
 
-from bookings import intake
+from bookings import intake, services
 from bookings.models import (
     Booking,
     Counsellor,
@@ -115,7 +115,6 @@ class CounsellorFilterForm(forms.Form):
 CHILD_MISSING = _("请选择为谁预约")
 FOR_MYSELF = "self"  # the "for myself" choice when the family has children
 DANGER_NOW_MISSING = _("请回答：现在是否有危险？")
-PHONE_MISSING = _("请留下能马上联系到你的手机号，协调员会尽快打给你。")
 
 
 class BookingDetailsForm(forms.Form):
@@ -215,9 +214,11 @@ class BookingDetailsForm(forms.Form):
     def clean(self):
         cleaned = super().clean()
         answered = all(name in cleaned for name, _key in self.risk_keys)
+        # The service's rule, asked here first so the field shows the message.
         if answered and not cleaned.get("contact_phone") and \
-                "contact_phone" not in self.errors and intake.is_urgent(self.risk_answers()):
-            self.add_error("contact_phone", PHONE_MISSING)
+                "contact_phone" not in self.errors and \
+                services.contact_phone_required(self.risk_answers()):
+            self.add_error("contact_phone", gettext(services.PHONE_REQUIRED))
         return cleaned
 
     def risk_fields(self):

@@ -92,6 +92,7 @@ URGENT_CLAIMED = gettext_noop("这条紧急登记已经有人认领了，请刷�
 URGENT_RESOLVED = gettext_noop("这条紧急登记已经处理完毕。")
 URGENT_ASSIGNEE_INVALID = gettext_noop("只能指派给站点协调员。")
 PHONE_INVALID = gettext_noop("请填写正确的手机号，例如 139 1234 5678。")
+PHONE_REQUIRED = gettext_noop("请留下能马上联系到你的手机号，协调员会尽快打给你。")
 FOLLOW_UP_INVALID = gettext_noop("请选择跟进结果和是否已直接询问孩子。")
 
 WORKSHOP_CAPACITY_BELOW_SEATS = gettext_noop(
@@ -252,9 +253,10 @@ def booking_create(
 ) -> Booking:
     """Book ``counsellor`` for ``session_type`` at ``start`` for ``family``.
 
-    ``contact_phone``: the guardian's number for an urgent call-back (the web
-    form asks for it when the risk screen is positive), validated as a
-    mainland or international number and stored in E.164.
+    ``contact_phone``: the guardian's number for an urgent call-back,
+    validated as a mainland or international number and stored in E.164;
+    required when the screen is positive (`contact_phone_required`: the web
+    form and the API ask by the same rule).
 
     Enforces consent, the service and mode on offer, the child belonging to
     the family, minimum notice, horizon, closures, working hours, buffers and
@@ -300,6 +302,8 @@ def booking_create(
     except intake.IntakeError as exc:
         raise BookingError(_INTAKE_ERRORS[exc.code]) from exc
     assessment = intake.assess(answers)
+    if not phone and contact_phone_required(answers):
+        raise BookingError(PHONE_REQUIRED)
     # Answers of the earlier screen (older API clients) are stored as such.
     stored = ({"risk": answers} if intake.is_legacy(answers)
               else {"screen": intake.SCREEN_VERSION, "risk": answers})
@@ -322,6 +326,18 @@ def booking_create(
         # The safeguarding lead (mandatory reporting), with its own alert.
         _enqueue_email(booking.pk, "safeguarding_alert")
     return booking
+
+
+def contact_phone_required(answers: Mapping | None) -> bool:
+    """Whether these (cleaned) risk answers need a number to call back:
+    any positive answer of the current screen (`intake.assess`).
+
+    The earlier screen's answers come only from older API clients, which
+    cannot know the field: they keep flagging risk rather than have a
+    family's urgent booking refused.
+    """
+    answers = answers or {}
+    return not intake.is_legacy(answers) and intake.assess(answers).urgent
 
 
 def _phone(value) -> str:

@@ -195,7 +195,8 @@ def test_child_must_belong_to_the_family(setup):
 def test_urgent_answers_flag_the_booking_and_alert_but_still_book(
         setup, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        booking = book(setup, setup.at(10), risk_answers={"child_wish_dead": "unsure"})
+        booking = book(setup, setup.at(10), risk_answers={"child_wish_dead": "unsure"},
+                       contact_phone="+8613912345678")
     assert booking.status == Booking.Status.CONFIRMED
     assert booking.is_urgent is True
     assert booking.intake_answers == {"screen": 2, "risk": {"child_wish_dead": "unsure"}}
