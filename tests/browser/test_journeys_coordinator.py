@@ -157,7 +157,8 @@ def test_deleting_a_closure_asks_first(
     page = browser_page
     _sign_in(page, live_server, coordinator)
     page.goto(live_server.url + "/bookings/coordinator/closures/")
-    _assert_accessible(page)
+    if javascript:  # axe-core needs page scripts; the js run checks this page
+        _assert_accessible(page)
     _submit(page, page.get_by_role("button", name="删除"))
 
     # The first tap only asks.
@@ -165,7 +166,8 @@ def test_deleting_a_closure_asks_first(
     assert question.inner_text() == "删除闭馆日期“元旦”（3月8日 周一 – 3月9日 周二）？"
     assert StationClosure.objects.filter(pk=closure.pk).exists()
     assert _fits_the_screen(page)
-    _assert_accessible(page)
+    if javascript:  # axe-core needs page scripts; the js run checks this page
+        _assert_accessible(page)
 
     _submit(page, page.get_by_role("button", name="确认删除"))
     assert page.url == live_server.url + "/bookings/coordinator/closures/"

@@ -284,7 +284,8 @@ def test_deleting_hours_and_time_off_asks_first(
         "每周时段：周一 09:00–17:00" in page.get_by_test_id("delete-what").inner_text()
     )
     assert AvailabilityRule.objects.filter(pk=monday_rule.pk).exists()
-    _assert_accessible(page)
+    if javascript:  # axe-core needs page scripts; the js run checks this page
+        _assert_accessible(page)
     _submit(page, page.get_by_role("button", name="确认删除"))
     assert page.url == hours + "#free-slots"
     assert not AvailabilityRule.objects.filter(pk=monday_rule.pk).exists()

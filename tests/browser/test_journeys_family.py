@@ -78,7 +78,8 @@ def test_a_tapped_time_asks_before_the_booking_moves(
     _sign_in(page, live_server, family)
     page.goto(live_server.url + booking.get_absolute_url())
     _submit(page, page.get_by_role("link", name="改期", exact=True))
-    _assert_accessible(page)
+    if javascript:  # axe-core needs page scripts; the js run checks this page
+        _assert_accessible(page)
     slot = page.locator(".slot-list").get_by_role("button").first
     chosen = slot.get_attribute("aria-label").removeprefix("改到 ")
     _submit(page, slot)
@@ -92,7 +93,8 @@ def test_a_tapped_time_asks_before_the_booking_moves(
         page.locator('input[name="new_start"]').get_attribute("value")
     )
     assert _fits_the_screen(page)
-    _assert_accessible(page)
+    if javascript:  # axe-core needs page scripts; the js run checks this page
+        _assert_accessible(page)
 
     _submit(page, page.get_by_role("button", name="确认改期"))
     assert page.url == live_server.url + booking.get_absolute_url()
@@ -125,7 +127,8 @@ def test_leaving_a_full_workshop_asks_then_gives_the_seat_away(
     page = browser_page
     _sign_in(page, live_server, seated)
     page.goto(live_server.url + workshop.get_absolute_url())
-    _assert_accessible(page)
+    if javascript:  # axe-core needs page scripts; the js run checks this page
+        _assert_accessible(page)
     _submit(page, page.get_by_role("button", name="退出工作坊"))
 
     assert page.get_by_test_id("leave-question").inner_text() == (
@@ -138,7 +141,8 @@ def test_leaving_a_full_workshop_asks_then_gives_the_seat_away(
     assert workshop.seats.get(status=Booking.Status.CONFIRMED).family == seated
     assert WaitlistEntry.objects.get(family=first).promoted_at is None
     assert _fits_the_screen(page)
-    _assert_accessible(page)
+    if javascript:  # axe-core needs page scripts; the js run checks this page
+        _assert_accessible(page)
 
     _submit(page, page.get_by_role("button", name="确认退出"))
     assert page.url == live_server.url + workshop.get_absolute_url()
@@ -171,8 +175,8 @@ def test_the_filters_mode_is_carried_on_and_who_it_is_for_is_asked(
     _sign_in(page, live_server, family)
     page.goto(live_server.url + "/bookings/counsellors/")
     with page.expect_navigation():  # the filter refreshes as soon as a choice changes
-        page.get_by_label("方式").select_option(Mode.ONLINE)
-    assert page.url.endswith("mode=online")
+        page.get_by_label("方式", exact=True).select_option(Mode.ONLINE)
+    assert "mode=online" in page.url
     _assert_accessible(page)
     _submit(page, page.get_by_role("link", name="查看林晓舟（虚构）的可约时间"))
     assert "mode=online" in page.url
