@@ -13,7 +13,8 @@ Generations (retired by the writes in `INVALIDATION`, the one table of them):
   workshop feed's version, re-read by each process at most once a second.
 - `TOKENS`: the states of API bearer tokens.
 - `courses.caching.PAGES`: the anonymous pages (the home page lists
-  workshops with seats left, course pages list counsellors and workshops).
+  workshops with seats left and the neighbourhoods, course pages list
+  counsellors and workshops, the service point pages their hours).
 
 Fast paths (`portal.cache.ReplayMiddleware`):
 
@@ -71,6 +72,7 @@ from bookings.models import (
 )
 from courses.caching import PAGES
 from courses.models import ModulePage, Reviewer, SearchSynonym, Topic
+from network.models import Neighbourhood, OpeningException, OpeningHours, ServicePoint
 from portal import cache as caching
 from portal.cache import Retire
 from portal.fragments import PAGE_SHELL
@@ -144,6 +146,11 @@ INVALIDATION = [
     # page limited to signed-in visitors (or a password) answers anonymous ones
     # with a redirect or a form, no longer with its stored copy.
     Retire(PageViewRestriction, (PAGES,)),
+    # The point pages and the home page's choice of neighbourhood.
+    Retire(ServicePoint, (PAGES,)),
+    Retire(Neighbourhood, (PAGES,)),
+    Retire(OpeningHours, (PAGES,)),
+    Retire(OpeningException, (PAGES,)),
 ]
 
 

@@ -1,7 +1,7 @@
 """Counsellors, their availability, and bookings of sessions and workshops.
 
-Weekday convention (named once, used everywhere): Monday = 0 … Sunday = 6,
-exactly Python's `date.weekday()`. Never mix with ISO (Monday = 1).
+Weekday convention (named once, in `network.models.Weekday`, used everywhere):
+Monday = 0 … Sunday = 6, exactly Python's `date.weekday()`. Never mix with ISO (Monday = 1).
 
 The invariant "a counsellor is never booked twice at once" is held by the
 database: on PostgreSQL an exclusion constraint over `[start, blocks_until)`
@@ -25,24 +25,13 @@ from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 
 from bookings.permissions import BookingQuerySet, GroupSessionQuerySet
+from network.models import Weekday
 
 
 class Mode(models.TextChoices):
     IN_PERSON = "in_person", _("面谈")
     ONLINE = "online", _("线上视频")
     PHONE = "phone", _("电话")
-
-
-class Weekday(models.IntegerChoices):
-    """Monday = 0, as `date.weekday()`."""
-
-    MONDAY = 0, _("周一")
-    TUESDAY = 1, _("周二")
-    WEDNESDAY = 2, _("周三")
-    THURSDAY = 3, _("周四")
-    FRIDAY = 4, _("周五")
-    SATURDAY = 5, _("周六")
-    SUNDAY = 6, _("周日")
 
 
 def new_calendar_uid() -> str:

@@ -33,7 +33,7 @@ DEFAULT_TIMEOUT = 300
 GENERATION_LAG_SECONDS = caching.LAG_SECONDS
 # Only these query parameters (short values) may be part of a cache key, so
 # random query strings cannot fill the cache with copies of a page.
-CACHEABLE_PARAMS = {"topic", "audience", "age", "ack", "q", "page"}
+CACHEABLE_PARAMS = {"topic", "audience", "age", "ack", "q", "page", "neighbourhood", "kind"}
 MAX_PARAM_LENGTH = 40
 
 

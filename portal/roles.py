@@ -20,6 +20,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "portal.change_sitesettings",
         "portal.view_accesslog",
         "bookings.*",
+        "network.*",
     ],
     Role.EDITOR: [
         "wagtailadmin.access_admin",
@@ -27,6 +28,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "wagtailcore.add_locale",
         "wagtailcore.change_locale",
         "courses.*",
+        "network.*",
         "wagtailimages.add_image",
         "wagtailimages.change_image",
         "wagtailimages.choose_image",

@@ -38,6 +38,7 @@ urlpatterns += i18n_patterns(
     path("courses/", include("courses.urls")),
     path("search/", include("courses.search_urls")),
     path("bookings/", include("bookings.urls")),
+    path("points/", include("network.urls")),
     path("", include(wagtail_urls)),
     prefix_default_language=False,
 )

@@ -21,6 +21,7 @@ ALLOWED_HOSTS = [
 INSTALLED_APPS = [
     "portal",
     "courses",
+    "network",
     "bookings",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",

@@ -30,3 +30,8 @@ def home_continue_learning(context):
 def home_upcoming_workshops(context):
     return sections.render("home_upcoming_workshops", context, fallback=PLACEHOLDER,
                            fallback_context={"section": "workshops"})
+
+
+@register.simple_tag(takes_context=True)
+def home_near_you(context):
+    return sections.render("home_near_you", context)
