@@ -274,3 +274,12 @@ def test_coordinator_reports_show_no_unmarked_chinese(demo):
     response = client.get("/en/bookings/coordinator/reports/")
     assert response.status_code == HTTPStatus.OK
     assert chinese_outside_marks(response.content.decode()) == []
+
+
+def test_chinese_pages_mark_nothing(demo):
+    client = Client()
+    client.force_login(User.objects.get(email=EMAILS["coordinator"]))
+    html = client.get("/bookings/coordinator/").content.decode()
+    main = html.split("<main", 1)[1]
+    assert "林晓（演示咨询师）" in main
+    assert 'lang="zh-Hans"' not in main
