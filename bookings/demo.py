@@ -55,7 +55,7 @@ SESSION_TYPES = [
         "duration_minutes": 50, "capacity": 1, "buffer_after_minutes": 10,
         "modes": [Mode.IN_PERSON, Mode.ONLINE],
         "location": "未愛小屋 咨询室（街道未保站二楼）",
-        "location_en": "未愛小屋 counselling room (2nd floor, subdistrict minor-protection "
+        "location_en": "Weiai Cottage counselling room (2nd floor, subdistrict minor-protection "
                        "station)",
         "description": "与一位咨询师一对一交谈 50 分钟，可以是家长单独来，也可以和孩子一起来。"
                        "这是支持和陪伴，不是诊断。",
@@ -65,7 +65,7 @@ SESSION_TYPES = [
         "kind": SessionType.Kind.GROUP, "duration_minutes": 90, "capacity": 12,
         "buffer_after_minutes": 15, "modes": [Mode.IN_PERSON],
         "location": "未愛小屋 活动室（街道未保站一楼）",
-        "location_en": "未愛小屋 activity room (ground floor, subdistrict minor-protection "
+        "location_en": "Weiai Cottage activity room (ground floor, subdistrict minor-protection "
                        "station)",
         "description": "90 分钟的小组活动，最多 12 个家庭，在练习和交流中学习可以马上用上的方法。",
     },

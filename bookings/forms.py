@@ -19,6 +19,7 @@ from bookings.models import (
     Weekday,
 )
 from courses.models import Topic, topics_for_language
+from portal import languages
 from portal.timezones import LocalTimeError, aware_from_local
 
 NONEXISTENT_TIME = _("这个时间在所选时区不存在（夏令时调整），请换一个时间。")
@@ -378,6 +379,10 @@ class CoordinatorFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["topic"].queryset = Topic.objects.filter(
             locale__language_code="zh-hans").order_by("sort_order", "pk")
+        # Choices are labelled when rendered, so in the page's language.
+        self.fields["counsellor"].label_from_instance = (
+            lambda counsellor: languages.text(counsellor, "display_name"))
+        self.fields["topic"].label_from_instance = lambda topic: languages.text(topic, "name")
 
     def clean(self):
         data = super().clean()

@@ -159,7 +159,7 @@ def _site(home) -> Site:
 
 def _site_settings(site) -> None:
     settings_obj = SiteSettings.for_site(site)
-    settings_obj.station_name_en = "未愛小屋 · Subdistrict minor-protection station"
+    settings_obj.station_name_en = "Weiai Cottage · Subdistrict minor-protection station"
     settings_obj.station_address = "上海市某街道未成年人保护工作站（演示地址）"
     settings_obj.station_address_en = ("Minor-protection station, a subdistrict of "
                                        "Shanghai (demo address)")

@@ -1,7 +1,9 @@
+import re
+
 from django import template
 from django.conf import settings
 from django.urls import translate_url
-from django.utils.html import format_html, format_html_join
+from django.utils.html import conditional_escape, format_html, format_html_join
 from django.utils.translation import get_language
 
 from portal import cache as caching
@@ -105,6 +107,22 @@ def paragraphs_in_language(obj, field):
     """`in_language` for longer texts: paragraphs, marked as a whole."""
     return languages.paragraphs(obj, field)
 
+
+
+_HAN = re.compile(r"[\u3400-\u9fff]")
+
+
+@register.filter(needs_autoescape=True)
+def typed(value, autoescape=True):
+    """Text as a person typed it (names, concerns, reasons, queries), which has
+    no English version: on English HTML pages, text in Han script sits in a
+    `lang="zh-Hans"` span so screen readers and fonts switch language."""
+    value = "" if value is None else str(value)
+    if not autoescape:
+        return value
+    if languages.is_english() and _HAN.search(value):
+        return format_html('<span lang="{}">{}</span>', languages.CHINESE_TAG, value)
+    return conditional_escape(value)
 
 # Punctuation between a translated label and a value: full-width in Chinese,
 # ASCII (with its space) in English ("电话：…" / "Phone: …").

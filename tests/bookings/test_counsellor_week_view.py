@@ -278,4 +278,4 @@ def test_the_warnings_read_in_english_on_the_english_site(client, counsellor):
     assert response.status_code == HTTPStatus.OK
     assert "Clashes with time off" in html
     assert "Ages 13–17" in html
-    assert "<strong>Time off</strong> · 培训" in html
+    assert '<strong>Time off</strong> · <span lang="zh-Hans">培训</span>' in html
