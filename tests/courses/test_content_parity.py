@@ -42,3 +42,15 @@ def test_every_module_that_touches_on_crisis_has_the_same_lessons_in_english(slu
         if "callout" in zh:
             assert zh["callout"][0] == en["callout"][0], (slug, zh["slug"])
         assert len(zh.get("quiz", [])) == len(en.get("quiz", [])), (slug, zh["slug"])
+
+
+def test_the_site_lines_name_12356_as_the_modules_do():
+    # S9: the official name is 全国统一心理援助热线; the banner, the email footers
+    # and the modules all use it.
+    from courses.demo_content import HOTLINES, HOTLINES_EN
+    from portal.crisis import DEFAULT_LINES
+
+    line = next(line for line in DEFAULT_LINES if line.number == "12356")
+    assert line.name == "全国统一心理援助热线"
+    assert f"{line.name} 12356" in HOTLINES
+    assert line.name_en.lower() in HOTLINES_EN.lower()
