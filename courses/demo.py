@@ -388,8 +388,9 @@ def _body(ls, position, spec, image, *, lang, lesson_count) -> list:
     if "quiz" in ls:
         body.append(("quiz", {
             "title": "Self-check" if en else "自我检测",
-            "intro": ("Marked as soon as you submit; nothing is stored unless you are signed in."
-                      if en else "提交后马上看到每个答案的解释。"),
+            "intro": ("Submit to see an explanation of each answer straight away; nothing "
+                      "is stored unless you are signed in."
+                      if en else "提交后马上看到每个答案的解释；不登录的话，答案不会保存。"),
             "questions": [
                 {"prompt": prompt, "multiple": multiple,
                  "choices": [{"text": t, "correct": c, "feedback": f} for t, c, f in choices]}

@@ -67,6 +67,21 @@ STANLEY_2018 = _ref(
     "JAMA Psychiatry, 75(9), 894–900",
     "https://doi.org/10.1001/jamapsychiatry.2018.1776",
 )
+# The weeks after a psychiatric discharge carry the highest risk.
+CHUNG_2017 = _ref(
+    "Chung DT, Ryan CJ, Hadzi-Pavlovic D, Singh SP, Stanton C, Large MM", 2017,
+    "Suicide rates after discharge from psychiatric facilities: a systematic review "
+    "and meta-analysis",
+    "JAMA Psychiatry, 74(7), 694–702",
+    "https://doi.org/10.1001/jamapsychiatry.2017.1044",
+)
+# Making the means hard to reach protects (means restriction).
+YIP_2012 = _ref(
+    "Yip PSF, Caine E, Yousuf S, Chang SS, Wu KC, Chen YY", 2012,
+    "Means restriction for suicide prevention",
+    "The Lancet, 379(9834), 2393–2399",
+    "https://doi.org/10.1016/S0140-6736(12)60521-2",
+)
 AFSP_SPRC_SCHOOLS_2018 = _ref(
     "American Foundation for Suicide Prevention, Suicide Prevention Resource Center",
     2018, "After a suicide: a toolkit for schools (2nd ed.)",
@@ -222,8 +237,10 @@ REFERENCES = {
     "recognising-crisis-signs": [
         AFSP_WARNING_SIGNS, DAZZI_2014, DECOU_2018, NIMH_ASQ, MENTAL_HEALTH_LAW,
     ],
-    # Safety planning (including making the home safer) and its evidence.
-    "after-a-crisis": [STANLEY_BROWN_2012, STANLEY_2018, AFSP_WARNING_SIGNS],
+    # The higher risk in the first weeks; safety planning and its evidence;
+    # making the home safer (means restriction); same-day warning signs.
+    "after-a-crisis": [CHUNG_2017, STANLEY_BROWN_2012, STANLEY_2018, YIP_2012,
+                       AFSP_WARNING_SIGNS],
     # Mandatory reporting of suspected harm; the teacher's role (notice,
     # stay, refer; no diagnosis); no details to the class.
     "teachers-first-response": [

@@ -50,7 +50,7 @@ class Line:
 
 # Used when the database is unreachable, and as the seed for SiteSettings.
 DEFAULT_LINES = (
-    Line("全国心理援助热线", "National psychological assistance line", "12356",
+    Line("全国统一心理援助热线", "National unified psychological assistance line", "12356",
          "24小时", "24 hours", True),
     Line("上海市心理热线", "Shanghai mental-health hotline", "962525",
          "24小时", "24 hours", True),

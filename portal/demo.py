@@ -186,6 +186,9 @@ def _site_settings(site) -> None:
             )
     for line in DEFAULT_LINES:  # seeds from before the 24-hour flag
         settings_obj.crisis_lines.filter(number=line.number).update(is_24h=line.is_24h)
+    # Seeds from before the official name of 12356 (全国统一心理援助热线).
+    settings_obj.crisis_lines.filter(number="12356", name="全国心理援助热线").update(
+        name="全国统一心理援助热线", name_en="National unified psychological assistance line")
     forget_crisis_lines()
 
 

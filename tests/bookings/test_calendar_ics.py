@@ -114,7 +114,7 @@ def test_english_speaking_family_gets_english_text(private_booking):
     assert f"Booking reference: #{private_booking.pk}" in event.description
     assert (f"View, reschedule or cancel: {settings.SITE_BASE_URL}/en/bookings/"
             f"{private_booking.pk}/") in event.description
-    assert "National psychological assistance line: 12356" in event.description
+    assert "National unified psychological assistance line: 12356" in event.description
 
 
 def test_online_and_phone_sessions_say_how_to_join(private_booking):

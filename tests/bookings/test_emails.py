@@ -89,7 +89,7 @@ def test_email_follows_the_recipients_language_and_zone(
     assert f"{zone_start:%Y-%m-%d %H:%M}" in body
     assert "Europe/London" in body
     assert "If you or your child are in danger" in body
-    assert "National psychological assistance line: 12356" in body
+    assert "National unified psychological assistance line: 12356" in body
 
 
 def test_cancellation_carries_a_calendar_cancel(setup, run_worker,

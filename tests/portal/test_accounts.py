@@ -94,7 +94,7 @@ def test_signup_in_english_stores_the_preferred_language(client, site_shell):
     assert User.objects.get(email="en@example.cn").preferred_language == "en"
     body = mail.outbox[0].body
     assert "To confirm this is correct, go to http://testserver/en/accounts/confirm-email/" in body
-    assert "National psychological assistance line: 12356 (24 hours)" in body
+    assert "National unified psychological assistance line: 12356 (24 hours)" in body
 
 
 def test_logout_needs_a_post(client, site_shell):
@@ -113,7 +113,7 @@ def test_password_reset_sends_a_link_that_sets_a_new_password(client, site_shell
     user = FamilyFactory(email="forgot@example.cn")
     client.post(reverse("account_reset_password"), {"email": "forgot@example.cn"})
     assert len(mail.outbox) == 1
-    assert "全国心理援助热线：12356（24小时）" in mail.outbox[0].body
+    assert "全国统一心理援助热线：12356（24小时）" in mail.outbox[0].body
     link = re.search(r"https?://[^/\s]+(/accounts/password/reset/key/[^\s]+)",
                      mail.outbox[0].body).group(1)
     form_url = client.get(link)["Location"]
