@@ -7,6 +7,15 @@ Refusals with a message for the person (409/422 at the API) are
 """
 
 
+class Refused(Exception):  # noqa: N818  (named for the answer it becomes)
+    """The page exists but is not for this account, with why in the person's
+    words (a ``gettext_noop`` message): the framed 403 page says it."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
 class NotFound(Exception):  # noqa: N818  (named for the answer it becomes)
     """No such thing, or not the caller's: the two are never told apart."""
 

@@ -149,9 +149,9 @@ def page_not_found(request, exception=None):
     return HttpResponseNotFound(html)
 
 
-def _framed(request, status: int) -> HttpResponse:
+def _framed(request, status: int, context: dict | None = None) -> HttpResponse:
     """The site's frame (crisis lines included) with the page for `status`."""
-    return HttpResponse(loader.render_to_string(f"{status}.html", {}, request),
+    return HttpResponse(loader.render_to_string(f"{status}.html", context or {}, request),
                         status=status)
 
 
@@ -160,7 +160,13 @@ def bad_request(request, exception=None):
 
 
 def permission_denied(request, exception=None):
-    return _framed(request, HTTPStatus.FORBIDDEN)
+    from django.utils.translation import gettext
+
+    from portal.errors import Refused
+
+    cause = exception.__cause__ if exception is not None else None
+    reason = cause.message if isinstance(cause, Refused) else ""
+    return _framed(request, HTTPStatus.FORBIDDEN, {"reason": gettext(reason) if reason else ""})
 
 
 def too_many_requests(request, exception=None):

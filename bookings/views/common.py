@@ -6,16 +6,17 @@ import re
 from http import HTTPStatus
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from bookings import selectors
 from bookings.models import Booking, Counsellor
-from portal.errors import or_404
+from portal.errors import NotFound, Refused, or_404
 from portal.middleware import require_staff_verification
 from portal.timezones import STATION_TZ, user_zone, zone_label
 
@@ -75,9 +76,18 @@ def is_coordinator(user) -> bool:
     return user.is_authenticated and user.is_coordinator
 
 
+NO_COUNSELLOR_RECORD = gettext_noop(
+    "你的账户有咨询师角色，但还没有关联咨询师资料，所以暂时看不到日程。"
+    "请联系协调员在后台为你建立或关联资料。")
+
+
 def own_counsellor(request) -> Counsellor:
-    """The signed-in counsellor's record; 404 for an account without one."""
-    return or_404(selectors.counsellor_of, user=request.user)
+    """The signed-in counsellor's record. An account with the role but no record
+    (set up halfway) gets the framed 403 saying so, not a bare 404."""
+    try:
+        return selectors.counsellor_of(user=request.user)
+    except NotFound:
+        raise PermissionDenied from Refused(NO_COUNSELLOR_RECORD)
 
 
 def viewer_booking(request, pk) -> Booking:

@@ -165,7 +165,7 @@ def test_families_may_not_open_the_counsellor_area(client):
         HTTPStatus.FORBIDDEN
 
 
-def test_counsellor_role_without_a_profile_gets_404(client):
+def test_counsellor_role_without_a_profile_is_refused_with_the_reason(client):
     user = CounsellorFactory().user
     with_totp(user)
     other = CounsellorFactory()
@@ -173,8 +173,10 @@ def test_counsellor_role_without_a_profile_gets_404(client):
     other.save()
     user.counsellor.delete()
     client.force_login(user)
-    assert client.get(reverse("bookings:counsellor_week")).status_code == \
-        HTTPStatus.NOT_FOUND
+    for name in ("bookings:counsellor_week", "bookings:counsellor_hours"):
+        response = client.get(reverse(name))
+        assert response.status_code == HTTPStatus.FORBIDDEN
+        assert "还没有关联咨询师资料" in response.content.decode()
 
 
 # --- hours, exceptions, time off -------------------------------------------------------------

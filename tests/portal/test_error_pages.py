@@ -43,6 +43,27 @@ def test_the_403_is_in_english_on_the_english_site(site_shell):
     assert 'lang="en"' in html
 
 
+def test_a_counsellor_account_without_a_profile_is_told_why(site_shell):
+    """The role set but no counsellor record linked (an account set up halfway):
+    the workspace they land on says what is missing, in the site's frame."""
+    from portal.models import Role
+    from portal.roles import add_role
+    from tests.bookings.web_setup import with_totp
+
+    user = FamilyFactory()
+    add_role(user, Role.COUNSELLOR)
+    with_totp(user)
+    client = Client()
+    client.force_login(user)
+    response = client.get("/bookings/counsellor/week/")
+    assert response.status_code == HTTPStatus.FORBIDDEN
+    html = _framed(response, heading="这个页面需要相应的权限")
+    assert "还没有关联咨询师资料" in html
+    assert "请联系协调员" in html
+    english = client.get("/en/bookings/counsellor/week/").content.decode()
+    assert "is not linked to a counsellor profile yet" in english
+
+
 def test_a_bad_request_gets_the_framed_400(site_shell, client):
     response = client.get("/bad/")
     assert response.status_code == HTTPStatus.BAD_REQUEST
