@@ -92,7 +92,7 @@ URGENT_CLAIMED = gettext_noop("这条紧急登记已经有人认领了，请刷�
 URGENT_RESOLVED = gettext_noop("这条紧急登记已经处理完毕。")
 URGENT_ASSIGNEE_INVALID = gettext_noop("只能指派给站点协调员。")
 PHONE_INVALID = gettext_noop("请填写正确的手机号，例如 139 1234 5678。")
-PHONE_REQUIRED = gettext_noop("请留下能马上联系到你的手机号，协调员会尽快打给你。")
+PHONE_REQUIRED = gettext_noop("请留下能马上联系到你的手机号，协调员会用这个号码回电。")
 FOLLOW_UP_INVALID = gettext_noop("请选择跟进结果和是否已直接询问孩子。")
 
 WORKSHOP_CAPACITY_BELOW_SEATS = gettext_noop(

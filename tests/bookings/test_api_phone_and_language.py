@@ -25,10 +25,10 @@ pytestmark = [pytest.mark.django_db, pytest.mark.clock]
 
 CALM = dict.fromkeys(intake.RISK_KEYS, "no")
 POSITIVE = {**CALM, "child_wish_dead": "yes"}
-PHONE_REQUIRED_ZH = "请留下能马上联系到你的手机号，协调员会尽快打给你。"
+PHONE_REQUIRED_ZH = "请留下能马上联系到你的手机号，协调员会用这个号码回电。"
 PHONE_REQUIRED_EN = (
     "Please leave a mobile number we can reach you on right away; "
-    "a coordinator will call you."
+    "a coordinator will call you back on it."
 )
 PHONE_INVALID_ZH = "请填写正确的手机号，例如 139 1234 5678。"
 PHONE_INVALID_EN = "Please enter a valid mobile number, e.g. 139 1234 5678."
