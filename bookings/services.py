@@ -1094,6 +1094,8 @@ def booking_create_pooled(
     while remaining:
         chosen = pool.pick_counsellor(remaining, load)
         remaining.remove(chosen)
+        if chosen not in people:  # deleted since the search
+            continue
         try:
             return booking_create(
                 family=family, counsellor=people[chosen], session_type=session_type,

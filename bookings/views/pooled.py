@@ -213,7 +213,7 @@ def pooled_book(request):
             request,
             topic=topic,
             mode=mode,
-            error=error or MODE_UNKNOWN,
+            error=error or (TOPIC_UNKNOWN if topic is None else MODE_UNKNOWN),
             status=HTTPStatus.BAD_REQUEST if error is None else status,
         )
     service = _pool_service(topic, mode, slug_param(request, "type"))
