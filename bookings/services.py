@@ -1005,3 +1005,122 @@ def urgent_erasure_alert(*, family, now: dt.datetime | None = None) -> int:
         _enqueue_email(booking_id, "urgent_erased")
     return len(ids)
 
+
+
+# --- pooled booking ("the next available counsellor for this topic") ---------------
+
+POOL_EMPTY = gettext_noop(
+    "目前没有咨询师以这种方式提供这个主题的咨询。你可以换一种方式，或从咨询师列表中选择，"
+    "需要马上帮助时请拨打页面上的求助电话。")
+# How many free times of the pool after the one just taken a "just taken"
+# answer offers, and how many days from it they are looked for.
+POOL_NEXT_TIMES = 3
+POOL_NEXT_DAYS = 28
+
+# Refusals that belong to one counsellor (taken, hours or services changed since
+# the search): the next candidate is tried. Any other refusal (consent, notice,
+# horizon, closure, the family's limit, the answers) would refuse every
+# candidate alike and is raised at once.
+_PER_COUNSELLOR = frozenset({SLOT_TAKEN, OUTSIDE_AVAILABILITY, SERVICE_UNAVAILABLE,
+                             MODE_UNAVAILABLE})
+
+
+class PooledSlotTaken(BookingError):
+    """`SLOT_TAKEN` for a pooled booking: no one in the pool is free at that time
+    any more. ``next_slots``: the pool's next free times after it
+    (`pool.PooledSlot`)."""
+
+    def __init__(self, next_slots):
+        super().__init__(SLOT_TAKEN)
+        self.next_slots = list(next_slots)
+
+
+def _pool_next_slots(*, topic, session_type: SessionType, mode: str,
+                     after: dt.datetime, now: dt.datetime) -> list:
+    from bookings import pool_selectors
+
+    day = timezone.localtime(after, STATION_TZ).date()
+    free = pool_selectors.pooled_free_slots(
+        topic=topic, session_type=session_type, start_date=day,
+        end_date=day + dt.timedelta(days=POOL_NEXT_DAYS - 1), mode=mode, now=now)
+    return [s for s in free if s.start > after][:POOL_NEXT_TIMES]
+
+
+def booking_create_pooled(
+    *,
+    family,
+    topic,
+    session_type: SessionType,
+    start: dt.datetime,
+    mode: str,
+    child=None,
+    concern: str = "",
+    risk_answers: Mapping | None = None,
+    consent: bool,
+    contact_phone="",
+) -> Booking:
+    """Book the counsellor of ``topic``'s pool whom the fair rule assigns at
+    ``start`` (`bookings.pool.pick_counsellor`), for ``family``.
+
+    The candidates are the pool's counsellors free at ``start``
+    (`pool_selectors.pooled_free_slots`: active, covering ``topic``, offering
+    ``session_type`` in ``mode``), in the fair rule's order of their load
+    (`pool_selectors.counsellor_load`). Each is tried in turn through
+    `booking_create` itself -- the one door of an individual booking, with its
+    locks, re-check, constraint, consent, risk screen and emails -- until one
+    succeeds; a candidate taken meanwhile passes to the next. When every one
+    is taken: `PooledSlotTaken` (``SLOT_TAKEN``) with the pool's next free
+    times after ``start``. No one covering the topic in that mode: ``POOL_EMPTY``.
+
+    Not atomic itself, on purpose: each attempt is its own transaction, so no
+    counsellor's lock is held while the next is tried (two requests trying
+    the candidates in different orders cannot deadlock). Call it outside a
+    transaction for that to hold. A refused attempt saves nothing.
+
+    Credentials (a counsellor whose credential expired between search and
+    booking) are not checked yet: they arrive with the expert pool
+    (`network.Expert`), and the check belongs in `booking_create`.
+    """
+    from bookings import pool, pool_selectors
+
+    if not consent:
+        raise BookingError(CONSENT_REQUIRED)
+    start = _require_aware(start)
+    if session_type.is_group or not session_type.is_active:
+        raise BookingError(SERVICE_UNAVAILABLE)
+    if session_type.modes and mode not in session_type.modes:
+        raise BookingError(MODE_UNAVAILABLE)
+    now = timezone.now()
+    # Notice and horizon first: a time too soon is "too soon", not "taken".
+    _check_start(session_type=session_type, start=start, now=now,
+                 policy=sel.booking_policy())
+    if not pool_selectors.pool_counsellors(topic=topic, session_type=session_type,
+                                           mode=mode):
+        raise BookingError(POOL_EMPTY)
+    day = timezone.localtime(start, STATION_TZ).date()
+    free_at = next(
+        (s.counsellors for s in pool_selectors.pooled_free_slots(
+            topic=topic, session_type=session_type, start_date=day, end_date=day,
+            mode=mode, now=now) if s.start == start),
+        (),
+    )
+    load = pool_selectors.counsellor_load(free_at, now=now)
+    people = Counsellor.objects.in_bulk(list(free_at))
+    remaining = list(free_at)
+    while remaining:
+        chosen = pool.pick_counsellor(remaining, load)
+        remaining.remove(chosen)
+        if chosen not in people:  # deleted since the search
+            continue
+        try:
+            return booking_create(
+                family=family, counsellor=people[chosen], session_type=session_type,
+                start=start, mode=mode, child=child, concern=concern,
+                risk_answers=risk_answers, consent=consent, topic=topic,
+                contact_phone=contact_phone,
+            )
+        except BookingError as exc:
+            if exc.msgid not in _PER_COUNSELLOR:
+                raise
+    raise PooledSlotTaken(_pool_next_slots(topic=topic, session_type=session_type,
+                                           mode=mode, after=start, now=now))

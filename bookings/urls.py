@@ -1,7 +1,7 @@
 from django.urls import path
 
 from bookings import api_token_views, calendar_views
-from bookings.views import coordinator, counsellor, family, workshops
+from bookings.views import coordinator, counsellor, family, pooled, workshops
 
 app_name = "bookings"
 
@@ -11,6 +11,9 @@ urlpatterns = [
     path("counsellors/", family.counsellor_list, name="counsellors"),
     path("counsellors/<slug:slug>/", family.counsellor_detail, name="counsellor"),
     path("book/<slug:slug>/<slug:type_slug>/", family.book, name="book"),
+    # Or the next available counsellor for a topic (the pool, the fair rule).
+    path("pooled/", pooled.pooled_times, name="pooled"),
+    path("pooled/book/", pooled.pooled_book, name="pooled_book"),
     path("mine/", family.mine, name="mine"),
     path("<int:pk>/", family.detail, name="detail"),
     path("<int:pk>/cancel/", family.cancel, name="cancel"),
