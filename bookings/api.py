@@ -75,6 +75,8 @@ from portal.timezones import display_zone_name
 
 BODY_NOT_JSON = gettext_noop("请求内容不是有效的 JSON。")
 BODY_NOT_AN_OBJECT = gettext_noop("请求内容必须是一个 JSON 对象，例如 {}。")
+COUNSELLOR_OR_TOPIC = gettext_noop("请指定咨询师（counsellor），或只写主题（topic）由系统安排下一位有空的咨询师。")
+UNKNOWN_TOPIC = gettext_noop("没有这个主题。")
 SLOT_DATES_OUT_OF_RANGE = gettext_noop(
     "只能查询 %(first)s 至 %(last)s 之间的日期（可预约范围）。")
 
@@ -514,7 +516,10 @@ RISK_ANSWERS_HELP = (
 
 
 class BookingIn(Schema):
-    counsellor: Id
+    counsellor: Id | None = Field(None, description=(
+        "The counsellor to book. Leave it out and give `topic` to book the next "
+        "available counsellor for that topic (the pool's fair rule assigns one; "
+        "`counsellor` in the answer says whom)."))
     session_type: Id
     start: dt.datetime
     mode: Literal["in_person", "online", "phone"] = Mode.IN_PERSON.value
@@ -560,7 +565,13 @@ class JoinIn(Schema):
 
 
 class SlotQuery(Schema):
-    counsellor: Id
+    counsellor: Id | None = Field(None, description=(
+        "One counsellor's free slots; or leave it out and give `topic`."))
+    topic: Slug | None = Field(None, description=(
+        "Pooled search: the free slots of every counsellor who covers this topic "
+        "(the union, each time once), for booking with `topic` instead of `counsellor`."))
+    mode: Literal["in_person", "online", "phone"] | None = Field(None, description=(
+        "Pooled search only: counsellors who offer the session in this mode."))
     session_type: Id
     start: dt.date
     end: dt.date
@@ -619,6 +630,8 @@ def list_slots(request, query: Query[SlotQuery]):
     if (query.end - query.start).days > MAX_SLOT_DAYS:
         return field_error("end", f"at most {MAX_SLOT_DAYS} days at a time",
                            location="query")
+    if query.counsellor is None:
+        return _pooled_slots(query)
     # The schedule versions the answer is kept under are read before any row
     # is (bookings.caching answers repeats under them).
     station, versions = caching.versions([query.counsellor])
@@ -648,6 +661,32 @@ def list_slots(request, query: Query[SlotQuery]):
                              start=query.start, end=query.end, station=station,
                              version=versions[counsellor.pk]),
         valid_until=valid_until)
+
+
+def _pooled_slots(query: SlotQuery):
+    """The pool's free slots for ``query.topic`` (`pool_selectors.pooled_free_slots`),
+    under the same date bounds as a named search."""
+    from bookings import pool_selectors
+
+    if not query.topic:
+        return field_error("counsellor", gettext(COUNSELLOR_OR_TOPIC), "required",
+                           location="query")
+    first, last = selectors.slot_search_dates(station=caching.versions([])[0])
+    if not first <= query.start <= last or query.end > last:
+        message = gettext(SLOT_DATES_OUT_OF_RANGE) % {"first": first.isoformat(),
+                                                      "last": last.isoformat()}
+        field = "start" if not first <= query.start <= last else "end"
+        return field_error(field, message, "out_of_range", location="query")
+    topic = Topic.objects.filter(slug=query.topic).order_by("pk").first()
+    if topic is None:
+        return field_error("topic", gettext(UNKNOWN_TOPIC), "unknown", location="query")
+    session_type = get_object_or_404(SessionType, pk=query.session_type, is_active=True,
+                                     kind=SessionType.Kind.INDIVIDUAL)
+    slots = pool_selectors.pooled_free_slots(
+        topic=topic, session_type=session_type, start_date=query.start,
+        end_date=query.end, mode=query.mode)
+    return HttpResponse("[" + ", ".join([_slot_json(s) for s in slots]) + "]",
+                        content_type=caching.JSON)
 
 
 SLOT_JSON_SECONDS = 24 * 3600
@@ -686,9 +725,16 @@ def list_bookings(request, upcoming: bool = False):
 
 @api.post("/bookings", response={201: BookingOut, **WRITE_ERRORS}, tags=["bookings"])
 def create_booking(request, payload: BookingIn):
-    counsellor = Counsellor.objects.filter(pk=payload.counsellor).first()
-    if counsellor is None:
-        return field_error("counsellor", "unknown counsellor", "unknown")
+    """Book a counsellor by id, or by ``topic`` alone: the next available
+    counsellor for it (`services.booking_create_pooled`; 409 ``slot_taken``
+    with ``next_slots`` when the whole pool is taken at that time)."""
+    counsellor = None
+    if payload.counsellor is not None:
+        counsellor = Counsellor.objects.filter(pk=payload.counsellor).first()
+        if counsellor is None:
+            return field_error("counsellor", "unknown counsellor", "unknown")
+    elif not payload.topic:
+        return field_error("counsellor", gettext(COUNSELLOR_OR_TOPIC), "required")
     session_type = SessionType.objects.filter(pk=payload.session_type).first()
     if session_type is None:
         return field_error("session_type", "unknown session type", "unknown")
@@ -696,7 +742,22 @@ def create_booking(request, payload: BookingIn):
     if payload.topic:
         topic = Topic.objects.filter(slug=payload.topic).order_by("pk").first()
         if topic is None:
-            return field_error("topic", "unknown topic")
+            return field_error("topic", gettext(UNKNOWN_TOPIC), "unknown")
+    if counsellor is None:
+        try:
+            booking = services.booking_create_pooled(
+                family=request.auth, topic=topic, session_type=session_type,
+                start=_aware(request, payload.start), mode=payload.mode,
+                child=_own_child(request.auth, payload.child), concern=payload.concern,
+                risk_answers=payload.risk_answers, consent=payload.consent,
+                contact_phone=payload.contact_phone or "")
+        except services.PooledSlotTaken as exc:
+            return api.create_response(request, {
+                "detail": exc.message, "code": exc.code,
+                "next_slots": [{"start": _iso(s.start), "end": _iso(s.end)}
+                               for s in exc.next_slots],
+            }, status=409)
+        return Status(201, booking)
     booking = services.booking_create(
         family=request.auth, counsellor=counsellor, session_type=session_type,
         start=_aware(request, payload.start), mode=payload.mode,
