@@ -228,6 +228,12 @@ def main() -> None:
         Counsellor.objects.filter(specialties=topic, session_types=session_type)
         .order_by("pk").values_list("pk", flat=True)[:6]
     ) if topic is not None else []
+    pooled = (f"/api/v1/slots?topic={topic.slug}&session_type={session_type.pk}"
+              f"&start={today + dt.timedelta(days=1)}&end={today + dt.timedelta(days=28)}"
+              ) if topic is not None else None
+    from network.models import ServicePoint
+
+    point = ServicePoint.objects.filter(hours__isnull=False, is_active=True).order_by("pk").first()
     module, lesson = page_url("courses.ModulePage"), page_url("courses.LessonPage")
     data = {
         "module": module,
@@ -236,6 +242,8 @@ def main() -> None:
         "search": "/search/?q=" + quote("情绪"),
         "slots_one": slots_path(counsellors[0].pk, 28),
         "slots_topic": [slots_path(pk, 14) for pk in topic_counsellors],
+        "slots_pooled": pooled,
+        "point_page": point.get_absolute_url() if point is not None else None,
         "workshop_feed": "/calendar/workshops.ics",
         "personal_feed": personal_feed_path(seed_bench_feed),
         "reader_token": reader_token,

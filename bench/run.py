@@ -52,7 +52,7 @@ DEFAULT_DB = "postgres://postgres@127.0.0.1:5432/weiai_bench"
 # Aims from the issue (11): ratio of /healthz throughput. Anonymous pages
 # (text search included), calendar feeds, API slot searches; then pages for a
 # signed-in family, and the counsellor's week and coordinator lists.
-AIM_PAGE, AIM_FEED, AIM_SLOTS = 0.6, 0.4, 0.4
+AIM_PAGE, AIM_FEED, AIM_SLOTS, AIM_POOLED = 0.6, 0.4, 0.4, 0.3
 AIM_SIGNED_IN, AIM_STAFF = 0.1, 0.05
 
 
@@ -347,6 +347,10 @@ def main() -> int:
              AIM_SLOTS),
             ("slot search: topic's counsellors, 2 weeks (API)", data["slots_topic"],
              token, AIM_SLOTS),
+            ("pooled slot search: topic's pool, 4 weeks (API)",
+             [data["slots_pooled"]] if data.get("slots_pooled") else [], token, AIM_POOLED),
+            ("service point page", [data["point_page"]] if data.get("point_page") else [],
+             "", AIM_PAGE),
             ("workshop feed", [data["workshop_feed"]], "", AIM_FEED),
             ("personal feed, 500 events", [data["personal_feed"]], "", AIM_FEED),
             ("robots.txt", ["/robots.txt"], "", None),
