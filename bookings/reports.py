@@ -4,6 +4,11 @@ Every report is a fixed number of queries whatever the data size: rows are
 grouped and counted in the database, and the pages show one page of each
 table (`*_rows` return QuerySets of `values()` rows that a Paginator pages;
 `*_row` turns one of them into what the table and the CSV show).
+
+Rows carry stored names in both languages (``topic``/``topic_en``,
+``counsellor``/``counsellor_en``, ``title``/``title_en``) and months as dates;
+the page, the charts and the CSV pick the language with `portal.languages`
+and format months with the active language's ``YEAR_MONTH_FORMAT``.
 """
 
 import csv
@@ -13,22 +18,28 @@ from dataclasses import dataclass
 from django.db.models import (
     Avg,
     Case,
+    CharField,
     Count,
     DurationField,
     ExpressionWrapper,
     F,
+    OuterRef,
     Q,
     QuerySet,
+    Subquery,
     Value,
     When,
     Window,
 )
 from django.db.models.functions import Coalesce, RowNumber, TruncMonth
 from django.http import HttpResponse
-from django.utils import timezone
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from bookings.models import Booking, Counsellor, GroupSession, WaitlistEntry
+from courses.models import Topic
+from portal import languages
 from portal.timezones import STATION_TZ
 
 # Cells starting with these are formulas to Excel, LibreOffice and Sheets
@@ -68,8 +79,42 @@ def _in_period(period: Period):
     return Booking.objects.filter(start__gte=period.start_dt, start__lt=period.end_dt)
 
 
+def _english_topic_name(translation_key: str) -> Subquery:
+    # A topic's English is its translation in the "en" locale, another row.
+    return Subquery(
+        Topic.objects.filter(locale__language_code="en",
+                             translation_key=OuterRef(translation_key))
+        .values("name")[:1],
+        output_field=CharField())
+
+
 def _with_topic_name(qs):
-    return qs.annotate(topic_name=Coalesce("topic__name", "group_session__topic__name"))
+    """Both names of the booking's topic, or of its workshop's."""
+    return qs.annotate(
+        topic_name=Coalesce("topic__name", "group_session__topic__name"),
+        topic_name_en=Coalesce(_english_topic_name("topic__translation_key"),
+                               _english_topic_name("group_session__topic__translation_key")),
+    )
+
+
+def _local_month(value) -> dt.date:
+    """A month from `TruncMonth`: a datetime on PostgreSQL, a date on SQLite."""
+    if isinstance(value, dt.datetime):
+        return timezone.localtime(value, STATION_TZ).date()
+    return value
+
+
+def month_label(month: dt.date) -> str:
+    """"2027年3月" on Chinese pages, "March 2027" on English ones."""
+    return formats.date_format(month, "YEAR_MONTH_FORMAT")
+
+
+def topic_label(row: dict, language: str | None = None) -> tuple[str, bool]:
+    """`languages.pick` of a row's topic: (text, is Chinese on an English page);
+    a booking with no topic reads 未选主题 in the language."""
+    if not row["topic"]:
+        return str(NO_TOPIC), False
+    return languages.pick(row, "topic", language)
 
 
 # Bookings with no topic last, on SQLite as on PostgreSQL (which differ on NULL).
@@ -82,8 +127,8 @@ def topic_month_rows(*, period: Period) -> QuerySet:
     """{month, topic_name, booked, cancelled} per month and topic, grouped in SQL."""
     return (
         _with_topic_name(_in_period(period))
-        .annotate(month=TruncMonth("start", tzinfo=timezone.get_default_timezone()))
-        .values("month", "topic_name")
+        .annotate(month=TruncMonth("start", tzinfo=STATION_TZ))
+        .values("month", "topic_name", "topic_name_en")
         .annotate(booked=Count("pk", filter=_BOOKED),
                   cancelled=Count("pk", filter=_CANCELLED))
         .order_by("month", _TOPIC_ORDER)
@@ -91,29 +136,29 @@ def topic_month_rows(*, period: Period) -> QuerySet:
 
 
 def topic_month_row(row: dict) -> dict:
-    month = row["month"]
-    if isinstance(month, dt.datetime):
-        month = timezone.localtime(month, timezone.get_default_timezone()).date()
     return {
-        "month": month.strftime("%Y-%m"),
-        "topic": row["topic_name"] or str(NO_TOPIC),
+        "month": _local_month(row["month"]),
+        "topic": row["topic_name"] or "",
+        "topic_en": row["topic_name_en"] or "",
         "booked": row["booked"],
         "cancelled": row["cancelled"],
     }
 
 
 def bookings_per_topic_month(*, period: Period) -> list[dict]:
-    """Rows {month, topic, booked, cancelled} ordered by month then topic (1 query)."""
+    """Rows {month (a date), topic, topic_en, booked, cancelled} ordered by month
+    then topic (1 query); `topic` is "" for bookings with no topic."""
     return [topic_month_row(row) for row in topic_month_rows(period=period)]
 
 
-def booked_per_topic(*, period: Period) -> list[tuple[str, int]]:
-    """(topic, active bookings) over the whole period, for the chart (1 query)."""
+def booked_per_topic(*, period: Period) -> list[dict]:
+    """{topic, topic_en, booked} over the whole period, for the chart (1 query)."""
     rows = (
-        _with_topic_name(_in_period(period)).values("topic_name")
+        _with_topic_name(_in_period(period)).values("topic_name", "topic_name_en")
         .annotate(booked=Count("pk", filter=_BOOKED)).order_by(_TOPIC_ORDER)
     )
-    return [(row["topic_name"] or str(NO_TOPIC), row["booked"]) for row in rows]
+    return [{"topic": row["topic_name"] or "", "topic_en": row["topic_name_en"] or "",
+             "booked": row["booked"]} for row in rows]
 
 
 def _months(period: Period) -> list[dt.date]:
@@ -125,9 +170,9 @@ def _months(period: Period) -> list[dt.date]:
     return months
 
 
-def booked_per_month(*, period: Period) -> list[tuple[str, int]]:
-    """("YYYY-MM", active bookings) for every month of the period, empty months
-    as 0 (1 query). Months are the station's: a session at 23:30 on 31 December
+def booked_per_month(*, period: Period) -> list[tuple[dt.date, int]]:
+    """(first day of the month, active bookings) for every month of the period,
+    empty months as 0 (1 query). Months are the station's: a session at 23:30 on 31 December
     in Shanghai is December's, whatever the UTC date."""
     rows = (
         _in_period(period)
@@ -136,13 +181,8 @@ def booked_per_month(*, period: Period) -> list[tuple[str, int]]:
         .annotate(booked=Count("pk", filter=_BOOKED))
         .order_by("month")
     )
-    counts = {}
-    for row in rows:
-        month = row["month"]
-        if isinstance(month, dt.datetime):
-            month = timezone.localtime(month, STATION_TZ).date()
-        counts[month] = row["booked"]
-    return [(f"{month:%Y-%m}", counts.get(month, 0)) for month in _months(period)]
+    counts = {_local_month(row["month"]): row["booked"] for row in rows}
+    return [(month, counts.get(month, 0)) for month in _months(period)]
 
 
 def _rate(part: int, whole: int) -> float | None:
@@ -174,7 +214,7 @@ def attendance_rows(*, period: Period, now=None) -> QuerySet:
         .filter(Q(attended__gt=0) | Q(no_show__gt=0) | Q(late_cancelled__gt=0)
                 | Q(unmarked__gt=0))
         .order_by("display_name", "pk")
-        .values("display_name", *counts)
+        .values("display_name", "display_name_en", *counts)
     )
 
 
@@ -190,7 +230,8 @@ def _with_rates(counts: dict) -> dict:
 def attendance_row(row: dict) -> dict:
     """Rates are over sessions that took place or should have (attended + no-show)."""
     counts = {name: row[name] for name in _ATTENDANCE_STATUSES}
-    return {"counsellor": row["display_name"], **_with_rates(counts)}
+    return {"counsellor": row["display_name"], "counsellor_en": row["display_name_en"],
+            **_with_rates(counts)}
 
 
 def attendance_by_counsellor(*, period: Period, now=None) -> list[dict]:
@@ -226,7 +267,7 @@ def workshop_rows(*, period: Period) -> QuerySet:
             waiting=Count("waitlist", filter=waiting, distinct=True),
         )
         .order_by("start", "pk")
-        .values("pk", "title", "start", "capacity", "taken", "waiting")
+        .values("pk", "title", "title_en", "start", "capacity", "taken", "waiting")
     )
 
 
@@ -234,6 +275,7 @@ def workshop_row(row: dict) -> dict:
     return {
         "pk": row["pk"],
         "title": row["title"],
+        "title_en": row["title_en"],
         "date": timezone.localtime(row["start"], timezone.get_default_timezone()).date(),
         "capacity": row["capacity"],
         "taken": row["taken"],
@@ -317,21 +359,25 @@ CHART_SUMMARY = _("%(title)s：%(figures)s")
 CHART_FIGURE_SEPARATOR = _("；")
 
 
-def bar_chart(items: list[tuple[str, float | int | None]], *, unit: str = "",
-              max_value: float | None = None, title: str = "") -> dict:
+def bar_chart(items: list[tuple[str | tuple[str, bool], float | int | None]], *,
+              unit: str = "", max_value: float | None = None, title: str = "") -> dict:
     """Geometry for a horizontal SVG bar chart, rendered by a template (no JS).
 
-    The viewBox is 100 units wide: labels in 0–34, bars from 35 up to 50 units
-    long, the value after the bar. Each row is 10 units tall.
+    A label is text, or a `languages.pick` pair (text, is Chinese on an
+    English page) whose bar is then marked ``lang="zh-Hans"``. The viewBox is
+    100 units wide: labels in 0–34, bars from 35 up to 50 units long, the value
+    after the bar. Each row is 10 units tall.
     """
     values = [v or 0 for _label, v in items]
     top = max_value if max_value is not None else max(values, default=0)
     bars = []
     for index, (label, value) in enumerate(items):
+        text, chinese = label if isinstance(label, tuple) else (str(label), False)
         fraction = min((value or 0) / top, 1) if top else 0
         width = round(fraction * 50, 2)
         bars.append({
-            "label": label,
+            "label": text,
+            "lang": languages.CHINESE_TAG if chinese else "",
             "value": value if value is not None else "–",
             "width": width,
             "y": index * 10 + 2,
@@ -343,7 +389,7 @@ def bar_chart(items: list[tuple[str, float | int | None]], *, unit: str = "",
         f"{bar['label']} {bar['value']}{unit if bar['value'] != '–' else ''}"
         for bar in bars)
     summary = (str(CHART_SUMMARY) % {"title": title, "figures": figures}
-               if figures else title)
+               if figures else str(title))
     return {"bars": bars, "height": max(len(bars) * 10, 10), "unit": unit,
             "title": title, "summary": summary}
 
@@ -369,31 +415,46 @@ def csv_response(*, filename: str, header: list[str], rows: list[list]) -> HttpR
     return response
 
 
-def report_csv(name: str, *, period: Period) -> HttpResponse | None:
-    """The CSV export of one report by name, or None for an unknown name."""
+def report_csv(name: str, *, period: Period, language: str | None = None
+               ) -> HttpResponse | None:
+    """The CSV export of one report by name in ``language`` (the active one by
+    default), header row included, or None for an unknown name."""
+    with translation.override(language or translation.get_language()):
+        found = _report_table(name, period=period)
+    if found is None:
+        return None
+    header, rows = found
+    filename = f"weiai-{name}-{period.start:%Y%m%d}-{period.end:%Y%m%d}.csv"
+    return csv_response(filename=filename, header=header, rows=rows)
+
+
+def _report_table(name: str, *, period: Period) -> tuple[list[str], list[list]] | None:
+    """Header and rows of a report in the active language. Months stay ISO
+    (2027-03) in every language: a spreadsheet sorts them."""
     if name == "topics":
         data = bookings_per_topic_month(period=period)
-        header = [_("月份"), _("主题"), _("有效预约"), _("取消")]
-        rows = [[r["month"], r["topic"], r["booked"], r["cancelled"]] for r in data]
+        header = [_("月份"), _("主题"), _("有效预约"), pgettext_lazy("报表", "取消")]
+        rows = [[f"{r['month']:%Y-%m}", topic_label(r)[0], r["booked"], r["cancelled"]]
+                for r in data]
     elif name == "attendance":
         data = attendance_by_counsellor(period=period)
         header = [_("咨询师"), _("到场"), _("未到场"), _("迟取消"), _("未标记"),
                   _("到场率%"), _("未到场率%")]
-        rows = [[r["counsellor"], r["attended"], r["no_show"], r["late_cancelled"],
-                 r["unmarked"], r["attendance_rate"], r["no_show_rate"]] for r in data]
+        rows = [[languages.text(r, "counsellor"), r["attended"], r["no_show"],
+                 r["late_cancelled"], r["unmarked"], r["attendance_rate"],
+                 r["no_show_rate"]] for r in data]
     elif name == "workshops":
         data = workshop_fill(period=period)
         header = [_("工作坊"), _("日期"), _("名额"), _("已报名"), _("候补"), _("满员率%")]
-        rows = [[r["title"], r["date"].isoformat(), r["capacity"], r["taken"],
-                 r["waiting"], r["fill_rate"]] for r in data]
+        rows = [[languages.text(r, "title"), r["date"].isoformat(), r["capacity"],
+                 r["taken"], r["waiting"], r["fill_rate"]] for r in data]
     elif name == "lead-time":
         data = lead_time(period=period)
         header = [_("提前预约"), _("预约数")]
         rows = [[b["label"], b["count"]] for b in data["buckets"]]
     else:
         return None
-    filename = f"weiai-{name}-{period.start:%Y%m%d}-{period.end:%Y%m%d}.csv"
-    return csv_response(filename=filename, header=header, rows=rows)
+    return [str(h) for h in header], rows
 
 
 __all__ = [
@@ -405,7 +466,9 @@ __all__ = [
     "bookings_per_topic_month",
     "csv_response",
     "default_period",
+    "topic_label",
     "lead_time",
+    "month_label",
     "neutralise",
     "report_csv",
     "workshop_fill",

@@ -25,6 +25,7 @@ from bookings.views.common import (
     staff_booking,
     station_today,
 )
+from portal import languages
 from portal.access import log_access_many
 from portal.models import AccessLog, Role
 from portal.roles import role_required
@@ -176,6 +177,11 @@ def _report_page(request, rows, row, param: str):
     return page
 
 
+def _workshop_label(row: dict) -> tuple[str, bool]:
+    title, chinese = languages.pick(row, "title")
+    return f"{row['date']:%m-%d} {title}", chinese
+
+
 @role_required(Role.COORDINATOR)
 @require_GET
 def coordinator_reports(request):
@@ -190,16 +196,22 @@ def coordinator_reports(request):
     # Charts show what the tables beside them show: the months and the topics
     # over the whole period (at most 37 and a handful of bars), the attendance
     # and workshops of this page.
+    # Labels in the page's language: months as its locale writes them, stored
+    # names through `portal.languages` (Chinese where no English exists, marked).
     charts = {
-        "months": reports.bar_chart(reports.booked_per_month(period=period),
-                                    title=_("各月有效预约")),
-        "topics": reports.bar_chart(reports.booked_per_topic(period=period),
-                                    title=_("各主题有效预约（整个统计范围）")),
+        "months": reports.bar_chart(
+            [(reports.month_label(month), count)
+             for month, count in reports.booked_per_month(period=period)],
+            title=_("各月有效预约")),
+        "topics": reports.bar_chart(
+            [(reports.topic_label(r), r["booked"])
+             for r in reports.booked_per_topic(period=period)],
+            title=_("各主题有效预约（整个统计范围）")),
         "attendance": reports.bar_chart(
-            [(r["counsellor"], r["attendance_rate"]) for r in attendance],
+            [(languages.pick(r, "counsellor"), r["attendance_rate"]) for r in attendance],
             unit="%", max_value=100, title=_("到场率")),
         "workshops": reports.bar_chart(
-            [(f"{w['date']:%m-%d} {w['title']}", w["fill_rate"]) for w in workshops],
+            [(_workshop_label(w), w["fill_rate"]) for w in workshops],
             unit="%", max_value=100, title=_("工作坊满员率")),
         "lead": reports.bar_chart([(b["label"], b["count"]) for b in lead["buckets"]],
                                   title=_("提前预约天数")),
@@ -217,7 +229,7 @@ def coordinator_reports(request):
 @require_GET
 def coordinator_report_csv(request, name):
     _form, period = _period(request)
-    response = reports.report_csv(name, period=period)
+    response = reports.report_csv(name, period=period, language=get_language())
     if response is None:
         raise Http404
     return response

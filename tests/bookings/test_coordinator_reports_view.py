@@ -127,18 +127,20 @@ def test_the_monthly_chart_has_one_bar_per_station_month_across_the_new_year(
                status=Booking.Status.CANCELLED)  # not an active booking
     period = reports.Period(dt.date(2026, 11, 1), dt.date(2027, 2, 28))
     assert reports.booked_per_month(period=period) == [
-        ("2026-11", 0), ("2026-12", 2), ("2027-01", 1), ("2027-02", 0)]
+        (dt.date(2026, 11, 1), 0), (dt.date(2026, 12, 1), 2), (dt.date(2027, 1, 1), 1),
+        (dt.date(2027, 2, 1), 0)]
     response = coordinator_client.get(REPORTS_URL,
                                       {"start": "2026-11-01", "end": "2027-02-28"})
     assert response.status_code == HTTPStatus.OK
     chart = response.context["charts"]["months"]
     assert [(b["label"], b["value"]) for b in chart["bars"]] == [
-        ("2026-11", 0), ("2026-12", 2), ("2027-01", 1), ("2027-02", 0)]
+        ("2026年11月", 0), ("2026年12月", 2), ("2027年1月", 1), ("2027年2月", 0)]
     html = response.content.decode()
     svg = html.split('<figure class="chart-figure">')[1].split("</figure>")[0]
     assert svg.count('<rect class="bar"') == 4
     # A text alternative: the figures in the accessible name, and a caption.
-    assert 'aria-label="各月有效预约：2026-11 0；2026-12 2；2027-01 1；2027-02 0"' in svg
+    assert ('aria-label="各月有效预约：2026年11月 0；2026年12月 2；2027年1月 1；'
+            '2027年2月 0"') in svg
     assert "<figcaption>各月有效预约</figcaption>" in svg
 
 
@@ -169,6 +171,7 @@ def test_the_chart_summary_reads_in_english_on_english_pages(coordinator_client)
     html = coordinator_client.get("/en" + REPORTS_URL,
                                   {"start": "2026-12-01", "end": "2027-01-31"}
                                   ).content.decode()
-    assert 'aria-label="Active bookings per month: 2026-12 1; 2027-01 0"' in html
+    assert ('aria-label="Active bookings per month: December 2026 1; January 2027 0"'
+            in html)
     assert "<figcaption>Active bookings per month</figcaption>" in html
     assert 'aria-label="Attendance table"' in html

@@ -55,10 +55,12 @@ def data():
 def test_attendance_and_no_show_rates_per_counsellor(data):
     rows = reports.attendance_by_counsellor(period=PERIOD)
     assert rows == [
-        {"counsellor": "周一诺", "attended": 0, "no_show": 1, "late_cancelled": 1,
-         "unmarked": 0, "attendance_rate": 0.0, "no_show_rate": 100.0},
-        {"counsellor": "林晓舟", "attended": 3, "no_show": 1, "late_cancelled": 0,
-         "unmarked": 0, "attendance_rate": 75.0, "no_show_rate": 25.0},
+        {"counsellor": "周一诺", "counsellor_en": "", "attended": 0, "no_show": 1,
+         "late_cancelled": 1, "unmarked": 0, "attendance_rate": 0.0,
+         "no_show_rate": 100.0},
+        {"counsellor": "林晓舟", "counsellor_en": "", "attended": 3, "no_show": 1,
+         "late_cancelled": 0, "unmarked": 0, "attendance_rate": 75.0,
+         "no_show_rate": 25.0},
     ]
     totals = reports.attendance_totals(rows)
     assert (totals["attendance_rate"], totals["no_show_rate"]) == (60.0, 40.0)
@@ -69,8 +71,8 @@ def test_bookings_per_topic_and_month(data):
     by_key = {(r["month"], r["topic"]): (r["booked"], r["cancelled"]) for r in rows}
     assert sum(b for b, _c in by_key.values()) == 5
     assert sum(c for _b, c in by_key.values()) == 1
-    assert {topic for _month, topic in by_key} == {"情绪疏导", "未选主题"}
-    months = {(TODAY - dt.timedelta(days=d)).strftime("%Y-%m") for d in range(10, 16)}
+    assert {topic for _month, topic in by_key} == {"情绪疏导", ""}  # "": no topic
+    months = {(TODAY - dt.timedelta(days=d)).replace(day=1) for d in range(10, 16)}
     assert {month for month, _topic in by_key} == months
 
 
@@ -247,4 +249,6 @@ def test_the_attendance_summary_counted_in_the_database_matches_the_rows(data):
 
 
 def test_the_topic_chart_totals_each_topic_over_the_period(data):
-    assert reports.booked_per_topic(period=PERIOD) == [("情绪疏导", 4), ("未选主题", 1)]
+    assert reports.booked_per_topic(period=PERIOD) == [
+        {"topic": "情绪疏导", "topic_en": "", "booked": 4},
+        {"topic": "", "topic_en": "", "booked": 1}]

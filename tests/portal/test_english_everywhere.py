@@ -263,11 +263,6 @@ def test_brand_and_switcher_are_english_or_marked(demo):
     )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bookings.reports labels rows and charts with the "
-    "Chinese names of topics, counsellors and workshops",
-)
 def test_coordinator_reports_show_no_unmarked_chinese(demo):
     client = Client()
     client.force_login(User.objects.get(email=EMAILS["coordinator"]))
