@@ -359,3 +359,17 @@ def test_the_demo_links_the_counsellors_experts_to_the_demo_counsellors(site_she
         slug for slug, _name, _en in demo.DEMO_COUNSELLORS
     )
     assert set(linked.values_list("role", flat=True)) == {"counsellor"}
+
+
+def test_the_directory_speaks_english_on_en(client, coordinator):
+    ExpertFactory(
+        name="过期甲",
+        name_en="Jia (demo)",
+        role=Expert.Role.LAWYER,
+        credential_expires=TODAY - dt.timedelta(days=1),
+    )
+    html = client.get(f"/en{DIRECTORY}").content.decode()
+    assert "Jia (demo)" in html
+    assert "Pro-bono lawyer" in html
+    assert "Credential expired" in html
+    assert "1 entry" in html
