@@ -8,9 +8,12 @@ class NetworkConfig(AppConfig):
 
     def ready(self):
         from courses.caching import PageReplayer
+        from network.privacy import NetworkPrivacy
         from network.templatetags import network_tags
         from portal import cache as caching
-        from portal import sections
+        from portal import privacy_registry, sections
+
+        privacy_registry.register(NetworkPrivacy())
 
         # Public pages, replayed for anonymous visitors like the course pages
         # (kept under `courses.caching.PAGES`, which the network's rows retire:

@@ -246,3 +246,121 @@ class OpeningException(models.Model):
         if self.opens is None or self.closes is None:
             raise ValidationError({"opens": EXCEPTION_HOURS_MESSAGE})
         _hours_error(self.opens, self.closes)
+
+
+# --- the expert pool ----------------------------------------------------------------
+
+# Languages an expert works in, as codes like `bookings.Counsellor.languages`
+# (a JSON list): the site's two, and those families of the subdistrict ask for.
+EXPERT_LANGUAGES = [
+    ("zh-hans", _("中文")),
+    ("en", "English"),
+    ("wuu", _("上海话")),
+    ("yue", _("粤语")),
+    ("csl", _("中国手语")),
+]
+
+
+class Partner(models.Model):
+    """A partner organisation of the station (issue 15 adds its service types
+    and the referral rules)."""
+
+    class Kind(models.TextChoices):
+        PROCURATORATE = "procuratorate", _("检察院")
+        SCHOOL = "school", _("学校")
+        CLINIC = "clinic", _("医院或诊所")
+        SOCIAL_ORGANISATION = "social_organisation", _("社会组织")
+        LAW_FIRM = "law_firm", _("律师事务所")
+        COMMUNITY_COMMITTEE = "community_committee", _("居委会")
+        OTHER = "other", _("其他")
+
+    kind = models.CharField(_("类型"), max_length=30, choices=Kind.choices)
+    name = models.CharField(_("名称"), max_length=100, unique=True)
+    name_en = models.CharField(_("英文名称"), max_length=160, blank=True)
+    contact = models.TextField(
+        _("联系方式"), blank=True, help_text=_("联系人、电话、邮箱；只有工作人员可见。")
+    )
+    agreement_ends = models.DateField(_("数据共享协议到期日"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("合作单位")
+        verbose_name_plural = _("合作单位")
+        ordering = ["name", "pk"]
+
+    def __str__(self):
+        return self.name
+
+
+class Expert(models.Model):
+    """One person (or partner organisation) of the station's pool.
+
+    The link to a bookable counsellor names `bookings.Counsellor` by string:
+    the reference resolves in the app registry, so this app's code imports
+    nothing of bookings (which sits above it).
+    """
+
+    class Role(models.TextChoices):
+        GROWTH_EXPERT = "growth_expert", _("成长专家")
+        GROWTH_SPECIALIST = "growth_specialist", _("成长专员")
+        GROWTH_ADVISER = "growth_adviser", _("成长顾问")
+        SOCIAL_ORGANISATION = "social_organisation", _("合作社会组织")
+        LAWYER = "lawyer", _("公益律师")
+        SOCIAL_WORKER = "social_worker", _("专业社工")
+        COUNSELLOR = "counsellor", _("咨询师")
+
+    name = models.CharField(_("姓名或名称"), max_length=80)
+    name_en = models.CharField(_("英文姓名或名称"), max_length=120, blank=True)
+    slug = models.SlugField(_("英文标识"), max_length=60, unique=True)
+    role = models.CharField(_("角色"), max_length=30, choices=Role.choices)
+    organisation = models.ForeignKey(
+        Partner,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="experts",
+        verbose_name=_("所属机构"),
+    )
+    topics = models.ManyToManyField(
+        "courses.Topic", related_name="experts", blank=True, verbose_name=_("擅长主题")
+    )
+    points = models.ManyToManyField(
+        ServicePoint, related_name="experts", blank=True, verbose_name=_("服务点")
+    )
+    languages = models.JSONField(
+        _("语言"),
+        default=list,
+        blank=True,
+        help_text=_("语言代码列表，如 zh-hans、en。"),
+    )
+    credential = models.CharField(_("资质"), max_length=200, blank=True)
+    credential_en = models.CharField(_("英文资质"), max_length=240, blank=True)
+    credential_expires = models.DateField(
+        _("资质有效期至"),
+        null=True,
+        blank=True,
+        help_text=_("过期后不能再安排服务或接受预约。长期有效可留空。"),
+    )
+    phone = PhoneNumberField(_("电话"), blank=True)
+    email = models.EmailField(_("邮箱"), blank=True)
+    counsellor = models.OneToOneField(
+        "bookings.Counsellor",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="expert",
+        verbose_name=_("可预约的咨询师资料"),
+    )
+    is_active = models.BooleanField(_("在库"), default=True)
+
+    class Meta:
+        verbose_name = _("专家")
+        verbose_name_plural = _("专家库")
+        ordering = ["name", "pk"]
+        indexes = [models.Index(fields=["role", "name"], name="expert_role_name")]
+
+    def __str__(self):
+        return self.name
+
+    def credential_valid_on(self, day) -> bool:
+        """Valid through `credential_expires` itself; no date: no expiry."""
+        return self.credential_expires is None or self.credential_expires >= day

@@ -8,6 +8,14 @@ from django.core.exceptions import PermissionDenied
 
 from portal.models import Role
 
+# The network's models whose texts families read (editors keep them too).
+NETWORK_PUBLIC_MODELS = (
+    "servicepoint",
+    "neighbourhood",
+    "openinghours",
+    "openingexception",
+)
+
 # Model permissions per role, as "app_label.codename" or "app_label.*" (every
 # permission of that app except delete_*). Wagtail admin access is
 # wagtailadmin.access_admin: editors and coordinators have it, counsellors
@@ -28,7 +36,13 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "wagtailcore.add_locale",
         "wagtailcore.change_locale",
         "courses.*",
-        "network.*",
+        # The points' public texts, not the expert pool or the partners (staff
+        # contact details, credentials): those are the coordinators'.
+        *(
+            f"network.{action}_{model}"
+            for model in NETWORK_PUBLIC_MODELS
+            for action in ("add", "change", "view")
+        ),
         "wagtailimages.add_image",
         "wagtailimages.change_image",
         "wagtailimages.choose_image",
