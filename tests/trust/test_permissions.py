@@ -431,6 +431,7 @@ PERSONAL = [
     ("coordinator", "bookings:coordinator_reports", None),
     ("coordinator", "bookings:coordinator_report_csv", "report"),
     ("coordinator", "privacy:access_log", None),
+    ("coordinator", "network:experts", None),  # staff contact details of the pool
     ("coordinator", "wagtailadmin_home", None),
     # admin:index: superusers only (tests/trust/test_admin_door.py checks no-store).
     ("editor", "wagtailadmin_home", None),
