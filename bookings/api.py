@@ -216,6 +216,7 @@ FIELD_OF = {
     "risk_mixed_screens": "risk_answers",
     "mode_unavailable": "mode", "child_invalid": "child",
     "phone_invalid": "contact_phone", "phone_required": "contact_phone",
+    "point_unavailable": "session_type", "point_closed": "start",
 }
 
 
