@@ -345,8 +345,11 @@ class SessionTypeOut(Schema):
 
     resolve_name = _shown("name")
     resolve_name_lang = _shown_lang("name")
-    resolve_location = _shown("location")
-    resolve_location_lang = _shown_lang("location")
+    # The service point's name; the legacy place text where no point is set.
+    resolve_location = _shown("name", of=lambda o: o.point if o.point_id else
+                              {"name": o.location, "name_en": o.location_en})
+    resolve_location_lang = _shown_lang("name", of=lambda o: o.point if o.point_id else
+                                        {"name": o.location, "name_en": o.location_en})
 
     @staticmethod
     def resolve_counsellors(obj: SessionType) -> list[int]:
@@ -431,8 +434,11 @@ class WorkshopOut(Schema):
     resolve_title_lang = _shown_lang("title")
     resolve_description = _shown("description")
     resolve_description_lang = _shown_lang("description")
-    resolve_location = _shown("location")
-    resolve_location_lang = _shown_lang("location")
+    # The service point's name; the legacy place text where no point is set.
+    resolve_location = _shown("name", of=lambda o: o.point if o.point_id else
+                              {"name": o.location, "name_en": o.location_en})
+    resolve_location_lang = _shown_lang("name", of=lambda o: o.point if o.point_id else
+                                        {"name": o.location, "name_en": o.location_en})
     resolve_topic_name_lang = _shown_lang("name", of=lambda w: w.topic)
 
     @staticmethod
@@ -604,7 +610,7 @@ def list_counsellors(request, topic: Slug | None = None,
          tags=["counsellors"])
 def list_session_types(request):
     return list(
-        SessionType.objects.filter(is_active=True)
+        SessionType.objects.filter(is_active=True).select_related("point")
         .prefetch_related(Prefetch("counsellors",
                                    queryset=Counsellor.objects.filter(is_active=True)))
         .order_by("pk")

@@ -420,7 +420,7 @@ def upcoming_workshops(*, topic=None, counsellor: Counsellor | None = None,
         GroupSession.objects.filter(status=GroupSession.Status.SCHEDULED, start__gt=now)
         .with_seats_taken()
         .annotate(waiting=Subquery(waiting, output_field=IntegerField()))
-        .select_related("session_type", "topic")
+        .select_related("session_type", "topic", "point")
         .prefetch_related("counsellors")
         .order_by("start", "pk")
     )

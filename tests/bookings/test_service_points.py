@@ -417,3 +417,13 @@ def test_the_point_page_queries_do_not_grow_with_the_workshops(client, site_shel
     SessionTypeFactory(counsellors=[_counsellor(), _counsellor()], point=reading_base)
     assert _page_queries(client, "/points/reading-base/") == one
 
+
+
+def test_the_api_names_the_point_as_the_place(reading_base):
+    GroupSessionFactory(point=reading_base, location="旧的文字")
+    GroupSessionFactory(location="未保站二楼活动室", start=local(DAY, 15),
+                        end=local(DAY, 16))
+    _token, secret = ApiToken.issue(user=FamilyFactory(), name="phone")
+    response = Client().get("/api/v1/workshops", HTTP_AUTHORIZATION=f"Bearer {secret}")
+    assert response.status_code == HTTPStatus.OK
+    assert sorted(w["location"] for w in response.json()) == ["亲子阅读基地", "未保站二楼活动室"]
