@@ -218,6 +218,7 @@ FIELD_OF = {
     "risk_mixed_screens": "risk_answers",
     "mode_unavailable": "mode", "child_invalid": "child",
     "phone_invalid": "contact_phone", "phone_required": "contact_phone",
+    "point_unavailable": "session_type", "point_closed": "start",
 }
 
 
@@ -346,8 +347,11 @@ class SessionTypeOut(Schema):
 
     resolve_name = _shown("name")
     resolve_name_lang = _shown_lang("name")
-    resolve_location = _shown("location")
-    resolve_location_lang = _shown_lang("location")
+    # The service point's name; the legacy place text where no point is set.
+    resolve_location = _shown("name", of=lambda o: o.point if o.point_id else
+                              {"name": o.location, "name_en": o.location_en})
+    resolve_location_lang = _shown_lang("name", of=lambda o: o.point if o.point_id else
+                                        {"name": o.location, "name_en": o.location_en})
 
     @staticmethod
     def resolve_counsellors(obj: SessionType) -> list[int]:
@@ -432,8 +436,11 @@ class WorkshopOut(Schema):
     resolve_title_lang = _shown_lang("title")
     resolve_description = _shown("description")
     resolve_description_lang = _shown_lang("description")
-    resolve_location = _shown("location")
-    resolve_location_lang = _shown_lang("location")
+    # The service point's name; the legacy place text where no point is set.
+    resolve_location = _shown("name", of=lambda o: o.point if o.point_id else
+                              {"name": o.location, "name_en": o.location_en})
+    resolve_location_lang = _shown_lang("name", of=lambda o: o.point if o.point_id else
+                                        {"name": o.location, "name_en": o.location_en})
     resolve_topic_name_lang = _shown_lang("name", of=lambda w: w.topic)
 
     @staticmethod
@@ -614,7 +621,7 @@ def list_counsellors(request, topic: Slug | None = None,
          tags=["counsellors"])
 def list_session_types(request):
     return list(
-        SessionType.objects.filter(is_active=True)
+        SessionType.objects.filter(is_active=True).select_related("point")
         .prefetch_related(Prefetch("counsellors",
                                    queryset=Counsellor.objects.filter(is_active=True)))
         .order_by("pk")

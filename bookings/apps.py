@@ -16,3 +16,4 @@ class BookingsConfig(AppConfig):
         privacy_registry.register(BookingsPrivacy())
         sections.register("home_upcoming_workshops", booking_tags.render_home_workshops)
         sections.register("topic_help", booking_tags.render_topic_help)
+        sections.register("point_services", booking_tags.render_point_services)

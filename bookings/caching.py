@@ -120,8 +120,9 @@ INVALIDATION = [
     Retire(Counsellor.specialties.through, (PAGES,)),
     Retire(GroupSession, (PAGES, WORKSHOPS, STATION, FEEDS)),
     Retire(GroupSession.counsellors.through, (PAGES, STATION, FEEDS)),
-    Retire(SessionType, (STATION, FEEDS, FEED_LABELS)),
-    Retire(SessionType.counsellors.through, (STATION,)),
+    # Session types are listed on their service point's page.
+    Retire(SessionType, (PAGES, STATION, FEEDS, FEED_LABELS)),
+    Retire(SessionType.counsellors.through, (PAGES, STATION)),
     Retire(StationClosure, (STATION,)),
     Retire(BookingPolicy, (STATION,)),
     Retire(CalendarFeed, (FEEDS,)),
@@ -147,9 +148,11 @@ INVALIDATION = [
     # with a redirect or a form, no longer with its stored copy.
     Retire(PageViewRestriction, (PAGES,)),
     # The point pages and the home page's choice of neighbourhood.
-    Retire(ServicePoint, (PAGES,)),
+    # Hours kept at a point families cannot see offer no slots: a point's
+    # state and hours are slot inputs too.
+    Retire(ServicePoint, (PAGES, STATION)),
     Retire(Neighbourhood, (PAGES,)),
-    Retire(OpeningHours, (PAGES,)),
+    Retire(OpeningHours, (PAGES, STATION)),
     Retire(OpeningException, (PAGES,)),
 ]
 

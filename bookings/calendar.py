@@ -38,7 +38,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from icalendar import Alarm, Calendar, Event, vCalAddress, vDuration
 
-from bookings.models import Booking, GroupSession, Mode, TimeOff
+from bookings.models import Booking, GroupSession, Mode, TimeOff, place_text
 from portal import crisis, languages
 
 PRODID = "-//Weiai Xiaowu//Booking calendar 1.0//ZH"
@@ -191,7 +191,7 @@ def booking_location(booking: Booking, ctx: _Context) -> str:
         return f"{base} {note}".strip() if note else base
     if booking.mode == Mode.PHONE:
         return _("电话（咨询师会按约定时间致电）")
-    return languages.text(booking.session_type, "location") or ctx.station_address
+    return place_text(booking.session_type) or ctx.station_address
 
 
 def workshop_location(group_session: GroupSession) -> str:
@@ -199,8 +199,7 @@ def workshop_location(group_session: GroupSession) -> str:
         note = group_session.session_type.online_note
         base = _("线上参加（链接会在报名确认后发送）")
         return f"{base} {note}".strip() if note else base
-    return (languages.text(group_session, "location")
-            or languages.text(group_session.session_type, "location"))
+    return place_text(group_session) or place_text(group_session.session_type)
 
 
 def booking_summary(booking: Booking, audience: Audience) -> str:

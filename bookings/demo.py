@@ -35,6 +35,7 @@ from bookings.models import (
     TimeOff,
 )
 from courses.models import Topic
+from network.models import ServicePoint
 from portal.cache import bump
 from portal.models import FamilyProfile, Role
 from portal.roles import add_role
@@ -205,15 +206,28 @@ def _d(value: dt.datetime) -> dt.datetime:
     return value.astimezone(STATION_TZ)
 
 
+# Where the demo takes place: `network.demo` (seeded first, INSTALLED_APPS
+# order) creates these points; without them the places stay the texts.
+HUB = "station-hub"
+READING_BASE = "reading-base"
+TYPE_POINTS = {"individual-consultation": HUB, "parent-workshop": HUB}
+
+
+def _points() -> dict[str, ServicePoint]:
+    return {p.slug: p for p in ServicePoint.objects.filter(slug__in=[HUB, READING_BASE])}
+
+
 def seed(*, scale: int = 1, stdout=None) -> None:
     scale = max(1, int(scale))
     with transaction.atomic():
         _policy()
+        points = _points()
         topics = _topics()
-        types = _session_types()
-        counsellors = _counsellors(topics, types, scale)
-        _closures()
-        workshops = _workshops(topics, types["parent-workshop"], counsellors, scale)
+        types = _session_types(points)
+        counsellors = _counsellors(topics, types, scale, points)
+        _closures(points)
+        workshops = _workshops(topics, types["parent-workshop"], counsellors, scale,
+                               points)
         families = _families(scale)
         past = _past_bookings(families, counsellors, types, topics, scale)
         upcoming = _upcoming_bookings(families, counsellors, types, topics, workshops, scale)
@@ -244,11 +258,12 @@ def _topics() -> dict[str, Topic]:
     return topics
 
 
-def _session_types() -> dict[str, SessionType]:
+def _session_types(points) -> dict[str, SessionType]:
     types = {}
     for spec in SESSION_TYPES:
         spec = dict(spec)
         slug = spec.pop("slug")
+        spec["point"] = points.get(TYPE_POINTS.get(slug, ""))
         types[slug], _ = SessionType.objects.update_or_create(slug=slug, defaults=spec)
     return types
 
@@ -268,7 +283,7 @@ def _counsellor_user(index: int, copy: int, name: str):
     return user
 
 
-def _counsellors(topics, types, scale) -> list[Counsellor]:
+def _counsellors(topics, types, scale, points) -> list[Counsellor]:
     result = []
     today = timezone.localdate()
     for copy in range(scale):
@@ -296,7 +311,9 @@ def _counsellors(topics, types, scale) -> list[Counsellor]:
                 types["parent-workshop"].counsellors.add(counsellor)
             AvailabilityRule.objects.filter(counsellor=counsellor).delete()
             AvailabilityRule.objects.bulk_create([
-                AvailabilityRule(counsellor=counsellor, weekday=w, start_time=s, end_time=e)
+                # Counsellors receive at the hub (online sessions need no place).
+                AvailabilityRule(counsellor=counsellor, weekday=w, start_time=s, end_time=e,
+                                 point=points.get(HUB))
                 for w, s, e in hours
             ])
             TimeOff.objects.filter(counsellor=counsellor).delete()
@@ -318,11 +335,13 @@ def _counsellors(topics, types, scale) -> list[Counsellor]:
     return result
 
 
-def _closures() -> None:
+def _closures(points) -> None:
     today = timezone.localdate()
     day = today + dt.timedelta(days=10)
+    # The hub's equipment: closed there only; the public holiday closes all.
     StationClosure.objects.update_or_create(
-        name="站点设备检修（演示）", defaults={"start_date": day, "end_date": day})
+        name="站点设备检修（演示）",
+        defaults={"start_date": day, "end_date": day, "point": points.get(HUB)})
     new_year = dt.date(today.year + 1, 1, 1)
     StationClosure.objects.update_or_create(
         name="元旦假期（演示）",
@@ -340,8 +359,10 @@ def _rename_old_workshops() -> None:
                 workshop.save(update_fields=["title"])
 
 
-def _workshops(topics, workshop_type, counsellors, scale) -> list[GroupSession]:
-    """Two upcoming workshops per theme (times ``scale``), Saturday and weekday evenings."""
+def _workshops(topics, workshop_type, counsellors, scale, points) -> list[GroupSession]:
+    """Two upcoming workshops per theme (times ``scale``), Saturday and weekday
+    evenings: the afternoon ones at the hub, the evening ones at the reading
+    base (each at the session type's place when the points are missing)."""
     _rename_old_workshops()
     today = timezone.localdate()
     leaders = {slug: [c for c in counsellors
@@ -367,6 +388,7 @@ def _workshops(topics, workshop_type, counsellors, scale) -> list[GroupSession]:
                     "description": description,
                     "description_en": WORKSHOP_DESCRIPTIONS_EN[slug],
                     "capacity": 12 if (number % 5) else 3, "mode": Mode.IN_PERSON,
+                    "point": points.get(READING_BASE if k else HUB),
                     "location": workshop_type.location,
                     "location_en": workshop_type.location_en,
                     "status": GroupSession.Status.SCHEDULED,

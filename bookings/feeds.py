@@ -182,8 +182,10 @@ def family_feed_bookings(*, user, now: dt.datetime):
         Booking.objects.filter(family=user, end__gte=history_from)
         .exclude(_cancelled_before(cancelled_from))
         .exclude(workshop_cancelled_long_ago)
-        .select_related("counsellor", "session_type", "group_session",
-                        "group_session__session_type", "group_session__topic")
+        .select_related("counsellor", "session_type", "session_type__point",
+                        "group_session", "group_session__point",
+                        "group_session__session_type", "group_session__session_type__point",
+                        "group_session__topic")
         .order_by("start", "pk")
     )
 
@@ -194,13 +196,13 @@ def counsellor_feed_items(*, counsellor: Counsellor | int, now: dt.datetime):
         Booking.objects.filter(counsellor=counsellor, group_session__isnull=True,
                                end__gte=history_from)
         .exclude(_cancelled_before(cancelled_from))
-        .select_related("counsellor", "session_type")
+        .select_related("counsellor", "session_type", "session_type__point")
         .order_by("start", "pk")
     )
     workshops = (
         GroupSession.objects.filter(counsellors=counsellor, end__gte=history_from)
         .exclude(Q(status=GroupSession.Status.CANCELLED) & Q(updated_at__lt=cancelled_from))
-        .select_related("session_type", "topic")
+        .select_related("session_type", "session_type__point", "point", "topic")
         .order_by("start", "pk")
     )
     time_off = TimeOff.objects.filter(counsellor=counsellor, end__gte=history_from).order_by(
@@ -209,7 +211,8 @@ def counsellor_feed_items(*, counsellor: Counsellor | int, now: dt.datetime):
 
 
 def upcoming_workshops(*, topic=None, now: dt.datetime):
-    qs = GroupSession.objects.filter(end__gte=now).select_related("session_type", "topic")
+    qs = GroupSession.objects.filter(end__gte=now).select_related(
+        "session_type", "session_type__point", "point", "topic")
     if topic is not None:
         qs = qs.filter(topic__slug=topic.slug)
     return qs.order_by("start", "pk")

@@ -19,6 +19,7 @@ from bookings.models import (
     Weekday,
 )
 from courses.models import Topic, topics_for_language
+from network.models import ServicePoint
 from portal import languages
 from portal.timezones import LocalTimeError, aware_from_local
 
@@ -283,6 +284,12 @@ class FollowUpForm(forms.Form):
         return self.cleaned_data["channel"] or UrgentFollowUp.Channel.PHONE
 
 
+def _point_choices(field: forms.ModelChoiceField) -> None:
+    """The active service points, labelled in the page's language."""
+    field.queryset = ServicePoint.objects.filter(is_active=True).order_by("name", "pk")
+    field.label_from_instance = lambda point: languages.text(point, "name")
+
+
 class RuleForm(forms.Form):
     weekday = forms.TypedChoiceField(label=_("星期"), choices=Weekday.choices, coerce=int)
     start_time = forms.TimeField(label=_("开始"), widget=TimeInput())
@@ -291,6 +298,13 @@ class RuleForm(forms.Form):
                                  widget=DateInput())
     valid_to = forms.DateField(label=_("截止日期（可选）"), required=False,
                                widget=DateInput())
+    point = forms.ModelChoiceField(
+        label=_("接待的服务点"), queryset=ServicePoint.objects.none(), required=False,
+        empty_label=_("不在服务点（线上或电话）"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _point_choices(self.fields["point"])
 
     def clean(self):
         data = super().clean()
@@ -357,6 +371,13 @@ class ClosureForm(forms.Form):
     name = forms.CharField(label=_("名称"), max_length=60)
     start_date = forms.DateField(label=_("开始日期"), widget=DateInput())
     end_date = forms.DateField(label=_("结束日期"), widget=DateInput())
+    point = forms.ModelChoiceField(
+        label=_("闭馆范围"), queryset=ServicePoint.objects.none(), required=False,
+        empty_label=_("全站"), help_text=_("选“全站”时所有服务点都不开放预约。"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _point_choices(self.fields["point"])
 
     def clean(self):
         data = super().clean()

@@ -25,7 +25,28 @@ from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 
 from bookings.permissions import BookingQuerySet, GroupSessionQuerySet
-from network.models import Weekday
+from network.models import ServicePoint, Weekday
+from portal import languages
+
+POINT_HELP = _("在哪个服务点；线上或电话可留空。")
+LEGACY_LOCATION_HELP = _("旧的地点文字，已由“服务点”取代，只在没有选服务点时显示。")
+
+
+def place_text(obj, language: str | None = None) -> str:
+    """Where a session type or workshop takes place, as plain text in the
+    language: its service point's name, else the legacy place text."""
+    if obj is None:
+        return ""
+    if obj.point_id is not None:
+        return languages.text(obj.point, "name", language)
+    return languages.text(obj, "location", language)
+
+
+def _point_field(help_text=POINT_HELP):
+    return models.ForeignKey(
+        ServicePoint, on_delete=models.PROTECT, null=True, blank=True,
+        related_name="+", verbose_name=_("服务点"), help_text=help_text,
+    )
 
 
 class Mode(models.TextChoices):
@@ -96,8 +117,11 @@ class SessionType(models.Model):
     buffer_after_minutes = models.PositiveSmallIntegerField(_("结束后缓冲（分钟）"),
                                                             default=10)
     modes = models.JSONField(_("服务方式"), default=list, blank=True)
-    location = models.CharField(_("地点"), max_length=200, blank=True)
-    location_en = models.CharField(_("英文地点"), max_length=240, blank=True)
+    point = _point_field()
+    location = models.CharField(_("地点"), max_length=200, blank=True,
+                                help_text=LEGACY_LOCATION_HELP)
+    location_en = models.CharField(_("英文地点"), max_length=240, blank=True,
+                                   help_text=LEGACY_LOCATION_HELP)
     online_note = models.CharField(
         _("线上参加说明"), max_length=200, blank=True,
         help_text=_("不要在此填写会议密码；链接会在预约确认后发送。"),
@@ -143,6 +167,7 @@ class AvailabilityRule(models.Model):
     end_time = models.TimeField(_("结束"))
     valid_from = models.DateField(_("生效日期"), null=True, blank=True)
     valid_to = models.DateField(_("截止日期"), null=True, blank=True)
+    point = _point_field(_("咨询师在哪个服务点接待；只做线上或电话时可留空。"))
 
     class Meta:
         verbose_name = _("每周时段")
@@ -201,11 +226,13 @@ class TimeOff(models.Model):
 
 
 class StationClosure(models.Model):
-    """Days the whole station is closed (public holidays), inclusive."""
+    """Days (inclusive) the station is closed: at one service point, or at all
+    of them (public holidays) when ``point`` is empty."""
 
     name = models.CharField(_("名称"), max_length=60)
     start_date = models.DateField(_("开始日期"))
     end_date = models.DateField(_("结束日期"))
+    point = _point_field(_("只在这个服务点闭馆；留空表示全站闭馆。"))
 
     class Meta:
         verbose_name = _("站点闭馆")
@@ -298,8 +325,11 @@ class GroupSession(models.Model):
     capacity = models.PositiveSmallIntegerField(_("名额"))
     mode = models.CharField(_("方式"), max_length=20, choices=Mode.choices,
                             default=Mode.IN_PERSON)
-    location = models.CharField(_("地点"), max_length=200, blank=True)
-    location_en = models.CharField(_("英文地点"), max_length=240, blank=True)
+    point = _point_field()
+    location = models.CharField(_("地点"), max_length=200, blank=True,
+                                help_text=LEGACY_LOCATION_HELP)
+    location_en = models.CharField(_("英文地点"), max_length=240, blank=True,
+                                   help_text=LEGACY_LOCATION_HELP)
     status = models.CharField(_("状态"), max_length=20, choices=Status.choices,
                               default=Status.SCHEDULED)
     calendar_uid = models.CharField(max_length=120, unique=True, default=new_calendar_uid,

@@ -102,10 +102,13 @@ def rule_add(
     end_time: dt.time,
     valid_from: dt.date | None = None,
     valid_to: dt.date | None = None,
+    point=None,
 ) -> ScheduleChange:
+    """Weekly hours; ``point``: the service point where the counsellor
+    receives then (None: online or phone hours)."""
     rule = AvailabilityRule(
         counsellor=counsellor, weekday=weekday, start_time=start_time,
-        end_time=end_time, valid_from=valid_from, valid_to=valid_to,
+        end_time=end_time, valid_from=valid_from, valid_to=valid_to, point=point,
     )
     if start_time and end_time and end_time <= start_time:
         raise ValidationError({"end_time": END_BEFORE_START})
@@ -200,14 +203,21 @@ def _closure_bounds(start_date: dt.date, end_date: dt.date):
 
 
 @transaction.atomic
-def closure_add(*, name: str, start_date: dt.date, end_date: dt.date) -> ScheduleChange:
+def closure_add(*, name: str, start_date: dt.date, end_date: dt.date,
+                point=None) -> ScheduleChange:
+    """A closure of the whole station, or of one service point (``point``):
+    the affected bookings are then those held there."""
     if start_date and end_date and end_date < start_date:
         raise ValidationError({"end_date": VALID_TO_BEFORE_FROM})
-    closure = StationClosure(name=name, start_date=start_date, end_date=end_date)
+    closure = StationClosure(name=name, start_date=start_date, end_date=end_date,
+                             point=point)
     closure.full_clean()
     closure.save()
     start, end = _closure_bounds(start_date, end_date)
-    return ScheduleChange(closure, _overlapping(counsellor=None, start=start, end=end))
+    affected = _overlapping(counsellor=None, start=start, end=end)
+    if point is not None:
+        affected = [b for b in affected if b.session_type.point_id == point.pk]
+    return ScheduleChange(closure, affected)
 
 
 @transaction.atomic

@@ -48,6 +48,7 @@ from bookings.models import (
 )
 from bookings.slots import Slot
 from courses.models import AgeBand, Topic
+from network.models import ServicePoint
 from portal.cache import local_get, local_set
 from portal.errors import NotFound
 from portal.middleware import require_staff_verification
@@ -152,14 +153,19 @@ def schedule_inputs(
     if not ids:
         return data
 
+    # Hours kept at a point families cannot see (inactive, or without opening
+    # hours) offer nothing: nobody could be told where to come.
     rules = AvailabilityRule.objects.filter(counsellor_id__in=ids).filter(
         Q(valid_from__isnull=True) | Q(valid_from__lte=end_date),
         Q(valid_to__isnull=True) | Q(valid_to__gte=start_date),
+        Q(point__isnull=True) | Q(point__in=ServicePoint.objects.for_families()),
     )
-    for cid, weekday, start, end, vfrom, vto in rules.values_list(
-        "counsellor_id", "weekday", "start_time", "end_time", "valid_from", "valid_to"
+    for cid, weekday, start, end, vfrom, vto, point in rules.values_list(
+        "counsellor_id", "weekday", "start_time", "end_time", "valid_from", "valid_to",
+        "point_id",
     ):
-        data[cid]["rules"].append(engine.WeeklyRule(weekday, start, end, vfrom, vto))
+        data[cid]["rules"].append(
+            engine.WeeklyRule(weekday, start, end, vfrom, vto, point))
 
     extra = AvailabilityException.objects.filter(
         counsellor_id__in=ids, date__gte=start_date, date__lte=end_date
@@ -201,11 +207,13 @@ def schedule_inputs(
 
 
 def closures_between(start_date: dt.date, end_date: dt.date) -> list[engine.Closure]:
+    """Closures touching the dates, each of the whole station (``point`` None)
+    or of one service point (its id)."""
     return [
-        engine.Closure(s, e)
-        for s, e in StationClosure.objects.filter(
+        engine.Closure(s, e, point)
+        for s, e, point in StationClosure.objects.filter(
             start_date__lte=end_date, end_date__gte=start_date
-        ).values_list("start_date", "end_date")
+        ).values_list("start_date", "end_date", "point_id")
     ]
 
 
@@ -412,7 +420,7 @@ def upcoming_workshops(*, topic=None, counsellor: Counsellor | None = None,
         GroupSession.objects.filter(status=GroupSession.Status.SCHEDULED, start__gt=now)
         .with_seats_taken()
         .annotate(waiting=Subquery(waiting, output_field=IntegerField()))
-        .select_related("session_type", "topic")
+        .select_related("session_type", "topic", "point")
         .prefetch_related("counsellors")
         .order_by("start", "pk")
     )
@@ -426,6 +434,30 @@ def upcoming_workshops(*, topic=None, counsellor: Counsellor | None = None,
     if limit is not None:
         qs = qs[:limit]
     return qs
+
+
+POINT_WORKSHOPS = 8  # how many coming workshops a point's page lists
+
+
+def point_offer(*, point_id: int, now: dt.datetime | None = None) -> dict:
+    """What a service point's page lists (`network` shows it): the next
+    `POINT_WORKSHOPS` workshops held there and the active individual services
+    offered there, each with its active counsellors (a family books one of
+    them). ``{"workshops": [...], "services": [...]}``, in four queries
+    whatever the numbers."""
+    workshops = list(upcoming_workshops(now=now).filter(point_id=point_id)
+                     [:POINT_WORKSHOPS])
+    services = list(
+        SessionType.objects.filter(point_id=point_id, is_active=True,
+                                   kind=SessionType.Kind.INDIVIDUAL)
+        .prefetch_related(Prefetch(
+            "counsellors",
+            queryset=Counsellor.objects.filter(is_active=True)
+            .order_by("display_name", "pk")))
+        .order_by("name", "pk")
+    )
+    return {"workshops": workshops,
+            "services": [s for s in services if s.counsellors.all()]}
 
 
 def _still_waiting() -> QuerySet[WaitlistEntry]:
@@ -534,6 +566,13 @@ def _clip_to_day(start: dt.datetime, end: dt.datetime, day: dt.date) -> dict | N
             "to_midnight": end >= day_end}
 
 
+def _item_point(item) -> int | None:
+    """The service point (id) of a workshop, or of a booking's session type."""
+    if isinstance(item, GroupSession):
+        return item.point_id
+    return item.session_type.point_id
+
+
 def _mark_clashes(items: list, time_off: list[TimeOff],
                   closures: list[StationClosure]) -> None:
     """Set ``clashes`` (labels, in a fixed order) on each booking or workshop in
@@ -545,7 +584,9 @@ def _mark_clashes(items: list, time_off: list[TimeOff],
         first = timezone.localtime(item.start, STATION_TZ).date()
         last = timezone.localtime(item.end - dt.timedelta(microseconds=1),
                                   STATION_TZ).date()
-        if any(c.start_date <= last and first <= c.end_date for c in closures):
+        point = _item_point(item)
+        if any(c.start_date <= last and first <= c.end_date
+               and c.point_id in (None, point) for c in closures):
             item.clashes.append(CLASH_CLOSURE)
     # One sweep in start order: an item overlaps the ones still running.
     running: list = []
@@ -602,7 +643,8 @@ def counsellor_week(*, counsellor: Counsellor, week_start: dt.date,
     time_off = list(TimeOff.objects.filter(counsellor=counsellor, start__lt=end,
                                            end__gt=start))
     closures = list(StationClosure.objects.filter(start_date__lte=sunday,
-                                                  end_date__gte=monday))
+                                                  end_date__gte=monday)
+                    .select_related("point"))
     _mark_clashes([*bookings, *workshops], time_off, closures)
     for booking in bookings:
         booking.age_band = (
@@ -865,14 +907,23 @@ def counsellor_schedule(*, counsellor: Counsellor, today: dt.date,
     yet over: ``{"rules", "week_grid", "locations", "extras", "time_off"}``.
 
     ``week_grid`` is the rules by weekday, Monday first, a row for every day
-    (``{"weekday": Weekday, "rules": [...]}``); rules hold no place of their
-    own, so ``locations`` are those of the counsellor's active individual
-    services, where the in-person hours are spent."""
+    (``{"weekday": Weekday, "rules": [...]}``), each rule with its service
+    point; ``locations`` are the counsellor's active individual services that
+    name a place (a point, or the legacy text), one per place."""
     now = now or timezone.now()
-    rules = list(AvailabilityRule.objects.filter(counsellor=counsellor))
-    locations = sorted(set(
-        counsellor.session_types.filter(is_active=True, kind=SessionType.Kind.INDIVIDUAL)
-        .exclude(location="").values_list("location", flat=True)))
+    rules = list(AvailabilityRule.objects.filter(counsellor=counsellor)
+                 .select_related("point"))
+    services = (counsellor.session_types.filter(is_active=True,
+                                                kind=SessionType.Kind.INDIVIDUAL)
+                .exclude(Q(point__isnull=True) & Q(location=""))
+                .select_related("point").prefetch_related("point__hours")
+                .order_by("pk"))
+    seen, locations = set(), []
+    for service in services:
+        key = ("point", service.point_id) if service.point_id else service.location
+        if key not in seen:
+            seen.add(key)
+            locations.append(service)
     return {
         "rules": rules,
         "week_grid": [{"weekday": weekday,
@@ -957,8 +1008,8 @@ def booking_status_totals(**filters) -> dict:
 
 
 def upcoming_closures(*, today: dt.date) -> QuerySet[StationClosure]:
-    """Station closures not yet over."""
-    return StationClosure.objects.filter(end_date__gte=today)
+    """Station closures not yet over, with the point each one closes."""
+    return StationClosure.objects.filter(end_date__gte=today).select_related("point")
 
 
 def closure(*, pk: int) -> StationClosure:

@@ -40,13 +40,16 @@ from bookings.models import (
     Booking,
     Counsellor,
     GroupSession,
+    Mode,
     SessionNote,
     SessionNoteRevision,
     SessionType,
+    StationClosure,
     UrgentFollowUp,
     WaitlistEntry,
 )
 from bookings.permissions import is_staff_for, seats_taken
+from network.models import OpeningException, ServicePoint
 from portal import privacy
 from portal.models import Consent
 from portal.timezones import STATION_TZ
@@ -55,6 +58,8 @@ from portal.timezones import STATION_TZ
 SLOT_TAKEN = gettext_noop("这个时间刚刚被预约了，请选择其他时间。")
 OUTSIDE_AVAILABILITY = gettext_noop("这个时间不在咨询师的可预约时段内，请选择列表中的时间。")
 STATION_CLOSED = gettext_noop("站点这一天闭馆，请选择其他日期。")
+POINT_UNAVAILABLE = gettext_noop("这个服务点目前不开放预约，请选择其他服务点或线上方式。")
+POINT_CLOSED = gettext_noop("这个服务点这一天不开放，请选择其他日期。")
 TOO_SOON = gettext_noop("这个时间太近了，请至少提前预约。")
 TOO_FAR = gettext_noop("这个时间超出了可预约的范围，请选择更近的日期。")
 LIMIT_REACHED = gettext_noop("你已有的有效预约达到上限，请先完成或取消其中一个。")
@@ -211,6 +216,21 @@ def _check_slot(*, counsellor: Counsellor, session_type: SessionType, start: dt.
     raise BookingError(OUTSIDE_AVAILABILITY)
 
 
+def _check_point(point, start: dt.datetime) -> None:
+    """Raise unless families may come to ``point`` (None: no place) on the
+    station date of ``start``: active, with opening hours, and not closed that
+    day (a closure of that point, or a closed day in its own calendar)."""
+    if point is None:
+        return
+    if not ServicePoint.objects.for_families().filter(pk=point.pk).exists():
+        raise BookingError(POINT_UNAVAILABLE)
+    day = timezone.localtime(start, STATION_TZ).date()
+    if StationClosure.objects.filter(point=point, start_date__lte=day,
+                                     end_date__gte=day).exists() or (
+            OpeningException.objects.filter(point=point, date=day, closed=True).exists()):
+        raise BookingError(POINT_CLOSED)
+
+
 def _save_individual(booking: Booking) -> None:
     """full_clean and save; the exclusion constraint's refusal means SLOT_TAKEN."""
     booking.full_clean()
@@ -287,6 +307,8 @@ def booking_create(
     now = timezone.now()
     policy = sel.booking_policy()
     _check_start(session_type=session_type, start=start, now=now, policy=policy)
+    if mode == Mode.IN_PERSON:
+        _check_point(session_type.point, start)
 
     # Lock order everywhere: family user, then counsellor.
     _lock_user(family)
@@ -541,6 +563,8 @@ def workshop_join(*, family, group_session: GroupSession,
     now = timezone.now()
     if group_session.status != GroupSession.Status.SCHEDULED or group_session.start <= now:
         raise BookingError(WORKSHOP_CLOSED)
+    if group_session.mode == Mode.IN_PERSON:
+        _check_point(group_session.point, group_session.start)
     if group_session.seats.live().filter(family=family).exists():
         raise BookingError(ALREADY_JOINED)
     if WaitlistEntry.objects.filter(group_session=group_session, family=family,
@@ -588,7 +612,7 @@ def waitlist_leave(*, entry: WaitlistEntry, by_user) -> None:
 
 # What a coordinator sets on a workshop; the sequence and calendar UID are ours.
 WORKSHOP_FIELDS = ("session_type", "topic", "title", "title_en", "description",
-                   "description_en", "start", "end", "capacity", "mode", "location",
+                   "description_en", "start", "end", "capacity", "mode", "point", "location",
                    "location_en", "status")
 # Why a seat is cancelled when the station calls the workshop off (stored, not shown).
 WORKSHOP_CANCELLED_REASON = "workshop cancelled by the station"

@@ -51,6 +51,9 @@ class WeeklyRule:
     end: dt.time
     valid_from: dt.date | None = None
     valid_to: dt.date | None = None
+    # The service point (its id) where the hours are kept; None: no place
+    # (online or phone hours), closed only when the whole station is.
+    point: int | None = None
 
     def applies_on(self, day: dt.date) -> bool:
         if day.weekday() != self.weekday:
@@ -82,10 +85,12 @@ class Interval:
 
 @dataclass(frozen=True)
 class Closure:
-    """Dates (inclusive) on which the whole station is closed."""
+    """Dates (inclusive) on which the station is closed: at one service point
+    (its id), or at every point and for all hours when ``point`` is None."""
 
     start_date: dt.date
     end_date: dt.date
+    point: int | None = None
 
     def covers(self, day: dt.date) -> bool:
         return self.start_date <= day <= self.end_date
@@ -144,8 +149,10 @@ def free_slots(
 ) -> list[Slot]:
     """Free slots of ``duration`` whose start falls on ``start_date``…``end_date``.
 
-    A slot is offered when: its date is not closed; ``[start, end)`` lies inside
-    one working window of that date; ``start`` is aligned to the granularity,
+    A slot is offered when: its date is not closed for the whole station;
+    ``[start, end)`` lies inside one working window of that date (weekly
+    rules kept at a point closed that day give no window there; extra hours
+    have no point); ``start`` is aligned to the granularity,
     at least ``policy.min_notice`` after ``now`` and at most ``policy.horizon``
     after ``now``; and ``[start, end + buffer)`` overlaps no busy interval and
     no time off. Sorted by start.
@@ -173,8 +180,11 @@ def free_slots(
     slots: list[Slot] = []
     day = first_day
     while day <= last_day:
-        if not any(c.covers(day) for c in closures):
-            for win_start, win_end in _windows_on(day, rules, extra_hours):
+        closed_today = [c for c in closures if c.covers(day)]
+        if not any(c.point is None for c in closed_today):
+            closed_points = {c.point for c in closed_today}
+            open_rules = [r for r in rules if r.point is None or r.point not in closed_points]
+            for win_start, win_end in _windows_on(day, open_rules, extra_hours):
                 begin = _minutes(win_start)
                 minute = -(-begin // step) * step  # round up to the granularity
                 end_minutes = win_end.hour * 60 + win_end.minute + win_end.second / 60

@@ -88,8 +88,10 @@ class SessionTypeViewSet(SnippetViewSet):
         MultiFieldPanel([FieldPanel("duration_minutes"), FieldPanel("buffer_after_minutes"),
                          FieldPanel("capacity")], heading=_("时长与名额")),
         FieldPanel("modes"),
-        FieldPanel("location"),
-        FieldPanel("location_en"),
+        FieldPanel("point"),
+        # Legacy place texts, replaced by the point (shown where none is set).
+        FieldPanel("location", read_only=True),
+        FieldPanel("location_en", read_only=True),
         FieldPanel("online_note"),
         FieldPanel("description"),
         FieldPanel("counsellors", widget=forms.CheckboxSelectMultiple),
@@ -208,8 +210,10 @@ class GroupSessionViewSet(SnippetViewSet):
         MultiFieldPanel([FieldPanel("start"), FieldPanel("end")], heading=_("时间")),
         FieldPanel("capacity"),
         FieldPanel("mode"),
-        FieldPanel("location"),
-        FieldPanel("location_en"),
+        FieldPanel("point"),
+        # Legacy place texts, replaced by the point (shown where none is set).
+        FieldPanel("location", read_only=True),
+        FieldPanel("location_en", read_only=True),
         FieldPanel("description"),
         FieldPanel("description_en"),
         FieldPanel("status"),
@@ -220,9 +224,10 @@ class StationClosureViewSet(SnippetViewSet):
     model = StationClosure
     icon = "warning"
     menu_label = _("站点闭馆")
-    list_display = ["name", "start_date", "end_date"]
+    list_display = ["name", "start_date", "end_date", "point"]
     ordering = ["-start_date"]
-    panels = [FieldPanel("name"), FieldPanel("start_date"), FieldPanel("end_date")]
+    panels = [FieldPanel("name"), FieldPanel("start_date"), FieldPanel("end_date"),
+              FieldPanel("point")]
 
 
 class BookingsAdminGroup(SnippetViewSetGroup):

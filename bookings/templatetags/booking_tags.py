@@ -209,3 +209,45 @@ def language_labels(codes) -> list[str]:
 def avatar_tone(slug) -> int:
     """A colour for an initial avatar, the same for a slug on every page and process."""
     return zlib.crc32(str(slug).encode()) % AVATAR_TONES
+
+
+@register.simple_tag
+def place(*objs):
+    """Where the first of ``objs`` (session types, workshops) that names a
+    place takes place: its service point's name in the page's language,
+    linked to the point's page while families may open it; else the legacy
+    place text. Chinese on an English page sits in a ``lang`` span."""
+    from django.utils.html import format_html
+
+    from portal import languages
+
+    for obj in objs:
+        if obj is None or obj == "":
+            continue
+        point = obj.point if getattr(obj, "point_id", None) else None
+        if point is not None:
+            name = languages.html(point, "name")
+            if point.is_active and point.hours.all():
+                return format_html('<a href="{}">{}</a>', point.get_absolute_url(), name)
+            return name
+        text = languages.html(obj, "location")
+        if text:
+            return text
+    return ""
+
+
+def render_point_services(context, point) -> str:
+    """A service point's coming workshops and the services booked there
+    (`portal.sections` "point_services", shown on `network`'s point page)."""
+    from bookings import selectors
+
+    def render() -> str:
+        return render_to_string(
+            "bookings/includes/point_services.html",
+            {"point": point, **selectors.point_offer(point_id=point.pk)},
+            request=_request(context),
+        )
+
+    # Per point, under the page generation (workshops and session types
+    # retire it: `bookings.caching.INVALIDATION`).
+    return _shared("point-services", (point.pk,), render)

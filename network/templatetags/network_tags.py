@@ -10,9 +10,21 @@ from django import template
 from django.template.loader import render_to_string
 
 from courses import caching as page_caching
+from portal import sections
 from portal.fragments import shared_fragment
 
 register = template.Library()
+
+POINT_SERVICES_FALLBACK = "network/includes/point_services_empty.html"
+
+
+@register.simple_tag(takes_context=True)
+def point_services(context, point):
+    """The point's coming workshops and bookable services, rendered by the app
+    that owns them (`portal.sections` "point_services"); the empty note when
+    none is registered."""
+    return sections.render("point_services", context, point,
+                           fallback=POINT_SERVICES_FALLBACK)
 
 
 def render_home_near_you(context) -> str:

@@ -20,6 +20,7 @@ from bookings import calendar, services
 from bookings.models import Booking, GroupSession, Mode, WaitlistEntry
 from portal.demo import DEMO_TOTP_SECRET
 from tests.factories import CoordinatorFactory, FamilyFactory, GroupSessionFactory
+from tests.network.factories import open_point
 
 pytestmark = pytest.mark.django_db
 
@@ -77,7 +78,7 @@ def form_data(gs, **changes):
         "counsellors": [c.pk for c in gs.counsellors.all()],
         "start": f"{gs.start.astimezone(SHANGHAI):%Y-%m-%d %H:%M}",
         "end": f"{gs.end.astimezone(SHANGHAI):%Y-%m-%d %H:%M}",
-        "capacity": gs.capacity, "mode": gs.mode, "location": gs.location,
+        "capacity": gs.capacity, "mode": gs.mode, "point": gs.point_id or "",
         "description": gs.description, "status": gs.status,
     }
     data.update(changes)
@@ -124,8 +125,10 @@ def test_moving_the_place_tells_the_families_the_new_place(
         coordinator_client, workshop, run_worker):
     DBTaskResult.objects.all().delete()
     mail.outbox = []
+    # The place is a service point now (the text is the legacy fallback).
+    point = open_point(name="街道社区中心三楼")
     response = coordinator_client.post(edit_url(workshop), form_data(
-        workshop, location="街道社区中心三楼"))
+        workshop, point=point.pk))
     assert response.status_code == HTTPStatus.FOUND
     run_worker()
     assert len(mail.outbox) == 2

@@ -255,9 +255,10 @@ def _queries(client, url) -> int:
 
 
 # Site and settings, the points (neighbourhoods joined), the filter's choices;
-# the detail page: the point, its hours, this week's exceptions.
+# the detail page: the point, its hours, this week's exceptions, and (from
+# bookings) the workshops and the services held there.
 LIST_QUERIES = 5
-DETAIL_QUERIES = 6
+DETAIL_QUERIES = 8
 
 
 def test_list_queries_do_not_grow_with_the_number_of_points(client, shell):
