@@ -216,7 +216,7 @@ FIELD_OF = {
     "consent_required": "consent", "service_unavailable": "session_type",
     "risk_unknown_question": "risk_answers", "risk_invalid_answer": "risk_answers",
     "risk_mixed_screens": "risk_answers",
-    "mode_unavailable": "mode", "child_invalid": "child",
+    "mode_unavailable": "mode", "child_invalid": "child", "credential_expired": "counsellor",
     "phone_invalid": "contact_phone", "phone_required": "contact_phone",
     "point_unavailable": "session_type", "point_closed": "start",
 }

@@ -35,6 +35,7 @@ from bookings.models import (
     TimeOff,
 )
 from courses.models import Topic
+from network.demo import link_demo_counsellors
 from network.models import ServicePoint
 from portal.cache import bump
 from portal.models import FamilyProfile, Role
@@ -225,6 +226,8 @@ def seed(*, scale: int = 1, stdout=None) -> None:
         topics = _topics()
         types = _session_types(points)
         counsellors = _counsellors(topics, types, scale, points)
+        # The expert pool (seeded before this app) names the demo counsellors.
+        link_demo_counsellors()
         _closures(points)
         workshops = _workshops(topics, types["parent-workshop"], counsellors, scale,
                                points)

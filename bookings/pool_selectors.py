@@ -16,6 +16,7 @@ from django.utils import timezone
 from bookings import pool
 from bookings.models import Booking, Counsellor, SessionType
 from bookings.selectors import _topic_filter, free_slots_for_counsellors
+from network.selectors import expired_counsellor_ids
 
 __all__ = ["counsellor_load", "pool_counsellors", "pooled_free_slots"]
 
@@ -37,6 +38,7 @@ def pool_counsellors(
         Counsellor.objects.filter(
             is_active=True, pk__in=covering, session_types=session_type
         )
+        .exclude(pk__in=expired_counsellor_ids(on=timezone.localdate()))
         .only("pk", "modes")
         .order_by("pk")
     )

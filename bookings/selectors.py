@@ -48,6 +48,7 @@ from bookings.models import (
 )
 from bookings.slots import Slot
 from courses.models import AgeBand, Topic
+from network import selectors as network_selectors
 from network.models import ServicePoint
 from portal.cache import local_get, local_set
 from portal.errors import NotFound
@@ -373,8 +374,11 @@ def _topic_filter(topic) -> Q:
 
 def counsellors_for(*, topic=None, language: str | None = None,
                     mode: str | None = None) -> QuerySet[Counsellor]:
-    """Active counsellors, optionally with a specialty, a language and a mode."""
-    qs = Counsellor.objects.filter(is_active=True)
+    """Active counsellors one may book (none whose credential expired: the
+    network's expert pool says so), optionally with a specialty, a language
+    and a mode."""
+    qs = Counsellor.objects.filter(is_active=True).exclude(
+        pk__in=network_selectors.expired_counsellor_ids(on=timezone.localdate()))
     if topic:
         matching = Counsellor.objects.filter(_topic_filter(topic)).values("pk")
         qs = qs.filter(pk__in=matching)

@@ -49,6 +49,7 @@ from bookings.models import (
     WaitlistEntry,
 )
 from bookings.permissions import is_staff_for, seats_taken
+from network import selectors as network_selectors
 from network.models import OpeningException, ServicePoint
 from portal import privacy
 from portal.models import Consent
@@ -59,6 +60,8 @@ SLOT_TAKEN = gettext_noop("这个时间刚刚被预约了，请选择其他时�
 OUTSIDE_AVAILABILITY = gettext_noop("这个时间不在咨询师的可预约时段内，请选择列表中的时间。")
 STATION_CLOSED = gettext_noop("站点这一天闭馆，请选择其他日期。")
 POINT_UNAVAILABLE = gettext_noop("这个服务点目前不开放预约，请选择其他服务点或线上方式。")
+CREDENTIAL_EXPIRED = gettext_noop(
+    "这位咨询师的执业资质已过期，暂时不能预约。请选择其他咨询师，或预约最早有空的咨询师。")
 POINT_CLOSED = gettext_noop("这个服务点这一天不开放，请选择其他日期。")
 TOO_SOON = gettext_noop("这个时间太近了，请至少提前预约。")
 TOO_FAR = gettext_noop("这个时间超出了可预约的范围，请选择更近的日期。")
@@ -305,6 +308,10 @@ def booking_create(
         raise BookingError(CHILD_INVALID)
     phone = _phone(contact_phone)
     now = timezone.now()
+    if network_selectors.expired_counsellor_ids(
+            on=timezone.localdate(now, STATION_TZ)).filter(counsellor_id=counsellor.pk).exists():
+        # The credential expired (or the expert left the pool) between search and booking.
+        raise BookingError(CREDENTIAL_EXPIRED)
     policy = sel.booking_policy()
     _check_start(session_type=session_type, start=start, now=now, policy=policy)
     if mode == Mode.IN_PERSON:
@@ -1046,7 +1053,7 @@ POOL_NEXT_DAYS = 28
 # horizon, closure, the family's limit, the answers) would refuse every
 # candidate alike and is raised at once.
 _PER_COUNSELLOR = frozenset({SLOT_TAKEN, OUTSIDE_AVAILABILITY, SERVICE_UNAVAILABLE,
-                             MODE_UNAVAILABLE})
+                             MODE_UNAVAILABLE, CREDENTIAL_EXPIRED})
 
 
 class PooledSlotTaken(BookingError):
