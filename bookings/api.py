@@ -208,7 +208,8 @@ api = StationAPI(
 # Which refusals are a conflict with the current state (409) and which are bad
 # input, and for which field (422).
 CONFLICTS = {"slot_taken", "not_cancellable", "already_joined", "limit_reached",
-             "workshop_closed", "not_on_waitlist", "workshop_no_reschedule"}
+             "workshop_closed", "not_on_waitlist", "workshop_no_reschedule",
+             "already_booked_then"}
 FIELD_OF = {
     "too_soon": "start", "too_far": "start", "outside_availability": "start",
     "station_closed": "start", "naive_time": "start", "time_nonexistent": "start",
@@ -650,7 +651,7 @@ def list_slots(request, query: Query[SlotQuery]):
                                                       "last": last.isoformat()}
         field = "start" if not first <= query.start <= last else "end"
         return field_error(field, message, "out_of_range", location="query")
-    counsellor = get_object_or_404(Counsellor, pk=query.counsellor, is_active=True)
+    counsellor = get_object_or_404(selectors.bookable_counsellors(), pk=query.counsellor)
     session_type = get_object_or_404(
         SessionType, pk=query.session_type, is_active=True,
         kind=SessionType.Kind.INDIVIDUAL, counsellors=counsellor,

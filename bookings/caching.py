@@ -72,7 +72,13 @@ from bookings.models import (
 )
 from courses.caching import PAGES
 from courses.models import ModulePage, Reviewer, SearchSynonym, Topic
-from network.models import Neighbourhood, OpeningException, OpeningHours, ServicePoint
+from network.models import (
+    Expert,
+    Neighbourhood,
+    OpeningException,
+    OpeningHours,
+    ServicePoint,
+)
 from portal import cache as caching
 from portal.cache import Retire
 from portal.fragments import PAGE_SHELL
@@ -153,7 +159,8 @@ INVALIDATION = [
     Retire(ServicePoint, (PAGES, STATION)),
     Retire(Neighbourhood, (PAGES,)),
     Retire(OpeningHours, (PAGES, STATION)),
-    Retire(OpeningException, (PAGES,)),
+    Retire(OpeningException, (PAGES, STATION)),  # a closed day removes its slots
+    Retire(Expert, (PAGES, STATION)),  # an expired or withdrawn credential is unbookable
 ]
 
 

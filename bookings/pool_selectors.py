@@ -15,8 +15,11 @@ from django.utils import timezone
 
 from bookings import pool
 from bookings.models import Booking, Counsellor, SessionType
-from bookings.selectors import _topic_filter, free_slots_for_counsellors
-from network.selectors import expired_counsellor_ids
+from bookings.selectors import (
+    _topic_filter,
+    bookable_counsellors,
+    free_slots_for_counsellors,
+)
 
 __all__ = ["counsellor_load", "pool_counsellors", "pooled_free_slots"]
 
@@ -35,10 +38,9 @@ def pool_counsellors(
         return []
     covering = Counsellor.objects.filter(_topic_filter(topic)).values("pk")
     people = list(
-        Counsellor.objects.filter(
-            is_active=True, pk__in=covering, session_types=session_type
+        bookable_counsellors().filter(
+            pk__in=covering, session_types=session_type
         )
-        .exclude(pk__in=expired_counsellor_ids(on=timezone.localdate()))
         .only("pk", "modes")
         .order_by("pk")
     )

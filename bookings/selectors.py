@@ -49,7 +49,7 @@ from bookings.models import (
 from bookings.slots import Slot
 from courses.models import AgeBand, Topic
 from network import selectors as network_selectors
-from network.models import ServicePoint
+from network.models import OpeningException, ServicePoint
 from portal.cache import local_get, local_set
 from portal.errors import NotFound
 from portal.middleware import require_staff_verification
@@ -313,6 +313,15 @@ def _compute_free_slots(*, counsellor_ids: list[int], session_type: SessionType,
                         rules: engine.Policy, exclude_booking_id: int | None = None,
                         ) -> dict[int, list[Slot]]:
     closures = closures_between(start_date, end_date)
+    if session_type.point_id is not None:
+        # The service is given at its point: a day that point is closed (its
+        # own closure, or a closed day in its calendar) offers nothing, as
+        # `services._check_point` would refuse it.
+        closures += [engine.Closure(c.start_date, c.end_date, None) for c in closures
+                     if c.point == session_type.point_id]
+        closures += [engine.Closure(day, day, None) for day in OpeningException.objects.filter(
+            point_id=session_type.point_id, closed=True, date__gte=start_date,
+            date__lte=end_date).values_list("date", flat=True)]
     inputs = schedule_inputs(
         counsellor_ids=counsellor_ids, start_date=start_date,
         end_date=end_date, exclude_booking_id=exclude_booking_id,
@@ -372,13 +381,19 @@ def _topic_filter(topic) -> Q:
     return Q(specialties__translation_key=topic.translation_key)
 
 
+def bookable_counsellors() -> QuerySet[Counsellor]:
+    """Active counsellors whose credential has not expired (the network's
+    expert pool says so; a counsellor with no expert record is bookable)."""
+    return Counsellor.objects.filter(is_active=True).exclude(
+        pk__in=network_selectors.expired_counsellor_ids(on=timezone.localdate()))
+
+
 def counsellors_for(*, topic=None, language: str | None = None,
                     mode: str | None = None) -> QuerySet[Counsellor]:
     """Active counsellors one may book (none whose credential expired: the
     network's expert pool says so), optionally with a specialty, a language
     and a mode."""
-    qs = Counsellor.objects.filter(is_active=True).exclude(
-        pk__in=network_selectors.expired_counsellor_ids(on=timezone.localdate()))
+    qs = bookable_counsellors()
     if topic:
         matching = Counsellor.objects.filter(_topic_filter(topic)).values("pk")
         qs = qs.filter(pk__in=matching)
@@ -456,8 +471,7 @@ def point_offer(*, point_id: int, now: dt.datetime | None = None) -> dict:
                                    kind=SessionType.Kind.INDIVIDUAL)
         .prefetch_related(Prefetch(
             "counsellors",
-            queryset=Counsellor.objects.filter(is_active=True)
-            .order_by("display_name", "pk")))
+            queryset=bookable_counsellors().order_by("display_name", "pk")))
         .order_by("name", "pk")
     )
     return {"workshops": workshops,
@@ -750,7 +764,7 @@ def topic_by_slug(*, slug: str) -> Topic | None:
 def active_counsellor(*, slug: str, specialties: bool = False) -> Counsellor:
     """An active counsellor by slug (``specialties``: with them and the photo
     prefetched, as the counsellor's page shows them)."""
-    qs = Counsellor.objects.filter(slug=slug, is_active=True)
+    qs = bookable_counsellors().filter(slug=slug)
     if specialties:
         qs = with_photo(qs)
         qs = qs.prefetch_related("specialties")

@@ -65,6 +65,8 @@ CREDENTIAL_EXPIRED = gettext_noop(
 POINT_CLOSED = gettext_noop("这个服务点这一天不开放，请选择其他日期。")
 TOO_SOON = gettext_noop("这个时间太近了，请至少提前预约。")
 TOO_FAR = gettext_noop("这个时间超出了可预约的范围，请选择更近的日期。")
+ALREADY_BOOKED_THEN = gettext_noop(
+    "你在这个时间已经有一个预约了（可在“我的预约”中查看），不能同时再约一个。")
 LIMIT_REACHED = gettext_noop("你已有的有效预约达到上限，请先完成或取消其中一个。")
 WORKSHOP_FULL = gettext_noop("这场工作坊已经满员，你已加入候补名单。")
 WORKSHOP_CLOSED = gettext_noop("这场工作坊已经开始、结束或取消，不能再报名。")
@@ -323,6 +325,15 @@ def booking_create(
         "pk").first()
     if _active_upcoming_count(family, now) >= policy.max_active_bookings:
         raise BookingError(LIMIT_REACHED)
+    end = start + dt.timedelta(minutes=session_type.duration_minutes)
+    # The same family for the same child (or for itself) cannot be in two
+    # sessions at once: a repeated confirm, a resubmitted form or a retried
+    # API call is refused here (under the family's lock), whoever the
+    # counsellor -- a pooled booking would otherwise take a second one.
+    if Booking.objects.live().filter(
+            family=family, child=child, group_session__isnull=True,
+            start__lt=end, end__gt=start).exists():
+        raise BookingError(ALREADY_BOOKED_THEN)
     _check_slot(counsellor=counsellor, session_type=session_type, start=start, now=now,
                 policy=policy)
 
@@ -336,7 +347,6 @@ def booking_create(
     # Answers of the earlier screen (older API clients) are stored as such.
     stored = ({"risk": answers} if intake.is_legacy(answers)
               else {"screen": intake.SCREEN_VERSION, "risk": answers})
-    end = start + dt.timedelta(minutes=session_type.duration_minutes)
     booking = Booking(
         family=family, child=child, counsellor=counsellor, session_type=session_type,
         topic=topic, start=start, end=end,

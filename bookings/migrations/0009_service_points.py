@@ -8,21 +8,20 @@ The data step maps each session type's and workshop's place text
 * a point whose name the text contains, or which contains the text (the
   longest such name wins, so "阅读基地二楼" maps to "亲子阅读基地" rather
   than to a shorter name it also holds);
-* where no point matches, a new point of kind "special site" named after the
-  text, **with no opening hours**: families do not see it (nor book there)
-  until a coordinator checks it and fills in its hours and address. Its slug
-  starts with ``LEGACY_SLUG_PREFIX``.
+* where no point matches, the row keeps no point and its text stays what
+  families see, bookable as before. (Making a hidden point for it would make
+  every such service unbookable at once while its times were still offered;
+  on a fresh deploy no point exists yet, so that would be every service.)
+  A coordinator links the point once it is entered.
 
-The text columns stay, as the legacy fallback shown only where no point is
-set. Reversing clears the points set here and deletes the created points that
-still have no hours and nothing else pointing at them.
+The text columns stay, as the fallback shown where no point is set.
+Reversing clears only the points this step would set (a row whose text maps
+to the point it names), so a point chosen by hand later is kept.
 """
 
 import django.db.models.deletion
 from django.db import migrations, models
 from django.db.models import Q
-
-LEGACY_SLUG_PREFIX = "legacy-place-"
 
 
 def _match(points, text: str, text_en: str):
@@ -46,31 +45,13 @@ def _match(points, text: str, text_en: str):
 
 
 def point_for_text(apps, text: str, text_en: str = "", *, cache=None):
-    """The point for a place text (created hidden when none matches), or None
-    for an empty text. ``cache``: a list of points already read, kept current."""
+    """The point a place text names, or None (an empty text, or no point
+    matches). ``cache``: a list of points already read."""
     ServicePoint = apps.get_model("network", "ServicePoint")
     if not (text or "").strip() and not (text_en or "").strip():
         return None
     points = cache if cache is not None else list(ServicePoint.objects.all())
-    found = _match(points, text or "", text_en or "")
-    if found is not None:
-        return found
-    number = (
-        ServicePoint.objects.filter(slug__startswith=LEGACY_SLUG_PREFIX).count() + 1
-    )
-    while ServicePoint.objects.filter(slug=f"{LEGACY_SLUG_PREFIX}{number}").exists():
-        number += 1
-    name = (text or text_en).strip()
-    point = ServicePoint.objects.create(
-        kind="special",
-        name=name[:80],
-        name_en=(text_en or "").strip()[:120],
-        slug=f"{LEGACY_SLUG_PREFIX}{number}",
-        address=name[:200],
-        address_en=(text_en or "").strip()[:240],
-    )
-    points.append(point)
-    return point
+    return _match(points, text or "", text_en or "")
 
 
 def map_locations(apps, schema_editor):
@@ -89,23 +70,14 @@ def map_locations(apps, schema_editor):
 
 def unmap_locations(apps, schema_editor):
     ServicePoint = apps.get_model("network", "ServicePoint")
+    points = list(ServicePoint.objects.all())
     for model_name in ("SessionType", "GroupSession"):
         model = apps.get_model("bookings", model_name)
-        model.objects.exclude(Q(location="") & Q(location_en="")).update(point=None)
-    for point in ServicePoint.objects.filter(slug__startswith=LEGACY_SLUG_PREFIX):
-        if point.hours.exists():
-            continue
-        used = any(
-            apps.get_model("bookings", m).objects.filter(point=point).exists()
-            for m in (
-                "SessionType",
-                "GroupSession",
-                "AvailabilityRule",
-                "StationClosure",
-            )
-        )
-        if not used:
-            point.delete()
+        for row in model.objects.filter(point__isnull=False).exclude(
+                Q(location="") & Q(location_en="")):
+            mapped = point_for_text(apps, row.location, row.location_en, cache=points)
+            if mapped is not None and mapped.pk == row.point_id:
+                model.objects.filter(pk=row.pk).update(point=None)
 
 
 def _point(help_text):

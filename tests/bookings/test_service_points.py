@@ -95,34 +95,30 @@ def test_a_place_text_maps_to_the_point_of_that_name(hub, reading_base):
     assert migration.point_for_text(apps, "") is None
 
 
-def test_a_place_text_no_point_matches_becomes_a_hidden_special_site(hub):
-    point = migration.point_for_text(apps, "街道文化站三楼", "Culture station, 3F")
-    point = ServicePoint.objects.get(pk=point.pk)
-    assert (point.kind, point.name, point.name_en) == (
-        ServicePoint.Kind.SPECIAL, "街道文化站三楼", "Culture station, 3F")
-    assert point.slug == f"{migration.LEGACY_SLUG_PREFIX}1"
-    assert not point.hours.exists()
-    assert not ServicePoint.objects.for_families().filter(pk=point.pk).exists()
-    # The same text again finds the point made for it.
-    assert migration.point_for_text(apps, "街道文化站三楼") == point
+def test_a_place_text_no_point_matches_keeps_its_text_and_stays_bookable(hub):
+    assert migration.point_for_text(apps, "街道文化站三楼", "Culture station, 3F") is None
+    assert list(ServicePoint.objects.all()) == [hub]
 
 
 def test_the_migration_sets_points_and_reverses(hub):
     matched = SessionTypeFactory(location="未保站总部（社区服务中心） 二楼咨询室")
     unknown = GroupSessionFactory(location="街道文化站三楼")
     online = SessionTypeFactory(location="")
+    chosen_later = SessionTypeFactory(location="街道文化站三楼")
     migration.map_locations(apps, None)
-    matched.refresh_from_db()
-    unknown.refresh_from_db()
-    online.refresh_from_db()
+    for row in (matched, unknown, online, chosen_later):
+        row.refresh_from_db()
     assert matched.point == hub
-    assert unknown.point.name == "街道文化站三楼"
-    assert online.point is None
+    assert (unknown.point, online.point, chosen_later.point) == (None, None, None)
+    # A coordinator links a point by hand afterwards; reversing keeps it.
+    chosen_later.point = hub
+    chosen_later.save()
 
     migration.unmap_locations(apps, None)
-    matched.refresh_from_db()
-    unknown.refresh_from_db()
+    for row in (matched, unknown, chosen_later):
+        row.refresh_from_db()
     assert (matched.point, unknown.point) == (None, None)
+    assert chosen_later.point == hub
     assert list(ServicePoint.objects.all()) == [hub]
     assert unknown.location == "街道文化站三楼"
 
@@ -427,3 +423,62 @@ def test_the_api_names_the_point_as_the_place(reading_base):
     response = Client().get("/api/v1/workshops", HTTP_AUTHORIZATION=f"Bearer {secret}")
     assert response.status_code == HTTPStatus.OK
     assert sorted(w["location"] for w in response.json()) == ["亲子阅读基地", "未保站二楼活动室"]
+
+
+# --- what is offered is what can be booked (review fixes) --------------------------
+
+
+@pytest.mark.parametrize("closed_by", ["closure", "opening_exception"])
+def test_no_time_is_offered_on_a_day_the_services_point_is_closed(hub, closed_by):
+    counsellor = _counsellor()
+    session_type = SessionTypeFactory(counsellors=[counsellor], point=hub)
+
+    def offered(day):
+        return selectors.free_slots(counsellor=counsellor, session_type=session_type,
+                                    start_date=day, end_date=day)
+
+    assert offered(DAY)  # open: times offered (and cached)
+    if closed_by == "closure":
+        StationClosure.objects.create(name="消防检查", start_date=DAY, end_date=DAY,
+                                      point=hub)
+    else:
+        OpeningExceptionFactory(point=hub, date=DAY, closed=True)
+    clear_all_caches()  # the generation lag of a running site, passed at once
+    assert offered(DAY) == []
+    assert offered(DAY + dt.timedelta(days=1))
+
+
+def test_closed_days_and_credentials_retire_cached_slots_and_pages():
+    from bookings import caching
+    from network.models import Expert, OpeningException
+
+    retired = {rule.sender: set(rule.generations) for rule in caching.INVALIDATION}
+    assert {caching.STATION, caching.PAGES} <= retired[OpeningException]
+    assert {caching.STATION, caching.PAGES} <= retired[Expert]
+
+
+def test_one_family_cannot_hold_two_sessions_at_once_even_with_two_counsellors(hub):
+    first, second = _counsellor(), _counsellor()
+    session_type = SessionTypeFactory(counsellors=[first, second])
+    family = FamilyFactory()
+    _book(first, session_type, family=family)
+    with pytest.raises(services.BookingError) as caught:
+        _book(second, session_type, family=family)
+    assert caught.value.code == "already_booked_then"
+    assert "你在这个时间已经有一个预约了" in caught.value.message
+    assert Booking.objects.filter(family=family).count() == 1
+
+
+def test_an_expired_credential_leaves_the_point_page_and_the_counsellor_page(client, hub):
+    from network.models import Expert
+
+    counsellor = _counsellor(point=hub, display_name="陈思远")
+    SessionTypeFactory(counsellors=[counsellor], point=hub, name="个体咨询")
+    assert "陈思远" in _text(client.get(hub.get_absolute_url()))
+    Expert.objects.create(name="陈思远", slug="expert-chen", role="counsellor",
+                          counsellor=counsellor, credential="心理咨询师",
+                          credential_expires=NOW.date() - dt.timedelta(days=1))
+    clear_all_caches()
+    assert "陈思远" not in _text(client.get(hub.get_absolute_url()))
+    page = client.get(reverse("bookings:counsellor", kwargs={"slug": counsellor.slug}))
+    assert page.status_code == HTTPStatus.NOT_FOUND

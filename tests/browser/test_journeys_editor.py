@@ -135,7 +135,9 @@ def test_an_edit_goes_live_through_clinical_review_and_dates_the_public_page(
     page.locator("footer .w-dropdown__toggle").click()
     _submit(page, page.get_by_role("button", name="提交给课程临床审核"))
     module.refresh_from_db()
-    assert module.workflow_in_progress
+    # What Wagtail said, should the submission not have been taken.
+    said = page.locator(".messages, .help-critical, .error-message").all_inner_texts()
+    assert module.workflow_in_progress, (page.url, said)
     assert module.summary != "孩子发脾气时，先接住情绪，再讲道理。"  # not live yet
     # The public page is unchanged while the review is pending.
     page.context.clear_cookies()
