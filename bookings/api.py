@@ -220,6 +220,9 @@ FIELD_OF = {
     "mode_unavailable": "mode", "child_invalid": "child", "credential_expired": "counsellor",
     "phone_invalid": "contact_phone", "phone_required": "contact_phone",
     "point_unavailable": "session_type", "point_closed": "start",
+    # Pooled booking at a service point.
+    "point_unknown": "point", "point_no_hours": "point",
+    "service_not_at_point": "session_type", "pool_empty_at_point": "topic",
 }
 
 
@@ -523,6 +526,16 @@ RISK_ANSWERS_HELP = (
     "Unknown keys or values, or both screens mixed: 422.")
 
 
+POINT_HELP = (
+    "With `topic` and mode in_person: the service point (its slug, as on the point "
+    "pages) to meet at. Only `session_type`s held there (their point) and the "
+    "counsellors with hours kept there, or hours that name no point, are in the "
+    "pool. Ignored for online and phone. 422 on `point`: point_unknown (no such "
+    "point, or not active), point_no_hours (no opening hours); 422 on "
+    "`session_type`: service_not_at_point; 422 on `topic`: pool_empty_at_point "
+    "(no one covers the topic there).")
+
+
 class BookingIn(Schema):
     counsellor: Id | None = Field(None, description=(
         "The counsellor to book. Leave it out and give `topic` to book the next "
@@ -541,6 +554,7 @@ class BookingIn(Schema):
         "The separate consent to keep the booking's sensitive personal information "
         "(concern, risk answers); required."))
     topic: Slug | None = None
+    point: Slug | None = Field(None, description=POINT_HELP)
     contact_phone: Annotated[str, Field(max_length=40)] | None = Field(
         None, description=(
             "A mobile number the station's coordinators can call back at once "
@@ -580,6 +594,8 @@ class SlotQuery(Schema):
         "(the union, each time once), for booking with `topic` instead of `counsellor`."))
     mode: Literal["in_person", "online", "phone"] | None = Field(None, description=(
         "Pooled search only: counsellors who offer the session in this mode."))
+    point: Slug | None = Field(None, description=(
+        "Pooled search only. " + POINT_HELP + " No mode with a point means in person."))
     session_type: Id
     start: dt.date
     end: dt.date
@@ -690,9 +706,22 @@ def _pooled_slots(query: SlotQuery):
         return field_error("topic", gettext(UNKNOWN_TOPIC), "unknown", location="query")
     session_type = get_object_or_404(SessionType, pk=query.session_type, is_active=True,
                                      kind=SessionType.Kind.INDIVIDUAL)
+    point = None
+    if query.point and query.mode in (None, Mode.IN_PERSON):
+        try:
+            point = pool_selectors.pool_point(slug=query.point)
+        except BookingError as exc:
+            return field_error("point", exc.message, exc.code, location="query")
+        if session_type.point_id != point.pk:
+            return field_error("session_type", gettext(services.SERVICE_NOT_AT_POINT),
+                               "service_not_at_point", location="query")
+        if not pool_selectors.pool_counsellors(topic=topic, session_type=session_type,
+                                               mode=query.mode, point=point):
+            return field_error("topic", gettext(services.POOL_EMPTY_AT_POINT),
+                               "pool_empty_at_point", location="query")
     slots = pool_selectors.pooled_free_slots(
         topic=topic, session_type=session_type, start_date=query.start,
-        end_date=query.end, mode=query.mode)
+        end_date=query.end, mode=query.mode, point=point)
     return HttpResponse("[" + ", ".join([_slot_json(s) for s in slots]) + "]",
                         content_type=caching.JSON)
 
@@ -752,13 +781,18 @@ def create_booking(request, payload: BookingIn):
         if topic is None:
             return field_error("topic", gettext(UNKNOWN_TOPIC), "unknown")
     if counsellor is None:
+        from bookings import pool_selectors
+
+        point = None
+        if payload.point and payload.mode == Mode.IN_PERSON:
+            point = pool_selectors.pool_point(slug=payload.point)  # 422 on point
         try:
             booking = services.booking_create_pooled(
                 family=request.auth, topic=topic, session_type=session_type,
                 start=_aware(request, payload.start), mode=payload.mode,
                 child=_own_child(request.auth, payload.child), concern=payload.concern,
                 risk_answers=payload.risk_answers, consent=payload.consent,
-                contact_phone=payload.contact_phone or "")
+                contact_phone=payload.contact_phone or "", point=point)
         except services.PooledSlotTaken as exc:
             return api.create_response(request, {
                 "detail": exc.message, "code": exc.code,

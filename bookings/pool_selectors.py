@@ -10,22 +10,62 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
-from django.db.models import Count, Max, Q
+from django.db.models import Count, Exists, Max, OuterRef, Q
 from django.utils import timezone
 
 from bookings import pool
-from bookings.models import Booking, Counsellor, SessionType
+from bookings.models import AvailabilityRule, Booking, Counsellor, Mode, SessionType
 from bookings.selectors import (
     _topic_filter,
     bookable_counsellors,
     free_slots_for_counsellors,
 )
+from network.models import OpeningHours, ServicePoint
 
-__all__ = ["counsellor_load", "pool_counsellors", "pooled_free_slots"]
+__all__ = [
+    "counsellor_load",
+    "pool_counsellors",
+    "pool_point",
+    "pooled_free_slots",
+]
+
+
+def pool_point(*, slug: str) -> ServicePoint:
+    """The service point a pooled search in person may name by ``slug``: active
+    and with opening hours. One query.
+
+    Raises `services.BookingError`: ``POINT_UNKNOWN`` for no such point or an
+    inactive one (families cannot see it, so it is not confirmed to exist),
+    ``POINT_NO_HOURS`` for a point without opening hours.
+    """
+    from bookings import services
+
+    point = (
+        ServicePoint.objects.filter(slug=slug, is_active=True)
+        .annotate(has_hours=Exists(OpeningHours.objects.filter(point=OuterRef("pk"))))
+        .first()
+    )
+    if point is None:
+        raise services.BookingError(services.POINT_UNKNOWN)
+    if not point.has_hours:
+        raise services.BookingError(services.POINT_NO_HOURS)
+    return point
+
+
+def _at_point(point: ServicePoint | None, mode: str | None) -> int | None:
+    """The point's id when the search is in person there (``mode`` in person or
+    not given); None otherwise: online and phone sessions need no point."""
+    if point is None or mode not in (None, Mode.IN_PERSON):
+        return None
+    return point.pk
 
 
 def pool_counsellors(
-    *, topic, session_type: SessionType, mode: str | None = None
+    *,
+    topic,
+    session_type: SessionType,
+    mode: str | None = None,
+    point: ServicePoint | None = None,
 ) -> list[Counsellor]:
     """Active counsellors who cover ``topic`` (a Topic in any locale, or a slug)
     and offer ``session_type``, in ``mode`` if one is given; pk order. One query.
@@ -33,14 +73,26 @@ def pool_counsellors(
     A mode the session type does not offer leaves no one, as `booking_create`
     would refuse it (``MODE_UNAVAILABLE``); so does a counsellor's own list of
     modes, an empty list meaning any.
+
+    ``point``: in person at that service point (ignored for online and phone).
+    Then ``session_type`` must be the one held there (its ``point``), and only
+    counsellors with hours kept there, or hours that name no point, are in.
     """
     if mode and session_type.modes and mode not in session_type.modes:
         return []
+    point_id = _at_point(point, mode)
+    if point_id is not None and session_type.point_id != point_id:
+        return []
     covering = Counsellor.objects.filter(_topic_filter(topic)).values("pk")
-    people = list(
-        bookable_counsellors().filter(
-            pk__in=covering, session_types=session_type
+    people = bookable_counsellors().filter(pk__in=covering, session_types=session_type)
+    if point_id is not None:
+        people = people.filter(
+            pk__in=AvailabilityRule.objects.filter(
+                Q(point__isnull=True) | Q(point_id=point_id)
+            ).values("counsellor_id")
         )
+    people = list(
+        people
         .only("pk", "modes")
         .order_by("pk")
     )
@@ -56,6 +108,7 @@ def pooled_free_slots(
     end_date: dt.date,
     mode: str | None = None,
     now: dt.datetime | None = None,
+    point: ServicePoint | None = None,
 ) -> list[pool.PooledSlot[int]]:
     """The pool's free slots of ``session_type`` on ``start_date``…``end_date``:
     the union of the free slots of every counsellor `pool_counsellors` finds,
@@ -64,8 +117,14 @@ def pooled_free_slots(
     Each counsellor's slots are exactly what a named search for them returns
     (`selectors.free_slots_for_counsellors`, cache included): one query for
     the pool, then that search's fixed number, whatever the pool's size.
+
+    ``point``: in person there (see `pool_counsellors`); each counsellor's
+    slots then come from the hours kept at that point or at none. The same
+    number of queries.
     """
-    people = pool_counsellors(topic=topic, session_type=session_type, mode=mode)
+    people = pool_counsellors(
+        topic=topic, session_type=session_type, mode=mode, point=point
+    )
     if not people:
         return []
     free = free_slots_for_counsellors(
@@ -74,6 +133,7 @@ def pooled_free_slots(
         start_date=start_date,
         end_date=end_date,
         now=now,
+        point=_at_point(point, mode),
     )
     return pool.pooled_slots(free)
 

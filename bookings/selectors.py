@@ -139,11 +139,13 @@ def schedule_inputs(
     start_date: dt.date,
     end_date: dt.date,
     exclude_booking_id: int | None = None,
+    point: int | None = None,
 ) -> dict[int, dict]:
     """Everything the engine needs per counsellor, in five queries in all.
 
     Only rows that touch ``start_date``…``end_date`` (plus a day's margin for
-    buffers running past midnight) are read.
+    buffers running past midnight) are read. ``point`` (a service point's id):
+    only the hours kept at that point or at none (an in-person search there).
     """
     ids = list(counsellor_ids)
     window_start = _local_midnight(start_date) - dt.timedelta(days=1)
@@ -161,6 +163,8 @@ def schedule_inputs(
         Q(valid_to__isnull=True) | Q(valid_to__gte=start_date),
         Q(point__isnull=True) | Q(point__in=ServicePoint.objects.for_families()),
     )
+    if point is not None:
+        rules = rules.filter(Q(point__isnull=True) | Q(point_id=point))
     for cid, weekday, start, end, vfrom, vto, point in rules.values_list(
         "counsellor_id", "weekday", "start_time", "end_time", "valid_from", "valid_to",
         "point_id",
@@ -227,8 +231,12 @@ def free_slots_for_counsellors(
     now: dt.datetime | None = None,
     exclude_booking_id: int | None = None,
     policy: BookingPolicy | None = None,
+    point: int | None = None,
 ) -> dict[int, list[Slot]]:
     """Free slots per counsellor id, in a fixed number of queries (seven).
+
+    ``point`` (an id): in person there, so only the hours kept at that point
+    or at none (`schedule_inputs`); cached apart from the search without one.
 
     Answers come from `bookings.caching` when every counsellor's list for
     the day is cached under the current schedule versions (one query: the
@@ -237,11 +245,12 @@ def free_slots_for_counsellors(
     """
     return _free_slots(counsellors=counsellors, session_type=session_type,
                        start_date=start_date, end_date=end_date, now=now,
-                       exclude_booking_id=exclude_booking_id, policy=policy)[0]
+                       exclude_booking_id=exclude_booking_id, policy=policy,
+                       point=point)[0]
 
 
 def _free_slots(*, counsellors, session_type, start_date, end_date, now,
-                exclude_booking_id, policy, versions=None,
+                exclude_booking_id, policy, versions=None, point=None,
                 ) -> tuple[dict[int, list[Slot]], engine.Policy | None]:
     """`free_slots_for_counsellors` and the booking rules it applied.
 
@@ -267,7 +276,7 @@ def _free_slots(*, counsellors, session_type, start_date, end_date, now,
         return _compute_free_slots(
             counsellor_ids=ids, session_type=session_type, start_date=start_date,
             end_date=end_date, now=now, rules=rules,
-            exclude_booking_id=exclude_booking_id,
+            exclude_booking_id=exclude_booking_id, point=point,
         ), rules
     # Computed as of local midnight with no notice and a day's extra horizon:
     # a superset of the answer at any moment of the day, narrowed below.
@@ -275,6 +284,8 @@ def _free_slots(*, counsellors, session_type, start_date, end_date, now,
     wide = dataclasses.replace(rules, min_notice=dt.timedelta(0),
                                horizon=rules.horizon + dt.timedelta(days=1))
     shape = f"{session_type.duration_minutes}|{wide!r}"
+    if point is not None:
+        shape += f"|point={point}"
     keys = {
         cid: caching.entry_key(
             counsellor_id=cid, version=versions[cid], station=station,
@@ -295,7 +306,7 @@ def _free_slots(*, counsellors, session_type, start_date, end_date, now,
     if missing:
         computed = _compute_free_slots(
             counsellor_ids=missing, session_type=session_type, start_date=start_date,
-            end_date=end_date, now=_local_midnight(day), rules=wide,
+            end_date=end_date, now=_local_midnight(day), rules=wide, point=point,
         )
         cache.set_many({keys[cid]: slots for cid, slots in computed.items()},
                        caching.TIMEOUT_SECONDS)
@@ -311,6 +322,7 @@ def _free_slots(*, counsellors, session_type, start_date, end_date, now,
 def _compute_free_slots(*, counsellor_ids: list[int], session_type: SessionType,
                         start_date: dt.date, end_date: dt.date, now: dt.datetime,
                         rules: engine.Policy, exclude_booking_id: int | None = None,
+                        point: int | None = None,
                         ) -> dict[int, list[Slot]]:
     closures = closures_between(start_date, end_date)
     if session_type.point_id is not None:
@@ -324,7 +336,7 @@ def _compute_free_slots(*, counsellor_ids: list[int], session_type: SessionType,
             date__lte=end_date).values_list("date", flat=True)]
     inputs = schedule_inputs(
         counsellor_ids=counsellor_ids, start_date=start_date,
-        end_date=end_date, exclude_booking_id=exclude_booking_id,
+        end_date=end_date, exclude_booking_id=exclude_booking_id, point=point,
     )
     duration = dt.timedelta(minutes=session_type.duration_minutes)
     return {

@@ -1053,6 +1053,13 @@ def urgent_erasure_alert(*, family, now: dt.datetime | None = None) -> int:
 POOL_EMPTY = gettext_noop(
     "目前没有咨询师以这种方式提供这个主题的咨询。你可以换一种方式，或从咨询师列表中选择，"
     "需要马上帮助时请拨打页面上的求助电话。")
+POINT_UNKNOWN = gettext_noop("找不到这个服务点，请从列表中选择一个服务点，或选择线上方式。")
+POINT_NO_HOURS = gettext_noop(
+    "这个服务点暂时没有开放时间，不能在这里预约面谈。请选择其他服务点，或选择线上方式。")
+SERVICE_NOT_AT_POINT = gettext_noop("这项服务不在这个服务点提供，请选择在这里提供的服务。")
+POOL_EMPTY_AT_POINT = gettext_noop(
+    "目前没有咨询师在这个服务点面谈这个主题。你可以换一个服务点、选择线上方式，或从咨询师"
+    "列表中选择，需要马上帮助时请拨打页面上的求助电话。")
 # How many free times of the pool after the one just taken a "just taken"
 # answer offers, and how many days from it they are looked for.
 POOL_NEXT_TIMES = 3
@@ -1077,13 +1084,14 @@ class PooledSlotTaken(BookingError):
 
 
 def _pool_next_slots(*, topic, session_type: SessionType, mode: str,
-                     after: dt.datetime, now: dt.datetime) -> list:
+                     after: dt.datetime, now: dt.datetime, point=None) -> list:
     from bookings import pool_selectors
 
     day = timezone.localtime(after, STATION_TZ).date()
     free = pool_selectors.pooled_free_slots(
         topic=topic, session_type=session_type, start_date=day,
-        end_date=day + dt.timedelta(days=POOL_NEXT_DAYS - 1), mode=mode, now=now)
+        end_date=day + dt.timedelta(days=POOL_NEXT_DAYS - 1), mode=mode, now=now,
+        point=point)
     return [s for s in free if s.start > after][:POOL_NEXT_TIMES]
 
 
@@ -1099,6 +1107,7 @@ def booking_create_pooled(
     risk_answers: Mapping | None = None,
     consent: bool,
     contact_phone="",
+    point: ServicePoint | None = None,
 ) -> Booking:
     """Book the counsellor of ``topic``'s pool whom the fair rule assigns at
     ``start`` (`bookings.pool.pick_counsellor`), for ``family``.
@@ -1112,6 +1121,12 @@ def booking_create_pooled(
     succeeds; a candidate taken meanwhile passes to the next. When every one
     is taken: `PooledSlotTaken` (``SLOT_TAKEN``) with the pool's next free
     times after ``start``. No one covering the topic in that mode: ``POOL_EMPTY``.
+
+    ``point``: in person at that service point (ignored for online and phone):
+    ``session_type`` must be the one held there (``SERVICE_NOT_AT_POINT``),
+    the point one families may come to (``POINT_UNAVAILABLE``), and the pool
+    those with hours there (`pool_selectors.pool_counsellors`); no one:
+    ``POOL_EMPTY_AT_POINT``.
 
     Not atomic itself, on purpose: each attempt is its own transaction, so no
     counsellor's lock is held while the next is tried (two requests trying
@@ -1131,18 +1146,25 @@ def booking_create_pooled(
         raise BookingError(SERVICE_UNAVAILABLE)
     if session_type.modes and mode not in session_type.modes:
         raise BookingError(MODE_UNAVAILABLE)
+    if mode != Mode.IN_PERSON:
+        point = None  # online and phone sessions need no point
+    if point is not None:
+        if not ServicePoint.objects.for_families().filter(pk=point.pk).exists():
+            raise BookingError(POINT_UNAVAILABLE)
+        if session_type.point_id != point.pk:
+            raise BookingError(SERVICE_NOT_AT_POINT)
     now = timezone.now()
     # Notice and horizon first: a time too soon is "too soon", not "taken".
     _check_start(session_type=session_type, start=start, now=now,
                  policy=sel.booking_policy())
     if not pool_selectors.pool_counsellors(topic=topic, session_type=session_type,
-                                           mode=mode):
-        raise BookingError(POOL_EMPTY)
+                                           mode=mode, point=point):
+        raise BookingError(POOL_EMPTY if point is None else POOL_EMPTY_AT_POINT)
     day = timezone.localtime(start, STATION_TZ).date()
     free_at = next(
         (s.counsellors for s in pool_selectors.pooled_free_slots(
             topic=topic, session_type=session_type, start_date=day, end_date=day,
-            mode=mode, now=now) if s.start == start),
+            mode=mode, now=now, point=point) if s.start == start),
         (),
     )
     load = pool_selectors.counsellor_load(free_at, now=now)
@@ -1164,4 +1186,5 @@ def booking_create_pooled(
             if exc.msgid not in _PER_COUNSELLOR:
                 raise
     raise PooledSlotTaken(_pool_next_slots(topic=topic, session_type=session_type,
-                                           mode=mode, after=start, now=now))
+                                           mode=mode, after=start, now=now,
+                                           point=point))

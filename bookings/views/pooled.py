@@ -1,14 +1,16 @@
 """Family pages of pooled booking: "the next available counsellor" for a topic.
 
-Choose a topic and a mode (in person or online), see the pool's free times for
+Choose a topic and a mode (in person or online) -- in person, optionally a
+service point to meet at -- see the pool's free times for
 the next four weeks, pick one, fill in the same details form as a named
 booking, review, confirm; the fair rule assigns the counsellor
 (`services.booking_create_pooled`) and the confirmation names them.
 
 Every page works without JavaScript. Bad input is a page with a clear
 message, never a 500: an unknown topic, a mode not on offer, a topic no one
-covers in that mode (the crisis lines and the named list offered instead), a
-time no longer free (the pool's next free times offered instead).
+covers in that mode or at that point (the crisis lines and the named list
+offered instead), an unknown or inactive point or one without opening hours,
+a time no longer free (the pool's next free times offered instead).
 """
 
 import datetime as dt
@@ -41,6 +43,7 @@ from bookings.views.common import (
 )
 from bookings.views.family import _answered
 from courses.models import topics_for_language
+from network.selectors import points_for_families
 from portal import languages
 from portal.timezones import user_zone
 
@@ -63,15 +66,19 @@ def _query(**params) -> str:
     return f"?{urlencode(given)}" if given else ""
 
 
-def _times_url(topic, mode: str, service: SessionType | None = None) -> str:
+def _times_url(topic, mode: str, service: SessionType | None = None, point=None) -> str:
     return reverse("bookings:pooled") + _query(
-        topic=topic.slug, mode=mode, type=service.slug if service else ""
+        topic=topic.slug,
+        mode=mode,
+        point=point.slug if point else "",
+        type=service.slug if service else "",
     )
 
 
-def _pool_service(topic, mode: str, slug: str) -> SessionType | None:
-    """The individual service the pool offers for ``topic`` in ``mode``: the one
-    named by ``slug`` when someone covers it, else the oldest that someone does.
+def _pool_service(topic, mode: str, slug: str, point=None) -> SessionType | None:
+    """The individual service the pool offers for ``topic`` in ``mode`` (at
+    ``point``, if one is given: the services held there): the one named by
+    ``slug`` when someone covers it, else the oldest that someone does.
 
     One query for the services, then one per service tried (`pool_counsellors`),
     never one per counsellor.
@@ -79,24 +86,48 @@ def _pool_service(topic, mode: str, slug: str) -> SessionType | None:
     covering = Counsellor.objects.filter(
         selectors._topic_filter(topic), is_active=True
     ).values("pk")
+    offered = SessionType.objects.filter(
+        is_active=True,
+        kind=SessionType.Kind.INDIVIDUAL,
+        counsellors__in=covering,
+    )
+    if point is not None:
+        offered = offered.filter(point=point)
     services_offered = [
-        t
-        for t in SessionType.objects.filter(
-            is_active=True,
-            kind=SessionType.Kind.INDIVIDUAL,
-            counsellors__in=covering,
-        )
-        .distinct()
-        .order_by("pk")
-        if not t.modes or mode in t.modes
+        t for t in offered.distinct().order_by("pk") if not t.modes or mode in t.modes
     ]
     services_offered.sort(key=lambda t: t.slug != slug)  # the one asked for first
     for service in services_offered:
         if pool_selectors.pool_counsellors(
-            topic=topic, session_type=service, mode=mode
+            topic=topic, session_type=service, mode=mode, point=point
         ):
             return service
     return None
+
+
+def _read_point(request, mode: str, points=None):
+    """(point, error, status) for the ``point`` asked for, in person only.
+
+    ``points``: the points families may choose, already read for the page,
+    to find it in without a query; otherwise (or when it is not among them)
+    `pool_selectors.pool_point` reads it and says what is wrong.
+    """
+    slug = slug_param(request, "point")
+    raw = request.GET.get("point") or request.POST.get("point") or ""
+    if mode != Mode.IN_PERSON or not raw:
+        return None, None, HTTPStatus.OK
+    found = next((p for p in points or () if p.slug == slug), None)
+    if found is not None:
+        return found, None, HTTPStatus.OK
+    try:
+        return pool_selectors.pool_point(slug=slug), None, HTTPStatus.OK
+    except services.BookingError as exc:
+        status = (
+            HTTPStatus.NOT_FOUND
+            if exc.code == "point_unknown"
+            else HTTPStatus.BAD_REQUEST
+        )
+        return None, error_text(exc), status
 
 
 def _read_choice(request):
@@ -120,11 +151,21 @@ def _read_choice(request):
 
 
 def _choose_page(
-    request, *, topic=None, mode="", error=None, uncovered=False, status=HTTPStatus.OK
+    request,
+    *,
+    topic=None,
+    mode="",
+    error=None,
+    uncovered=False,
+    status=HTTPStatus.OK,
+    point=None,
+    points=None,
 ):
     context = {
         "topics": list(topics_for_language()),
         "modes": [(m, Mode(m).label) for m in POOL_MODES],
+        "points": list(points_for_families()) if points is None else points,
+        "point": point,
         "topic": topic,
         "mode": mode,
         "error": error,
@@ -142,9 +183,19 @@ def pooled_times(request):
     topic, mode, error, status = _read_choice(request)
     if error is not None or topic is None or not mode:
         return _choose_page(request, topic=topic, mode=mode, error=error, status=status)
-    service = _pool_service(topic, mode, slug_param(request, "type"))
+    # In person, the page offers a change of point: the list read once also
+    # finds the point asked for (no query of its own).
+    points = list(points_for_families()) if mode == Mode.IN_PERSON else []
+    point, error, status = _read_point(request, mode, points)
+    if error is not None:
+        return _choose_page(
+            request, topic=topic, mode=mode, error=error, status=status, points=points
+        )
+    service = _pool_service(topic, mode, slug_param(request, "type"), point)
     if service is None:
-        return _choose_page(request, topic=topic, mode=mode, uncovered=True)
+        return _choose_page(
+            request, topic=topic, mode=mode, uncovered=True, point=point, points=points
+        )
     today = station_today()
     start_date = max(parse_date(request.GET.get("from"), today), today)
     end_date = start_date + dt.timedelta(days=POOL_DAYS - 1)
@@ -154,13 +205,17 @@ def pooled_times(request):
         start_date=start_date,
         end_date=end_date,
         mode=mode,
+        point=point,
     )
+    point_slug = point.slug if point else ""
     return render_page(
         request,
         "bookings/pooled_times.html",
         {
             "topic": topic,
             "mode": mode,
+            "point": point,
+            "points": points,
             "mode_label": Mode(mode).label,
             "session_type": service,
             "soonest": slots[:NEXT_SLOTS],
@@ -176,12 +231,14 @@ def pooled_times(request):
             "later_query": _query(
                 topic=topic.slug,
                 mode=mode,
+                point=point_slug,
                 type=service.slug,
                 **{"from": (end_date + dt.timedelta(days=1)).isoformat()},
             ),
             "earlier_query": _query(
                 topic=topic.slug,
                 mode=mode,
+                point=point_slug,
                 type=service.slug,
                 **{
                     "from": max(
@@ -193,12 +250,19 @@ def pooled_times(request):
     )
 
 
-def _pool_is_free(topic, mode: str, service: SessionType, start: dt.datetime) -> bool:
+def _pool_is_free(
+    topic, mode: str, service: SessionType, start: dt.datetime, point=None
+) -> bool:
     day = start.astimezone(STATION_TZ).date()
     return any(
         s.start == start
         for s in pool_selectors.pooled_free_slots(
-            topic=topic, session_type=service, start_date=day, end_date=day, mode=mode
+            topic=topic,
+            session_type=service,
+            start_date=day,
+            end_date=day,
+            mode=mode,
+            point=point,
         )
     )
 
@@ -216,10 +280,15 @@ def pooled_book(request):
             error=error or (TOPIC_UNKNOWN if topic is None else MODE_UNKNOWN),
             status=HTTPStatus.BAD_REQUEST if error is None else status,
         )
-    service = _pool_service(topic, mode, slug_param(request, "type"))
+    point, error, status = _read_point(request, mode)
+    if error is not None:
+        return _choose_page(request, topic=topic, mode=mode, error=error, status=status)
+    service = _pool_service(topic, mode, slug_param(request, "type"), point)
     if service is None:
-        return _choose_page(request, topic=topic, mode=mode, uncovered=True)
-    back = _times_url(topic, mode, service)
+        return _choose_page(
+            request, topic=topic, mode=mode, uncovered=True, point=point
+        )
+    back = _times_url(topic, mode, service, point)
     # The form's modes are the service's and the counsellor's: here the pool
     # stands in for the counsellor, offering only the mode chosen.
     form_kwargs = {
@@ -232,12 +301,13 @@ def pooled_book(request):
         "mode": mode,
         "mode_label": Mode(mode).label,
         "session_type": service,
+        "point": point,
     }
     step = request.POST.get("step", "details")
 
     if request.method == "GET":
         start = parse_slot(request.GET.get("start", ""))
-        if start is None or not _pool_is_free(topic, mode, service, start):
+        if start is None or not _pool_is_free(topic, mode, service, start, point):
             messages.error(request, TIME_GONE)
             return redirect(back)
         form = BookingDetailsForm(
@@ -286,6 +356,7 @@ def pooled_book(request):
             risk_answers=form.risk_answers(),
             consent=form.cleaned_data["consent"],
             contact_phone=form.cleaned_data.get("contact_phone") or "",
+            point=point,
         )
     except services.PooledSlotTaken as exc:
         return render_page(

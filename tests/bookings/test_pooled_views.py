@@ -170,9 +170,10 @@ def test_times_page_queries_do_not_grow_with_the_pool(client, pool):
         service.counsellors.add(person)
         BookingFactory(counsellor=person, session_type=service, start=local(DAY, 9 + n))
     eight = count()
-    # The topic, the services, the pool (twice), the slot search's fixed
-    # seven, and the page shell's (site, crisis lines, settings, topics).
-    assert two == eight == 16
+    # The topic, the points to change to (in person), the services, the pool
+    # (twice), the slot search's fixed seven, and the page shell's (site,
+    # crisis lines, settings, topics).
+    assert two == eight == 17
 
 
 # --- details, review, confirm ------------------------------------------------------
