@@ -709,7 +709,7 @@ def _pooled_slots(query: SlotQuery):
     point = None
     if query.point and query.mode in (None, Mode.IN_PERSON):
         try:
-            point = pool_selectors.pool_point(slug=query.point)
+            point = services.pool_point(slug=query.point)
         except BookingError as exc:
             return field_error("point", exc.message, exc.code, location="query")
         if session_type.point_id != point.pk:
@@ -781,11 +781,10 @@ def create_booking(request, payload: BookingIn):
         if topic is None:
             return field_error("topic", gettext(UNKNOWN_TOPIC), "unknown")
     if counsellor is None:
-        from bookings import pool_selectors
 
         point = None
         if payload.point and payload.mode == Mode.IN_PERSON:
-            point = pool_selectors.pool_point(slug=payload.point)  # 422 on point
+            point = services.pool_point(slug=payload.point)  # 422 on point
         try:
             booking = services.booking_create_pooled(
                 family=request.auth, topic=topic, session_type=session_type,

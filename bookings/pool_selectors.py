@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
-from django.db.models import Count, Exists, Max, OuterRef, Q
+from django.db.models import Count, Max, Q
 from django.utils import timezone
 
 from bookings import pool
@@ -20,36 +20,13 @@ from bookings.selectors import (
     bookable_counsellors,
     free_slots_for_counsellors,
 )
-from network.models import OpeningHours, ServicePoint
+from network.models import ServicePoint
 
 __all__ = [
     "counsellor_load",
     "pool_counsellors",
-    "pool_point",
     "pooled_free_slots",
 ]
-
-
-def pool_point(*, slug: str) -> ServicePoint:
-    """The service point a pooled search in person may name by ``slug``: active
-    and with opening hours. One query.
-
-    Raises `services.BookingError`: ``POINT_UNKNOWN`` for no such point or an
-    inactive one (families cannot see it, so it is not confirmed to exist),
-    ``POINT_NO_HOURS`` for a point without opening hours.
-    """
-    from bookings import services
-
-    point = (
-        ServicePoint.objects.filter(slug=slug, is_active=True)
-        .annotate(has_hours=Exists(OpeningHours.objects.filter(point=OuterRef("pk"))))
-        .first()
-    )
-    if point is None:
-        raise services.BookingError(services.POINT_UNKNOWN)
-    if not point.has_hours:
-        raise services.BookingError(services.POINT_NO_HOURS)
-    return point
 
 
 def _at_point(point: ServicePoint | None, mode: str | None) -> int | None:

@@ -28,7 +28,7 @@ from collections.abc import Mapping
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext, gettext_noop
 
@@ -50,7 +50,7 @@ from bookings.models import (
 )
 from bookings.permissions import is_staff_for, seats_taken
 from network import selectors as network_selectors
-from network.models import OpeningException, ServicePoint
+from network.models import OpeningException, OpeningHours, ServicePoint
 from portal import privacy
 from portal.models import Consent
 from portal.timezones import STATION_TZ
@@ -1095,6 +1095,26 @@ def _pool_next_slots(*, topic, session_type: SessionType, mode: str,
     return [s for s in free if s.start > after][:POOL_NEXT_TIMES]
 
 
+def pool_point(*, slug: str) -> ServicePoint:
+    """The service point a pooled search in person may name by ``slug``: active
+    and with opening hours. One query.
+
+    Raises `BookingError`: ``POINT_UNKNOWN`` for no such point or an
+    inactive one (families cannot see it, so it is not confirmed to exist),
+    ``POINT_NO_HOURS`` for a point without opening hours.
+    """
+    point = (
+        ServicePoint.objects.filter(slug=slug, is_active=True)
+        .annotate(has_hours=Exists(OpeningHours.objects.filter(point=OuterRef("pk"))))
+        .first()
+    )
+    if point is None:
+        raise BookingError(POINT_UNKNOWN)
+    if not point.has_hours:
+        raise BookingError(POINT_NO_HOURS)
+    return point
+
+
 def booking_create_pooled(
     *,
     family,
@@ -1102,15 +1122,13 @@ def booking_create_pooled(
     session_type: SessionType,
     start: dt.datetime,
     mode: str,
-    child=None,
-    concern: str = "",
-    risk_answers: Mapping | None = None,
-    consent: bool,
-    contact_phone="",
     point: ServicePoint | None = None,
+    **details,
 ) -> Booking:
     """Book the counsellor of ``topic``'s pool whom the fair rule assigns at
-    ``start`` (`bookings.pool.pick_counsellor`), for ``family``.
+    ``start`` (`bookings.pool.pick_counsellor`), for ``family``. ``details``:
+    the intake keywords of `booking_create` (``child``, ``concern``,
+    ``risk_answers``, ``consent``, ``contact_phone``), passed on as they are.
 
     The candidates are the pool's counsellors free at ``start``
     (`pool_selectors.pooled_free_slots`: active, covering ``topic``, offering
@@ -1133,13 +1151,12 @@ def booking_create_pooled(
     the candidates in different orders cannot deadlock). Call it outside a
     transaction for that to hold. A refused attempt saves nothing.
 
-    Credentials (a counsellor whose credential expired between search and
-    booking) are not checked yet: they arrive with the expert pool
-    (`network.Expert`), and the check belongs in `booking_create`.
+    A counsellor whose credential expired between search and booking is
+    refused by `booking_create` (``CREDENTIAL_EXPIRED``) and passed over.
     """
     from bookings import pool, pool_selectors
 
-    if not consent:
+    if not details.get("consent"):
         raise BookingError(CONSENT_REQUIRED)
     start = _require_aware(start)
     if session_type.is_group or not session_type.is_active:
@@ -1178,9 +1195,7 @@ def booking_create_pooled(
         try:
             return booking_create(
                 family=family, counsellor=people[chosen], session_type=session_type,
-                start=start, mode=mode, child=child, concern=concern,
-                risk_answers=risk_answers, consent=consent, topic=topic,
-                contact_phone=contact_phone,
+                start=start, mode=mode, topic=topic, **details,
             )
         except BookingError as exc:
             if exc.msgid not in _PER_COUNSELLOR:

@@ -110,7 +110,7 @@ def _read_point(request, mode: str, points=None):
 
     ``points``: the points families may choose, already read for the page,
     to find it in without a query; otherwise (or when it is not among them)
-    `pool_selectors.pool_point` reads it and says what is wrong.
+    `services.pool_point` reads it and says what is wrong.
     """
     slug = slug_param(request, "point")
     raw = request.GET.get("point") or request.POST.get("point") or ""
@@ -120,7 +120,7 @@ def _read_point(request, mode: str, points=None):
     if found is not None:
         return found, None, HTTPStatus.OK
     try:
-        return pool_selectors.pool_point(slug=slug), None, HTTPStatus.OK
+        return services.pool_point(slug=slug), None, HTTPStatus.OK
     except services.BookingError as exc:
         status = (
             HTTPStatus.NOT_FOUND

@@ -49,7 +49,9 @@ ROWS = [
     ("counsellor", Counsellor(pk=7), {PAGES, C7, caching.FEEDS, caching.FEED_LABELS}),
     ("workshop", GroupSession(),
      {PAGES, caching.WORKSHOPS, caching.STATION, caching.FEEDS}),
-    ("session type", SessionType(), {caching.STATION, caching.FEEDS, caching.FEED_LABELS}),
+    # Services are listed on the service points' public pages: PAGES too.
+    ("session type", SessionType(),
+     {PAGES, caching.STATION, caching.FEEDS, caching.FEED_LABELS}),
     ("closure", StationClosure(), {caching.STATION}),
     ("policy", BookingPolicy(), {caching.STATION}),
     ("feed", CalendarFeed(), {caching.FEEDS}),
@@ -73,7 +75,7 @@ def test_a_change_retires_the_declared_generations(name, instance, expected, sig
 @pytest.mark.parametrize(("through", "expected"), [
     (Counsellor.specialties.through, {PAGES}),
     (GroupSession.counsellors.through, {PAGES, caching.STATION, caching.FEEDS}),
-    (SessionType.counsellors.through, {caching.STATION}),
+    (SessionType.counsellors.through, {PAGES, caching.STATION}),
 ], ids=["specialties", "workshop leads", "session type counsellors"])
 def test_a_link_change_retires_the_declared_generations_once_done(through, expected):
     def send(action):
