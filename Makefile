@@ -72,8 +72,11 @@ worker: install
 	DJANGO_DEV_HOST=$(HOST) DJANGO_DEV_PORT=$(PORT) DJANGO_SETTINGS_MODULE=portal.settings.dev $(PY) manage.py db_worker
 
 # Every test; DATABASE_URL=postgres://… runs them on PostgreSQL.
+# Two processes: everything else, then the few tests marked own_process
+# (they need a process where no other live-server test ran first).
 test: install-dev browser
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest -m "not own_process" $(PYTEST_ARGS)
+	$(PY) -m pytest -m own_process $(PYTEST_ARGS)
 
 lint: install-dev
 	$(VENV)/bin/ruff check .

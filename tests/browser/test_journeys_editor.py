@@ -29,7 +29,13 @@ from tests.factories import (
     UserFactory,
 )
 
-pytestmark = pytest.mark.browser
+# Run in a process of their own (`make test` runs `-m own_process` after the
+# rest): after any other live-server test in the same process, Wagtail answers
+# the editor's "submit for review" with "你没有权限访问" although the editor's
+# permissions read back right in the test (can_edit, access_admin, groups).
+# Not found yet what state survives the flush; the product is not involved
+# (alone, or first, the journey passes every time).
+pytestmark = [pytest.mark.browser, pytest.mark.own_process]
 
 NOW = dt.datetime(2027, 3, 1, 9, 0, tzinfo=STATION_TZ)  # a Monday morning
 
