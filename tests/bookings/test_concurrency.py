@@ -151,17 +151,19 @@ def test_concurrent_bookings_of_different_slots_succeed_and_the_family_limit_hol
     one_family = FamilyFactory()
     calls = []
     # Five families on five separate hours of one counsellor (all succeed), and
-    # one family booking four counsellors at once: the policy default allows
+    # one family booking four counsellors at once, each at another hour (one
+    # family is never in two sessions at one time): the policy default allows
     # three active bookings, and the family row lock makes that exact.
     for hour in range(5):
         family = FamilyFactory()
         calls.append(lambda family=family, hour=hour: services.booking_create(
             family=family, counsellor=setup.counsellor, session_type=setup.session_type,
             start=setup.at(10 + hour), mode=Mode.IN_PERSON, consent=True).pk)
-    for counsellor in [*others, setup.counsellor]:
-        calls.append(lambda counsellor=counsellor: services.booking_create(
+    for counsellor, hour in zip([*others, setup.counsellor], (9, 11, 16, 15),
+                                strict=True):
+        calls.append(lambda counsellor=counsellor, hour=hour: services.booking_create(
             family=one_family, counsellor=counsellor, session_type=setup.session_type,
-            start=setup.at(9), mode=Mode.IN_PERSON, consent=True).pk)
+            start=setup.at(hour), mode=Mode.IN_PERSON, consent=True).pk)
     results = run_together(calls)
     assert [r[0] for r in results[:5]] == ["ok"] * 5, results
     assert sorted(r[0] for r in results[5:]) == ["ok", "ok", "ok", "refused"], results
