@@ -19,9 +19,9 @@ from django.urls import reverse
 
 from bookings.intake import RISK_KEYS
 from bookings.models import Booking, Mode
-from bookings.slots import STATION_TZ
 from portal.models import Consent
 from tests.bookings.engine_setup import counsellor_with_hours, local
+from tests.bookings.pool_setup import DAY, NOW
 from tests.factories import (
     BookingFactory,
     CounsellorFactory,
@@ -32,8 +32,6 @@ from tests.factories import (
 
 pytestmark = [pytest.mark.django_db, pytest.mark.clock]
 
-NOW = dt.datetime(2026, 12, 7, 8, 0, tzinfo=STATION_TZ)  # a Monday
-DAY = dt.date(2026, 12, 10)  # that Thursday
 TIMES = reverse("bookings:pooled")
 BOOK = reverse("bookings:pooled_book")
 
@@ -44,15 +42,6 @@ def pinned():
         yield
 
 
-@pytest.fixture
-def pool():
-    """Two counsellors of 情绪疏导 (A the busier), working 09:00–17:00 daily."""
-    topic = TopicFactory(name="情绪疏导", slug="emotional-guidance")
-    busy = counsellor_with_hours(display_name="林晓舟", specialties=[topic])
-    idle = counsellor_with_hours(display_name="周一诺", specialties=[topic])
-    service = SessionTypeFactory(counsellors=[busy, idle])
-    BookingFactory(counsellor=busy, session_type=service, start=local(DAY, 15))
-    return topic, service, busy, idle
 
 
 def _messages(response) -> list[str]:
