@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
+from phonenumber_field.modelfields import PhoneNumberField
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.fields import RichTextField
@@ -41,9 +42,10 @@ class UserManager(BaseUserManager):
     use_in_migrations = True
 
     def _create_user(self, email, password, **extra_fields):
-        if not email:
-            raise ValueError("An email address is required.")
-        email = self.normalize_email(email).lower()
+        # A family may sign up with a mobile number (or WeChat) and no email.
+        if not email and not extra_fields.get("phone"):
+            raise ValueError("An email address or a mobile number is required.")
+        email = self.normalize_email(email).lower() if email else None
         user = self.model(email=email, **extra_fields)
         user.set_password(password)
         user.save(using=self._db)
@@ -61,10 +63,16 @@ class UserManager(BaseUserManager):
 
 
 class User(AbstractUser):
-    """A person who signs in with an email address."""
+    """A person who signs in with an email address, a mobile number, or both.
+
+    Both are unique when present and NULL when absent (so many accounts may
+    have neither one of them), stored lower-cased / in E.164.
+    """
 
     username = None
-    email = models.EmailField(_("电子邮箱"), unique=True)
+    email = models.EmailField(_("电子邮箱"), unique=True, null=True, blank=True)
+    phone = PhoneNumberField(_("手机号码"), unique=True, null=True, blank=True)
+    phone_verified = models.BooleanField(_("手机号码已验证"), default=False)
     display_name = models.CharField(_("称呼"), max_length=60, blank=True)
     preferred_language = models.CharField(
         _("语言"), max_length=10, choices=settings.LANGUAGES, default="zh-hans"
@@ -85,10 +93,22 @@ class User(AbstractUser):
         verbose_name_plural = _("用户")
 
     def __str__(self):
-        return self.display_name or self.email
+        return self.display_name or self.email or self.masked_phone or f"#{self.pk}"
 
     def get_short_name(self):
-        return self.display_name or self.email.split("@")[0]
+        if self.display_name:
+            return self.display_name
+        if self.email:
+            return self.email.split("@")[0]
+        return self.masked_phone or f"#{self.pk}"
+
+    @property
+    def masked_phone(self) -> str:
+        """The mobile number with its middle hidden (138****5678), for screens."""
+        if not self.phone:
+            return ""
+        national = str(self.phone.national_number)
+        return f"{national[:3]}****{national[-4:]}" if len(national) >= 7 else "****"
 
     def has_role(self, role: str) -> bool:
         # Group names are cached per instance: templates ask several times.
