@@ -347,7 +347,7 @@ def main() -> int:
              AIM_SLOTS),
             ("slot search: topic's counsellors, 2 weeks (API)", data["slots_topic"],
              token, AIM_SLOTS),
-            ("pooled slot search: topic's pool, 4 weeks (API)",
+            ("pooled slot search: topic at one point, 4 weeks (API)",
              [data["slots_pooled"]] if data.get("slots_pooled") else [], token, AIM_POOLED),
             ("service point page", [data["point_page"]] if data.get("point_page") else [],
              "", AIM_PAGE),

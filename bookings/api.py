@@ -695,7 +695,9 @@ def _pooled_slots(query: SlotQuery):
     if not query.topic:
         return field_error("counsellor", gettext(COUNSELLOR_OR_TOPIC), "required",
                            location="query")
-    first, last = selectors.slot_search_dates(station=caching.versions([])[0])
+    # Read before any row (the fast path replays the answer under them).
+    station, pools = caching.pool_generations()
+    first, last = selectors.slot_search_dates(station=station)
     if not first <= query.start <= last or query.end > last:
         message = gettext(SLOT_DATES_OUT_OF_RANGE) % {"first": first.isoformat(),
                                                       "last": last.isoformat()}
@@ -719,11 +721,18 @@ def _pooled_slots(query: SlotQuery):
                                                mode=query.mode, point=point):
             return field_error("topic", gettext(services.POOL_EMPTY_AT_POINT),
                                "pool_empty_at_point", location="query")
-    slots = pool_selectors.pooled_free_slots(
+    answer = pool_selectors.pooled_free_slots_answer(
         topic=topic, session_type=session_type, start_date=query.start,
         end_date=query.end, mode=query.mode, point=point)
-    return HttpResponse("[" + ", ".join([_slot_json(s) for s in slots]) + "]",
-                        content_type=caching.JSON)
+    body = "[" + ", ".join([_slot_json(s) for s in answer.slots]) + "]"
+    return caching.mark_answer(
+        HttpResponse(body, content_type=caching.JSON),
+        caching.pooled_answer_key(
+            topic=query.topic, point=query.point or "", mode=query.mode or "",
+            session_type_id=session_type.pk, start=query.start, end=query.end,
+            station=station, pools=pools),
+        valid_until=answer.valid_until, members=answer.members,
+        versions=answer.versions)
 
 
 SLOT_JSON_SECONDS = 24 * 3600

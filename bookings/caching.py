@@ -35,6 +35,10 @@ Fast paths (`portal.cache.ReplayMiddleware`):
   read with `portal.cache.LAG_SECONDS` of lag (usually no round trip). Anything unusual takes the full path, which validates and
   answers as before; only its 200 answers are kept, with their headers
   (``Cache-Control: no-store`` included).
+  A pooled search (``topic`` instead of ``counsellor``, with ``point`` and
+  ``mode`` if given) is kept the same way under `STATION` and `POOLS`, with
+  the pool's members and their generations as the full path read them: a
+  repeat is replayed while those still match (one lagged read of each).
 """
 
 from __future__ import annotations
@@ -89,6 +93,10 @@ FEEDS = "calendar:feed:gen"
 FEED_LABELS = "calendar:feed:labels"
 WORKSHOPS = "calendar:workshops:gen"
 TOKENS = "api:tokens:gen"  # noqa: S105  (a cache key, not a secret)
+# Who is in a topic's pool (`pool_selectors.pool_counsellors`) beyond what
+# STATION and the members' own generations cover: a counsellor joining or
+# leaving (active, modes, specialties, hours kept at a point), a topic's slug.
+POOLS = "bookings:pools:gen"
 
 
 def counsellor_key(counsellor_id: int) -> str:
@@ -119,11 +127,11 @@ _PAGE_SIGNALS = (page_published, page_unpublished, post_page_move)
 
 INVALIDATION = [
     Retire(Booking, (_seats, _counsellor_of, FEEDS)),
-    Retire(AvailabilityRule, (_counsellor_of,)),
+    Retire(AvailabilityRule, (_counsellor_of, POOLS)),
     Retire(AvailabilityException, (_counsellor_of,)),
     Retire(TimeOff, (_counsellor_of, FEEDS)),
-    Retire(Counsellor, (PAGES, _counsellor_row, FEEDS, FEED_LABELS)),
-    Retire(Counsellor.specialties.through, (PAGES,)),
+    Retire(Counsellor, (PAGES, _counsellor_row, FEEDS, FEED_LABELS, POOLS)),
+    Retire(Counsellor.specialties.through, (PAGES, POOLS)),
     Retire(GroupSession, (PAGES, WORKSHOPS, STATION, FEEDS)),
     Retire(GroupSession.counsellors.through, (PAGES, STATION, FEEDS)),
     # Session types are listed on their service point's page.
@@ -134,7 +142,7 @@ INVALIDATION = [
     Retire(CalendarFeed, (FEEDS,)),
     Retire(ApiToken, (TOKENS,)),
     Retire(get_user_model(), (FEEDS, TOKENS), unless=_signing_in),
-    Retire(Topic, (PAGES, FEEDS, FEED_LABELS)),
+    Retire(Topic, (PAGES, FEEDS, FEED_LABELS, POOLS)),
     # Shown on every module and lesson page (name, credential, covers).
     Retire(Reviewer, (PAGES,)),
     Retire(SearchSynonym, (PAGES,)),  # what every search query finds
@@ -312,15 +320,31 @@ def answer_key(*, counsellor_id: int, session_type_id: int, start: dt.date,
             end.isoformat(), station, version)
 
 
-def mark_answer(response: HttpResponse, key: tuple, *, valid_until: dt.datetime):
+def pool_generations() -> tuple[int, int]:
+    """(STATION, POOLS) for a pooled search; read before its rows."""
+    found = caching.read_many([STATION, POOLS])
+    return found[STATION], found[POOLS]
+
+
+def pooled_answer_key(*, topic: str, point: str, mode: str, session_type_id: int,
+                      start: dt.date, end: dt.date, station: int, pools: int) -> tuple:
+    return ("api:slots:pool", topic, point, mode, session_type_id, start.isoformat(),
+            end.isoformat(), station, pools)
+
+
+def mark_answer(response: HttpResponse, key: tuple, *, valid_until: dt.datetime,
+                members: tuple[int, ...] = (), versions: tuple[int, ...] = ()):
     """Called by the view: keep this answer once the middleware stack is done
-    with it (so a repeat carries the same headers: CSP, X-Frame-Options...)."""
-    response.slot_answer = (key, valid_until)
+    with it (so a repeat carries the same headers: CSP, X-Frame-Options...).
+    A pooled answer names its members and their generations, checked again
+    on each replay."""
+    response.slot_answer = (key, valid_until, members, versions)
     return response
 
 
 def remember_answer(key: tuple, response: HttpResponse, *,
-                    valid_until: dt.datetime) -> None:
+                    valid_until: dt.datetime, members: tuple[int, ...] = (),
+                    versions: tuple[int, ...] = ()) -> None:
     expires = valid_until.timestamp()
     if expires <= time.time() or response.cookies:
         return
@@ -328,8 +352,9 @@ def remember_answer(key: tuple, response: HttpResponse, *,
                     if name.lower() not in _REQUEST_HEADERS)
     # The wall clock decides (slots slip inside the notice as it moves); the
     # store's own expiry only frees the memory.
-    caching.local_set(key, (response.content, headers, expires),
-                      seconds=expires - time.time(), size=len(response.content))
+    caching.local_set(key, (response.content, headers, expires, members, versions),
+                      seconds=expires - time.time(),
+                      size=len(response.content) + 16 * len(members))
 
 
 class _BearerToken(HttpBearer):
@@ -343,6 +368,41 @@ class _BearerToken(HttpBearer):
 _bearer = _BearerToken()
 
 
+_SLUG = re.compile(r"^[-a-zA-Z0-9_]{1,60}$")
+_MODES = {"in_person", "online", "phone"}
+_POOLED_REQUIRED = {"topic", "session_type", "start", "end"}
+_POOLED_OPTIONAL = {"point", "mode"}
+
+
+def _pooled_query(request) -> dict | None:
+    """A pooled search's parameters in their plain form, or None."""
+    query = request.GET
+    names = set(query)
+    if not (_POOLED_REQUIRED <= names <= _POOLED_REQUIRED | _POOLED_OPTIONAL) \
+            or any(len(query.getlist(p)) != 1 for p in names):
+        return None
+    dates = _dates(query)
+    topic, point, mode = query["topic"], query.get("point", ""), query.get("mode", "")
+    if dates is None or not _ID.match(query["session_type"]) \
+            or int(query["session_type"]) > MAX_ID or not _SLUG.match(topic) \
+            or (point and not _SLUG.match(point)) or (mode and mode not in _MODES):
+        return None
+    return {"topic": topic, "point": point, "mode": mode,
+            "session_type": int(query["session_type"]), "start": dates[0],
+            "end": dates[1]}
+
+
+def _dates(query) -> tuple[dt.date, dt.date] | None:
+    if not (_DATE.match(query["start"]) and _DATE.match(query["end"])):
+        return None
+    try:
+        start = dt.date.fromisoformat(query["start"])
+        end = dt.date.fromisoformat(query["end"])
+    except ValueError:
+        return None
+    return (start, end) if 0 <= (end - start).days <= MAX_SLOT_DAYS else None
+
+
 def _query(request) -> dict | None:
     """The four parameters in their plain form, or None (the full path decides)."""
     query = request.GET
@@ -350,19 +410,12 @@ def _query(request) -> dict | None:
                                                 for p in _PARAMS):
         return None
     counsellor, session_type = query["counsellor"], query["session_type"]
-    if not (_ID.match(counsellor) and _ID.match(session_type)
-            and _DATE.match(query["start"]) and _DATE.match(query["end"])):
-        return None
-    try:
-        start = dt.date.fromisoformat(query["start"])
-        end = dt.date.fromisoformat(query["end"])
-    except ValueError:
-        return None
-    if not (0 <= (end - start).days <= MAX_SLOT_DAYS) or int(counsellor) > MAX_ID \
-            or int(session_type) > MAX_ID:
+    dates = _dates(query)
+    if dates is None or not (_ID.match(counsellor) and _ID.match(session_type)) \
+            or int(counsellor) > MAX_ID or int(session_type) > MAX_ID:
         return None
     return {"counsellor": int(counsellor), "session_type": int(session_type),
-            "start": start, "end": end}
+            "start": dates[0], "end": dates[1]}
 
 
 def _token_state(token_hash: str, generation: int):
@@ -391,29 +444,59 @@ class SlotSearchReplayer(caching.Replayer):
         if request.method != "GET":
             return None
         token = _bearer(request)
-        params = _query(request) if token else None
+        if not token:
+            return None
+        if "topic" in request.GET:
+            kept = self._pooled(request, token)
+        else:
+            kept = self._named(request, token)
+        if kept is None or kept[2] <= time.time():
+            return None
+        body, headers = kept[0], kept[1]
+        response = HttpResponse(body)
+        for name, value in headers:
+            response.headers[name] = value
+        return response
+
+    def _named(self, request, token: str):
+        params = _query(request)
         if params is None:
             return None
         mine = counsellor_key(params["counsellor"])
         found = caching.read_many([TOKENS, STATION, mine], lag=caching.LAG_SECONDS)
         if _token_state(ApiToken.hash_secret(token), found[TOKENS]) is None:
             return None
-        kept = caching.local_get(answer_key(
+        return caching.local_get(answer_key(
             counsellor_id=params["counsellor"], session_type_id=params["session_type"],
             start=params["start"], end=params["end"], station=found[STATION],
             version=found[mine]))
-        if kept is None or kept[2] <= time.time():
+
+    def _pooled(self, request, token: str):
+        params = _pooled_query(request)
+        if params is None:
             return None
-        body, headers, _expires = kept
-        response = HttpResponse(body)
-        for name, value in headers:
-            response.headers[name] = value
-        return response
+        found = caching.read_many([TOKENS, STATION, POOLS], lag=caching.LAG_SECONDS)
+        if _token_state(ApiToken.hash_secret(token), found[TOKENS]) is None:
+            return None
+        kept = caching.local_get(pooled_answer_key(
+            topic=params["topic"], point=params["point"], mode=params["mode"],
+            session_type_id=params["session_type"], start=params["start"],
+            end=params["end"], station=found[STATION], pools=found[POOLS]))
+        if kept is None:
+            return None
+        members, versions = kept[3], kept[4]
+        now = caching.read_many([counsellor_key(m) for m in members],
+                                lag=caching.LAG_SECONDS)
+        if tuple(now[counsellor_key(m)] for m in members) != versions:
+            return None
+        return kept
 
     def keep(self, request, match, response) -> None:
         kept = getattr(response, "slot_answer", None)
         if kept is not None and response.status_code == HTTPStatus.OK:
-            remember_answer(kept[0], response, valid_until=kept[1])
+            key, valid_until, members, versions = kept
+            remember_answer(key, response, valid_until=valid_until, members=members,
+                            versions=versions)
 
 
 def register() -> None:

@@ -9,23 +9,27 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from django.db.models import Count, Max, Q
 from django.utils import timezone
 
-from bookings import pool
+from bookings import caching, pool
 from bookings.models import AvailabilityRule, Booking, Counsellor, Mode, SessionType
 from bookings.selectors import (
     _topic_filter,
+    answer_valid_until,
     bookable_counsellors,
-    free_slots_for_counsellors,
+    free_slots_with_rules,
 )
 from network.models import ServicePoint
 
 __all__ = [
+    "PooledAnswer",
     "counsellor_load",
     "pool_counsellors",
     "pooled_free_slots",
+    "pooled_free_slots_answer",
 ]
 
 
@@ -99,20 +103,59 @@ def pooled_free_slots(
     slots then come from the hours kept at that point or at none. The same
     number of queries.
     """
+    return pooled_free_slots_answer(
+        topic=topic, session_type=session_type, start_date=start_date,
+        end_date=end_date, mode=mode, now=now, point=point,
+    ).slots
+
+
+@dataclass(frozen=True)
+class PooledAnswer:
+    """`pooled_free_slots` and what the API's fast path keeps it under: the
+    pool's members and their schedule versions (read before their rows), and
+    until when the answer holds while only time passes."""
+
+    slots: list[pool.PooledSlot[int]]
+    members: tuple[int, ...]
+    versions: tuple[int, ...]
+    valid_until: dt.datetime
+
+
+def pooled_free_slots_answer(
+    *,
+    topic,
+    session_type: SessionType,
+    start_date: dt.date,
+    end_date: dt.date,
+    mode: str | None = None,
+    now: dt.datetime | None = None,
+    point: ServicePoint | None = None,
+) -> PooledAnswer:
+    """`pooled_free_slots`, with its members, their versions and its validity
+    (as `selectors.free_slots_answer` gives them for one counsellor)."""
+    now = now or timezone.now()
     people = pool_counsellors(
         topic=topic, session_type=session_type, mode=mode, point=point
     )
-    if not people:
-        return []
-    free = free_slots_for_counsellors(
+    ids = tuple(c.pk for c in people)
+    station, versions = caching.versions(ids)
+    lists, rules = free_slots_with_rules(
         counsellors=people,
         session_type=session_type,
         start_date=start_date,
         end_date=end_date,
         now=now,
         point=_at_point(point, mode),
+        versions=(station, versions),
     )
-    return pool.pooled_slots(free)
+    slots = pool.pooled_slots(lists) if people else []
+    until = answer_valid_until(
+        now=now, first_start=slots[0].start if slots else None, rules=rules
+    )
+    return PooledAnswer(
+        slots=slots, members=ids, versions=tuple(versions[i] for i in ids),
+        valid_until=until,
+    )
 
 
 def counsellor_load(

@@ -378,12 +378,34 @@ def free_slots_answer(*, counsellor: Counsellor, session_type: SessionType,
         end_date=end_date, now=now, exclude_booking_id=None, policy=None,
         versions=versions)
     slots = lists[counsellor.pk]
+    return slots, answer_valid_until(
+        now=now, first_start=slots[0].start if slots else None, rules=rules)
+
+
+def answer_valid_until(*, now: dt.datetime, first_start: dt.datetime | None,
+                       rules: engine.Policy | None) -> dt.datetime:
+    """Until when a slot answer holds while only time passes: until its first
+    slot (starting at ``first_start``) slips inside the minimum notice, and a
+    minute at most (a new day, and slots entering the horizon at its far end)."""
     # A new day moves slot_search_dates: no answer outlives the station's day.
     tomorrow = now.astimezone(STATION_TZ).date() + dt.timedelta(days=1)
     until = min(now + dt.timedelta(minutes=1), _local_midnight(tomorrow))
-    if slots and rules is not None:
-        until = min(until, slots[0].start - rules.min_notice)
-    return slots, until
+    if first_start is not None and rules is not None:
+        until = min(until, first_start - rules.min_notice)
+    return until
+
+
+def free_slots_with_rules(*, counsellors, session_type: SessionType,
+                          start_date: dt.date, end_date: dt.date, now: dt.datetime,
+                          point: int | None = None,
+                          versions: tuple[int, dict[int, int]] | None = None,
+                          ) -> tuple[dict[int, list[Slot]], engine.Policy | None]:
+    """`free_slots_for_counsellors` (cached) and the booking rules it applied;
+    ``versions`` as for `free_slots_answer`."""
+    return _free_slots(counsellors=counsellors, session_type=session_type,
+                       start_date=start_date, end_date=end_date, now=now,
+                       exclude_booking_id=None, policy=None, versions=versions,
+                       point=point)
 
 
 def _topic_filter(topic) -> Q:
