@@ -32,7 +32,9 @@ from tests.factories import (
 )
 from tests.network.factories import ServicePointFactory, open_point
 
-pytestmark = [pytest.mark.django_db, pytest.mark.clock]
+# Not marked `clock`: every test pins its own instant (the fixture below), so
+# a moved clock (CI's `-m clock` runs) would only repeat the same run.
+pytestmark = pytest.mark.django_db
 
 NOW = dt.datetime(2026, 12, 7, 8, 0, tzinfo=STATION_TZ)  # a Monday
 DAY = dt.date(2026, 12, 10)  # that Thursday

@@ -21,7 +21,9 @@ from tests.network.factories import (
     open_point,
 )
 
-pytestmark = [pytest.mark.django_db, pytest.mark.clock]
+# Not marked `clock`: every test pins its own instant (the fixture below), so
+# a moved clock (CI's `-m clock` runs) would only repeat the same run.
+pytestmark = pytest.mark.django_db
 
 STATION_TZ = zoneinfo.ZoneInfo("Asia/Shanghai")
 # A Wednesday: "this week" runs from Monday 8 to Sunday 14 March 2027.
