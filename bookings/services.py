@@ -310,9 +310,12 @@ def booking_create(
         raise BookingError(CHILD_INVALID)
     phone = _phone(contact_phone)
     now = timezone.now()
-    if network_selectors.expired_counsellor_ids(
-            on=timezone.localdate(now, STATION_TZ)).filter(counsellor_id=counsellor.pk).exists():
-        # The credential expired (or the expert left the pool) between search and booking.
+    # The credential must hold on the session's day (and so today): expired
+    # between search and booking, expiring before the session, or the expert
+    # left the pool.
+    on = max(timezone.localdate(now, STATION_TZ), timezone.localdate(start, STATION_TZ))
+    if network_selectors.expired_counsellor_ids(on=on).filter(
+            counsellor_id=counsellor.pk).exists():
         raise BookingError(CREDENTIAL_EXPIRED)
     policy = sel.booking_policy()
     _check_start(session_type=session_type, start=start, now=now, policy=policy)

@@ -60,6 +60,24 @@ def test_the_service_refuses_a_counsellor_whose_credential_expired(pair):
     assert not Booking.objects.exists()
 
 
+def test_a_session_after_the_credential_expires_is_refused_before_it(pair):
+    """Valid today, expired by the session's day: the booking is refused now."""
+    _topic, service, _lapsed, valid = pair
+    Expert.objects.filter(counsellor=valid).update(credential_expires=DAY - dt.timedelta(days=1))
+    with pytest.raises(services.BookingError) as caught:
+        services.booking_create(
+            family=FamilyFactory(), counsellor=valid, session_type=service,
+            start=local(DAY, 10), mode=Mode.IN_PERSON, risk_answers=CALM, consent=True)
+    assert caught.value.code == "credential_expired"
+    assert not Booking.objects.exists()
+    # On the last valid day it is still bookable.
+    Expert.objects.filter(counsellor=valid).update(credential_expires=DAY)
+    booking = services.booking_create(
+        family=FamilyFactory(), counsellor=valid, session_type=service,
+        start=local(DAY, 10), mode=Mode.IN_PERSON, risk_answers=CALM, consent=True)
+    assert booking.counsellor == valid
+
+
 def test_the_list_and_the_pool_leave_them_out(pair):
     from bookings import pool_selectors, selectors
 
