@@ -9,12 +9,14 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 GOOD_KEY = "k" * 20 + "Q7x!9vPz#2mLr$8sTf@4hWn&6jBc*0dYe"  # 53 chars, varied
+GOOD_SALT = "s4Lt-9vPz#2mLr$8sTf"
 IMPORT = "import django; from django.conf import settings; django.setup(); print(settings.DEBUG)"
 
 
 def _run(args, **env_overrides):
     env = {k: v for k, v in os.environ.items()
            if k not in {"DJANGO_SECRET_KEY", "DJANGO_ALLOWED_HOSTS", "DJANGO_SETTINGS_MODULE",
+                        "FIELD_ENCRYPTION_SALT",
                         # set by tests/browser/conftest.py for Playwright; a deploy
                         # check rightly refuses it
                         "DJANGO_ALLOW_ASYNC_UNSAFE"}}
@@ -32,7 +34,11 @@ def _run(args, **env_overrides):
       "at least 50 characters"),
      ({"DJANGO_SECRET_KEY": GOOD_KEY}, "DJANGO_ALLOWED_HOSTS must list"),
      ({"DJANGO_SECRET_KEY": GOOD_KEY, "DJANGO_ALLOWED_HOSTS": " , "},
-      "DJANGO_ALLOWED_HOSTS must list")],
+      "DJANGO_ALLOWED_HOSTS must list"),
+     ({"DJANGO_SECRET_KEY": GOOD_KEY, "DJANGO_ALLOWED_HOSTS": "weiai.example.cn"},
+      "FIELD_ENCRYPTION_SALT must list"),
+     ({"DJANGO_SECRET_KEY": GOOD_KEY, "DJANGO_ALLOWED_HOSTS": "weiai.example.cn",
+       "FIELD_ENCRYPTION_SALT": "short"}, "FIELD_ENCRYPTION_SALT must list")],
 )
 def test_production_settings_refuse_to_import_without_key_and_hosts(env, message):
     result = _run(["-c", IMPORT], **env)
@@ -43,7 +49,8 @@ def test_production_settings_refuse_to_import_without_key_and_hosts(env, message
 
 def test_production_settings_import_with_key_and_hosts():
     result = _run(["-c", IMPORT], DJANGO_SECRET_KEY=GOOD_KEY,
-                  DJANGO_ALLOWED_HOSTS="weiai.example.cn,www.weiai.example.cn")
+                  DJANGO_ALLOWED_HOSTS="weiai.example.cn,www.weiai.example.cn",
+                  FIELD_ENCRYPTION_SALT=GOOD_SALT)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "False"
 
