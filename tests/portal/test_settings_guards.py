@@ -22,6 +22,7 @@ def _run(args, **env_overrides):
                         "DJANGO_ALLOW_ASYNC_UNSAFE"}}
     env.update(env_overrides)
     env.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings.production")
+    env.setdefault("FIELD_ENCRYPTION_SALT", GOOD_SALT)
     return subprocess.run([sys.executable, *args], cwd=ROOT, env=env,  # noqa: S603
                           capture_output=True, text=True, timeout=120)
 
@@ -35,8 +36,8 @@ def _run(args, **env_overrides):
      ({"DJANGO_SECRET_KEY": GOOD_KEY}, "DJANGO_ALLOWED_HOSTS must list"),
      ({"DJANGO_SECRET_KEY": GOOD_KEY, "DJANGO_ALLOWED_HOSTS": " , "},
       "DJANGO_ALLOWED_HOSTS must list"),
-     ({"DJANGO_SECRET_KEY": GOOD_KEY, "DJANGO_ALLOWED_HOSTS": "weiai.example.cn"},
-      "FIELD_ENCRYPTION_SALT must list"),
+     ({"DJANGO_SECRET_KEY": GOOD_KEY, "DJANGO_ALLOWED_HOSTS": "weiai.example.cn",
+       "FIELD_ENCRYPTION_SALT": " , "}, "FIELD_ENCRYPTION_SALT must list"),
      ({"DJANGO_SECRET_KEY": GOOD_KEY, "DJANGO_ALLOWED_HOSTS": "weiai.example.cn",
        "FIELD_ENCRYPTION_SALT": "short"}, "FIELD_ENCRYPTION_SALT must list")],
 )
@@ -49,8 +50,7 @@ def test_production_settings_refuse_to_import_without_key_and_hosts(env, message
 
 def test_production_settings_import_with_key_and_hosts():
     result = _run(["-c", IMPORT], DJANGO_SECRET_KEY=GOOD_KEY,
-                  DJANGO_ALLOWED_HOSTS="weiai.example.cn,www.weiai.example.cn",
-                  FIELD_ENCRYPTION_SALT=GOOD_SALT)
+                  DJANGO_ALLOWED_HOSTS="weiai.example.cn,www.weiai.example.cn")
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "False"
 
