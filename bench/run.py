@@ -125,6 +125,8 @@ def bench_env(db_url: str, redis: str) -> dict[str, str]:
         "DJANGO_SETTINGS_MODULE": "bench.settings",
         "DJANGO_SECRET_KEY": bench_secret_key(),
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
+        # Fixed: the bench database's case rows must stay readable across runs.
+        "FIELD_ENCRYPTION_SALT": "bench-only-field-salt",
         "DJANGO_SECURE_SSL_REDIRECT": "0",
         "DJANGO_EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
         "DATABASE_URL": db_url,

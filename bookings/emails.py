@@ -110,6 +110,17 @@ def _safeguarding_lead() -> Address | None:
                    display_name=setting.safeguarding_lead_name)
 
 
+def staff_alert_recipients(*, safeguarding: bool) -> list:
+    """Who is alerted about a child at risk outside a booking (casework):
+    every coordinator, and the safeguarding lead too when the child may be
+    unsafe now."""
+    people = _coordinators()
+    lead = _safeguarding_lead() if safeguarding else None
+    if lead and lead.email not in {p.email for p in people}:
+        people.append(lead)
+    return people
+
+
 def recipients(booking: Booking, kind: str) -> list:
     """Who gets this kind of email about this booking.
 

@@ -172,22 +172,11 @@ def _require_aware(value: dt.datetime) -> dt.datetime:
 
 
 def _enqueue_email(booking_id: int, kind: str) -> None:
-    """Queue an email task atomically with the write that causes it.
+    """Queue an email task atomically with the write that causes it
+    (`bookings.tasks.enqueue_with_write`)."""
+    from bookings.tasks import enqueue_with_write, send_booking_email
 
-    With the database task backend the task row is inserted in the booking's
-    own transaction: both commit or neither does, so no crash between COMMIT
-    and the enqueue can leave a booking without its email (the fault tests
-    kill workers there). Any other backend would run or publish the task
-    before the commit, so it is deferred to ``on_commit`` instead.
-    """
-    from django_tasks_db.backend import DatabaseBackend
-
-    from bookings.tasks import send_booking_email
-
-    if isinstance(send_booking_email.get_backend(), DatabaseBackend):
-        send_booking_email.enqueue(booking_id, kind)
-    else:
-        transaction.on_commit(lambda: send_booking_email.enqueue(booking_id, kind))
+    enqueue_with_write(send_booking_email, booking_id, kind)
 
 
 def _check_start(*, session_type: SessionType, start: dt.datetime, now: dt.datetime,

@@ -27,6 +27,24 @@ from bookings.models import Booking, BookingPolicy, WaitlistEntry
 
 logger = logging.getLogger(__name__)
 
+def enqueue_with_write(task_, *args) -> None:
+    """Queue `task_` atomically with the write that causes it.
+
+    With the database task backend the task row is inserted in the write's
+    own transaction: both commit or neither does, so no crash between COMMIT
+    and the enqueue can leave a booking without its email (the fault tests
+    kill workers there). Any other backend would run or publish the task
+    before the commit, so it is deferred to ``on_commit`` instead. Casework
+    alerts go the same way.
+    """
+    from django_tasks_db.backend import DatabaseBackend
+
+    if isinstance(task_.get_backend(), DatabaseBackend):
+        task_.enqueue(*args)
+    else:
+        transaction.on_commit(lambda: task_.enqueue(*args))
+
+
 _RELATED = ("family", "counsellor", "session_type", "group_session", "child")
 
 

@@ -29,9 +29,11 @@ def _address(request) -> str | None:
 
 
 def log_access(*, actor, action: str, subject_user_id: int | None = None,
-               obj=None, request=None) -> AccessLog:
-    """Record that `actor` performed `action` (an `AccessLog.Action`) on `obj`."""
+               obj=None, request=None, basis: str = "") -> AccessLog:
+    """Record that `actor` performed `action` (an `AccessLog.Action`) on `obj`,
+    and what allowed it (`basis`, where a rule decides: case records)."""
     fields = _fields(actor=actor, action=action, subject_user_id=subject_user_id, obj=obj)
+    fields["basis"] = basis
     row = AccessLog.objects.create(**fields, ip_address=_address(request))
     cache.note_access([fields])
     return row

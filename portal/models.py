@@ -33,9 +33,19 @@ class Role(models.TextChoices):
     COUNSELLOR = "counsellor", _("咨询师")
     COORDINATOR = "coordinator", _("协调员")
     EDITOR = "editor", _("编辑")
+    # Casework (the cases app): who may open which case is `cases.permissions`.
+    SOCIAL_WORKER = "social_worker", _("社工")
+    CHILD_DIRECTOR = "child_director", _("儿童主任")
+    CHILD_SUPERVISOR = "child_supervisor", _("儿童督导员")
+    STATION_HEAD = "station_head", _("站长")
+    # Partner organisations' people: only what a referral shares (later).
+    PARTNER = "partner", _("合作单位")
 
 
-STAFF_ROLES = (Role.COUNSELLOR, Role.COORDINATOR, Role.EDITOR)
+STAFF_ROLES = (
+    Role.COUNSELLOR, Role.COORDINATOR, Role.EDITOR, Role.SOCIAL_WORKER,
+    Role.CHILD_DIRECTOR, Role.CHILD_SUPERVISOR, Role.STATION_HEAD,
+)
 
 
 class UserManager(BaseUserManager):
@@ -222,6 +232,9 @@ class Consent(models.Model):
         PRIVACY_NOTICE = "privacy_notice", _("隐私政策")
         SENSITIVE_DATA = "sensitive_data", _("敏感个人信息单独同意")
         GUARDIAN_UNDER_14 = "guardian_under_14", _("不满十四周岁儿童监护人同意")
+        # The guardian agrees that the station's case file (一户一档) is linked
+        # to this account.
+        HOUSEHOLD_LINK = "household_link", _("同意关联一户一档")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="consents"
@@ -260,6 +273,10 @@ class AccessLog(models.Model):
         EXPORT = "export", _("导出个人数据")
         ERASE = "erase", _("注销并删除个人数据")
         VIEW_CHILD = "view_child", _("查看孩子资料")
+        VIEW_CASE = "view_case", _("查看个案")
+        VIEW_PLAN = "view_plan", _("查看个案计划")
+        VIEW_ASSESSMENT = "view_assessment", _("查看个案评估")
+        VIEW_VISIT = "view_visit", _("查看探访记录")
 
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
@@ -272,6 +289,8 @@ class AccessLog(models.Model):
     object_id = models.CharField(max_length=60, blank=True)
     at = models.DateTimeField(default=timezone.now, db_index=True)
     ip_address = models.GenericIPAddressField(null=True, blank=True)
+    # What allowed the read, e.g. "assignment" or "grant:12" (case records).
+    basis = models.CharField(_("访问依据"), max_length=40, blank=True)
 
     class Meta:
         verbose_name = _("访问记录")

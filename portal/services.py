@@ -100,3 +100,12 @@ def family_profile_update(*, user: User, guardian_name: str, relationship: str =
     profile.full_clean()
     profile.save()
     return profile
+
+
+def household_link_consent_give(*, user: User) -> Consent:
+    """The guardian agrees to have the station's household file linked to
+    this account (the casework app links it only with this record)."""
+    return Consent.objects.create(
+        user=user, kind=Consent.Kind.HOUSEHOLD_LINK,
+        notice_version=settings.PRIVACY_NOTICE_VERSION,
+    )

@@ -1,4 +1,5 @@
-"""Measures of shape: imports run one way, portal <- courses <- network <- bookings.
+"""Measures of shape: imports run one way, portal <- courses <- network <- bookings
+<- cases.
 
 Every `import` and `from … import` of the apps' code counts, including those
 inside functions: an import hidden in a function is still a dependency. So do
@@ -14,7 +15,7 @@ import pytest
 from django.conf import settings
 
 ROOT = Path(settings.BASE_DIR).resolve()
-APPS = ("portal", "courses", "network", "bookings")
+APPS = ("portal", "courses", "network", "bookings", "cases")
 # Lowest first: an app may import only those before it.
 ORDER = {name: rank for rank, name in enumerate(APPS)}
 # Where portal wires the apps together (the URL tree, settings).

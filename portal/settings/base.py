@@ -13,6 +13,20 @@ import dj_database_url
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
+# Former keys, newest first (comma-separated): sessions, signed links and the
+# case narratives written under them still read after a key change.
+SECRET_KEY_FALLBACKS = [
+    k.strip() for k in os.environ.get("DJANGO_SECRET_KEY_FALLBACKS", "").split(",")
+    if k.strip()
+]
+# Salts of the keys that encrypt case narratives at rest
+# (django-fernet-encrypted-fields derives one key per SECRET_KEY x salt). The
+# first encrypts; the others only decrypt, so a salt is rotated by putting a
+# new one first. Dev and test settings fix a value; production requires one.
+SALT_KEY = [
+    s.strip() for s in os.environ.get("FIELD_ENCRYPTION_SALT", "").split(",")
+    if s.strip()
+]
 DEBUG = False
 ALLOWED_HOSTS = [
     h.strip() for h in os.environ.get("DJANGO_ALLOWED_HOSTS", "").split(",") if h.strip()
@@ -23,6 +37,7 @@ INSTALLED_APPS = [
     "courses",
     "network",
     "bookings",
+    "cases",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
@@ -42,6 +57,7 @@ INSTALLED_APPS = [
     "taggit",
     "phonenumber_field",
     "django_filters",
+    "simple_history",
     "django_tasks",
     "django_tasks_db",
     "allauth",
@@ -86,6 +102,8 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "portal.middleware.StaffMFAMiddleware",
+    # The signed-in user as the author of case-record history rows.
+    "simple_history.middleware.HistoryRequestMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]
 

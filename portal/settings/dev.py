@@ -4,10 +4,11 @@ console unless an SMTP host is given; links to the address `make run` serves."""
 import os
 
 from .base import *  # noqa: F403
-from .base import ALLOWED_HOSTS, SECRET_KEY
+from .base import ALLOWED_HOSTS, SALT_KEY, SECRET_KEY
 
 DEBUG = True
 SECRET_KEY = SECRET_KEY or "dev-only-insecure-key-never-used-in-production"  # noqa: S105
+SALT_KEY = SALT_KEY or ["dev-only-field-salt"]
 
 # `make run HOST=… PORT=…` passes its address as DJANGO_DEV_HOST/DJANGO_DEV_PORT
 # (not HOST, which some shells set to the machine's name).

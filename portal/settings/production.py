@@ -1,6 +1,7 @@
 """Production: gunicorn behind a TLS-terminating proxy, PostgreSQL, Redis.
 
-Refuses to start without DJANGO_SECRET_KEY and DJANGO_ALLOWED_HOSTS.
+Refuses to start without DJANGO_SECRET_KEY, DJANGO_ALLOWED_HOSTS and
+FIELD_ENCRYPTION_SALT.
 """
 
 import os
@@ -8,7 +9,7 @@ import os
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import ALLOWED_HOSTS, REDIS_URL, SECRET_KEY
+from .base import ALLOWED_HOSTS, REDIS_URL, SALT_KEY, SECRET_KEY
 
 if not SECRET_KEY or len(SECRET_KEY) < 50:
     raise ImproperlyConfigured(
@@ -16,6 +17,11 @@ if not SECRET_KEY or len(SECRET_KEY) < 50:
     )
 if not ALLOWED_HOSTS:
     raise ImproperlyConfigured("DJANGO_ALLOWED_HOSTS must list the site's host names.")
+if not SALT_KEY or any(len(salt) < 16 for salt in SALT_KEY):
+    raise ImproperlyConfigured(
+        "FIELD_ENCRYPTION_SALT must list the case-encryption salts (comma-separated, "
+        "current first), each a random value of at least 16 characters."
+    )
 
 DEBUG = False
 if not REDIS_URL:

@@ -5,6 +5,7 @@ from .base import DATABASES
 
 DEBUG = False
 SECRET_KEY = "test-only-key"  # noqa: S105
+SALT_KEY = ["test-only-field-salt"]
 ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # Django's test environment replaces EMAIL_BACKEND with locmem; tests of the

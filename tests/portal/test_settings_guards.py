@@ -9,17 +9,20 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 GOOD_KEY = "k" * 20 + "Q7x!9vPz#2mLr$8sTf@4hWn&6jBc*0dYe"  # 53 chars, varied
+GOOD_SALT = "s4Lt-9vPz#2mLr$8sTf"
 IMPORT = "import django; from django.conf import settings; django.setup(); print(settings.DEBUG)"
 
 
 def _run(args, **env_overrides):
     env = {k: v for k, v in os.environ.items()
            if k not in {"DJANGO_SECRET_KEY", "DJANGO_ALLOWED_HOSTS", "DJANGO_SETTINGS_MODULE",
+                        "FIELD_ENCRYPTION_SALT",
                         # set by tests/browser/conftest.py for Playwright; a deploy
                         # check rightly refuses it
                         "DJANGO_ALLOW_ASYNC_UNSAFE"}}
     env.update(env_overrides)
     env.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings.production")
+    env.setdefault("FIELD_ENCRYPTION_SALT", GOOD_SALT)
     return subprocess.run([sys.executable, *args], cwd=ROOT, env=env,  # noqa: S603
                           capture_output=True, text=True, timeout=120)
 
@@ -32,7 +35,11 @@ def _run(args, **env_overrides):
       "at least 50 characters"),
      ({"DJANGO_SECRET_KEY": GOOD_KEY}, "DJANGO_ALLOWED_HOSTS must list"),
      ({"DJANGO_SECRET_KEY": GOOD_KEY, "DJANGO_ALLOWED_HOSTS": " , "},
-      "DJANGO_ALLOWED_HOSTS must list")],
+      "DJANGO_ALLOWED_HOSTS must list"),
+     ({"DJANGO_SECRET_KEY": GOOD_KEY, "DJANGO_ALLOWED_HOSTS": "weiai.example.cn",
+       "FIELD_ENCRYPTION_SALT": " , "}, "FIELD_ENCRYPTION_SALT must list"),
+     ({"DJANGO_SECRET_KEY": GOOD_KEY, "DJANGO_ALLOWED_HOSTS": "weiai.example.cn",
+       "FIELD_ENCRYPTION_SALT": "short"}, "FIELD_ENCRYPTION_SALT must list")],
 )
 def test_production_settings_refuse_to_import_without_key_and_hosts(env, message):
     result = _run(["-c", IMPORT], **env)

@@ -70,6 +70,7 @@ class Gunicorn:
             "DJANGO_SETTINGS_MODULE": "tests.trust.fault_settings",
             "DJANGO_SECRET_KEY": "fault-" + secrets.token_urlsafe(48),
             "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
+            "FIELD_ENCRYPTION_SALT": "fault-" + secrets.token_urlsafe(24),
             "DJANGO_SECURE_SSL_REDIRECT": "0",
             "DJANGO_EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
             "DATABASE_URL": db_url,

@@ -1,0 +1,132 @@
+"""Who may read a case: the one place that decides (need-to-know).
+
+A case's content (the case, its assessments, plans and visits) is open to:
+
+- its **assigned worker** (``assignment``);
+- its **supervisor of record** (``supervisor``), and anyone holding the child
+  supervisor role, who supervises every point (``supervisor_role``);
+- a **child director** of the household's service point (``point_director``,
+  through `cases.models.PointDirector`);
+- anyone holding an **access grant** for the case or its household that a
+  station head approved, not revoked and not yet expired (``grant:<id>``).
+
+Nobody else: not coordinators or editors, not station heads without a grant,
+and not superusers either: the Django superuser flag is for running the site,
+not for reading children's files, so a superuser asks for a grant like anyone
+(the grant is logged and time-limited). Counsellors see only the goals linked
+to their sessions with the family (`goals_visible_to_counsellor`), never
+assessments or visits. Inactive and erased accounts see nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+
+from bookings.models import Booking
+from cases.models import AccessGrant, Case, CasePlan, Goal, Household, PointDirector
+from portal.models import Role
+
+
+@dataclass(frozen=True)
+class Basis:
+    """What allowed a read; ``str()`` is what the access log keeps."""
+
+    kind: str
+    grant_id: int | None = None
+
+    ASSIGNMENT = "assignment"
+    SUPERVISOR = "supervisor"
+    SUPERVISOR_ROLE = "supervisor_role"
+    POINT_DIRECTOR = "point_director"
+    GRANT = "grant"
+
+    def __str__(self) -> str:
+        return f"{self.kind}:{self.grant_id}" if self.grant_id else self.kind
+
+
+def _signed_in(user) -> bool:
+    return bool(getattr(user, "is_authenticated", False) and user.is_active
+                and not user.erased_at)
+
+
+def valid_grants(user, *, now: dt.datetime) -> QuerySet[AccessGrant]:
+    return AccessGrant.objects.filter(
+        user=user, approved_at__isnull=False, revoked_at__isnull=True, expires_at__gt=now,
+    ).exclude(approved_by=user)
+
+
+def case_access(user, case: Case, *, now: dt.datetime) -> Basis | None:
+    """The basis on which `user` may read `case` at `now`, or None."""
+    if not _signed_in(user):
+        return None
+    if case.assigned_worker_id == user.pk:
+        return Basis(Basis.ASSIGNMENT)
+    if case.supervisor_id == user.pk:
+        return Basis(Basis.SUPERVISOR)
+    if user.has_role(Role.CHILD_SUPERVISOR):
+        return Basis(Basis.SUPERVISOR_ROLE)
+    if user.has_role(Role.CHILD_DIRECTOR) and PointDirector.objects.filter(
+            user=user, point_id=case.household.point_id).exists():
+        return Basis(Basis.POINT_DIRECTOR)
+    grant = valid_grants(user, now=now).filter(
+        Q(case=case) | Q(household_id=case.household_id)).order_by("pk").first()
+    if grant is not None:
+        return Basis(Basis.GRANT, grant.pk)
+    return None
+
+
+def cases_visible_to(user, *, now: dt.datetime) -> QuerySet[Case]:
+    """Every case `user` may read, as one query (plus the user's roles, read
+    once): the same rules as `case_access`, as SQL."""
+    if not _signed_in(user):
+        return Case.objects.none()
+    if user.has_role(Role.CHILD_SUPERVISOR):
+        return Case.objects.all()
+    rule = Q(assigned_worker=user) | Q(supervisor=user)
+    if user.has_role(Role.CHILD_DIRECTOR):
+        rule |= Q(household__point__in=PointDirector.objects.filter(user=user)
+                  .values("point"))
+    grants = valid_grants(user, now=now)
+    rule |= Exists(grants.filter(case=OuterRef("pk")))
+    rule |= Exists(grants.filter(household=OuterRef("household")))
+    return Case.objects.filter(rule)
+
+
+def household_access(user, household: Household, *, now: dt.datetime) -> Basis | None:
+    """Access to a household's file: a basis for any of its cases, or a
+    household grant."""
+    for case in household.cases.select_related("household"):
+        basis = case_access(user, case, now=now)
+        if basis is not None:
+            return basis
+    if not _signed_in(user):
+        return None
+    if user.has_role(Role.CHILD_SUPERVISOR):
+        return Basis(Basis.SUPERVISOR_ROLE)
+    if user.has_role(Role.CHILD_DIRECTOR) and PointDirector.objects.filter(
+            user=user, point_id=household.point_id).exists():
+        return Basis(Basis.POINT_DIRECTOR)
+    grant = valid_grants(user, now=now).filter(household=household).first()
+    return Basis(Basis.GRANT, grant.pk) if grant else None
+
+
+def goals_visible_to_counsellor(user, household: Household) -> QuerySet[Goal]:
+    """The goals of the household's active plans whose topic is the topic of
+    a booking this counsellor holds with the family: with the household's
+    linked account, or for one of its members' registered children; a
+    cancelled booking links nothing."""
+    if not _signed_in(user) or not user.has_role(Role.COUNSELLOR):
+        return Goal.objects.none()
+    family = Q(child__in=household.members.exclude(child=None).values("child"))
+    if household.portal_account_id:
+        family |= Q(family_id=household.portal_account_id)
+    topics = Booking.objects.filter(
+        family, counsellor__user=user, status__in=Booking.ACTIVE_STATUSES,
+    ).exclude(topic=None).values("topic")
+    return Goal.objects.filter(
+        plan__case__household=household, plan__status=CasePlan.Status.ACTIVE,
+        topic__in=topics,
+    )

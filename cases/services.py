@@ -1,0 +1,573 @@
+"""Writes of casework: typed, keyword-only, atomic, raising `cases.errors`.
+
+Every write names its author (``by``), who becomes the author of the history
+row. Approvals (assessments, plans, closures) are a supervisor's and never the
+author's own. Lock order where two rows are locked: the case, then the plan.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from cases import errors, risk
+from cases.errors import CaseError, PlanConflict
+from cases.models import (
+    AccessGrant,
+    Assessment,
+    Case,
+    CasePlan,
+    CaseSettings,
+    DomainScore,
+    Goal,
+    Household,
+    HouseholdMember,
+    PlannedService,
+    RiskLevel,
+    Visit,
+)
+from cases.permissions import Basis, case_access
+from cases.selectors import likely_duplicates
+from cases.tasks import alert_urgent
+from portal.models import Consent, Role
+
+# A grant lasts at most this long; a longer need asks again.
+MAX_GRANT_DAYS = 30
+# Fields `plan_update` may change.
+PLAN_FIELDS = ("summary", "review_due")
+GOAL_FIELDS = ("text", "target_date", "status", "progress", "topic")
+CASEWORK_ROLES = (Role.SOCIAL_WORKER, Role.CHILD_DIRECTOR, Role.CHILD_SUPERVISOR)
+# Bases that may write (a grant only reads).
+WRITE_BASES = (Basis.ASSIGNMENT, Basis.SUPERVISOR, Basis.SUPERVISOR_ROLE,
+               Basis.POINT_DIRECTOR)
+
+
+# --- helpers -----------------------------------------------------------------------
+
+
+def _save(obj, by, **kwargs) -> None:
+    """Validate, then save with `by` as the history row's author."""
+    obj._history_user = by
+    obj.full_clean(**kwargs)
+    obj.save()
+
+
+def _is_supervisor(user, case: Case) -> bool:
+    return case.supervisor_id == user.pk or user.has_role(Role.CHILD_SUPERVISOR)
+
+
+def _require_writer(by, case: Case, now: dt.datetime | None = None) -> None:
+    basis = case_access(by, case, now=now or timezone.now())
+    if basis is None or basis.kind not in WRITE_BASES:
+        raise CaseError(errors.NOT_ALLOWED)
+
+
+def _require_open(case: Case) -> None:
+    if case.status == Case.Status.CLOSED:
+        raise CaseError(errors.CLOSED_CASE)
+
+
+def _require_approver(by, case: Case, *, author_id: int | None) -> None:
+    if not _is_supervisor(by, case):
+        raise CaseError(errors.NOT_SUPERVISOR)
+    if author_id == by.pk:
+        raise CaseError(errors.SELF_APPROVAL)
+
+
+def _lock_case(case: Case) -> Case:
+    return Case.objects.select_for_update(of=("self",)).select_related(
+        "household").get(pk=case.pk)
+
+
+def case_settings() -> CaseSettings:
+    from wagtail.models import Site
+
+    site = Site.objects.filter(is_default_site=True).first()
+    return CaseSettings.for_site(site) if site else CaseSettings()
+
+
+# --- households ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MemberData:
+    label: str
+    relationship: str
+    is_guardian: bool = False
+    birth_year: int | None = None
+    child: object | None = None
+
+
+@dataclass
+class HouseholdResult:
+    """A created household, or (nothing saved) the files it may duplicate."""
+
+    household: Household | None
+    duplicates: list[Household] = field(default_factory=list)
+
+
+@transaction.atomic
+def household_create(*, point, address: str, guardianship: str, opened_on: dt.date,
+                     members: Sequence[MemberData], by, phone: str = "",
+                     guardianship_note: str = "",
+                     confirmed_new: bool = False) -> HouseholdResult:
+    """Open a household file with its members.
+
+    A likely duplicate (same phone, or same address with a child of the same
+    birth year: `likely_duplicates`) is returned, nothing saved, until the
+    caller confirms it is another family (``confirmed_new``). Never merges.
+    """
+    if not any(by.has_role(r) for r in CASEWORK_ROLES):
+        raise CaseError(errors.NOT_ALLOWED)
+    household = Household(point=point, address=address.strip(), phone=phone,
+                          guardianship=guardianship,
+                          guardianship_note=guardianship_note, opened_on=opened_on,
+                          created_by=by)
+    household.full_clean()
+    built = [HouseholdMember(household=household, label=m.label,
+                             relationship=m.relationship, is_guardian=m.is_guardian,
+                             birth_year=m.birth_year, child=m.child) for m in members]
+    for member in built:
+        member.full_clean(exclude=["household"])
+    if not confirmed_new:
+        years = [m.birth_year for m in built
+                 if m.relationship == HouseholdMember.Relationship.CHILD and m.birth_year]
+        found = list(likely_duplicates(phone=household.phone, address=household.address,
+                                       child_birth_years=years))
+        if found:
+            return HouseholdResult(household=None, duplicates=found)
+    _save(household, by)
+    for member in built:
+        member.household = household
+        member.save()
+    return HouseholdResult(household=household)
+
+
+@transaction.atomic
+def household_link_account(*, household: Household, account, by) -> Household:
+    """Link the family's portal account, on the guardian's recorded consent
+    (`portal.services.household_link_consent_give`)."""
+    consent = Consent.objects.filter(
+        user=account, kind=Consent.Kind.HOUSEHOLD_LINK, withdrawn_at__isnull=True,
+    ).order_by("-given_at").first()
+    if consent is None:
+        raise CaseError(errors.CONSENT_REQUIRED, field="portal_account")
+    household.portal_account, household.link_consent = account, consent
+    _save(household, by)
+    return household
+
+
+# --- cases -----------------------------------------------------------------------
+
+
+@transaction.atomic
+def case_open(*, household: Household, member: HouseholdMember, assigned_worker, by,
+              opened_on: dt.date, supervisor=None) -> Case:
+    if not any(by.has_role(r) for r in CASEWORK_ROLES):
+        raise CaseError(errors.NOT_ALLOWED)
+    if member.household_id != household.pk:
+        raise CaseError(errors.NOT_ALLOWED, field="member")
+    if not (assigned_worker.has_role(Role.SOCIAL_WORKER)
+            or assigned_worker.has_role(Role.CHILD_DIRECTOR)):
+        raise CaseError(errors.NOT_SOCIAL_WORKER, field="assigned_worker")
+    if supervisor is not None and not supervisor.has_role(Role.CHILD_SUPERVISOR):
+        raise CaseError(errors.NOT_SUPERVISOR, field="supervisor")
+    days = case_settings().visit_interval_days("")
+    case = Case(household=household, member=member, assigned_worker=assigned_worker,
+                supervisor=supervisor, opened_on=opened_on,
+                next_visit_due=opened_on + dt.timedelta(days=days))
+    _save(case, by)
+    return case
+
+
+# The states a case moves between by hand; closing and reopening have their
+# own services (reason, approval).
+TRANSITIONS = {
+    Case.Status.INTAKE: {Case.Status.ASSESSMENT},
+    Case.Status.ASSESSMENT: {Case.Status.ACTIVE},
+    Case.Status.ACTIVE: {Case.Status.MONITORING},
+    Case.Status.MONITORING: {Case.Status.ACTIVE},
+}
+
+
+@transaction.atomic
+def case_transition(*, case: Case, to: str, by) -> Case:
+    case = _lock_case(case)
+    _require_writer(by, case)
+    if to not in TRANSITIONS.get(case.status, set()):
+        raise CaseError(errors.BAD_TRANSITION, field="status")
+    case.status = to
+    _save(case, by)
+    return case
+
+
+def _open_services(case: Case) -> list[PlannedService]:
+    return [s for s in PlannedService.objects.filter(
+        plan__case=case, plan__status=CasePlan.Status.ACTIVE).order_by("pk")
+        if s.is_open]
+
+
+@transaction.atomic
+def case_close(*, case: Case, reason: str, by, now: dt.datetime | None = None) -> Case:
+    """Close on a supervisor's decision (not the assigned worker's own),
+    with a reason, once no planned service is still running."""
+    now = now or timezone.now()
+    case = _lock_case(case)
+    _require_open(case)
+    _require_approver(by, case, author_id=case.assigned_worker_id)
+    if not reason.strip():
+        raise CaseError(errors.CLOSURE_REASON_REQUIRED, field="reason")
+    running = _open_services(case)
+    if running:
+        names = "、".join(f"{s.get_kind_display()}（{s.units_delivered}/{s.units_planned}）"
+                         for s in running)
+        raise CaseError(errors.SERVICES_STILL_ACTIVE, field="reason",
+                        params={"services": names})
+    case.status, case.closed_at, case.closed_by = Case.Status.CLOSED, now, by
+    case.closure_reason = reason.strip()
+    _save(case, by)
+    CasePlan.objects.filter(case=case, status=CasePlan.Status.ACTIVE).update(
+        status=CasePlan.Status.COMPLETED)
+    return case
+
+
+@transaction.atomic
+def case_reopen(*, case: Case, by) -> Case:
+    """Back to assessment; the closure stays in the case's history."""
+    case = _lock_case(case)
+    if case.status != Case.Status.CLOSED:
+        raise CaseError(errors.BAD_TRANSITION, field="status")
+    if not _is_supervisor(by, case):
+        raise CaseError(errors.NOT_SUPERVISOR)
+    case.status, case.closed_at, case.closed_by, case.closure_reason = (
+        Case.Status.ASSESSMENT, None, None, None)
+    _save(case, by)
+    return case
+
+
+# --- assessments ------------------------------------------------------------------
+
+
+@transaction.atomic
+def assessment_submit(*, case: Case, scores: Mapping[str, int], by,
+                      notes: Mapping[str, str] | None = None, note: str = "",
+                      now: dt.datetime | None = None) -> Assessment:
+    """Record a structured assessment; its risk level follows `cases.risk`."""
+    case = _lock_case(case)
+    _require_open(case)
+    _require_writer(by, case)
+    try:
+        level = risk.risk_level(dict(scores))
+    except risk.ScoresError:
+        raise CaseError(errors.SCORES_INVALID, field="scores") from None
+    assessment = Assessment(case=case, computed_risk=level, risk_level=level, note=note,
+                            submitted_by=by, submitted_at=now or timezone.now())
+    _save(assessment, by)
+    notes = notes or {}
+    DomainScore.objects.bulk_create([
+        DomainScore(assessment=assessment, domain=d, score=scores[d],
+                    note=notes.get(d) or None) for d in risk.DOMAINS])
+    return assessment
+
+
+def _apply_risk(case: Case, level: str, by) -> None:
+    case.risk_level = level
+    _save(case, by)
+    if level == RiskLevel.CRITICAL:
+        alert_urgent(case, "critical_risk")
+
+
+@transaction.atomic
+def assessment_approve(*, assessment: Assessment, by,
+                       now: dt.datetime | None = None) -> Assessment:
+    case = _lock_case(assessment.case)
+    assessment = Assessment.objects.select_for_update().get(pk=assessment.pk)
+    if assessment.status != Assessment.Status.SUBMITTED:
+        raise CaseError(errors.NOT_SUBMITTED)
+    _require_approver(by, case, author_id=assessment.submitted_by_id)
+    assessment.status = Assessment.Status.APPROVED
+    assessment.approved_by, assessment.approved_at = by, now or timezone.now()
+    _save(assessment, by)
+    _apply_risk(case, assessment.risk_level, by)
+    return assessment
+
+
+@transaction.atomic
+def assessment_override(*, assessment: Assessment, risk_level: str, reason: str,
+                        by) -> Assessment:
+    """A supervisor sets another level than the rule's, with a reason."""
+    case = _lock_case(assessment.case)
+    assessment = Assessment.objects.select_for_update().get(pk=assessment.pk)
+    _require_approver(by, case, author_id=assessment.submitted_by_id)
+    if risk_level not in RiskLevel.values:
+        raise CaseError(errors.SCORES_INVALID, field="risk_level")
+    if not reason.strip():
+        raise CaseError(errors.OVERRIDE_REASON_REQUIRED, field="reason")
+    assessment.risk_level, assessment.override_reason = risk_level, reason.strip()
+    assessment.overridden_by = by
+    _save(assessment, by)
+    if assessment.status == Assessment.Status.APPROVED:
+        _apply_risk(case, risk_level, by)
+    return assessment
+
+
+# --- plans ---------------------------------------------------------------------------
+
+
+def _check_review_due(case: Case, review_due: dt.date) -> None:
+    if review_due < case.opened_on:
+        raise CaseError(errors.REVIEW_BEFORE_OPENING, field="review_due")
+
+
+@transaction.atomic
+def plan_create_draft(*, case: Case, review_due: dt.date, by,
+                      summary: str = "") -> CasePlan:
+    case = _lock_case(case)
+    _require_open(case)
+    _require_writer(by, case)
+    _check_review_due(case, review_due)
+    number = (case.plans.aggregate(n=Max("number"))["n"] or 0) + 1
+    plan = CasePlan(case=case, number=number, review_due=review_due, summary=summary,
+                    created_by=by)
+    _save(plan, by)
+    return plan
+
+
+def _lock_plan(plan: CasePlan) -> tuple[Case, CasePlan]:
+    case = _lock_case(plan.case)
+    return case, CasePlan.objects.select_for_update().get(pk=plan.pk)
+
+
+@transaction.atomic
+def plan_submit(*, plan: CasePlan, by) -> CasePlan:
+    case, plan = _lock_plan(plan)
+    _require_writer(by, case)
+    if plan.status != CasePlan.Status.DRAFT:
+        raise CaseError(errors.PLAN_NOT_DRAFT)
+    plan.status, plan.submitted_by = CasePlan.Status.SUBMITTED, by
+    _save(plan, by)
+    return plan
+
+
+@transaction.atomic
+def plan_approve(*, plan: CasePlan, by, now: dt.datetime | None = None) -> CasePlan:
+    """Activate a submitted plan; the case's active plan, if any, is
+    superseded in the same transaction (one active plan: the database's
+    ``caseplan_one_active_per_case`` holds it)."""
+    case, plan = _lock_plan(plan)
+    _require_open(case)
+    if plan.status != CasePlan.Status.SUBMITTED:
+        raise CaseError(errors.NOT_SUBMITTED)
+    _require_approver(by, case, author_id=plan.submitted_by_id)
+    for old in CasePlan.objects.select_for_update().filter(
+            case=case, status=CasePlan.Status.ACTIVE):
+        old.status = CasePlan.Status.SUPERSEDED
+        _save(old, by)
+    plan.status, plan.approved_by = CasePlan.Status.ACTIVE, by
+    plan.approved_at = now or timezone.now()
+    _save(plan, by)
+    return plan
+
+
+@transaction.atomic
+def plan_update(*, plan: CasePlan, expected_version: int, by, **changes) -> CasePlan:
+    """Change ``summary``/``review_due`` of a plan read at ``expected_version``.
+
+    Stale (someone saved since): `PlanConflict` with their values and these,
+    nothing saved.
+    """
+    unknown = set(changes) - set(PLAN_FIELDS)
+    if unknown:
+        raise TypeError(f"plan_update cannot change {sorted(unknown)}")
+    case, plan = _lock_plan(plan)
+    _require_writer(by, case)
+    if plan.version != expected_version:
+        raise PlanConflict(expected=expected_version, current=plan.version,
+                           theirs={f: getattr(plan, f) for f in changes}, mine=changes)
+    if plan.status not in (CasePlan.Status.DRAFT, CasePlan.Status.ACTIVE):
+        raise CaseError(errors.PLAN_NOT_DRAFT)
+    if "review_due" in changes:
+        _check_review_due(case, changes["review_due"])
+    for name, value in changes.items():
+        setattr(plan, name, value)
+    plan.version += 1
+    _save(plan, by)
+    return plan
+
+
+def _check_target(case: Case, target_date: dt.date) -> None:
+    if target_date < case.opened_on:
+        raise CaseError(errors.TARGET_BEFORE_OPENING, field="target_date")
+
+
+@transaction.atomic
+def goal_add(*, plan: CasePlan, domain: str, text: str, target_date: dt.date, by,
+             topic=None, modules: Iterable = ()) -> Goal:
+    case, plan = _lock_plan(plan)
+    _require_open(case)
+    _require_writer(by, case)
+    _check_target(case, target_date)
+    goal = Goal(plan=plan, domain=domain, text=text, target_date=target_date, topic=topic)
+    _save(goal, by)
+    goal.modules.set(list(modules))
+    return goal
+
+
+@transaction.atomic
+def goal_update(*, goal: Goal, by, modules: Iterable | None = None, **changes) -> Goal:
+    unknown = set(changes) - set(GOAL_FIELDS)
+    if unknown:
+        raise TypeError(f"goal_update cannot change {sorted(unknown)}")
+    case, _plan = _lock_plan(goal.plan)
+    _require_writer(by, case)
+    if "target_date" in changes:
+        _check_target(case, changes["target_date"])
+    for name, value in changes.items():
+        setattr(goal, name, value)
+    _save(goal, by)
+    if modules is not None:
+        goal.modules.set(list(modules))
+    return goal
+
+
+@transaction.atomic
+def service_add(*, plan: CasePlan, kind: str, frequency: str, units_planned: int, by,
+                expert=None, partner=None, goal: Goal | None = None) -> PlannedService:
+    case, plan = _lock_plan(plan)
+    _require_open(case)
+    _require_writer(by, case)
+    if (expert is None) == (partner is None):
+        raise CaseError(errors.PROVIDER_ONE, field="expert")
+    if expert is not None and not expert.credential_valid_on(timezone.localdate()):
+        raise CaseError(errors.CREDENTIAL_EXPIRED, field="expert")
+    service = PlannedService(plan=plan, kind=kind, frequency=frequency,
+                             units_planned=units_planned, expert=expert, partner=partner,
+                             goal=goal)
+    _save(service, by)
+    return service
+
+
+@transaction.atomic
+def service_update(*, service: PlannedService, by, units_delivered: int | None = None,
+                   ended: bool | None = None, frequency: str | None = None
+                   ) -> PlannedService:
+    case, _plan = _lock_plan(service.plan)
+    _require_writer(by, case)
+    service = PlannedService.objects.select_for_update().get(pk=service.pk)
+    if units_delivered is not None:
+        if units_delivered > service.units_planned:
+            raise CaseError(errors.UNITS_INVALID, field="units_delivered")
+        service.units_delivered = units_delivered
+    if ended is not None:
+        service.ended = ended
+    if frequency is not None:
+        service.frequency = frequency
+    _save(service, by)
+    return service
+
+
+# --- visits ------------------------------------------------------------------------
+
+
+@transaction.atomic
+def visit_plan(*, case: Case, kind: str, planned_for: dt.datetime, by) -> Visit:
+    case = _lock_case(case)
+    _require_open(case)
+    _require_writer(by, case)
+    visit = Visit(case=case, kind=kind, planned_for=planned_for, recorded_by=by)
+    _save(visit, by)
+    return visit
+
+
+@transaction.atomic
+def visit_record(*, case: Case, kind: str, done_at: dt.datetime, visitors: Sequence,
+                 by, guardian_present: bool = False, observations: str = "",
+                 needs_found: str = "", safety_concern: bool = False,
+                 visit: Visit | None = None, now: dt.datetime | None = None) -> Visit:
+    """Record a visit made (a planned one, or a new one); the case's next
+    visit falls due by its risk level (`CaseSettings`). A safety concern
+    alerts the coordinators and the safeguarding lead at once."""
+    now = now or timezone.now()
+    case = _lock_case(case)
+    _require_open(case)
+    _require_writer(by, case, now)
+    if done_at > now:
+        raise CaseError(errors.VISIT_IN_FUTURE, field="done_at")
+    if not visitors:
+        raise CaseError(errors.VISITORS_REQUIRED, field="visitors")
+    if visit is None:
+        visit = Visit(case=case, recorded_by=by)
+    elif visit.case_id != case.pk:
+        raise CaseError(errors.NOT_ALLOWED)
+    days = case_settings().visit_interval_days(case.risk_level)
+    next_due = timezone.localdate(done_at) + dt.timedelta(days=days)
+    visit.kind, visit.done_at, visit.guardian_present = kind, done_at, guardian_present
+    visit.observations, visit.needs_found = observations, needs_found
+    visit.safety_concern, visit.next_due = safety_concern, next_due
+    _save(visit, by)
+    visit.visitors.set(list(visitors))
+    case.next_visit_due = next_due
+    _save(case, by)
+    if safety_concern:
+        alert_urgent(case, "safety_concern")
+    return visit
+
+
+# --- access grants -------------------------------------------------------------------
+
+
+@transaction.atomic
+def grant_request(*, user, reason: str, expires_at: dt.datetime, case: Case | None = None,
+                  household: Household | None = None,
+                  now: dt.datetime | None = None) -> AccessGrant:
+    now = now or timezone.now()
+    if (case is None) == (household is None):
+        raise CaseError(errors.GRANT_TARGET_ONE, field="case")
+    if not reason.strip():
+        raise CaseError(errors.GRANT_REASON_REQUIRED, field="reason")
+    if not now < expires_at <= now + dt.timedelta(days=MAX_GRANT_DAYS):
+        raise CaseError(errors.GRANT_EXPIRY_INVALID, field="expires_at",
+                        params={"days": MAX_GRANT_DAYS})
+    grant = AccessGrant(user=user, case=case, household=household, reason=reason.strip(),
+                        requested_at=now, expires_at=expires_at)
+    grant.full_clean()
+    grant.save()
+    return grant
+
+
+def _lock_grant(grant: AccessGrant) -> AccessGrant:
+    return AccessGrant.objects.select_for_update().get(pk=grant.pk)
+
+
+@transaction.atomic
+def grant_approve(*, grant: AccessGrant, by, now: dt.datetime | None = None
+                  ) -> AccessGrant:
+    grant = _lock_grant(grant)
+    if not by.has_role(Role.STATION_HEAD):
+        raise CaseError(errors.GRANT_NOT_STATION_HEAD)
+    if grant.user_id == by.pk:
+        raise CaseError(errors.GRANT_SELF_APPROVAL)
+    if grant.approved_at is not None or grant.revoked_at is not None:
+        raise CaseError(errors.GRANT_NOT_PENDING)
+    grant.approved_by, grant.approved_at = by, now or timezone.now()
+    grant.save(update_fields=["approved_by", "approved_at"])
+    return grant
+
+
+@transaction.atomic
+def grant_revoke(*, grant: AccessGrant, by, now: dt.datetime | None = None
+                 ) -> AccessGrant:
+    """The grantee gives it up, or a station head withdraws it."""
+    grant = _lock_grant(grant)
+    if grant.user_id != by.pk and not by.has_role(Role.STATION_HEAD):
+        raise CaseError(errors.GRANT_NOT_STATION_HEAD)
+    if grant.revoked_at is None:
+        grant.revoked_at, grant.revoked_by = now or timezone.now(), by
+        grant.save(update_fields=["revoked_at", "revoked_by"])
+    return grant
+
