@@ -661,12 +661,9 @@ def list_slots(request, query: Query[SlotQuery]):
     station, versions = caching.versions([query.counsellor])
     # Dates outside the horizon are refused before any arithmetic on them. The
     # fast path never answers them: it replays only answers this path gave.
-    first, last = selectors.slot_search_dates(station=station)
-    if not first <= query.start <= last or query.end > last:
-        message = gettext(SLOT_DATES_OUT_OF_RANGE) % {"first": first.isoformat(),
-                                                      "last": last.isoformat()}
-        field = "start" if not first <= query.start <= last else "end"
-        return field_error(field, message, "out_of_range", location="query")
+    refused = _outside_search_dates(query, station=station)
+    if refused is not None:
+        return refused
     counsellor = get_object_or_404(selectors.bookable_counsellors(), pk=query.counsellor)
     session_type = get_object_or_404(
         SessionType, pk=query.session_type, is_active=True,
@@ -687,6 +684,18 @@ def list_slots(request, query: Query[SlotQuery]):
         valid_until=valid_until)
 
 
+def _outside_search_dates(query: SlotQuery, *, station: int):
+    """422 for dates outside the bookable window (refused before any
+    arithmetic on them), else None."""
+    first, last = selectors.slot_search_dates(station=station)
+    if not first <= query.start <= last or query.end > last:
+        message = gettext(SLOT_DATES_OUT_OF_RANGE) % {"first": first.isoformat(),
+                                                      "last": last.isoformat()}
+        field = "start" if not first <= query.start <= last else "end"
+        return field_error(field, message, "out_of_range", location="query")
+    return None
+
+
 def _pooled_slots(query: SlotQuery):
     """The pool's free slots for ``query.topic`` (`pool_selectors.pooled_free_slots`),
     under the same date bounds as a named search."""
@@ -697,12 +706,9 @@ def _pooled_slots(query: SlotQuery):
                            location="query")
     # Read before any row (the fast path replays the answer under them).
     station, pools = caching.pool_generations()
-    first, last = selectors.slot_search_dates(station=station)
-    if not first <= query.start <= last or query.end > last:
-        message = gettext(SLOT_DATES_OUT_OF_RANGE) % {"first": first.isoformat(),
-                                                      "last": last.isoformat()}
-        field = "start" if not first <= query.start <= last else "end"
-        return field_error(field, message, "out_of_range", location="query")
+    refused = _outside_search_dates(query, station=station)
+    if refused is not None:
+        return refused
     topic = Topic.objects.filter(slug=query.topic).order_by("pk").first()
     if topic is None:
         return field_error("topic", gettext(UNKNOWN_TOPIC), "unknown", location="query")

@@ -81,19 +81,11 @@ def pool_counsellors(
     return [c for c in people if not mode or not c.modes or mode in c.modes]
 
 
-def pooled_free_slots(
-    *,
-    topic,
-    session_type: SessionType,
-    start_date: dt.date,
-    end_date: dt.date,
-    mode: str | None = None,
-    now: dt.datetime | None = None,
-    point: ServicePoint | None = None,
-) -> list[pool.PooledSlot[int]]:
-    """The pool's free slots of ``session_type`` on ``start_date``…``end_date``:
-    the union of the free slots of every counsellor `pool_counsellors` finds,
-    each carrying the ids of those free at it, sorted by start.
+def pooled_free_slots(**search) -> list[pool.PooledSlot[int]]:
+    """The pool's free slots of ``session_type`` on ``start_date``…``end_date``
+    (the keywords of `pooled_free_slots_answer`): the union of the free slots
+    of every counsellor `pool_counsellors` finds, each carrying the ids of
+    those free at it, sorted by start.
 
     Each counsellor's slots are exactly what a named search for them returns
     (`selectors.free_slots_for_counsellors`, cache included): one query for
@@ -103,10 +95,7 @@ def pooled_free_slots(
     slots then come from the hours kept at that point or at none. The same
     number of queries.
     """
-    return pooled_free_slots_answer(
-        topic=topic, session_type=session_type, start_date=start_date,
-        end_date=end_date, mode=mode, now=now, point=point,
-    ).slots
+    return pooled_free_slots_answer(**search).slots
 
 
 @dataclass(frozen=True)
