@@ -19,8 +19,12 @@ from django.conf import settings
 from django.test import Client
 from django.urls import reverse
 
-from portal.models import Consent, FamilyProfile, Role, User
-from tests.factories import FamilyFactory
+from bookings.models import Booking
+from portal import privacy, privacy_export
+from portal.models import Consent, DataExport, FamilyProfile, Role, User
+from tests.bookings.test_views_family import _details, book_url
+from tests.bookings.web_setup import day_ahead, local, working_counsellor
+from tests.factories import ChildFactory, FamilyFactory, TopicFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -397,3 +401,52 @@ def test_callback_with_a_forged_state_signs_nobody_in(wechat, site_shell):
     assert "微信没有确认这次登录" in response.content.decode()
     assert User.objects.count() == users_before
     assert [p for p, _q in wechat.requests if p == "/sns/oauth2/access_token"] == []
+
+
+# --- a WeChat-only family --------------------------------------------------------------
+
+
+@pytest.mark.clock
+def test_wechat_only_family_books_a_session_and_no_email_is_attempted(
+    wechat, site_shell, mailoutbox
+):
+    browser = _browser(IN_WECHAT)
+    _authorize_url, response = _authorize(browser, wechat, "mp-code")
+    _sign_up(browser, response)
+    family = _wechat_users().get()
+    topic = TopicFactory(name="情绪疏导", slug="emotional-guidance")
+    counsellor, session_type = working_counsellor(display_name="林晓舟", specialties=[topic])
+    child = ChildFactory(family=family.family_profile)
+    start = local(day_ahead(), 10)
+
+    response = browser.post(book_url(counsellor, session_type), _details(
+        start, step="confirm", child=child.pk, topic=topic.slug))
+    booking = Booking.objects.get(family=family)
+    assert response["Location"] == reverse("bookings:detail", kwargs={"pk": booking.pk}) \
+        + "?new=1"
+    assert "预约成功" in browser.get(response["Location"]).content.decode()
+    assert all(None not in message.to for message in mailoutbox)
+
+
+def test_data_export_of_a_wechat_family_names_the_wechat_link(wechat, site_shell):
+    browser = _browser()
+    _authorize_url, response = _authorize(browser, wechat, "web-code")
+    _sign_up(browser, response)
+    family = _wechat_users().get()
+    data = privacy_export.export_payload(user=family)
+    assert [(a["provider"], a["uid"]) for a in data["social_accounts"]] == [
+        ("weixin", UNIONID)]
+
+
+def test_export_of_a_family_without_email_is_built_and_mails_nobody(
+    wechat, site_shell, mailoutbox, django_capture_on_commit_callbacks
+):
+    browser = _browser()
+    _authorize_url, response = _authorize(browser, wechat, "web-code")
+    _sign_up(browser, response)
+    family = _wechat_users().get()
+    export = privacy.export_request(user=family)
+    with django_capture_on_commit_callbacks(execute=True):
+        built = privacy_export.export_build(export_id=export.pk)
+    assert built.status == DataExport.Status.READY
+    assert mailoutbox == []
