@@ -6,6 +6,9 @@ userinfo, with responses shaped like WeChat's own (recorded, ids replaced).
 """
 
 import json
+import os
+import subprocess
+import sys
 import threading
 import urllib.error
 import urllib.request
@@ -205,6 +208,22 @@ def test_only_the_official_account_configured_shows_wechat_inside_wechat_only(
     assert "微信登录" not in _browser(DESKTOP).get(reverse("account_login")).content.decode()
     assert _browser(DESKTOP).post(reverse("weixin_login")).status_code == HTTPStatus.NOT_FOUND
     assert "微信登录" in _browser(IN_WECHAT).get(reverse("account_login")).content.decode()
+
+
+def test_apps_come_from_the_environment_only_in_complete_pairs():
+    """Settings read at startup: a pair without its secret configures nothing."""
+    env = {**os.environ, "WEIXIN_WEB_APP_ID": "wx-a", "WEIXIN_WEB_APP_SECRET": "s-a",
+           "WEIXIN_MP_APP_ID": "wx-b", "WEIXIN_MP_APP_SECRET": ""}
+    code = ("import json, portal.settings.base as b; print(json.dumps(["
+            "b.SOCIALACCOUNT_PROVIDERS, b.CONTENT_SECURITY_POLICY['DIRECTIVES']"
+            "['form-action']]))")
+    out = subprocess.run([sys.executable, "-c", code], env=env, cwd=settings.BASE_DIR,  # noqa: S603
+                         capture_output=True, text=True, check=True).stdout
+    providers, form_action = json.loads(out)
+    assert providers == {"weixin": {"APPS": [
+        {"client_id": "wx-a", "secret": "s-a", "settings": {"flow": "web"}}]}}
+    # The sign-in form posts to the site, which redirects to WeChat's page.
+    assert form_action == ["'self'", "https://open.weixin.qq.com"]
 
 
 # --- the two flows ---------------------------------------------------------------------
