@@ -469,3 +469,21 @@ def test_export_of_a_family_without_email_is_built_and_mails_nobody(
         built = privacy_export.export_build(export_id=export.pk)
     assert built.status == DataExport.Status.READY
     assert mailoutbox == []
+
+
+def test_connections_page_offers_wechat_once_and_lists_the_linked_account(
+    wechat, site_shell
+):
+    browser = _browser()
+    _authorize_url, response = _authorize(browser, wechat, "web-code")
+    _sign_up(browser, response)
+    page = browser.get(reverse("socialaccount_connections"))
+    assert page.status_code == HTTPStatus.OK
+    html = page.content.decode()
+    connect = f"{reverse('weixin_login')}?process=connect"
+    assert html.count(f'href="{connect}"') == 1  # one entry for the two apps
+    assert "小雨妈妈" in html
+    # A link is a GET: it asks before leaving for WeChat (no login CSRF).
+    confirm = browser.get(connect)
+    assert confirm.status_code == HTTPStatus.OK
+    assert "接下来会打开微信的授权页面。" in confirm.content.decode()
