@@ -487,3 +487,16 @@ def test_connections_page_offers_wechat_once_and_lists_the_linked_account(
     confirm = browser.get(connect)
     assert confirm.status_code == HTTPStatus.OK
     assert "接下来会打开微信的授权页面。" in confirm.content.decode()
+
+
+def test_wechat_sign_in_keeps_where_the_family_was_going(wechat, site_shell):
+    browser = _browser()
+    html = browser.get(reverse("account_login") + "?next=/bookings/").content.decode()
+    assert '<input type="hidden" name="next" value="/bookings/">' in html
+    wechat.next_code = "web-code"
+    start = browser.post(reverse("weixin_login"), {"next": "/bookings/"})
+    state = parse_qs(urlsplit(start["Location"]).query)["state"][0]
+    response = browser.get(reverse("weixin_callback") + "?" + urlencode(
+        {"flow": "web", "code": "web-code", "state": state}))
+    done = _sign_up(browser, response)
+    assert done["Location"] == "/bookings/"
