@@ -500,3 +500,20 @@ def test_wechat_sign_in_keeps_where_the_family_was_going(wechat, site_shell):
         {"flow": "web", "code": "web-code", "state": state}))
     done = _sign_up(browser, response)
     assert done["Location"] == "/bookings/"
+
+
+def test_second_signup_of_the_same_wechat_makes_nothing_and_sends_to_sign_in(
+    wechat, site_shell
+):
+    """A double tap: the first signup finished while the second was on the form."""
+    browser = _browser()
+    _authorize_url, response = _authorize(browser, wechat, "web-code")
+    first = FamilyFactory()
+    SocialAccount.objects.create(user=first, provider="weixin", uid=UNIONID)
+    users_before = User.objects.count()
+    second = _sign_up(browser, response)
+    assert second.status_code == HTTPStatus.FOUND
+    assert second["Location"] == reverse("account_login")
+    page = browser.get(second["Location"]).content.decode()
+    assert "这个微信刚刚已经注册了家庭账户，请再用微信登录一次。" in page
+    assert User.objects.count() == users_before  # nothing half-saved
