@@ -14,6 +14,7 @@ import zipfile
 from typing import Any
 
 from allauth.account.models import EmailAddress
+from allauth.socialaccount.models import SocialAccount
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -57,6 +58,12 @@ def export_payload(*, user: User) -> dict[str, Any]:
     data["email_addresses"] = [
         {"email": e.email, "verified": e.verified, "primary": e.primary}
         for e in EmailAddress.objects.filter(user=user).order_by("pk")
+    ]
+    # WeChat sign-in (portal.weixin): which WeChat identity signs in as this account.
+    data["social_accounts"] = [
+        {"provider": a.provider, "uid": a.uid, "extra_data": a.extra_data,
+         "date_joined": jsonable(a.date_joined), "last_login": jsonable(a.last_login)}
+        for a in SocialAccount.objects.filter(user=user).order_by("pk")
     ]
     profile = FamilyProfile.objects.filter(user=user).first()
     data["family_profile"] = (
@@ -151,6 +158,9 @@ def _send_export_ready_email(export: DataExport) -> None:
     from portal import crisis
 
     user = export.user
+    if not user.email:
+        # A family signed in by WeChat or phone only: the privacy page lists the export.
+        return
     language = user.preferred_language or settings.LANGUAGE_CODE
     with translation.override(language):
         path = reverse("privacy:export_download", kwargs={"token": export.token})

@@ -368,3 +368,37 @@ LOGGING = {
 # a country code; stored in E.164.
 PHONENUMBER_DEFAULT_REGION = "CN"
 PHONENUMBER_DB_FORMAT = "E164"
+
+# --- WeChat sign-in (portal.weixin) -------------------------------------------
+# allauth's socialaccount with one provider, "weixin", keyed by unionid. Each
+# flow has its own app, configured only when both of its variables are set:
+#   WEIXIN_WEB_APP_ID / WEIXIN_WEB_APP_SECRET  Open Platform website app (QR code)
+#   WEIXIN_MP_APP_ID / WEIXIN_MP_APP_SECRET    Official Account (in-WeChat browser)
+# With neither, the sign-in page shows no WeChat button and its URLs answer 404.
+INSTALLED_APPS += ["allauth.socialaccount", "portal.weixin"]
+SOCIALACCOUNT_ADAPTER = "portal.weixin.adapter.SocialAccountAdapter"
+SOCIALACCOUNT_FORMS = {"signup": "portal.weixin.forms.SocialSignupForm"}
+# Never an account without the family seeing the privacy consent first.
+SOCIALACCOUNT_AUTO_SIGNUP = False
+SOCIALACCOUNT_EMAIL_REQUIRED = False
+SOCIALACCOUNT_EMAIL_VERIFICATION = "none"
+SOCIALACCOUNT_QUERY_EMAIL = False
+SOCIALACCOUNT_STORE_TOKENS = False
+SOCIALACCOUNT_PROVIDERS = {
+    "weixin": {
+        "APPS": [
+            {"client_id": os.environ[f"WEIXIN_{prefix}_APP_ID"],
+             "secret": os.environ[f"WEIXIN_{prefix}_APP_SECRET"],
+             "settings": {"flow": flow}}
+            for flow, prefix in (("web", "WEB"), ("mp", "MP"))
+            if os.environ.get(f"WEIXIN_{prefix}_APP_ID")
+            and os.environ.get(f"WEIXIN_{prefix}_APP_SECRET")
+        ]
+    }
+}
+# WeChat's endpoints: authorize pages, and the code exchange and userinfo API.
+WEIXIN_OPEN_BASE_URL = "https://open.weixin.qq.com"
+WEIXIN_API_BASE_URL = "https://api.weixin.qq.com"
+if SOCIALACCOUNT_PROVIDERS["weixin"]["APPS"]:
+    # The sign-in form posts here and is redirected to WeChat's page.
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["form-action"].append(WEIXIN_OPEN_BASE_URL)

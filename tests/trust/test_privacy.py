@@ -365,7 +365,7 @@ def test_a_registered_provider_takes_part_in_every_right(rich_family):
 
 def test_export_sections_keep_their_order(rich_family):
     assert list(privacy.export_payload(user=rich_family["user"])) == [
-        "format_version", "generated_at", "account", "email_addresses",
+        "format_version", "generated_at", "account", "email_addresses", "social_accounts",
         "family_profile", "children", "consents", "bookings", "workshop_waitlist",
         "calendar_feeds", "course_progress", "api_tokens", "reads_of_your_data"]
 
