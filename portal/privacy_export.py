@@ -47,6 +47,8 @@ def export_payload(*, user: User) -> dict[str, Any]:
         "account": {
             "id": user.pk,
             "email": user.email,
+            "phone": user.phone.as_e164 if user.phone else None,
+            "phone_verified": user.phone_verified,
             "display_name": user.display_name,
             "preferred_language": user.preferred_language,
             "display_timezone": user.display_timezone,
@@ -151,6 +153,8 @@ def _send_export_ready_email(export: DataExport) -> None:
     from portal import crisis
 
     user = export.user
+    if not user.email:
+        return  # signed up by mobile number: the export waits on the privacy page
     language = user.preferred_language or settings.LANGUAGE_CODE
     with translation.override(language):
         path = reverse("privacy:export_download", kwargs={"token": export.token})
