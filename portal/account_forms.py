@@ -2,6 +2,7 @@
 in portal.forms.SignupConsentForm that allauth's own form inherits."""
 
 from allauth.account.forms import LoginForm as AllauthLoginForm
+from allauth.account.forms import RequestLoginCodeForm as AllauthRequestLoginCodeForm
 from allauth.account.forms import SignupForm as AllauthSignupForm
 from django.contrib.auth.hashers import make_password
 from django.core.exceptions import ValidationError
@@ -58,6 +59,7 @@ class SignupForm(AllauthSignupForm):
         super().__init__(*args, **kwargs)
         # An email or a mobile number, or both (ACCOUNT_SIGNUP_FIELDS lists
         # "email*" for allauth's settings check; one of the two is enough).
+        self.order_fields(["phone", "email"])
         self.fields["email"].required = False
         self.fields["email"].label = _("电子邮箱")
         self.fields["email"].widget.attrs["placeholder"] = _("电子邮箱（选填，如填写手机号码）")
@@ -74,3 +76,13 @@ class SignupForm(AllauthSignupForm):
         if self.account_already_exists:
             make_password(self.cleaned_data.get("password1") or None)
         return super().try_save(request)
+
+
+class RequestLoginCodeForm(AllauthRequestLoginCodeForm):
+    """allauth's "send me a code" form, the mobile number first (most families)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.order_fields(["phone", "email"])
+        self.fields["email"].label = _("电子邮箱")
+        self.fields["email"].widget.attrs["placeholder"] = _("或者填写电子邮箱")

@@ -198,7 +198,8 @@ ACCOUNT_SIGNUP_FORM_CLASS = "portal.forms.SignupConsentForm"
 # Same work (one password hash) for a known email as for a new one.
 # The login form links to sign-in by code when password sign-in is paused.
 ACCOUNT_FORMS = {"signup": "portal.account_forms.SignupForm",
-                 "login": "portal.account_forms.LoginForm"}
+                 "login": "portal.account_forms.LoginForm",
+                 "request_login_code": "portal.account_forms.RequestLoginCodeForm"}
 # Five wrong passwords (from anyone) pause password sign-in for an email; the
 # owner can still sign in with a code sent to that email. Staff with TOTP
 # still give their TOTP code afterwards (allauth's MFA login stage).

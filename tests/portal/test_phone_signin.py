@@ -204,3 +204,36 @@ def test_a_sender_failure_is_a_neutral_message_not_a_500(
     html = response.content.decode()
     assert "短信暂时无法发送，请稍后再试。" in html
     assert "A verification code has been sent" not in html and "验证码已发送" not in html
+
+
+def _profile_post(client, **extra):
+    return client.post(reverse("portal:profile_edit"), {
+        "guardian_name": "钱女士", "relationship": "", "phone": "", **extra})
+
+
+def test_sms_notices_need_a_verified_number(client, site_shell):
+    from tests.factories import FamilyFactory
+
+    client.force_login(FamilyFactory())
+    response = _profile_post(client, sms_notices="on")
+    assert "要接收短信，请先在“登录与安全”中添加并验证手机号码。" in response.content.decode()
+    assert not FamilyProfile.objects.get(user=response.wsgi_request.user).sms_notices
+
+
+def test_a_family_with_a_verified_number_can_choose_sms_notices(client, site_shell,
+                                                               phone_family):
+    client.force_login(phone_family)
+    assert _profile_post(client, sms_notices="on").status_code == HTTPStatus.FOUND
+    assert FamilyProfile.objects.get(user=phone_family).sms_notices
+    page = client.get(reverse("portal:account")).content.decode()
+    assert "预约提醒和回电通知也发短信" in page and "138****5678 · 已验证" in page
+
+
+def test_the_code_page_is_complete_in_english(client, site_shell, sms_outbox, phone_family):
+    response = client.post("/en" + reverse("account_request_login_code"),
+                           {"phone": "13812345678"})
+    assert response["Location"] == "/en/accounts/login/code/confirm/"
+    page = client.get(response["Location"]).content.decode()
+    assert "Enter your sign-in code" in page
+    assert f"The code for {NUMBER} is valid for 5 minutes and can be used once." in page
+    assert "验证码" not in page.split("<main")[1].split("</main>")[0]
