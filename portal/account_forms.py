@@ -69,7 +69,10 @@ class SignupForm(AllauthSignupForm):
         data = super().clean()
         if not data.get("email") and not data.get("phone") and not self.has_error("phone") \
                 and not self.has_error("email"):
-            raise ValidationError(EMAIL_OR_PHONE_REQUIRED, code="email_or_phone")
+            # On both fields: each is marked invalid and announced with it.
+            for name in ("phone", "email"):
+                self.add_error(name, ValidationError(EMAIL_OR_PHONE_REQUIRED,
+                                                     code="email_or_phone"))
         return data
 
     def try_save(self, request):
