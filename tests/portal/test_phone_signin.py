@@ -237,3 +237,12 @@ def test_the_code_page_is_complete_in_english(client, site_shell, sms_outbox, ph
     assert "Enter your sign-in code" in page
     assert f"The code for {NUMBER} is valid for 5 minutes and can be used once." in page
     assert "验证码" not in page.split("<main")[1].split("</main>")[0]
+
+
+def test_password_sign_in_with_the_number_as_printed(client, site_shell, phone_family):
+    from tests.factories import PASSWORD as FACTORY_PASSWORD
+
+    response = client.post(reverse("account_login"),
+                           {"login": "138 1234 5678", "password": FACTORY_PASSWORD})
+    assert response.status_code == HTTPStatus.FOUND
+    assert client.get(reverse("portal:account")).status_code == HTTPStatus.OK
