@@ -426,7 +426,7 @@ def organizer_address() -> vCalAddress:
 def invitation_audience(booking: Booking, attendee_email: str) -> Audience:
     counsellor_user = booking.counsellor.user if booking.counsellor.user_id else None
     address = parseaddr(attendee_email)[1].lower()
-    if counsellor_user is not None and counsellor_user.email.lower() == address:
+    if counsellor_user is not None and (counsellor_user.email or "").lower() == address:
         return Audience.STAFF
     return Audience.FAMILY
 

@@ -257,3 +257,30 @@ def build_waitlist_cancelled_messages(entry: WaitlistEntry) -> list[EmailMultiAl
     )
     message.attach_alternative(html, "text/html")
     return [message]
+
+
+# --- Text messages (portal.sms) for families who chose them -------------------
+
+
+def sms_recipient(booking: Booking):
+    """The family, when it chose SMS notices and has a verified mobile number."""
+    family = booking.family
+    if not can_receive_sms(family):
+        return None
+    profile = getattr(family, "family_profile", None)
+    return family if profile is not None and profile.sms_notices else None
+
+
+def can_receive_sms(user) -> bool:
+    return bool(user and user.is_active and user.phone and user.phone_verified
+                and not user.erased_at)
+
+
+def reminder_sms_params(booking: Booking, recipient) -> dict[str, str]:
+    """Time and place only, in the recipient's language and zone."""
+    language = recipient.preferred_language or settings.LANGUAGE_CODE
+    with translation.override(language), timezone.override(user_zone(recipient)):
+        return {
+            "time": timezone.localtime(booking.start).strftime("%Y-%m-%d %H:%M"),
+            "place": str(calendar.booking_location(booking, calendar._Context())),
+        }

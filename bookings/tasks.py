@@ -24,6 +24,7 @@ from django_tasks import task
 
 from bookings import emails
 from bookings.models import Booking, BookingPolicy, WaitlistEntry
+from portal import sms
 
 logger = logging.getLogger(__name__)
 
@@ -63,7 +64,25 @@ def send_booking_email(booking_id: int, kind: str) -> int:
     messages = emails.build_messages(booking, kind)
     if messages:
         get_connection().send_messages(messages)
+    if kind == "confirmation" and booking.is_urgent and not booking.is_safeguarding:
+        # Never to a home the harm may come from (see emails._subject).
+        _send_sms(booking, sms.Kind.CALLBACK)
     return len(messages)
+
+
+def _send_sms(booking: Booking, kind: sms.Kind) -> int:
+    """Text the family when it chose SMS notices; 1 when sent. A failure is
+    logged, not retried: the email (when there is an address) went anyway."""
+    recipient = emails.sms_recipient(booking)
+    if recipient is None:
+        return 0
+    params = emails.reminder_sms_params(booking, recipient) if kind == sms.Kind.REMINDER else {}
+    try:
+        sms.send(phone=recipient.phone.as_e164, kind=kind,
+                 language=recipient.preferred_language, params=params)
+    except sms.SmsError:
+        return 0
+    return 1
 
 
 @task()
@@ -92,10 +111,11 @@ def _send_reminder(booking_id: int) -> int:
         messages = emails.build_messages(booking, "reminder")
         if messages:
             get_connection().send_messages(messages)
+        texts = _send_sms(booking, sms.Kind.REMINDER)
         # Marked even with no recipient (erased account): nothing to retry.
         booking.reminder_sent_at = now
         booking.save(update_fields=["reminder_sent_at"])
-        return len(messages)
+        return len(messages) + texts
 
 
 def due_reminders(*, now: dt.datetime | None = None):

@@ -2,12 +2,14 @@
 in portal.forms.SignupConsentForm that allauth's own form inherits."""
 
 from allauth.account.forms import LoginForm as AllauthLoginForm
+from allauth.account.forms import RequestLoginCodeForm as AllauthRequestLoginCodeForm
 from allauth.account.forms import SignupForm as AllauthSignupForm
 from django.contrib.auth.hashers import make_password
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 TOO_MANY_ATTEMPTS = "too_many_login_attempts"  # allauth's error code
+EMAIL_OR_PHONE_REQUIRED = _("请填写电子邮箱或手机号码（至少一项）。")
 PASSWORD_LOGIN_PAUSED = _("登录尝试过多，密码登录已暂时停用。")
 
 
@@ -53,7 +55,37 @@ class SignupForm(AllauthSignupForm):
     would open the timing gap again.
     """
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # An email or a mobile number, or both (ACCOUNT_SIGNUP_FIELDS lists
+        # "email*" for allauth's settings check; one of the two is enough).
+        self.order_fields(["phone", "email"])
+        self.fields["email"].required = False
+        self.fields["email"].label = _("电子邮箱")
+        self.fields["email"].widget.attrs["placeholder"] = _("电子邮箱（选填，如填写手机号码）")
+        self.fields["phone"].widget.attrs["placeholder"] = _("手机号码（选填，如填写电子邮箱）")
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("email") and not data.get("phone") and not self.has_error("phone") \
+                and not self.has_error("email"):
+            # On both fields: each is marked invalid and announced with it.
+            for name in ("phone", "email"):
+                self.add_error(name, ValidationError(EMAIL_OR_PHONE_REQUIRED,
+                                                     code="email_or_phone"))
+        return data
+
     def try_save(self, request):
         if self.account_already_exists:
             make_password(self.cleaned_data.get("password1") or None)
         return super().try_save(request)
+
+
+class RequestLoginCodeForm(AllauthRequestLoginCodeForm):
+    """allauth's "send me a code" form, the mobile number first (most families)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.order_fields(["phone", "email"])
+        self.fields["email"].label = _("电子邮箱")
+        self.fields["email"].widget.attrs["placeholder"] = _("或者填写电子邮箱")

@@ -95,7 +95,7 @@ class ChildForm(forms.Form):
 class FamilyProfileForm(forms.ModelForm):
     class Meta:
         model = FamilyProfile
-        fields = ["guardian_name", "relationship", "phone"]
+        fields = ["guardian_name", "relationship", "phone", "sms_notices"]
         help_texts = {
             "guardian_name": _("可以只写姓氏，例如“王女士”。"),
             "phone": _("选填。只用于预约相关的联系。"),

@@ -170,6 +170,10 @@ class FamilyProfile(models.Model):
         _("与孩子的关系"), max_length=20, choices=Relationship.choices, blank=True
     )
     phone = models.CharField(_("联系电话"), max_length=20, blank=True)
+    sms_notices = models.BooleanField(
+        _("预约提醒和回电通知也发短信"), default=False,
+        help_text=_("发到您登录用的已验证手机号码；短信只写时间和地点。"),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -48,6 +48,8 @@ def export_payload(*, user: User) -> dict[str, Any]:
         "account": {
             "id": user.pk,
             "email": user.email,
+            "phone": user.phone.as_e164 if user.phone else None,
+            "phone_verified": user.phone_verified,
             "display_name": user.display_name,
             "preferred_language": user.preferred_language,
             "display_timezone": user.display_timezone,

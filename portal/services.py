@@ -10,6 +10,7 @@ from portal.models import Child, Consent, FamilyProfile, Role, User
 from portal.roles import add_role
 
 CHILD_CONSENT_REQUIRED = _("为不满十四周岁的孩子登记信息，需要监护人同意。")
+SMS_NEEDS_VERIFIED_PHONE = _("要接收短信，请先在“登录与安全”中添加并验证手机号码。")
 
 
 @transaction.atomic
@@ -93,10 +94,14 @@ def child_remove(*, user: User, child: Child) -> None:
 
 @transaction.atomic
 def family_profile_update(*, user: User, guardian_name: str, relationship: str = "",
-                          phone: str = "") -> FamilyProfile:
+                          phone: str = "", sms_notices: bool = False) -> FamilyProfile:
+    """Save the guardian's profile; SMS notices need a verified mobile number."""
+    if sms_notices and not (user.phone and user.phone_verified):
+        raise ValidationError({"sms_notices": SMS_NEEDS_VERIFIED_PHONE})
     profile, _created = FamilyProfile.objects.get_or_create(user=user)
     profile.guardian_name, profile.relationship, profile.phone = (
         guardian_name, relationship, phone)
+    profile.sms_notices = sms_notices
     profile.full_clean()
     profile.save()
     return profile

@@ -130,3 +130,13 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if "postgres" in item.keywords:
             item.add_marker(skip)
+
+
+@pytest.fixture
+def sms_outbox():
+    """The console SMS sender's outbox (portal.sms.outbox), empty at the start."""
+    from portal import sms
+
+    sms.outbox.clear()
+    yield sms.outbox
+    sms.outbox.clear()

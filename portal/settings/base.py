@@ -201,8 +201,10 @@ LOGOUT_REDIRECT_URL = "/"
 
 ACCOUNT_ADAPTER = "portal.adapters.AccountAdapter"
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
-ACCOUNT_LOGIN_METHODS = {"email"}
-ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+# Email or a mainland mobile number (portal.account_forms.SignupForm asks for
+# one of the two; "email*" stays for allauth's check, the form relaxes it).
+ACCOUNT_LOGIN_METHODS = {"email", "phone"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "phone", "password1*", "password2*"]
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_EMAIL_VERIFICATION_BY_CODE_ENABLED = False
 ACCOUNT_UNIQUE_EMAIL = True
@@ -214,7 +216,8 @@ ACCOUNT_SIGNUP_FORM_CLASS = "portal.forms.SignupConsentForm"
 # Same work (one password hash) for a known email as for a new one.
 # The login form links to sign-in by code when password sign-in is paused.
 ACCOUNT_FORMS = {"signup": "portal.account_forms.SignupForm",
-                 "login": "portal.account_forms.LoginForm"}
+                 "login": "portal.account_forms.LoginForm",
+                 "request_login_code": "portal.account_forms.RequestLoginCodeForm"}
 # Five wrong passwords (from anyone) pause password sign-in for an email; the
 # owner can still sign in with a code sent to that email. Staff with TOTP
 # still give their TOTP code afterwards (allauth's MFA login stage).
@@ -233,6 +236,12 @@ ACCOUNT_RATE_LIMITS = {
     "change_email": "3/m/user",
     "manage_email": "10/m/user",
     "reauthenticate": "10/m/user",
+    # Every SMS a visitor's request sends (codes, "no account" notices), per
+    # number and per IP, as carriers and Aliyun allow (portal.adapters).
+    "sms": "1/m/key,5/h/key,10/d/key,1/m/ip,5/h/ip,10/d/ip",
+    # allauth's own check raises (a 500 at signup) where "sms" shows a message;
+    # loose enough that "sms" always answers first.
+    "verify_phone": "10/m/key,30/m/ip",
 }
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "【未愛小屋】"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
@@ -402,3 +411,31 @@ WEIXIN_API_BASE_URL = "https://api.weixin.qq.com"
 if SOCIALACCOUNT_PROVIDERS["weixin"]["APPS"]:
     # The sign-in form posts here and is redirected to WeChat's page.
     CONTENT_SECURITY_POLICY["DIRECTIVES"]["form-action"].append(WEIXIN_OPEN_BASE_URL)
+
+# Phone sign-in and SMS (portal.sms). Codes: 5 minutes, single use, 3 tries.
+ACCOUNT_PHONE_VERIFICATION_ENABLED = True
+ACCOUNT_PHONE_VERIFICATION_TIMEOUT = 5 * 60
+ACCOUNT_PHONE_VERIFICATION_MAX_ATTEMPTS = 3
+ACCOUNT_PHONE_VERIFICATION_SUPPORTS_RESEND = True
+ACCOUNT_LOGIN_BY_CODE_TIMEOUT = 5 * 60
+ACCOUNT_LOGIN_BY_CODE_MAX_ATTEMPTS = 3
+ACCOUNT_LOGIN_BY_CODE_SUPPORTS_RESEND = True
+ACCOUNT_PHONE_VERIFICATION_CODE_FORMAT = {"numeric": True, "length": 6, "dashed": False}
+SMS_BACKEND = os.environ.get("DJANGO_SMS_BACKEND", "portal.sms.ConsoleSender")
+SMS_ALIYUN = {
+    "access_key_id": os.environ.get("ALIYUN_SMS_ACCESS_KEY_ID", ""),
+    "access_key_secret": os.environ.get("ALIYUN_SMS_ACCESS_KEY_SECRET", ""),
+    "sign_name": os.environ.get("ALIYUN_SMS_SIGN_NAME", ""),
+    "endpoint": os.environ.get("ALIYUN_SMS_ENDPOINT", "dysmsapi.aliyuncs.com"),
+    "connect_timeout_ms": int(os.environ.get("ALIYUN_SMS_CONNECT_TIMEOUT_MS", "3000")),
+    "read_timeout_ms": int(os.environ.get("ALIYUN_SMS_READ_TIMEOUT_MS", "5000")),
+    # Template codes by kind (portal.sms.Kind) and language; English falls back
+    # to Chinese: ALIYUN_SMS_TEMPLATE_CODE, ALIYUN_SMS_TEMPLATE_CODE_EN, ...
+    "templates": {
+        kind: {
+            "zh-hans": os.environ.get(f"ALIYUN_SMS_TEMPLATE_{kind.upper()}", ""),
+            "en": os.environ.get(f"ALIYUN_SMS_TEMPLATE_{kind.upper()}_EN", ""),
+        }
+        for kind in ("code", "no_account", "account_exists", "reminder", "callback")
+    },
+}
