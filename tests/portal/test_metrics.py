@@ -141,15 +141,15 @@ def test_a_counter_counts_only_once_its_transaction_commits(
         django_capture_on_commit_callbacks):
     counter = metrics.COUNTERS["bookings_made"]
     before = counter._value.get()
-    with django_capture_on_commit_callbacks() as rolled_back:
-        with pytest.raises(RuntimeError), transaction.atomic():
-            metrics.count("bookings_made")
-            raise RuntimeError("rolled back")
+    with (django_capture_on_commit_callbacks() as rolled_back,
+          pytest.raises(RuntimeError), transaction.atomic()):
+        metrics.count("bookings_made")
+        raise RuntimeError("rolled back")
     assert rolled_back == []
-    with django_capture_on_commit_callbacks(execute=True) as committed:
-        with transaction.atomic():
-            metrics.count("bookings_made")
-            assert counter._value.get() == before
+    with (django_capture_on_commit_callbacks(execute=True) as committed,
+          transaction.atomic()):
+        metrics.count("bookings_made")
+        assert counter._value.get() == before
     assert len(committed) == 1
     assert counter._value.get() == before + 1
 
