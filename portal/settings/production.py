@@ -35,6 +35,9 @@ CSRF_COOKIE_SECURE = True
 CSRF_TRUSTED_ORIGINS = [f"https://{h}" for h in ALLOWED_HOSTS if not h.startswith(".")]
 
 # --- Operations (portal.ops) ------------------------------------------------
+# Proxies in front that append to X-Forwarded-For: the client address for
+# allauth's rate limits and the /metrics address list (portal.ops.metrics).
+ALLAUTH_TRUSTED_PROXY_COUNT = int(os.environ.get("DJANGO_TRUSTED_PROXY_COUNT", "0"))
 # Prometheus scrapes /metrics over the internal network, often plain HTTP.
 SECURE_REDIRECT_EXEMPT = [*SECURE_REDIRECT_EXEMPT, r"^metrics$"]
 # One JSON object a line on stderr, each with the request id, personal data
