@@ -67,6 +67,7 @@ class PortalPrivacy(privacy_registry.PrivacyProvider):
     # An erasure record keeps the erased id and counts only, by design.
     no_personal_data = frozenset({
         "sitesettings", "crisisline", "homepage", "standardpage", "erasurerecord",
+        "heartbeat",
     })
     export_order = 0
 
