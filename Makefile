@@ -65,6 +65,7 @@ run: seed
 	export DJANGO_DEV_HOST=$(HOST) DJANGO_DEV_PORT=$(PORT); \
 	DJANGO_SETTINGS_MODULE=portal.settings.dev $(PY) manage.py send_reminders --schedule; \
 	DJANGO_SETTINGS_MODULE=portal.settings.dev $(PY) manage.py alert_unfollowed_urgent --schedule; \
+	DJANGO_SETTINGS_MODULE=portal.settings.dev $(PY) manage.py worker_heartbeat; \
 	DJANGO_SETTINGS_MODULE=portal.settings.dev $(PY) manage.py db_worker & \
 	DJANGO_SETTINGS_MODULE=portal.settings.dev $(PY) manage.py runserver $(HOST):$(PORT)
 

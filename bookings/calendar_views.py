@@ -33,6 +33,7 @@ from bookings.models import CalendarFeed
 from bookings.views.common import viewer_booking
 from courses.models import Topic
 from portal.middleware import require_staff_verification
+from portal.ops import metrics
 
 
 def _cookieless(view):
@@ -106,6 +107,7 @@ def _ics_response(request, rendered: feeds.RenderedFeed, *, private: bool,
     response["Content-Disposition"] = f'inline; filename="{filename}"'
     response["Referrer-Policy"] = "no-referrer"
     response["X-Robots-Tag"] = "noindex, nofollow"
+    metrics.count("feed_polls", feed="personal" if private else "workshops")
     if private:
         patch_cache_control(response, private=True, max_age=0, must_revalidate=True)
     else:

@@ -53,6 +53,7 @@ from network import selectors as network_selectors
 from network.models import OpeningException, OpeningHours, ServicePoint
 from portal import privacy
 from portal.models import Consent
+from portal.ops import metrics
 from portal.timezones import STATION_TZ
 
 # Messages (msgids; shown translated). Tests compare against these.
@@ -356,6 +357,7 @@ def booking_create(
     if booking.is_safeguarding:
         # The safeguarding lead (mandatory reporting), with its own alert.
         _enqueue_email(booking.pk, "safeguarding_alert")
+    metrics.count("bookings_made")
     return booking
 
 
@@ -432,6 +434,7 @@ def booking_cancel(*, booking: Booking, by_user, reason: str = "") -> Booking:
     if booking.is_urgent:
         # Stepping away after a positive screen is itself a warning sign.
         _enqueue_email(booking.pk, "urgent_cancelled")
+    metrics.count("bookings_cancelled")
     if booking.group_session_id:
         _promote_waitlisted(booking.group_session, now=now)
     return booking
@@ -582,6 +585,7 @@ def workshop_join(*, family, group_session: GroupSession,
     if seats_taken(group_session) < group_session.capacity:
         booking = _seat_booking(group_session, family=family, child=child)
         _enqueue_email(booking.pk, "confirmation")
+        metrics.count("bookings_made")
         return booking
     entry = WaitlistEntry(group_session=group_session, family=family, child=child,
                           created_at=now)

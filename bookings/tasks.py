@@ -25,6 +25,10 @@ from django_tasks import task
 from bookings import emails
 from bookings.models import Booking, BookingPolicy, WaitlistEntry
 from portal import sms
+from portal.models import Heartbeat
+from portal.ops import metrics
+from portal.ops.heartbeats import heartbeat_record
+from portal.tasks import schedule_once
 
 logger = logging.getLogger(__name__)
 
@@ -112,6 +116,8 @@ def _send_reminder(booking_id: int) -> int:
         if messages:
             get_connection().send_messages(messages)
         texts = _send_sms(booking, sms.Kind.REMINDER)
+        if messages or texts:
+            metrics.count("reminders_sent")
         # Marked even with no recipient (erased account): nothing to retry.
         booking.reminder_sent_at = now
         booking.save(update_fields=["reminder_sent_at"])
@@ -138,6 +144,7 @@ def enqueue_due_reminders(*, now: dt.datetime | None = None) -> int:
     ids = list(due_reminders(now=now).values_list("pk", flat=True))
     for booking_id in ids:
         send_booking_email.enqueue(booking_id, "reminder")
+    heartbeat_record(name=Heartbeat.Name.REMINDER_SWEEP, detail=f"{len(ids)} queued")
     return len(ids)
 
 
@@ -158,19 +165,6 @@ def send_due_reminders() -> int:
         return enqueue_due_reminders()
     finally:
         schedule_reminder_sweep()
-
-
-def schedule_once(sweep, *, delay: dt.timedelta) -> bool:
-    """Queue `sweep` (a self-rescheduling task) to run after `delay` unless a
-    run of it is already waiting; True when queued."""
-    from django_tasks_db.models import DBTaskResult
-
-    waiting = DBTaskResult.objects.filter(
-        task_path=sweep.module_path, status="READY").exists()
-    if waiting:
-        return False
-    sweep.using(run_after=timezone.now() + delay).enqueue()
-    return True
 
 
 def schedule_reminder_sweep(*, delay: dt.timedelta = SWEEP_INTERVAL) -> bool:

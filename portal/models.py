@@ -620,3 +620,29 @@ class ErasureRecord(models.Model):
 
     def __str__(self):
         return f"user {self.erased_user_id} erased {self.at:%Y-%m-%d}"
+
+
+class Heartbeat(models.Model):
+    """The last time a piece of background work said it ran (portal.ops.heartbeats).
+
+    One row per `name` (the task worker, the reminder sweep, a backup run),
+    overwritten at each beat: the status page reads "when last", not a
+    history. `detail` is a short operator-facing note, never personal data.
+    """
+
+    class Name(models.TextChoices):
+        WORKER = "worker", _("任务进程")
+        REMINDER_SWEEP = "reminder_sweep", _("提醒扫描")
+        BACKUP = "backup", _("备份")
+
+    name = models.CharField(_("名称"), max_length=40, unique=True)
+    at = models.DateTimeField(_("时间"))
+    detail = models.CharField(_("说明"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("运行记录")
+        verbose_name_plural = _("运行记录")
+        ordering = ["name"]
+
+    def __str__(self):
+        return f"{self.name} {self.at:%Y-%m-%d %H:%M}"

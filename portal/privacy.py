@@ -29,6 +29,7 @@ from portal.models import (
     SiteSettings,
     User,
 )
+from portal.ops.progress import progress
 from portal.privacy_export import (  # noqa: F401 - part of this module's API
     EXPORT_FORMAT_VERSION,
     EXPORT_VALID_FOR,
@@ -66,6 +67,7 @@ class PortalPrivacy(privacy_registry.PrivacyProvider):
     # An erasure record keeps the erased id and counts only, by design.
     no_personal_data = frozenset({
         "sitesettings", "crisisline", "homepage", "standardpage", "erasurerecord",
+        "heartbeat",
     })
     export_order = 0
 
@@ -229,7 +231,8 @@ def retention_days() -> int:
 
 
 @transaction.atomic
-def retention_apply(*, now: dt.datetime | None = None) -> dict[str, int]:
+def retention_apply(*, now: dt.datetime | None = None,
+                    show_progress: bool = False) -> dict[str, int]:
     """Apply the retention period everywhere. Idempotent.
 
     - each registered app's own rule (bookings that ended more than
@@ -241,7 +244,9 @@ def retention_apply(*, now: dt.datetime | None = None) -> dict[str, int]:
     now = now or timezone.now()
     cutoff = now - dt.timedelta(days=retention_days())
     result: dict[str, int] = {}
-    for provider in privacy_registry.providers():
+    # One step per app (`show_progress`: a bar on a terminal, portal.ops.progress).
+    for provider in progress(privacy_registry.providers(), desc="retention",
+                             unit="app", enabled=show_progress):
         result.update(provider.retention(cutoff=cutoff, now=now))
     result["api_tokens_deleted"] = ApiToken.objects.filter(
         revoked_at__isnull=False

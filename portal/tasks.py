@@ -13,7 +13,8 @@ from django.utils import timezone, translation
 from django_tasks import task
 
 from portal import crisis
-from portal.models import User
+from portal.models import Heartbeat, User
+from portal.ops.heartbeats import heartbeat_record
 from portal.privacy_export import export_build
 
 
@@ -51,3 +52,41 @@ def send_erasure_cancellation_notice(*, counsellor_user_id: int, booking_id: int
         body = render_to_string("portal/privacy/email/erasure_cancelled.txt", context)
     send_mail(subject, body, None, [counsellor.email])
     return True
+
+
+def schedule_once(sweep, *, delay: dt.timedelta) -> bool:
+    """Queue `sweep` (a self-rescheduling task) to run after `delay` unless a
+    run of it is already waiting; True when queued."""
+    from django_tasks_db.models import DBTaskResult
+
+    waiting = DBTaskResult.objects.filter(
+        task_path=sweep.module_path, status="READY").exists()
+    if waiting:
+        return False
+    sweep.using(run_after=timezone.now() + delay).enqueue()
+    return True
+
+
+HEARTBEAT_INTERVAL = dt.timedelta(minutes=5)
+
+
+@task()
+def worker_heartbeat() -> str:
+    """Record that the task worker runs, then queue the next beat.
+
+    A self-rescheduling chain like the reminder sweep (started by
+    ``manage.py worker_heartbeat``; ``make run`` does it): the status page
+    calls the worker alive while the last beat is recent
+    (`portal.ops.status.WORKER_STALE_AFTER`). The next beat is queued even when
+    this one fails, so one lost connection does not read as a dead worker.
+    """
+    try:
+        heartbeat_record(name=Heartbeat.Name.WORKER, detail="db_worker")
+    finally:
+        schedule_heartbeat()
+    return "ok"
+
+
+def schedule_heartbeat(*, delay: dt.timedelta = HEARTBEAT_INTERVAL) -> bool:
+    """Queue the next heartbeat unless one is already waiting; True when queued."""
+    return schedule_once(worker_heartbeat, delay=delay)

@@ -10,6 +10,8 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from bookings.api import api
 from portal import views
+from portal.ops import metrics as ops_metrics
+from portal.ops import status as ops_status
 from portal.sitemaps import LocalizedSitemap
 
 # Both admin logins go through allauth (rate limits, MFA): there is no second door.
@@ -29,6 +31,7 @@ urlpatterns = [
     path("robots.txt", views.robots_txt, name="robots_txt"),
     path("api/v1/", api.urls),
     path("calendar/", include("bookings.calendar_urls")),
+    path("metrics", ops_metrics.metrics_view, name="metrics"),
 ]
 
 urlpatterns += i18n_patterns(
@@ -39,6 +42,7 @@ urlpatterns += i18n_patterns(
     path("search/", include("courses.search_urls")),
     path("bookings/", include("bookings.urls")),
     path("points/", include("network.urls")),
+    path("staff/status/", ops_status.system_status, name="ops_status"),
     path("", include(wagtail_urls)),
     prefix_default_language=False,
 )

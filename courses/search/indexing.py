@@ -8,6 +8,7 @@ from django.db import transaction
 from courses.models import LessonPage, ModulePage, SearchEntry
 from courses.search.segmentation import segment_for_index
 from courses.text import stream_text
+from portal.ops.progress import progress
 
 MAX_TEXT = 20_000
 
@@ -53,12 +54,15 @@ def unindex_page(page) -> None:
     SearchEntry.objects.filter(page_id=page.pk).delete()
 
 
-def reindex_all() -> int:
-    """Rebuild every entry; returns how many pages are indexed."""
+def reindex_all(*, show_progress: bool = False) -> int:
+    """Rebuild every entry; returns how many pages are indexed. With
+    `show_progress`, a bar on a terminal (portal.ops.progress)."""
     SearchEntry.objects.all().delete()
     count = 0
     for model in (ModulePage, LessonPage):
-        for page in model.objects.live().select_related("locale"):
+        pages = model.objects.live().select_related("locale")
+        for page in progress(pages, total=pages.count() if show_progress else None,
+                             desc=model._meta.model_name, enabled=show_progress):
             if index_page(page) is not None:
                 count += 1
     return count

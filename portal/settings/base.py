@@ -76,6 +76,10 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "portal.middleware.HealthzMiddleware",
+    # Operations (portal.ops): below the probe, so /healthz and /readyz cost
+    # nothing more; above everything else, so replays are measured and logged.
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
+    "portal.ops.logs.RequestIdMiddleware",
     # 400 for a NUL byte in the path or query (PostgreSQL refuses it in text).
     "portal.middleware.NulByteGuardMiddleware",
     "django.middleware.security.SecurityMiddleware",
@@ -105,6 +109,8 @@ MIDDLEWARE = [
     # The signed-in user as the author of case-record history rows.
     "simple_history.middleware.HistoryRequestMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # Per-view request metrics of the full path (replays never reach it).
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
 
 ROOT_URLCONF = "portal.urls"
@@ -439,3 +445,25 @@ SMS_ALIYUN = {
         for kind in ("code", "no_account", "account_exists", "reminder", "callback")
     },
 }
+
+# --- Operations (portal.ops; README "Operating the platform") ---------------
+# /metrics: these addresses or networks, or `Authorization: Bearer` with
+# METRICS_BEARER_TOKEN; 403 for anyone else. Behind a proxy the client address
+# is what ALLAUTH_TRUSTED_PROXY_COUNT / ALLAUTH_TRUSTED_CLIENT_IP_HEADER say.
+METRICS_ALLOWED_IPS = [
+    a.strip() for a in os.environ.get("METRICS_ALLOWED_IPS", "127.0.0.1,::1").split(",")
+    if a.strip()
+]
+METRICS_BEARER_TOKEN = os.environ.get("METRICS_BEARER_TOKEN", "")
+# The status page (/staff/status/) is a staff area: TOTP first.
+STAFF_AREA_PREFIXES = [*STAFF_AREA_PREFIXES, "/staff/"]
+# The deployed commit, shown on the status page and sent with error reports.
+APP_GIT_COMMIT = os.environ.get("GIT_COMMIT", "")[:40]
+# Error reports to Sentry or a self-hosted GlitchTip when SENTRY_DSN is set,
+# personal data scrubbed before anything leaves (portal.ops.sentry).
+SENTRY_DSN = os.environ.get("SENTRY_DSN", "")
+if SENTRY_DSN:
+    from portal.ops.sentry import init_sentry
+
+    init_sentry(dsn=SENTRY_DSN, environment=os.environ.get("SENTRY_ENVIRONMENT", ""),
+                release=APP_GIT_COMMIT)

@@ -39,3 +39,30 @@ SECURE_HSTS_PRELOAD = True
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 CSRF_TRUSTED_ORIGINS = [f"https://{h}" for h in ALLOWED_HOSTS if not h.startswith(".")]
+
+# --- Operations (portal.ops) ------------------------------------------------
+# Proxies in front that append to X-Forwarded-For: the client address for
+# allauth's rate limits and the /metrics address list (portal.ops.metrics).
+ALLAUTH_TRUSTED_PROXY_COUNT = int(os.environ.get("DJANGO_TRUSTED_PROXY_COUNT", "0"))
+# Prometheus scrapes /metrics over the internal network, often plain HTTP.
+SECURE_REDIRECT_EXEMPT = [*SECURE_REDIRECT_EXEMPT, r"^metrics$"]
+# One JSON object a line on stderr, each with the request id, personal data
+# scrubbed (portal.ops.logs); DJANGO_LOG_FORMAT=plain for a terminal.
+if os.environ.get("DJANGO_LOG_FORMAT", "json") == "json":
+    LOGGING = {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "filters": {"request_id": {"()": "portal.ops.logs.RequestIdFilter"}},
+        "formatters": {"json": {
+            "()": "portal.ops.logs.JsonFormatter",
+            "fmt": "%(asctime)s %(levelname)s %(name)s %(request_id)s %(message)s",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+        }},
+        "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "json",
+                                 "filters": ["request_id"]}},
+        "root": {"handlers": ["console"], "level": "WARNING"},
+        "loggers": {"portal": {"level": "INFO"}, "bookings": {"level": "INFO"},
+                    # Django's own handlers would write a second, plain line.
+                    "django": {"handlers": ["console"], "level": "INFO",
+                               "propagate": False}},
+    }

@@ -9,5 +9,5 @@ class Command(BaseCommand):
     help = "Rebuild the course search index (jieba-segmented, Simplified)."
 
     def handle(self, *args, **options):
-        count = reindex_all()
+        count = reindex_all(show_progress=True)
         self.stdout.write(self.style.SUCCESS(f"Indexed {count} pages."))

@@ -14,7 +14,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         days = retention_days()
-        result = retention_apply()
+        result = retention_apply(show_progress=True)
         self.stdout.write(f"retention period: {days} days")
         for key in sorted(result):
             self.stdout.write(f"{key}: {result[key]}")

@@ -7,6 +7,8 @@ from django.apps import apps
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
+from portal.ops.progress import progress
+
 
 def demo_modules() -> list[str]:
     """`<app>.demo` of every project app that has one, in INSTALLED_APPS order.
@@ -37,7 +39,10 @@ class Command(BaseCommand):
         if scale < 1:
             self.stderr.write("--scale must be at least 1")
             return
-        for name in demo_modules():
+        # One step per app; at --scale 20 each takes a while.
+        steps = progress(demo_modules(), desc="seed_demo", unit="app")
+        for name in steps:
+            steps.set_postfix_str(name)
             module = importlib.import_module(name)
             module.seed(scale=scale, stdout=self.stdout)
         self.stdout.write(self.style.SUCCESS("Demo content ready."))
