@@ -8,5 +8,11 @@ class CasesConfig(AppConfig):
 
     def ready(self):
         from cases import encryption
+        from cases.privacy import CasesPrivacy
+        from cases.templatetags import case_learning
+        from portal import privacy_registry, sections
 
         encryption.connect()
+        privacy_registry.register(CasesPrivacy())
+        sections.register("account_recommended_learning",
+                          case_learning.render_account_recommended)
