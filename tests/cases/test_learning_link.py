@@ -1,5 +1,6 @@
 """Learning as part of the plan: modules a goal prescribes reach the linked
 family's account page; their progress reaches the worker."""
+# ruff: noqa: F811 - the fixtures imported from tests.cases.learning are parameters
 
 from http import HTTPStatus
 
@@ -11,6 +12,7 @@ from django.urls import reverse
 from cases import selectors, services
 from courses.models import LessonPage
 from courses.services import lesson_complete
+from tests.cases.factories import OPENED, make_case
 from tests.cases.learning import (  # noqa: F401  (fixtures)
     GOAL_TEXT,
     active_plan_with_goal,
@@ -19,7 +21,6 @@ from tests.cases.learning import (  # noqa: F401  (fixtures)
     link,
     make_module,
 )
-from tests.cases.factories import OPENED, make_case
 from tests.factories import FamilyFactory
 
 pytestmark = pytest.mark.django_db
