@@ -240,3 +240,48 @@ def family_goals_for_export(*, user) -> list[Goal]:
         plan__status__in=(CasePlan.Status.ACTIVE, CasePlan.Status.SUPERSEDED,
                           CasePlan.Status.COMPLETED),
     ).order_by("plan__case_id", "plan__number", "pk"))
+
+
+# --- access grants ------------------------------------------------------------------
+
+
+class GrantState:
+    PENDING = "pending"
+    ACTIVE = "active"
+    EXPIRED = "expired"
+    REVOKED = "revoked"
+
+
+def grant_state(grant, *, now: dt.datetime) -> str:
+    if grant.revoked_at is not None:
+        return GrantState.REVOKED
+    if grant.expires_at <= now:
+        return GrantState.EXPIRED
+    return GrantState.ACTIVE if grant.approved_at is not None else GrantState.PENDING
+
+
+def grants_of(*, user) -> QuerySet:
+    """The grants `user` asked for, newest first."""
+    from cases.models import AccessGrant
+
+    return AccessGrant.objects.filter(user=user).select_related(
+        "approved_by", "revoked_by").order_by("-requested_at", "-pk")
+
+
+def grants_for_station_head(*, now: dt.datetime) -> tuple[QuerySet, QuerySet]:
+    """(pending requests not yet expired, approved grants still running)."""
+    from cases.models import AccessGrant
+
+    base = AccessGrant.objects.filter(revoked_at__isnull=True, expires_at__gt=now
+                                      ).select_related("user", "approved_by")
+    return (base.filter(approved_at__isnull=True).order_by("requested_at", "pk"),
+            base.filter(approved_at__isnull=False).order_by("expires_at", "pk"))
+
+
+def grant_for_actor(*, user, pk: int, head: bool):
+    """The grant `pk` if `user` may act on it (their own, or any for a
+    station head), else None."""
+    from cases.models import AccessGrant
+
+    grants = AccessGrant.objects.all() if head else AccessGrant.objects.filter(user=user)
+    return grants.filter(pk=pk).first()
