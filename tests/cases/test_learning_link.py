@@ -173,3 +173,10 @@ def test_the_worker_include_asks_a_fixed_number_of_queries(
     with django_assert_num_queries(5):
         html = render_progress(many)
     assert html.count('data-testid="goal-module"') == 12
+
+
+def test_the_section_reads_in_english_too(client, shared_goal, family):
+    client.force_login(family)
+    html = client.get("/en" + reverse("portal:account")).content.decode()
+    assert "Recommended by your social worker" in html
+    assert "Book a session on this topic" in html
