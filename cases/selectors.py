@@ -137,7 +137,8 @@ def _learning(goals: list[Goal], *, live_only: bool) -> dict[int, list[ModuleLea
         return {}
     links = Goal.modules.through.objects.filter(goal_id__in=[g.pk for g in goals])
     modules = ModulePage.objects.filter(
-        pk__in=links.values("modulepage_id")).select_related("topic").order_by("path")
+        pk__in=links.values("modulepage_id")).select_related("topic", "locale").order_by(
+        "path")
     if live_only:
         modules = modules.live().exclude(paused_for_review_q(today=timezone.localdate()))
     by_goal: dict[int, list[int]] = {}
@@ -214,11 +215,17 @@ def goals_shared_with_family(*, user) -> QuerySet[Goal]:
         "plan__case__household", "topic").order_by("target_date", "pk")
 
 
-def family_recommendations(*, user) -> FamilyRecommendations:
+def family_recommendations(*, user, language: str | None = None
+                           ) -> FamilyRecommendations:
+    """The account page's recommendations, in `language` where the module or
+    topic has a translation. No query at all for an account without a shared
+    goal (`accounts_with_shared_goals`), a fixed few otherwise."""
+    if getattr(user, "pk", None) not in accounts_with_shared_goals():
+        return FamilyRecommendations(modules=[], topics=[])
     goals = list(goals_shared_with_family(user=user))
+    learning = _learning(goals, live_only=True)
     seen: set[int] = set()
     modules = []
-    learning = _learning(goals, live_only=True)
     for goal in goals:
         for item in learning.get(goal.pk, []):
             if item.module.pk not in seen:
@@ -229,7 +236,57 @@ def family_recommendations(*, user) -> FamilyRecommendations:
         if goal.topic_id and goal.topic_id not in topic_ids:
             topic_ids.add(goal.topic_id)
             topics.append(goal.topic)
+    if language:
+        modules, topics = _localised(modules, topics, language)
     return FamilyRecommendations(modules=modules, topics=topics)
+
+
+def _localised(modules: list[ModuleLearning], topics: list, language: str):
+    """Each module and topic in `language` when a live translation exists."""
+    from dataclasses import replace
+
+    from courses.models import ModulePage, Topic
+
+    keys = {m.module.translation_key for m in modules
+            if m.module.locale.language_code != language}
+    if keys:
+        found = {p.translation_key: p for p in ModulePage.objects.live().filter(
+            translation_key__in=keys, locale__language_code=language)}
+        modules = [replace(m, module=found.get(m.module.translation_key, m.module))
+                   for m in modules]
+    if topics:
+        found = {t.translation_key: t for t in Topic.objects.filter(
+            translation_key__in=[t.translation_key for t in topics],
+            locale__language_code=language)}
+        topics = [found.get(t.translation_key, t) for t in topics]
+    return modules, topics
+
+
+# Retired by every save of a household, plan, goal or goal's modules
+# (`CasesConfig.ready`): the accounts that may have recommendations.
+FAMILY_LINKS = "cases:family-links"
+FAMILY_LINKS_SECONDS = 300
+
+
+def accounts_with_shared_goals() -> frozenset[int]:
+    """Ids of the portal accounts linked to a household with a goal shared
+    with the family in an active plan: read once per generation and process
+    (`portal.cache`), so the account page of every other family asks no
+    query for this section. A stale entry only costs a query; a link or a
+    share is a save, which retires the generation."""
+    from portal import cache as caching
+
+    key = ("cases-family-links", caching.read(FAMILY_LINKS))
+    found = caching.local_get(key)
+    if found is None:
+        found = frozenset(Household.objects.filter(
+            portal_account__isnull=False, anonymised_at__isnull=True,
+            cases__plans__status=CasePlan.Status.ACTIVE,
+            cases__plans__goals__shared_with_family=True,
+        ).values_list("portal_account_id", flat=True).distinct())
+        caching.local_set(key, found, seconds=FAMILY_LINKS_SECONDS,
+                          size=64 + 8 * len(found))
+    return found
 
 
 def family_goals_for_export(*, user) -> list[Goal]:

@@ -8,6 +8,7 @@ the section and imports nothing of cases.
 
 from django import template
 from django.template.loader import render_to_string
+from django.utils.translation import get_language
 
 from cases import selectors
 
@@ -22,7 +23,7 @@ def render_account_recommended(context) -> str:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return ""
-    found = selectors.family_recommendations(user=user)
+    found = selectors.family_recommendations(user=user, language=get_language())
     if not found.modules and not found.topics:
         return ""
     return render_to_string("cases/includes/recommended_learning.html",
