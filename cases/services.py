@@ -602,8 +602,10 @@ def household_unlink_account(*, household: Household, by=None,
     household = Household.objects.select_for_update().get(pk=household.pk)
     household.members.exclude(child=None).update(child=None)
     household.portal_account, household.link_consent = None, None
-    household._change_reason = reason
-    _save(household, by)
+    household._change_reason, household._history_user = reason, by
+    # No full_clean: an older file's other fields must never block a
+    # family's erasure; only the two links change.
+    household.save(update_fields=["portal_account", "link_consent"])
     return household
 
 
