@@ -138,6 +138,9 @@ class Household(models.Model):
         related_name="+", verbose_name=_("关联账户的同意记录"))
     created_by = staff_ref(_("建档人"), optional=False)
     created_at = models.DateTimeField(auto_now_add=True)
+    # Set once the file is anonymised after the retention period
+    # (`services.cases_anonymise_closed`); the counts, dates and states stay.
+    anonymised_at = models.DateTimeField(_("匿名化时间"), null=True, blank=True)
 
     history = HistoricalRecords()
 
@@ -212,6 +215,7 @@ class Case(models.Model):
                                   related_name="+", verbose_name=_("批准结案"))
     next_visit_due = models.DateField(_("下次探访"), null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
+    anonymised_at = models.DateTimeField(_("匿名化时间"), null=True, blank=True)
 
     history = HistoricalRecords()
 
@@ -356,6 +360,11 @@ class Goal(models.Model):
     # A pooled booking by topic; also what a counsellor's sessions link to.
     topic = models.ForeignKey("courses.Topic", on_delete=models.SET_NULL, null=True,
                               blank=True, related_name="+", verbose_name=_("咨询主题"))
+    # Only goals marked so (of an active plan) reach the family's account page
+    # and export, as plain words: never assessments, notes, visits or risk.
+    shared_with_family = models.BooleanField(
+        _("与家庭分享"), default=False,
+        help_text=_("勾选后，家庭在自己的账户页面能看到这个目标推荐的学习内容。"))
 
     history = HistoricalRecords()
 

@@ -90,3 +90,255 @@ def case_history(case: Case) -> list[HistoryRow]:
             previous[entry.id] = entry
     rows.sort(key=lambda r: r.at, reverse=True)
     return rows
+
+
+# --- learning as part of the plan -----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ModuleLearning:
+    """One prescribed module and the guardian's progress in it.
+
+    ``quizzes_passed``: lessons the guardian completed by passing their
+    self-check (`courses.models.LessonCompletion.Via.QUIZ`); courses keeps no
+    other score (a quiz is marked on the server and only a pass is stored).
+    """
+
+    module: object
+    lessons_total: int
+    lessons_done: int
+    quizzes_passed: int
+
+    @property
+    def completed(self) -> bool:
+        return self.lessons_total > 0 and self.lessons_done >= self.lessons_total
+
+    @property
+    def percent(self) -> int:
+        if not self.lessons_total:
+            return 0
+        return round(100 * self.lessons_done / self.lessons_total)
+
+
+def _learning(goals: list[Goal], *, live_only: bool) -> dict[int, list[ModuleLearning]]:
+    """Progress per goal of `goals` (their `plan__case__household` loaded):
+    three queries whatever the number of goals and modules (modules,
+    lessons, completions)."""
+    from django.utils import timezone
+
+    from courses.models import (
+        LessonCompletion,
+        LessonPage,
+        ModulePage,
+        paused_for_review_q,
+    )
+
+    if not goals:
+        return {}
+    links = Goal.modules.through.objects.filter(goal_id__in=[g.pk for g in goals])
+    modules = ModulePage.objects.filter(
+        pk__in=links.values("modulepage_id")).select_related("topic", "locale").order_by(
+        "path")
+    if live_only:
+        modules = modules.live().exclude(paused_for_review_q(today=timezone.localdate()))
+    by_goal: dict[int, list[int]] = {}
+    for goal_id, module_id in links.order_by("pk").values_list("goal_id", "modulepage_id"):
+        by_goal.setdefault(goal_id, []).append(module_id)
+    modules = {m.pk: m for m in modules}
+    paths = {m.path: m.pk for m in modules.values()}
+    totals = dict.fromkeys(modules, 0)
+    if paths:
+        lesson_q = Q()
+        for path in paths:
+            lesson_q |= Q(path__startswith=path, depth=len(path) // ModulePage.steplen + 1)
+        for path in LessonPage.objects.live().filter(lesson_q).values_list("path",
+                                                                          flat=True):
+            module_id = paths.get(path[:-ModulePage.steplen])
+            if module_id is not None:
+                totals[module_id] += 1
+    accounts = {g.plan.case.household.portal_account_id for g in goals} - {None}
+    done: dict[tuple[int, int], int] = {}
+    passed: dict[tuple[int, int], int] = {}
+    if accounts and modules:
+        for user_id, module_id, via in LessonCompletion.objects.filter(
+                user_id__in=accounts, module_id__in=list(modules)).values_list(
+                "user_id", "module_id", "via"):
+            done[user_id, module_id] = done.get((user_id, module_id), 0) + 1
+            if via == LessonCompletion.Via.QUIZ:
+                passed[user_id, module_id] = passed.get((user_id, module_id), 0) + 1
+    result = {}
+    for goal in goals:
+        account = goal.plan.case.household.portal_account_id
+        result[goal.pk] = [
+            ModuleLearning(module=modules[m], lessons_total=totals[m],
+                           lessons_done=min(done.get((account, m), 0), totals[m]),
+                           quizzes_passed=passed.get((account, m), 0))
+            for m in by_goal.get(goal.pk, []) if m in modules]
+    return result
+
+
+def plan_learning(plan: CasePlan) -> dict[int, list[ModuleLearning]]:
+    """For the worker: each goal of `plan` with the guardian's progress in its
+    prescribed modules (the household's linked account; none linked, none
+    done). A fixed number of queries, whatever the number of goals."""
+    goals = list(Goal.objects.filter(plan=plan).select_related(
+        "plan__case__household").order_by("pk"))
+    return _learning(goals, live_only=False)
+
+
+def goal_learning(goal: Goal) -> list[ModuleLearning]:
+    """Per prescribed module of `goal`: lessons done, completed, quizzes passed."""
+    goal = Goal.objects.select_related("plan__case__household").get(pk=goal.pk)
+    return _learning([goal], live_only=False).get(goal.pk, [])
+
+
+@dataclass(frozen=True)
+class FamilyRecommendations:
+    """What a family's account page shows: modules (each once) with the
+    family's own progress, and topics to book a session on. No goal text,
+    no case detail."""
+
+    modules: list[ModuleLearning]
+    topics: list
+
+
+def goals_shared_with_family(*, user) -> QuerySet[Goal]:
+    """Goals of the active plans of the households linked to `user`'s
+    account that a worker marked as shared with the family."""
+    if not getattr(user, "is_authenticated", False):
+        return Goal.objects.none()
+    return Goal.objects.filter(
+        plan__case__household__portal_account=user,
+        plan__case__household__anonymised_at__isnull=True,
+        plan__status=CasePlan.Status.ACTIVE, shared_with_family=True,
+    ).exclude(status=Goal.Status.DROPPED).select_related(
+        "plan__case__household", "topic").order_by("target_date", "pk")
+
+
+def family_recommendations(*, user, language: str | None = None
+                           ) -> FamilyRecommendations:
+    """The account page's recommendations, in `language` where the module or
+    topic has a translation. No query at all for an account without a shared
+    goal (`accounts_with_shared_goals`), a fixed few otherwise."""
+    if getattr(user, "pk", None) not in accounts_with_shared_goals():
+        return FamilyRecommendations(modules=[], topics=[])
+    goals = list(goals_shared_with_family(user=user))
+    learning = _learning(goals, live_only=True)
+    seen: set[int] = set()
+    modules = []
+    for goal in goals:
+        for item in learning.get(goal.pk, []):
+            if item.module.pk not in seen:
+                seen.add(item.module.pk)
+                modules.append(item)
+    topics, topic_ids = [], set()
+    for goal in goals:
+        if goal.topic_id and goal.topic_id not in topic_ids:
+            topic_ids.add(goal.topic_id)
+            topics.append(goal.topic)
+    if language:
+        modules, topics = _localised(modules, topics, language)
+    return FamilyRecommendations(modules=modules, topics=topics)
+
+
+def _localised(modules: list[ModuleLearning], topics: list, language: str):
+    """Each module and topic in `language` when a live translation exists."""
+    from dataclasses import replace
+
+    from courses.models import ModulePage, Topic
+
+    keys = {m.module.translation_key for m in modules
+            if m.module.locale.language_code != language}
+    if keys:
+        found = {p.translation_key: p for p in ModulePage.objects.live().filter(
+            translation_key__in=keys, locale__language_code=language)}
+        modules = [replace(m, module=found.get(m.module.translation_key, m.module))
+                   for m in modules]
+    if topics:
+        found = {t.translation_key: t for t in Topic.objects.filter(
+            translation_key__in=[t.translation_key for t in topics],
+            locale__language_code=language)}
+        topics = [found.get(t.translation_key, t) for t in topics]
+    return modules, topics
+
+
+# Retired by every save of a household, plan, goal or goal's modules
+# (`CasesConfig.ready`): the accounts that may have recommendations.
+FAMILY_LINKS = "cases:family-links"
+FAMILY_LINKS_SECONDS = 300
+
+
+def accounts_with_shared_goals() -> frozenset[int]:
+    """Ids of the portal accounts linked to a household with a goal shared
+    with the family in an active plan: read once per generation and process
+    (`portal.cache`), so the account page of every other family asks no
+    query for this section. A stale entry only costs a query; a link or a
+    share is a save, which retires the generation."""
+    from portal import cache as caching
+
+    key = ("cases-family-links", caching.read(FAMILY_LINKS))
+    found = caching.local_get(key)
+    if found is None:
+        found = frozenset(Household.objects.filter(
+            portal_account__isnull=False, anonymised_at__isnull=True,
+            cases__plans__status=CasePlan.Status.ACTIVE,
+            cases__plans__goals__shared_with_family=True,
+        ).values_list("portal_account_id", flat=True).distinct())
+        caching.local_set(key, found, seconds=FAMILY_LINKS_SECONDS,
+                          size=64 + 8 * len(found))
+    return found
+
+
+def family_goals_for_export(*, user) -> list[Goal]:
+    """The plain-language goals shared with the family, of every plan that was
+    approved (active, superseded, completed): what the export gives them."""
+    return list(Goal.objects.filter(
+        plan__case__household__portal_account=user, shared_with_family=True,
+        plan__status__in=(CasePlan.Status.ACTIVE, CasePlan.Status.SUPERSEDED,
+                          CasePlan.Status.COMPLETED),
+    ).order_by("plan__case_id", "plan__number", "pk"))
+
+
+# --- access grants ------------------------------------------------------------------
+
+
+class GrantState:
+    PENDING = "pending"
+    ACTIVE = "active"
+    EXPIRED = "expired"
+    REVOKED = "revoked"
+
+
+def grant_state(grant, *, now: dt.datetime) -> str:
+    if grant.revoked_at is not None:
+        return GrantState.REVOKED
+    if grant.expires_at <= now:
+        return GrantState.EXPIRED
+    return GrantState.ACTIVE if grant.approved_at is not None else GrantState.PENDING
+
+
+def grants_of(*, user) -> QuerySet:
+    """The grants `user` asked for, newest first."""
+    from cases.models import AccessGrant
+
+    return AccessGrant.objects.filter(user=user).select_related(
+        "approved_by", "revoked_by").order_by("-requested_at", "-pk")
+
+
+def grants_for_station_head(*, now: dt.datetime) -> tuple[QuerySet, QuerySet]:
+    """(pending requests not yet expired, approved grants still running)."""
+    from cases.models import AccessGrant
+
+    base = AccessGrant.objects.filter(revoked_at__isnull=True, expires_at__gt=now
+                                      ).select_related("user", "approved_by")
+    return (base.filter(approved_at__isnull=True).order_by("requested_at", "pk"),
+            base.filter(approved_at__isnull=False).order_by("expires_at", "pk"))
+
+
+def grant_for_actor(*, user, pk: int, head: bool):
+    """The grant `pk` if `user` may act on it (their own, or any for a
+    station head), else None."""
+    from cases.models import AccessGrant
+
+    grants = AccessGrant.objects.all() if head else AccessGrant.objects.filter(user=user)
+    return grants.filter(pk=pk).first()

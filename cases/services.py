@@ -571,3 +571,130 @@ def grant_revoke(*, grant: AccessGrant, by, now: dt.datetime | None = None
         grant.save(update_fields=["revoked_at", "revoked_by"])
     return grant
 
+
+
+# --- sharing with the family, unlinking, anonymising ---------------------------------
+
+ANONYMISED = "已匿名"
+UNLINKED_ON_ERASURE = "family account erased"
+ANONYMISED_REASON = "anonymised after the retention period"
+
+
+@transaction.atomic
+def goal_share_with_family(*, goal: Goal, shared: bool, by) -> Goal:
+    """Show (or stop showing) a goal's modules and topic on the family's
+    account page and in its export. Only the goal's plain words and its
+    learning: never assessments, notes, visits or risk."""
+    case, _plan = _lock_plan(goal.plan)
+    _require_writer(by, case)
+    goal = Goal.objects.select_for_update().get(pk=goal.pk)
+    goal.shared_with_family = shared
+    _save(goal, by)
+    return goal
+
+
+@transaction.atomic
+def household_unlink_account(*, household: Household, by=None,
+                             reason: str = UNLINKED_ON_ERASURE) -> Household:
+    """Unlink the family's portal account (and its registered children) from
+    the household file; the file itself stays (the station's statutory duty).
+    ``by`` is None when the family's own erasure asks for it."""
+    household = Household.objects.select_for_update().get(pk=household.pk)
+    household.members.exclude(child=None).update(child=None)
+    household.portal_account, household.link_consent = None, None
+    household._change_reason, household._history_user = reason, by
+    # No full_clean: an older file's other fields must never block a
+    # family's erasure; only the two links change.
+    household.save(update_fields=["portal_account", "link_consent"])
+    return household
+
+
+def _years_before(moment: dt.datetime, years: int) -> dt.datetime:
+    try:
+        return moment.replace(year=moment.year - years)
+    except ValueError:  # 29 February
+        return moment.replace(year=moment.year - years, day=28)
+
+
+def anonymisation_cutoff(*, now: dt.datetime) -> dt.datetime:
+    """Cases closed before this instant are past `CaseSettings.retention_years`."""
+    return _years_before(now, case_settings().retention_years)
+
+
+def _clear_history(model, lookup: Mapping, values: Mapping) -> None:
+    """The history copies hold the same narratives: they go as well."""
+    model.history.filter(**lookup).update(**values)
+
+
+def _anonymise_case(case: Case, *, now: dt.datetime) -> None:
+    plans = CasePlan.objects.filter(case=case)
+    plan_ids = list(plans.values_list("pk", flat=True))
+    Assessment.objects.filter(case=case).update(note=None)
+    Assessment.objects.filter(case=case, override_reason__isnull=False).update(
+        override_reason=ANONYMISED)
+    DomainScore.objects.filter(assessment__case=case).update(note=None)
+    Visit.objects.filter(case=case).update(observations=None, needs_found=None)
+    plans.update(summary="")
+    Goal.objects.filter(plan_id__in=plan_ids).update(text=ANONYMISED)
+    AccessGrant.objects.filter(case=case).update(reason=ANONYMISED)
+    _clear_history(Assessment, {"case_id": case.pk},
+                   {"note": None, "override_reason": None})
+    _clear_history(Visit, {"case_id": case.pk},
+                   {"observations": None, "needs_found": None})
+    _clear_history(CasePlan, {"case_id": case.pk}, {"summary": ""})
+    _clear_history(Goal, {"plan_id__in": plan_ids}, {"text": ANONYMISED})
+    _clear_history(Case, {"id": case.pk}, {"closure_reason": None})
+    # The database holds that a closed case has a reason: a neutral one.
+    case.closure_reason, case.anonymised_at = ANONYMISED, now
+    case._change_reason = ANONYMISED_REASON
+    _save(case, None)
+
+
+def _anonymise_household(household: Household, *, now: dt.datetime) -> None:
+    household.members.update(label=ANONYMISED, child=None)
+    AccessGrant.objects.filter(household=household).update(reason=ANONYMISED)
+    _clear_history(Household, {"id": household.pk},
+                   {"address": ANONYMISED, "phone": "", "guardianship_note": None,
+                    "portal_account_id": None, "link_consent_id": None})
+    household.address, household.phone, household.guardianship_note = (
+        ANONYMISED, "", None)
+    household.portal_account, household.link_consent = None, None
+    household.anonymised_at = now
+    household._change_reason = ANONYMISED_REASON
+    _save(household, None)
+
+
+def cases_anonymise_closed(*, now: dt.datetime | None = None,
+                           progress=None) -> dict[str, int]:
+    """Anonymise the cases closed longer ago than `CaseSettings.retention_years`.
+
+    Clears every narrative (closure reason, assessment and domain notes,
+    visit records, plan summaries, goal texts, grant reasons) in the records
+    and their history copies; once every case of a household is anonymised,
+    the household's address, phone and guardianship note go, its members'
+    labels become "已匿名", and its links to portal accounts and children are
+    removed. Counts, dates, states, risk levels, domains and birth years stay
+    for the statistics. Each case is one transaction; a save with the reason
+    writes the history row. Idempotent. ``progress`` (optional) is called once
+    per case (the command's progress bar).
+    """
+    now = now or timezone.now()
+    cutoff = anonymisation_cutoff(now=now)
+    due = list(Case.objects.filter(status=Case.Status.CLOSED, closed_at__lt=cutoff,
+                                   anonymised_at__isnull=True)
+               .order_by("pk").values_list("pk", flat=True))
+    counts = {"cases.case.anonymised": 0, "cases.household.anonymised": 0}
+    for case_id in due:
+        with transaction.atomic():
+            case = _lock_case(Case(pk=case_id))
+            if case.anonymised_at is None and case.status == Case.Status.CLOSED:
+                _anonymise_case(case, now=now)
+                counts["cases.case.anonymised"] += 1
+            household = Household.objects.select_for_update().get(pk=case.household_id)
+            if (household.anonymised_at is None
+                    and not household.cases.filter(anonymised_at__isnull=True).exists()):
+                _anonymise_household(household, now=now)
+                counts["cases.household.anonymised"] += 1
+        if progress is not None:
+            progress()
+    return counts

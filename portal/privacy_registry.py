@@ -14,9 +14,20 @@ portal does.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import models
+
+
+@dataclass(frozen=True)
+class Statement:
+    """What an app keeps about a family beyond its account, in plain words:
+    what, why, and for how long (shown on the privacy page)."""
+
+    what: str
+    why: str
+    how_long: str
 
 
 class PrivacyProvider:
@@ -53,6 +64,15 @@ class PrivacyProvider:
         """Remove or anonymise what is older than `cutoff`. Idempotent. Counts."""
         return {}
 
+    def erasure_notice(self, *, user) -> str:
+        """A plain sentence for the erasure page about what this app keeps of
+        `user` after the erasure, and why; "" when there is nothing to say."""
+        return ""
+
+    def statement(self) -> Statement | None:
+        """What this app keeps beyond a family's account (privacy page)."""
+        return None
+
 
 _providers: dict[str, PrivacyProvider] = {}
 
@@ -76,6 +96,14 @@ def providers() -> list[PrivacyProvider]:
 
 def provider_for(app_label: str) -> PrivacyProvider | None:
     return _providers.get(app_label)
+
+
+def erasure_notices(*, user) -> list[str]:
+    return [text for p in providers() if (text := p.erasure_notice(user=user))]
+
+
+def statements() -> list[Statement]:
+    return [s for p in providers() if (s := p.statement()) is not None]
 
 
 def jsonable(value: Any) -> Any:

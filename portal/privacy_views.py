@@ -16,7 +16,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from portal import privacy
+from portal import privacy, privacy_registry
 from portal.access import log_access
 from portal.errors import or_404
 from portal.models import AccessLog, Consent, DataExport
@@ -75,6 +75,7 @@ def _privacy_context(user) -> dict:
         ),
         "exports": list(DataExport.objects.filter(user=user)[:5]),
         "can_erase": not user.is_station_staff,
+        "kept_statements": privacy_registry.statements(),
     }
 
 
@@ -176,7 +177,8 @@ def erase(request):
             else:
                 logout(request)
                 return redirect("privacy:erased")
-    return render(request, "portal/privacy/erase.html", {"form": form})
+    return render(request, "portal/privacy/erase.html", {
+        "form": form, "notices": privacy_registry.erasure_notices(user=user)})
 
 
 @require_GET

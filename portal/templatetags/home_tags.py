@@ -35,3 +35,10 @@ def home_upcoming_workshops(context):
 @register.simple_tag(takes_context=True)
 def home_near_you(context):
     return sections.render("home_near_you", context)
+
+
+@register.simple_tag(takes_context=True)
+def account_recommended_learning(context):
+    """The account page's modules recommended by the family's social worker
+    (casework renders it; nothing without it)."""
+    return sections.render("account_recommended_learning", context)
