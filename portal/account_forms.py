@@ -4,9 +4,12 @@ in portal.forms.SignupConsentForm that allauth's own form inherits."""
 from allauth.account.forms import LoginForm as AllauthLoginForm
 from allauth.account.forms import RequestLoginCodeForm as AllauthRequestLoginCodeForm
 from allauth.account.forms import SignupForm as AllauthSignupForm
+from allauth.account.internal.flows import signup as signup_flows
 from django.contrib.auth.hashers import make_password
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+
+from portal.adapters import SignupConflict
 
 TOO_MANY_ATTEMPTS = "too_many_login_attempts"  # allauth's error code
 EMAIL_OR_PHONE_REQUIRED = _("请填写电子邮箱或手机号码（至少一项）。")
@@ -59,9 +62,11 @@ class SignupForm(AllauthSignupForm):
         super().__init__(*args, **kwargs)
         # An email or a mobile number, or both (ACCOUNT_SIGNUP_FIELDS lists
         # "email*" for allauth's settings check; one of the two is enough).
+        self.fields["email"].label = _("电子邮箱")
+        if "phone" not in self.fields:  # phone sign-in switched off (DJANGO_SMS_DISABLED)
+            return
         self.order_fields(["phone", "email"])
         self.fields["email"].required = False
-        self.fields["email"].label = _("电子邮箱")
         self.fields["email"].widget.attrs["placeholder"] = _("电子邮箱（选填，如填写手机号码）")
         self.fields["phone"].widget.attrs["placeholder"] = _("手机号码（选填，如填写电子邮箱）")
 
@@ -78,7 +83,14 @@ class SignupForm(AllauthSignupForm):
     def try_save(self, request):
         if self.account_already_exists:
             make_password(self.cleaned_data.get("password1") or None)
-        return super().try_save(request)
+        try:
+            return super().try_save(request)
+        except SignupConflict:
+            # Another signup with this number (or email) was saved a moment
+            # ago: the same answer as for an account that already existed.
+            phone = self.cleaned_data.get("phone") or None
+            return None, signup_flows.prevent_enumeration(
+                request, email=self.cleaned_data.get("email") or None, phone=phone)
 
 
 class RequestLoginCodeForm(AllauthRequestLoginCodeForm):

@@ -1,8 +1,10 @@
 """Writes for accounts and consent. Views and adapters call these."""
 
+import logging
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -11,6 +13,46 @@ from portal.roles import add_role
 
 CHILD_CONSENT_REQUIRED = _("为不满十四周岁的孩子登记信息，需要监护人同意。")
 SMS_NEEDS_VERIFIED_PHONE = _("要接收短信，请先在“登录与安全”中添加并验证手机号码。")
+
+logger = logging.getLogger(__name__)
+
+
+# --- Mobile numbers ---------------------------------------------------------
+# A number on an account is the account's only once a code sent to it was
+# entered (phone_verified). Before that it is a claim anyone could have typed:
+# it signs nobody in by code (AccountAdapter.get_user_by_phone) and the next
+# account that proves the number takes it.
+
+def phone_unverified_claims_release(*, phone: str, keep_user_id: int | None = None) -> int:
+    """Drop the number `phone` (E.164) from every account holding it unverified
+    (except `keep_user_id`); returns how many lost it."""
+    released = User.objects.filter(phone=phone, phone_verified=False)
+    if keep_user_id is not None:
+        released = released.exclude(pk=keep_user_id)
+    ids = list(released.values_list("pk", flat=True))
+    if ids:
+        User.objects.filter(pk__in=ids).update(phone=None, phone_verified=False)
+        logger.info("Unverified number claim dropped from users %s", ids)
+    return len(ids)
+
+
+def phone_number_set(*, user: User, phone: str, verified: bool) -> bool:
+    """Put the number `phone` (E.164) on `user`'s account, taking it from
+    accounts that only claimed it unverified. Changes nothing and returns
+    False when another account holds it verified (also when one got it
+    verified a moment ago: the unique key, in a savepoint, never a 500)."""
+    try:
+        with transaction.atomic():
+            if User.objects.filter(phone=phone, phone_verified=True).exclude(
+                    pk=user.pk).exists():
+                return False
+            phone_unverified_claims_release(phone=phone, keep_user_id=user.pk)
+            User.objects.filter(pk=user.pk).update(phone=phone, phone_verified=verified)
+    except IntegrityError:
+        return False
+    user.phone = phone
+    user.phone_verified = verified
+    return True
 
 
 @transaction.atomic
