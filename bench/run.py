@@ -128,6 +128,8 @@ def bench_env(db_url: str, redis: str) -> dict[str, str]:
         # Fixed: the bench database's case rows must stay readable across runs.
         "FIELD_ENCRYPTION_SALT": "bench-only-field-salt",
         "DJANGO_SECURE_SSL_REDIRECT": "0",
+        # No SMS provider on a bench machine: phone sign-in off.
+        "DJANGO_SMS_DISABLED": "1",
         "DJANGO_EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
         "DATABASE_URL": db_url,
         "SITE_BASE_URL": BASE,

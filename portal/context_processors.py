@@ -17,4 +17,5 @@ def site_shell(request):
         "crisis_other": other_lines(lines),
         "station": station_details(),
         "SITE_BASE_URL": settings.SITE_BASE_URL,
+        "PHONE_SIGNIN_ENABLED": settings.PHONE_SIGNIN_ENABLED,
     }

@@ -94,11 +94,28 @@ outbox: list[Sms] = []
 
 
 class ConsoleSender(BaseSender):
-    """Logs each message and keeps it in `outbox` (development, tests)."""
+    """Keeps each message in `outbox` (tests read it) and logs it: in full
+    with DEBUG (development), else with the number and the code masked."""
 
     def send(self, sms: Sms) -> None:
         outbox.append(sms)
-        logger.info("SMS to %s: %s", sms.phone, sms.text)
+        if settings.DEBUG:
+            logger.info("SMS to %s: %s", sms.phone, sms.text)
+        else:
+            logger.info("SMS %s to %s", sms.kind, mask_phone(sms.phone))
+
+
+class DisabledSender(BaseSender):
+    """Production without SMS (DJANGO_SMS_DISABLED=1): nothing is sent."""
+
+    def send(self, sms: Sms) -> None:
+        raise SmsUnavailable("SMS switched off")
+
+
+def mask_phone(phone: str) -> str:
+    """+8613812345678 as +86138****5678, for logs."""
+    phone = str(phone)
+    return phone[:-8] + "****" + phone[-4:] if len(phone) > 8 else "****"
 
 
 # Aliyun's answer codes (SendSms), by what they mean to the person waiting.

@@ -1,7 +1,8 @@
 """Production: gunicorn behind a TLS-terminating proxy, PostgreSQL, Redis.
 
 Refuses to start without DJANGO_SECRET_KEY, DJANGO_ALLOWED_HOSTS and
-FIELD_ENCRYPTION_SALT.
+FIELD_ENCRYPTION_SALT, and without a real SMS sender (Aliyun, every template
+set) unless DJANGO_SMS_DISABLED=1 switches phone sign-in off.
 """
 
 import os
@@ -9,7 +10,15 @@ import os
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import ALLOWED_HOSTS, REDIS_URL, SALT_KEY, SECRET_KEY
+from .base import (
+    ACCOUNT_RATE_LIMITS,
+    ALLOWED_HOSTS,
+    REDIS_URL,
+    SALT_KEY,
+    SECRET_KEY,
+    SMS_ALIYUN,
+    SMS_BACKEND,
+)
 
 if not SECRET_KEY or len(SECRET_KEY) < 50:
     raise ImproperlyConfigured(
@@ -24,6 +33,39 @@ if not SALT_KEY or any(len(salt) < 16 for salt in SALT_KEY):
     )
 
 DEBUG = False
+
+# --- SMS (portal.sms; README "Phone sign-in and SMS") ------------------------
+# Either Aliyun with its keys, signature and a Chinese template for every kind
+# of message (a missing one would answer unknown numbers differently from
+# known ones), or DJANGO_SMS_DISABLED=1: no phone sign-in or signup at all, no
+# SMS sent. Never the console sender, which writes numbers and codes to the log.
+if os.environ.get("DJANGO_SMS_DISABLED", "") == "1":
+    PHONE_SIGNIN_ENABLED = False
+    SMS_BACKEND = "portal.sms.DisabledSender"
+    ACCOUNT_LOGIN_METHODS = {"email"}
+    ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+    ACCOUNT_PHONE_VERIFICATION_ENABLED = False
+    ACCOUNT_RATE_LIMITS = {k: v for k, v in ACCOUNT_RATE_LIMITS.items()
+                           if k not in {"sms", "verify_phone"}}
+else:
+    if SMS_BACKEND != "portal.sms.AliyunSender":
+        raise ImproperlyConfigured(
+            "DJANGO_SMS_BACKEND must be portal.sms.AliyunSender in production "
+            "(or set DJANGO_SMS_DISABLED=1 to switch phone sign-in off)."
+        )
+    _missing = [name for name, key in (("ALIYUN_SMS_ACCESS_KEY_ID", "access_key_id"),
+                                       ("ALIYUN_SMS_ACCESS_KEY_SECRET", "access_key_secret"),
+                                       ("ALIYUN_SMS_SIGN_NAME", "sign_name"))
+                if not SMS_ALIYUN[key].strip()]
+    _missing += [f"ALIYUN_SMS_TEMPLATE_{kind.upper()}"
+                 for kind, codes in SMS_ALIYUN["templates"].items()
+                 if not codes["zh-hans"].strip()]
+    if _missing:
+        raise ImproperlyConfigured(
+            "Aliyun SMS is not fully configured; missing: " + ", ".join(_missing)
+            + " (or set DJANGO_SMS_DISABLED=1 to switch phone sign-in off)."
+        )
+
 if not REDIS_URL:
     # Each gunicorn worker would keep its own copy of a session in local
     # memory: signing out on one worker would leave it live on the others.
@@ -43,7 +85,11 @@ CSRF_TRUSTED_ORIGINS = [f"https://{h}" for h in ALLOWED_HOSTS if not h.startswit
 # --- Operations (portal.ops) ------------------------------------------------
 # Proxies in front that append to X-Forwarded-For: the client address for
 # allauth's rate limits and the /metrics address list (portal.ops.metrics).
+# One setting for both, also the per-IP "sms" limit; or the header a single
+# proxy sets to the client address (e.g. X-Real-IP), when it sets one.
 ALLAUTH_TRUSTED_PROXY_COUNT = int(os.environ.get("DJANGO_TRUSTED_PROXY_COUNT", "0"))
+if os.environ.get("DJANGO_TRUSTED_CLIENT_IP_HEADER", "").strip():
+    ALLAUTH_TRUSTED_CLIENT_IP_HEADER = os.environ["DJANGO_TRUSTED_CLIENT_IP_HEADER"].strip()
 # Prometheus scrapes /metrics over the internal network, often plain HTTP.
 SECURE_REDIRECT_EXEMPT = [*SECURE_REDIRECT_EXEMPT, r"^metrics$"]
 # One JSON object a line on stderr, each with the request id, personal data

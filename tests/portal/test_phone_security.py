@@ -199,3 +199,17 @@ def test_a_signup_that_loses_the_race_for_a_new_number_is_told_the_account_exist
     assert response["Location"] == reverse("account_verify_phone")
     assert list(User.objects.filter(phone=NUMBER)) == [first]
     assert [s.text for s in sms_outbox] == ["【未愛小屋】此号码已有账户，请直接登录。"]
+
+
+@pytest.mark.parametrize("debug", [False, True])
+def test_the_console_sender_logs_numbers_and_codes_only_in_development(
+        sms_outbox, settings, caplog, debug):
+    from portal import sms
+
+    settings.DEBUG = debug
+    with caplog.at_level("INFO", logger="portal.sms"):
+        sms.send(phone=NUMBER, kind=sms.Kind.CODE, params={"code": "482913"})
+    assert sms_outbox[-1].params == {"code": "482913"}
+    logged = caplog.text
+    assert ("482913" in logged, NUMBER in logged) == (debug, debug)
+    assert "+86138****5678" in logged or debug

@@ -16,13 +16,15 @@ IMPORT = "import django; from django.conf import settings; django.setup(); print
 def _run(args, **env_overrides):
     env = {k: v for k, v in os.environ.items()
            if k not in {"DJANGO_SECRET_KEY", "DJANGO_ALLOWED_HOSTS", "DJANGO_SETTINGS_MODULE",
-                        "FIELD_ENCRYPTION_SALT",
+                        "FIELD_ENCRYPTION_SALT", "DJANGO_SMS_BACKEND", "DJANGO_SMS_DISABLED",
                         # set by tests/browser/conftest.py for Playwright; a deploy
                         # check rightly refuses it
                         "DJANGO_ALLOW_ASYNC_UNSAFE"}}
     env.update(env_overrides)
     env.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings.production")
     env.setdefault("FIELD_ENCRYPTION_SALT", GOOD_SALT)
+    if not any(k.startswith(("ALIYUN_SMS_", "DJANGO_SMS_")) for k in env_overrides):
+        env["DJANGO_SMS_DISABLED"] = "1"
     return subprocess.run([sys.executable, *args], cwd=ROOT, env=env,  # noqa: S603
                           capture_output=True, text=True, timeout=120)
 
@@ -99,3 +101,63 @@ def test_production_keeps_sessions_in_the_database_only_without_redis(redis_url,
                   DJANGO_ALLOWED_HOSTS="weiai.example.cn", REDIS_URL=redis_url)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == engine
+
+
+GOOD = {"DJANGO_SECRET_KEY": GOOD_KEY, "DJANGO_ALLOWED_HOSTS": "weiai.example.cn"}
+KINDS = ("CODE", "NO_ACCOUNT", "ACCOUNT_EXISTS", "REMINDER", "CALLBACK")
+ALIYUN = {"DJANGO_SMS_BACKEND": "portal.sms.AliyunSender",
+          "ALIYUN_SMS_ACCESS_KEY_ID": "LTAI-test", "ALIYUN_SMS_ACCESS_KEY_SECRET": "secret",
+          "ALIYUN_SMS_SIGN_NAME": "未愛小屋",
+          **{f"ALIYUN_SMS_TEMPLATE_{kind}": f"SMS_{n}" for n, kind in enumerate(KINDS)}}
+SMS_SETTINGS = ("import django; from django.conf import settings as s; django.setup();"
+                "print(s.SMS_BACKEND, sorted(s.ACCOUNT_LOGIN_METHODS),"
+                " 'phone' in str(s.ACCOUNT_SIGNUP_FIELDS), s.PHONE_SIGNIN_ENABLED)")
+
+
+@pytest.mark.parametrize(("env", "message"), [
+    ({}, "DJANGO_SMS_BACKEND must be portal.sms.AliyunSender"),
+    ({"DJANGO_SMS_BACKEND": "portal.sms.ConsoleSender"},
+     "DJANGO_SMS_BACKEND must be portal.sms.AliyunSender"),
+    ({**ALIYUN, "ALIYUN_SMS_ACCESS_KEY_SECRET": ""}, "missing: ALIYUN_SMS_ACCESS_KEY_SECRET"),
+    # Without the "no account" template an unknown number would get "not sent"
+    # where a known one gets "code sent".
+    ({**ALIYUN, "ALIYUN_SMS_TEMPLATE_NO_ACCOUNT": ""}, "missing: ALIYUN_SMS_TEMPLATE_NO_ACCOUNT"),
+    ({**ALIYUN, "ALIYUN_SMS_TEMPLATE_REMINDER": " "}, "missing: ALIYUN_SMS_TEMPLATE_REMINDER"),
+])
+def test_production_refuses_to_start_without_a_complete_sms_sender(env, message):
+    result = _run(["-c", IMPORT], **GOOD, DJANGO_SMS_DISABLED="", **env)
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr and message in result.stderr
+
+
+def test_production_starts_with_aliyun_fully_configured():
+    result = _run(["-c", SMS_SETTINGS], **GOOD, **ALIYUN)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "portal.sms.AliyunSender ['email', 'phone'] True True"
+
+
+def test_production_with_sms_disabled_has_no_phone_sign_in():
+    result = _run(["-c", SMS_SETTINGS], **GOOD, DJANGO_SMS_DISABLED="1")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "portal.sms.DisabledSender ['email'] False False"
+
+
+def test_production_reads_the_proxy_settings_from_the_environment():
+    code = ("import django; from django.conf import settings as s; django.setup();"
+            "print(s.ALLAUTH_TRUSTED_PROXY_COUNT, s.ALLAUTH_TRUSTED_CLIENT_IP_HEADER)")
+    result = _run(["-c", code], **GOOD, DJANGO_TRUSTED_PROXY_COUNT="1",
+                  DJANGO_TRUSTED_CLIENT_IP_HEADER="X-Real-IP")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "1 X-Real-IP"
+
+
+@pytest.mark.django_db
+def test_without_phone_sign_in_the_account_page_offers_no_number(client, site_shell, settings):
+    from tests.factories import FamilyFactory
+
+    settings.PHONE_SIGNIN_ENABLED = False
+    client.force_login(FamilyFactory())
+    page = client.get("/account/").content.decode()
+    assert "添加手机号码" not in page
+    settings.PHONE_SIGNIN_ENABLED = True
+    assert "添加手机号码" in client.get("/account/").content.decode()

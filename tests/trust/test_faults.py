@@ -72,6 +72,7 @@ class Gunicorn:
             "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
             "FIELD_ENCRYPTION_SALT": "fault-" + secrets.token_urlsafe(24),
             "DJANGO_SECURE_SSL_REDIRECT": "0",
+            "DJANGO_SMS_DISABLED": "1",
             "DJANGO_EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
             "DATABASE_URL": db_url,
         }
