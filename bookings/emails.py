@@ -19,7 +19,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext
 
 from bookings import calendar, intake, selectors
-from bookings.models import Booking, BookingPolicy, WaitlistEntry
+from bookings.models import Booking, BookingPolicy, Mode, WaitlistEntry
 from portal import crisis
 from portal.models import Role
 from portal.timezones import user_zone
@@ -282,5 +282,22 @@ def reminder_sms_params(booking: Booking, recipient) -> dict[str, str]:
     with translation.override(language), timezone.override(user_zone(recipient)):
         return {
             "time": timezone.localtime(booking.start).strftime("%Y-%m-%d %H:%M"),
-            "place": str(calendar.booking_location(booking, calendar._Context())),
+            "place": sms_place(booking),
         }
+
+
+# Aliyun refuses (isv.PARAM_LENGTH_LIMIT) a template variable longer than this.
+SMS_VARIABLE_MAX = 35
+
+
+def sms_place(booking: Booking) -> str:
+    """Where, short enough for an SMS variable; online sessions point to the
+    family's bookings page (a phone-only family has no confirmation email)."""
+    session_online = booking.group_session_id and booking.group_session.mode == Mode.ONLINE
+    if session_online or (not booking.group_session_id and booking.mode == Mode.ONLINE):
+        place = gettext("线上，链接见“我的预约”")
+    else:
+        place = str(calendar.booking_location(booking, calendar._Context()))
+    if len(place) > SMS_VARIABLE_MAX:
+        place = place[:SMS_VARIABLE_MAX - 1] + "…"
+    return place

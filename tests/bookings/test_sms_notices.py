@@ -30,7 +30,7 @@ def at_eight(time_machine):
 
 
 def _remind(family, **booking):
-    BookingFactory(family=family, start=START, mode=Mode.PHONE, **booking)
+    BookingFactory(family=family, start=START, **{"mode": Mode.PHONE, **booking})
     call_command("send_reminders", "--now", stdout=io.StringIO())
 
 
@@ -74,3 +74,22 @@ def test_an_urgent_booking_texts_the_call_back_notice_but_never_for_safeguarding
                           is_safeguarding=True)
     tasks.send_booking_email.call(harm.pk, "confirmation")
     assert sms_outbox == []
+
+
+def test_a_long_place_is_cut_to_what_an_sms_variable_holds(at_eight, sms_outbox):
+    from tests.factories import SessionTypeFactory
+
+    long_place = "四川省成都市武侯区某某街道某某社区服务中心三楼东侧走廊尽头的未愛小屋儿童之家活动室"
+    session_type = SessionTypeFactory(location=long_place)
+    _remind(_family(), session_type=session_type, mode=Mode.IN_PERSON)
+    [text] = sms_outbox
+    place = text.params["place"]
+    assert len(place) == 35 and place == long_place[:34] + "…"
+    assert len(long_place) > 35
+
+
+def test_an_online_reminder_points_to_my_bookings_not_an_email(at_eight, sms_outbox):
+    _remind(_family(email=None), mode=Mode.ONLINE)
+    [text] = sms_outbox
+    assert text.params["place"] == "线上，链接见“我的预约”"
+    assert "邮件" not in text.text
