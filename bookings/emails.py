@@ -98,7 +98,7 @@ def _coordinators() -> list:
         get_user_model().objects.filter(
             Q(groups__name=Role.COORDINATOR) | Q(is_superuser=True),
             is_active=True, erased_at__isnull=True,
-        ).exclude(email="").distinct().order_by("pk")
+        ).exclude(email="").exclude(email__isnull=True).distinct().order_by("pk")
     )
 
 

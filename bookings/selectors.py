@@ -1098,6 +1098,10 @@ def urgent_card(booking: Booking, *, english: bool = False) -> dict:
         or (booking.family.display_name if booking.family_id else ""),
         "phone": phone,
         "profile_phone": "" if phone or profile is None else profile.phone,
+        # Last resort: the account's own number (a phone- or WeChat-first family
+        # may have no profile phone and no email); the card read is access-logged.
+        "account_phone": (booking.family.phone if booking.family_id and not phone
+                          and not (profile and profile.phone) else None) or None,
         "triggers": [row for row in rows if row["positive"]],
         "state": booking.urgent_state,
         "state_label": booking.get_urgent_state_display(),

@@ -632,3 +632,37 @@ def test_far_away_weeks_and_dates_fall_back_instead_of_overflowing(client, couns
     response = client.post(reverse("bookings:coordinator_closures"), {
         "name": "远", "start_date": "9999-12-31", "end_date": "9999-12-31"})
     assert response.status_code == HTTPStatus.BAD_REQUEST
+
+
+def test_staff_screens_name_and_reach_a_phone_only_family(client, coordinator, counsellor_x):
+    family = FamilyFactory(email=None, phone="+8613812345678", phone_verified=True,
+                           display_name="")
+    booking = booking_at(local(day_ahead(2), 10), counsellor=counsellor_x[0],
+                         session_type=counsellor_x[1], family=family, is_urgent=True,
+                         contact_phone="")
+    client.force_login(coordinator)
+    queue = client.get(reverse("bookings:coordinator_urgent")).content.decode()
+    assert 'href="tel:+8613812345678"' in queue
+    assert "None" not in queue and "请用账户邮箱联系" not in queue
+    detail = client.get(reverse("bookings:detail", kwargs={"pk": booking.pk})).content.decode()
+    assert "<dd>138****5678</dd>" in detail
+
+
+def test_the_urgent_card_says_when_an_account_has_no_way_to_reach_it(client, coordinator,
+                                                                    counsellor_x):
+    from allauth.socialaccount.models import SocialAccount
+
+    family = FamilyFactory(email=None, phone=None, display_name="")
+    SocialAccount.objects.create(user=family, provider="weixin", uid="o-union-1")
+    booking_at(local(day_ahead(2), 10), counsellor=counsellor_x[0],
+               session_type=counsellor_x[1], family=family, is_urgent=True, contact_phone="")
+    client.force_login(coordinator)
+    queue = client.get(reverse("bookings:coordinator_urgent")).content.decode()
+    assert "账户没有电话或邮箱" in queue and "None" not in queue
+
+
+def test_coordinators_without_an_email_get_no_alert_mail(coordinator):
+    from bookings import emails
+
+    phone_only = CoordinatorFactory(email=None, phone="+8613900001111")
+    assert phone_only not in emails._coordinators() and coordinator in emails._coordinators()
