@@ -51,7 +51,7 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
         sociallogin.account = linking.weixin_account_rekey(
             account=earlier, uid=unionid, extra_data=account.extra_data
         )
-        sociallogin.user = earlier.user
+        sociallogin.user = sociallogin.account.user
 
     def populate_user(self, request, sociallogin, data):
         user = super().populate_user(request, sociallogin, data)

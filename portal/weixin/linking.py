@@ -3,7 +3,7 @@
 import logging
 
 from allauth.socialaccount.models import SocialAccount
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 
 from portal.weixin.flows import PROVIDER_ID
@@ -39,11 +39,25 @@ def earlier_weixin_account(*, openid: str, unionid: str) -> SocialAccount | None
     return chosen
 
 
-@transaction.atomic
 def weixin_account_rekey(*, account: SocialAccount, uid: str,
                          extra_data: dict) -> SocialAccount:
-    """Key `account` by `uid` (the unionid) from now on, keeping its user."""
-    account.uid = uid
-    account.extra_data = extra_data
-    account.save(update_fields=["uid", "extra_data"])
+    """Key `account` by `uid` (the unionid) from now on, keeping its user.
+
+    Two first logins at once (e.g. the web app and the official account's
+    page) may each re-key an earlier account to the same unionid: the second
+    meets the (provider, uid) unique key in a savepoint and signs in to the
+    account the first one keyed, never a 500.
+    """
+    try:
+        with transaction.atomic():
+            account.uid = uid
+            account.extra_data = extra_data
+            account.save(update_fields=["uid", "extra_data"])
+    except IntegrityError:
+        keyed = (SocialAccount.objects.select_related("user")
+                 .get(provider=account.provider, uid=uid))
+        if keyed.user_id != account.user_id:
+            logger.warning("WeChat unionid keyed to user %s meanwhile; user %s not merged",
+                           keyed.user_id, account.user_id)
+        return keyed
     return account

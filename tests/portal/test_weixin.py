@@ -517,3 +517,21 @@ def test_second_signup_of_the_same_wechat_makes_nothing_and_sends_to_sign_in(
     page = browser.get(second["Location"]).content.decode()
     assert "这个微信刚刚已经注册了家庭账户，请再用微信登录一次。" in page
     assert User.objects.count() == users_before  # nothing half-saved
+
+
+def test_a_rekey_racing_another_first_login_signs_in_to_the_account_it_keyed(db):
+    """Two first logins at once: the other one keyed an account by this unionid
+    a moment ago (simulated by inserting it), so this re-key meets the unique
+    key and answers with that account instead of a 500."""
+    from portal.weixin import linking
+
+    family = FamilyFactory()
+    earlier = SocialAccount.objects.create(user=family, provider="weixin", uid=WEB_OPENID,
+                                           extra_data={"openid": WEB_OPENID})
+    keyed = SocialAccount.objects.create(user=family, provider="weixin", uid=UNIONID,
+                                         extra_data={"unionid": UNIONID})
+    account = linking.weixin_account_rekey(account=earlier, uid=UNIONID,
+                                           extra_data={"unionid": UNIONID})
+    assert (account.pk, account.user) == (keyed.pk, family)
+    earlier.refresh_from_db()
+    assert earlier.uid == WEB_OPENID
