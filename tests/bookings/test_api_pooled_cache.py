@@ -108,6 +108,32 @@ def test_a_counsellor_leaving_the_pool_shows_on_the_next_search(pool):
     assert three not in _starts(_search(service, auth))
 
 
+def test_a_counsellor_taken_off_the_service_shows_on_the_next_search(pool):
+    _topic, service, _busy, idle = pool
+    auth = _auth()
+    three = local(DAY, 15).isoformat()  # only 周一诺 is free then
+    assert three in _starts(_search(service, auth))
+    _search(service, auth)  # from the cache now
+    service.counsellors.remove(idle)
+    assert three not in _starts(_search(service, auth))
+
+
+def test_a_credential_expiring_shows_on_the_next_search(pool):
+    from network.models import Expert
+
+    _topic, service, _busy, idle = pool
+    expert = Expert.objects.create(name="周一诺", slug="expert-zhou", role="counsellor",
+                                   counsellor=idle, credential="心理咨询师",
+                                   credential_expires=NOW.date() + dt.timedelta(days=30))
+    auth = _auth()
+    three = local(DAY, 15).isoformat()
+    assert three in _starts(_search(service, auth))
+    _search(service, auth)
+    expert.credential_expires = NOW.date() - dt.timedelta(days=1)
+    expert.save()
+    assert three not in _starts(_search(service, auth))
+
+
 def test_a_revoked_token_gets_nothing_from_the_cache(pool):
     _topic, service, _busy, _idle = pool
     family = FamilyFactory()
@@ -132,7 +158,10 @@ def test_unusual_pooled_queries_take_the_full_path_and_its_messages(pool):
     twice = Client().get(
         f"/api/v1/slots?topic=emotional-guidance&topic=x&session_type={service.pk}"
         f"&start={DAY}&end={DAY}", **auth)
-    assert twice.status_code in (HTTPStatus.OK, HTTPStatus.UNPROCESSABLE_ENTITY)
+    # The last `topic` counts (as Django's QueryDict.get): "x" is no topic.
+    assert twice.status_code == HTTPStatus.UNPROCESSABLE_ENTITY
+    assert twice.json() == {"detail": [{"loc": ["query", "topic"], "msg": "没有这个主题。",
+                                        "type": "unknown"}]}
     online = _search(service, auth, mode="online")
     assert online.status_code == HTTPStatus.OK
 
