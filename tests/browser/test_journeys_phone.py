@@ -2,11 +2,14 @@
 texted code (the console sender's outbox) and books a session; later it signs
 in again with a code alone."""
 
+import datetime as dt
 import re
 
 import pytest
+import time_machine
 
 from bookings.models import Booking
+from portal.timezones import STATION_TZ
 from portal.models import Consent, User
 from tests.bookings.web_setup import working_counsellor
 from tests.browser.test_booking_flow import (
@@ -19,6 +22,16 @@ from tests.factories import TopicFactory
 pytestmark = pytest.mark.browser
 
 PASSWORD = "quiet-river-morning-42"
+# The live server runs in this process: the pinned (ticking) clock is its clock
+# too, so "the soonest slot" is the same Tuesday 09:00 on any day, at any hour.
+NOW = dt.datetime(2027, 3, 1, 9, 0, tzinfo=STATION_TZ)  # a Monday morning
+SOONEST = dt.datetime(2027, 3, 2, 9, 0, tzinfo=STATION_TZ)  # past the booking notice
+
+
+@pytest.fixture(autouse=True)
+def _pinned_clock():
+    with time_machine.travel(NOW, tick=True):
+        yield
 
 
 @pytest.fixture
@@ -77,7 +90,9 @@ def test_sign_up_by_phone_verify_with_the_code_and_book(
     page.get_by_role("button", name="确认预约").click()
     page.wait_for_url("**/bookings/*/?new=1")
     assert page.get_by_role("heading", name="预约成功").is_visible()
-    assert Booking.objects.get(family=user).status == Booking.Status.CONFIRMED
+    booking = Booking.objects.get(family=user)
+    assert booking.status == Booking.Status.CONFIRMED
+    assert booking.start.astimezone(STATION_TZ) == SOONEST
 
     # Signing in again takes the number and a new code, no password.
     page.context.clear_cookies()
