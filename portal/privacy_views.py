@@ -93,9 +93,12 @@ def export_request(request):
     except ValidationError as exc:
         messages.info(request, exc.messages[0])
     else:
-        messages.success(
-            request, _("已开始生成你的数据导出。完成后我们会把下载链接发到你的邮箱，链接 7 天内有效。")
-        )
+        messages.success(request, _(
+            "已开始生成你的数据导出。完成后我们会把下载链接发到你的邮箱，链接 7 天内有效。"
+        ) if request.user.email else _(
+            # A phone- or WeChat-only account: no email to send the link to.
+            "已开始生成你的数据导出。完成后会列在本页“导出我的数据”下，请回来下载，7 天内有效。"
+        ))
     return redirect("privacy:index")
 
 

@@ -213,3 +213,21 @@ def test_the_console_sender_logs_numbers_and_codes_only_in_development(
     logged = caplog.text
     assert ("482913" in logged, NUMBER in logged) == (debug, debug)
     assert "+86138****5678" in logged or debug
+
+
+def test_a_family_without_email_is_told_its_export_waits_on_the_privacy_page(
+        client, site_shell, mailoutbox):
+    client.force_login(FamilyFactory(email=None, phone=NUMBER, phone_verified=True))
+    page = client.get(reverse("privacy:index")).content.decode()
+    assert "你的账户没有邮箱，我们不会发邮件" in page
+    response = client.post(reverse("privacy:export_request"), follow=True)
+    html = response.content.decode()
+    assert "完成后会列在本页“导出我的数据”下，请回来下载" in html
+    assert "完成后我们会把下载链接发到你的邮箱" not in html
+
+
+def test_a_family_with_email_is_told_the_link_comes_by_email(client, site_shell):
+    client.force_login(FamilyFactory())
+    assert "你的账户没有邮箱" not in client.get(reverse("privacy:index")).content.decode()
+    response = client.post(reverse("privacy:export_request"), follow=True)
+    assert "完成后我们会把下载链接发到你的邮箱" in response.content.decode()
