@@ -9,8 +9,8 @@ import pytest
 import time_machine
 
 from bookings.models import Booking
-from portal.timezones import STATION_TZ
 from portal.models import Consent, User
+from portal.timezones import STATION_TZ
 from tests.bookings.web_setup import working_counsellor
 from tests.browser.test_booking_flow import (
     SMALL_PHONE,

@@ -7,6 +7,7 @@ import pytest
 from django.urls import reverse
 
 from portal.models import Consent, FamilyProfile, Role, User
+from portal.settings import base as base_settings
 
 pytestmark = pytest.mark.django_db
 
@@ -49,8 +50,6 @@ def test_phone_signup_sends_a_code_and_the_code_verifies_and_signs_in(
     assert account.status_code == HTTPStatus.OK
     assert "138****5678" in account.content.decode()
 
-
-from portal.settings import base as base_settings
 
 # Production's limits, with the per-IP "sms" limit as tight as the per-number one.
 SMS_LIMITS = {**base_settings.ACCOUNT_RATE_LIMITS,
