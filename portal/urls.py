@@ -39,6 +39,7 @@ urlpatterns += i18n_patterns(
     path("search/", include("courses.search_urls")),
     path("bookings/", include("bookings.urls")),
     path("points/", include("network.urls")),
+    path("cases/", include("cases.urls")),
     path("", include(wagtail_urls)),
     prefix_default_language=False,
 )
