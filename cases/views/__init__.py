@@ -79,3 +79,15 @@ def log_household_read(request, household, basis: Basis) -> None:
 
 def render_case(request, template, context, *, status=HTTPStatus.OK):
     return render_page(request, f"cases/{template}", context, status=status)
+
+
+def answer_status(request) -> HTTPStatus:
+    """A form page's status: 200 to show it, 422 when a submission is shown
+    again (refused); a success redirects instead."""
+    return HTTPStatus.UNPROCESSABLE_ENTITY if request.method == "POST" else HTTPStatus.OK
+
+
+def posted(request):
+    """The submitted data, bound even when empty (an empty POST is refused
+    with its field errors, not shown as a fresh form); None for a GET."""
+    return request.POST if request.method == "POST" else None

@@ -15,26 +15,24 @@ from cases.audit import log_case_read
 from cases.errors import CaseError
 from cases.forms import AssessmentForm, OverrideForm, apply_errors
 from cases.services import WRITE_BASES
-from cases.views import case_page, render_case
+from cases.views import answer_status, case_page, posted, render_case
 
 
 @case_page(write=True)
 @require_http_methods(["GET", "POST"])
 def assessment_new(request, case, basis):
-    form = AssessmentForm(request.POST or None)
-    status = HTTPStatus.OK
-    if request.method == "POST":
-        status = HTTPStatus.UNPROCESSABLE_ENTITY
-        if form.is_valid():
-            try:
-                assessment = services.assessment_submit(
-                    case=case, scores=form.scores(), notes=form.notes(),
-                    note=form.cleaned_data["note"], by=person(request))
-            except CaseError as exc:
-                apply_errors(form, exc)
-            else:
-                messages.success(request, _("评估已提交，等待督导员审核。"))
-                return redirect(assessment.get_absolute_url())
+    form = AssessmentForm(posted(request))
+    status = answer_status(request)
+    if form.is_valid():
+        try:
+            assessment = services.assessment_submit(
+                case=case, scores=form.scores(), notes=form.notes(),
+                note=form.cleaned_data["note"], by=person(request))
+        except CaseError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, _("评估已提交，等待督导员审核。"))
+            return redirect(assessment.get_absolute_url())
     return render_case(request, "assessment_form.html", {"case": case, "form": form},
                        status=status)
 

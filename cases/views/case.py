@@ -13,7 +13,7 @@ from cases.errors import CaseError
 from cases.forms import CloseForm, TransitionForm, apply_errors
 from cases.models import Case
 from cases.services import TRANSITIONS, WRITE_BASES
-from cases.views import case_page, render_case
+from cases.views import case_page, posted, render_case
 
 
 @case_page()
@@ -36,7 +36,7 @@ def case_detail(request, case, basis):
 @case_page(write=True)
 @require_http_methods(["GET", "POST"])
 def case_close(request, case, basis):
-    form = CloseForm(request.POST or None)
+    form = CloseForm(posted(request))
     status = HTTPStatus.OK
     if request.method == "POST":
         if form.is_valid():

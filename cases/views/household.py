@@ -17,7 +17,14 @@ from cases.forms import CaseOpenForm, HouseholdForm, apply_errors
 from cases.models import HouseholdMember
 from cases.permissions import Basis
 from cases.services import CASEWORK_ROLES, WRITE_BASES
-from cases.views import has_any_role, log_household_read, render_case, staff_page
+from cases.views import (
+    answer_status,
+    has_any_role,
+    log_household_read,
+    posted,
+    render_case,
+    staff_page,
+)
 from portal.errors import NotFound
 from portal.timezones import STATION_TZ
 
@@ -34,37 +41,35 @@ def household_create(request):
     if not has_any_role(user, CASEWORK_ROLES):
         raise Http404
     today = timezone.localdate(timezone=STATION_TZ)
-    form = HouseholdForm(request.POST or None, initial={"opened_on": today})
+    form = HouseholdForm(posted(request), initial={"opened_on": today})
     duplicates = []
-    status = HTTPStatus.OK
-    if request.method == "POST":
-        status = HTTPStatus.UNPROCESSABLE_ENTITY
-        if form.is_valid():
-            data = form.cleaned_data
-            members = [
-                services.MemberData(label=data["guardian_label"],
-                                    relationship=data["guardian_relationship"],
-                                    is_guardian=True),
-                services.MemberData(label=data["child_label"],
-                                    relationship=HouseholdMember.Relationship.CHILD,
-                                    birth_year=data["child_birth_year"]),
-            ]
-            try:
-                result, case = services.household_create_opening_case(
-                    point=data["point"], address=data["address"],
-                    phone=str(data["phone"] or ""), guardianship=data["guardianship"],
-                    guardianship_note=data["guardianship_note"],
-                    opened_on=data["opened_on"], members=members, by=user,
-                    confirmed_new=data["confirmed_new"])
-            except CaseError as exc:
-                apply_errors(form, exc)
-            else:
-                if result.household is not None:
-                    messages.success(request, _("家庭档案已建立。"))
-                    return redirect((case or result.household).get_absolute_url())
-                duplicates = [{"number": h.pk, "point": h.point, "phone": _masked(h.phone)}
-                              for h in result.duplicates]
-                status = HTTPStatus.CONFLICT
+    status = answer_status(request)
+    if form.is_valid():
+        data = form.cleaned_data
+        members = [
+            services.MemberData(label=data["guardian_label"],
+                                relationship=data["guardian_relationship"],
+                                is_guardian=True),
+            services.MemberData(label=data["child_label"],
+                                relationship=HouseholdMember.Relationship.CHILD,
+                                birth_year=data["child_birth_year"]),
+        ]
+        try:
+            result, case = services.household_create_opening_case(
+                point=data["point"], address=data["address"],
+                phone=str(data["phone"] or ""), guardianship=data["guardianship"],
+                guardianship_note=data["guardianship_note"],
+                opened_on=data["opened_on"], members=members, by=user,
+                confirmed_new=data["confirmed_new"])
+        except CaseError as exc:
+            apply_errors(form, exc)
+        else:
+            if result.household is not None:
+                messages.success(request, _("家庭档案已建立。"))
+                return redirect((case or result.household).get_absolute_url())
+            duplicates = [{"number": h.pk, "point": h.point, "phone": _masked(h.phone)}
+                          for h in result.duplicates]
+            status = HTTPStatus.CONFLICT
     return render_case(request, "household_form.html", {
         "form": form, "duplicates": duplicates,
         "duplicate_message": _(errors.DUPLICATE_HOUSEHOLD)}, status=status)
@@ -101,24 +106,22 @@ def case_open(request, pk):
         raise Http404
     log_household_read(request, household, basis)
     today = timezone.localdate(timezone=STATION_TZ)
-    form = CaseOpenForm(request.POST or None, household=household,
+    form = CaseOpenForm(posted(request), household=household,
                         initial={"opened_on": today, "assigned_worker": request.user.pk})
-    status = HTTPStatus.OK
-    if request.method == "POST":
-        status = HTTPStatus.UNPROCESSABLE_ENTITY
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                case = services.case_open(
-                    household=household, member=data["member"],
-                    assigned_worker=data["assigned_worker"],
-                    supervisor=data["supervisor"], opened_on=data["opened_on"],
-                    by=person(request))
-            except CaseError as exc:
-                apply_errors(form, exc)
-            else:
-                messages.success(request, _("个案已开案。"))
-                return redirect(case.get_absolute_url())
+    status = answer_status(request)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            case = services.case_open(
+                household=household, member=data["member"],
+                assigned_worker=data["assigned_worker"],
+                supervisor=data["supervisor"], opened_on=data["opened_on"],
+                by=person(request))
+        except CaseError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, _("个案已开案。"))
+            return redirect(case.get_absolute_url())
     return render_case(request, "case_open.html",
                        {"household": household, "form": form}, status=status)
 

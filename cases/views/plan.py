@@ -26,7 +26,7 @@ from cases.forms import (
 )
 from cases.models import CasePlan
 from cases.services import WRITE_BASES
-from cases.views import case_page, render_case
+from cases.views import answer_status, case_page, posted, render_case
 
 UNPROCESSABLE = HTTPStatus.UNPROCESSABLE_ENTITY
 
@@ -57,19 +57,17 @@ def _render_plan(request, case, basis, plan, *, status=HTTPStatus.OK, **forms):
 @case_page(write=True)
 @require_http_methods(["GET", "POST"])
 def plan_new(request, case, basis):
-    form = PlanForm(request.POST or None)
-    status = HTTPStatus.OK
-    if request.method == "POST":
-        status = UNPROCESSABLE
-        if form.is_valid():
-            try:
-                plan = services.plan_create_draft(case=case, by=person(request),
-                                                  **form.cleaned_data)
-            except CaseError as exc:
-                apply_errors(form, exc)
-            else:
-                messages.success(request, _("计划草稿已建立，请添加目标和服务。"))
-                return redirect(plan.get_absolute_url())
+    form = PlanForm(posted(request))
+    status = answer_status(request)
+    if form.is_valid():
+        try:
+            plan = services.plan_create_draft(case=case, by=person(request),
+                                              **form.cleaned_data)
+        except CaseError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, _("计划草稿已建立，请添加目标和服务。"))
+            return redirect(plan.get_absolute_url())
     return render_case(request, "plan_form.html", {"case": case, "form": form},
                        status=status)
 
@@ -134,22 +132,20 @@ def goal_edit(request, case, basis, plan_pk, goal_pk):
     if goal is None:
         raise Http404
     log_case_read(user=person(request), obj=plan, basis=basis, request=request)
-    form = GoalForm(request.POST or None, initial={
+    form = GoalForm(posted(request), initial={
         "domain": goal.domain, "text": goal.text, "target_date": goal.target_date,
         "status": goal.status, "progress": goal.progress})
     form.fields["domain"].disabled = True
-    status = HTTPStatus.OK
-    if request.method == "POST":
-        status = UNPROCESSABLE
-        if form.is_valid():
-            data = {k: v for k, v in form.cleaned_data.items() if k != "domain"}
-            try:
-                services.goal_update(goal=goal, by=person(request), **data)
-            except CaseError as exc:
-                apply_errors(form, exc)
-            else:
-                messages.success(request, _("目标已更新。"))
-                return redirect(plan.get_absolute_url())
+    status = answer_status(request)
+    if form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k != "domain"}
+        try:
+            services.goal_update(goal=goal, by=person(request), **data)
+        except CaseError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, _("目标已更新。"))
+            return redirect(plan.get_absolute_url())
     return render_case(request, "goal_form.html",
                        {"case": case, "plan": plan, "goal": goal, "form": form},
                        status=status)

@@ -1,7 +1,6 @@
 """Recording a visit (made for a phone: one column, no script needed) and
 reading one. A retried submission is the same visit (its idempotency key)."""
 
-from http import HTTPStatus
 
 from django.contrib import messages
 from django.http import Http404
@@ -16,7 +15,7 @@ from cases import services
 from cases.audit import log_case_read
 from cases.errors import CaseError
 from cases.forms import VisitForm, apply_errors
-from cases.views import case_page, render_case
+from cases.views import answer_status, case_page, posted, render_case
 from portal.timezones import user_zone
 
 SAVED = "saved"
@@ -26,25 +25,23 @@ SAVED = "saved"
 @require_http_methods(["GET", "POST"])
 def visit_new(request, case, basis):
     user = person(request)
-    form = VisitForm(request.POST or None, case=case, user=user, zone=user_zone(user))
-    status = HTTPStatus.OK
-    if request.method == "POST":
-        status = HTTPStatus.UNPROCESSABLE_ENTITY
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                visit = services.visit_record(
-                    case=case, kind=data["kind"], done_at=data["done_at"],
-                    visitors=list(data["visitors"]), by=user,
-                    guardian_present=data["guardian_present"],
-                    observations=data["observations"], needs_found=data["needs_found"],
-                    safety_concern=data["safety_concern"],
-                    client_key=data["client_key"])
-            except CaseError as exc:
-                apply_errors(form, exc)
-            else:
-                messages.success(request, _("探访记录已保存。"))
-                return redirect(f"{visit.get_absolute_url()}?{SAVED}=1")
+    form = VisitForm(posted(request), case=case, user=user, zone=user_zone(user))
+    status = answer_status(request)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            visit = services.visit_record(
+                case=case, kind=data["kind"], done_at=data["done_at"],
+                visitors=list(data["visitors"]), by=user,
+                guardian_present=data["guardian_present"],
+                observations=data["observations"], needs_found=data["needs_found"],
+                safety_concern=data["safety_concern"],
+                client_key=data["client_key"])
+        except CaseError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, _("探访记录已保存。"))
+            return redirect(f"{visit.get_absolute_url()}?{SAVED}=1")
     return render_case(request, "visit_form.html", {"case": case, "form": form},
                        status=status)
 
