@@ -306,3 +306,12 @@ def test_the_casework_link_shows_for_casework_roles_only(worker):
 
 def test_points_for_a_new_household_exist():
     assert ServicePointFactory().pk
+
+
+def test_the_work_list_reads_in_english(worker):
+    make_case(worker=worker)
+    page = client_for(worker).get("/en/cases/")
+    text = page.content.decode()
+    assert page.status_code == HTTPStatus.OK
+    assert "<h1>Casework</h1>" in text
+    assert "Overdue visits" in text
