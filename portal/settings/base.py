@@ -264,6 +264,7 @@ STAFF_AREA_PREFIXES = [
     "/bookings/counsellor/",
     "/bookings/coordinator/",
     "/account/privacy/access-log/",
+    "/cases/",
 ]
 SESSION_ABSOLUTE_TIMEOUT_SECONDS = 12 * 60 * 60
 SESSION_COOKIE_AGE = 14 * 24 * 60 * 60
