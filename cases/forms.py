@@ -13,6 +13,7 @@ import uuid
 from django import forms
 from django.contrib.auth import get_user_model
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from phonenumber_field.formfields import PhoneNumberField
 
@@ -28,7 +29,10 @@ from cases.models import (
     RiskLevel,
     Visit,
 )
+from courses.models import ModulePage, Topic
+from network import selectors as network_selectors
 from network.models import Expert, Partner, ServicePoint
+from portal import languages
 from portal.models import Role
 
 DATE_OUT_OF_RANGE = _("请填写2000年至2100年之间的日期。")
@@ -178,11 +182,34 @@ class PlanEditForm(PlanForm):
 
 
 class GoalAddForm(forms.Form):
-    """A new goal: open, at progress 0 (change both by editing it)."""
+    """A new goal: open, at progress 0 (change both by editing it).
+
+    A goal may prescribe training modules to the guardian and name a topic
+    for a pooled booking; shared with the family, those (never the goal's
+    case details) show on the family's account page."""
 
     domain = forms.ChoiceField(label=_("领域"), choices=Domain.choices)
     text = forms.CharField(label=_("目标"), max_length=300)
     target_date = BoundedDateField(label=_("目标日期"))
+    modules = forms.ModelMultipleChoiceField(
+        label=_("推荐给监护人的课程"), queryset=ModulePage.objects.none(), required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("监护人在“我的账户”中看到这些课程，学习进度会显示在这个目标上。"))
+    topic = forms.ModelChoiceField(
+        label=_("可预约咨询的主题"), queryset=Topic.objects.none(), required=False,
+        help_text=_("监护人可以按这个主题预约最早有空的咨询师。"))
+    shared_with_family = forms.BooleanField(
+        label=_("与家庭分享"), required=False,
+        help_text=_("家庭会看到推荐的课程和预约主题，导出数据中有这个目标的文字；评估、走访记录和风险等级从不分享。请用家庭能读懂的话写目标。"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["modules"].queryset = ModulePage.objects.live().filter(
+            locale__language_code="zh-hans").order_by("path")
+        self.fields["modules"].label_from_instance = lambda page: page.title
+        self.fields["topic"].queryset = Topic.objects.filter(
+            locale__language_code="zh-hans").order_by("sort_order", "pk")
+        self.fields["topic"].label_from_instance = lambda topic: languages.text(topic, "name")
 
 
 class GoalForm(GoalAddForm):
@@ -195,13 +222,19 @@ class GoalForm(GoalAddForm):
 
 class ServiceForm(forms.Form):
     kind = forms.ChoiceField(label=_("服务类型"), choices=PlannedService.Kind.choices)
-    expert = forms.ModelChoiceField(Expert.objects.filter(is_active=True).order_by("pk"),
-                                    label=_("专家"), required=False)
+    expert = forms.ModelChoiceField(Expert.objects.none(), label=_("专家"), required=False,
+                                    help_text=_("只列出资质在有效期内的专家。"))
     partner = forms.ModelChoiceField(Partner.objects.order_by("pk"),
                                      label=_("合作单位"), required=False)
     frequency = forms.CharField(label=_("频率"), max_length=60,
                                 help_text=_("例如：每周一次"))
     units_planned = forms.IntegerField(label=_("计划次数"), min_value=1, max_value=999)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # An expired credential cannot be assigned (the service refuses it too).
+        self.fields["expert"].queryset = network_selectors.assignable_experts(
+            on=timezone.localdate()).order_by("name", "pk")
 
 
 class ServiceProgressForm(forms.Form):

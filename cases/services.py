@@ -41,7 +41,7 @@ from portal.models import Consent, Role
 MAX_GRANT_DAYS = 30
 # Fields `plan_update` may change.
 PLAN_FIELDS = ("summary", "review_due")
-GOAL_FIELDS = ("text", "target_date", "status", "progress", "topic")
+GOAL_FIELDS = ("text", "target_date", "status", "progress", "topic", "shared_with_family")
 CASEWORK_ROLES = (Role.SOCIAL_WORKER, Role.CHILD_DIRECTOR, Role.CHILD_SUPERVISOR)
 # Bases that may write (a grant only reads).
 WRITE_BASES = (Basis.ASSIGNMENT, Basis.SUPERVISOR, Basis.SUPERVISOR_ROLE,
@@ -428,12 +428,13 @@ def _check_target(case: Case, target_date: dt.date) -> None:
 
 @transaction.atomic
 def goal_add(*, plan: CasePlan, domain: str, text: str, target_date: dt.date, by,
-             topic=None, modules: Iterable = ()) -> Goal:
+             topic=None, modules: Iterable = (), shared_with_family: bool = False) -> Goal:
     case, plan = _lock_plan(plan)
     _require_open(case)
     _require_writer(by, case)
     _check_target(case, target_date)
-    goal = Goal(plan=plan, domain=domain, text=text, target_date=target_date, topic=topic)
+    goal = Goal(plan=plan, domain=domain, text=text, target_date=target_date, topic=topic,
+                shared_with_family=shared_with_family)
     _save(goal, by)
     goal.modules.set(list(modules))
     return goal

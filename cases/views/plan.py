@@ -114,8 +114,7 @@ def goal_add(request, case, basis, plan_pk):
     if form.is_valid():
         data = form.cleaned_data
         try:
-            services.goal_add(plan=plan, domain=data["domain"], text=data["text"],
-                              target_date=data["target_date"], by=person(request))
+            services.goal_add(plan=plan, by=person(request), **data)
         except CaseError as exc:
             apply_errors(form, exc)
         else:
@@ -134,7 +133,9 @@ def goal_edit(request, case, basis, plan_pk, goal_pk):
     log_case_read(user=person(request), obj=plan, basis=basis, request=request)
     form = GoalForm(posted(request), initial={
         "domain": goal.domain, "text": goal.text, "target_date": goal.target_date,
-        "status": goal.status, "progress": goal.progress})
+        "status": goal.status, "progress": goal.progress, "topic": goal.topic_id,
+        "modules": list(goal.modules.values_list("pk", flat=True)),
+        "shared_with_family": goal.shared_with_family})
     form.fields["domain"].disabled = True
     status = answer_status(request)
     if form.is_valid():
