@@ -134,10 +134,12 @@ def backup_run(*, show_progress: bool = False, verbosity: int = 0) -> BackupResu
 
     Raises BackupError on any failure, before anything is recorded.
     """
+    from dbbackup import settings as dbbackup_settings
     from dbbackup.signals import post_backup, post_media_backup
 
     armored = public_key_text()
-    recipient = settings.DBBACKUP_GPG_RECIPIENT or ""
+    # The value dbbackup encrypts to (its settings are read once, at import).
+    recipient = dbbackup_settings.GPG_RECIPIENT or ""
     if armored and not recipient:
         raise BackupError(NO_RECIPIENT)
     if recipient and not armored:
