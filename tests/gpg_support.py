@@ -20,7 +20,7 @@ class KeyPair:
 
 def kill_agent(home: str) -> None:
     """Stop the gpg-agent that gpg may have started for `home`."""
-    subprocess.run(["gpgconf", "--homedir", home, "--kill", "all"],  # noqa: S607
+    subprocess.run(["gpgconf", "--homedir", home, "--kill", "all"],  # noqa: S603,S607
                    check=False, capture_output=True)
 
 
