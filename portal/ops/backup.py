@@ -41,6 +41,11 @@ KEY_NOT_IMPORTED = "The backup public key could not be read: {status}"
 WRONG_RECIPIENT = ("BACKUP_GPG_RECIPIENT {recipient} is not the fingerprint of the "
                    "public key given (found: {found}).")
 STEP_FAILED = "{step} failed: {error}"
+NOT_ENCRYPTED = ("no BACKUP_GPG_PUBLIC_KEY: these settings refuse to write an unencrypted "
+                 "backup (BACKUP_ALLOW_UNENCRYPTED=1 to allow it)")
+# How a run written without encryption is marked on its heartbeat (the
+# status page warns on it).
+UNENCRYPTED_MARK = " (unencrypted)"
 
 
 class BackupError(Exception):
@@ -145,6 +150,8 @@ def backup_run(*, show_progress: bool = False, verbosity: int = 0) -> BackupResu
     if recipient and not armored:
         raise BackupError(NO_PUBLIC_KEY)
     encrypt = bool(armored)
+    if not encrypt and getattr(settings, "BACKUP_REQUIRE_ENCRYPTION", False):
+        raise BackupError(NOT_ENCRYPTED)
 
     written: list[str] = []
 
@@ -172,5 +179,5 @@ def backup_run(*, show_progress: bool = False, verbosity: int = 0) -> BackupResu
         post_backup.disconnect(dispatch_uid="portal.ops.backup")
         post_media_backup.disconnect(dispatch_uid="portal.ops.backup.media")
     heartbeat_record(name=Heartbeat.Name.BACKUP,
-                     detail=", ".join(written) + ("" if encrypt else " (unencrypted)"))
+                     detail=", ".join(written) + ("" if encrypt else UNENCRYPTED_MARK))
     return BackupResult(written=written, deleted=deleted, encrypted=encrypt)

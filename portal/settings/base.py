@@ -495,6 +495,10 @@ METRICS_ALLOWED_IPS = [
     if a.strip()
 ]
 METRICS_BEARER_TOKEN = os.environ.get("METRICS_BEARER_TOKEN", "")
+METRICS_TOKEN_HTTPS_ONLY = False
+BACKUP_REQUIRE_ENCRYPTION = False
+# Demo data (published passwords): development and tests; production refuses.
+SEED_DEMO_ALLOWED = True
 # The status page (/staff/status/) is a staff area: TOTP first.
 STAFF_AREA_PREFIXES = [*STAFF_AREA_PREFIXES, "/staff/"]
 # The deployed commit, shown on the status page and sent with error reports.

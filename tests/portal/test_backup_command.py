@@ -66,7 +66,7 @@ def db_extension() -> str:
 
 
 def test_a_backup_shows_on_the_status_page_and_warns_27_hours_later(
-        backup_dir, client, site_shell):
+        backup_dir, encrypted, client, site_shell):
     coordinator = with_totp(CoordinatorFactory())
 
     def status_page():
@@ -82,11 +82,11 @@ def test_a_backup_shows_on_the_status_page_and_warns_27_hours_later(
     assert states(response)["backup"] == "ok"
     assert "2027-03-01 11:00（0 分钟前）" in response.content.decode()
     names = sorted(p.name for p in backup_dir.iterdir())
-    db_name = next(n for n in names if not n.endswith((".metadata", ".tar.gz")))
-    assert db_name.endswith(f"-2027-03-01-110000.{db_extension()}.gz")
-    assert any(n.endswith("-2027-03-01-110000.tar.gz") for n in names)
+    db_name = next(n for n in names if not n.endswith((".metadata", ".tar.gz.gpg")))
+    assert db_name.endswith(f"-2027-03-01-110000.{db_extension()}.gz.gpg")
+    assert any(n.endswith("-2027-03-01-110000.tar.gz.gpg") for n in names)
     assert f"written: {db_name}" in out
-    assert "NOT encrypted" in err
+    assert "NOT encrypted" not in err
     with time_machine.travel(AT + dt.timedelta(hours=27), tick=False):
         response = status_page()
     assert states(response)["backup"] == "warn"
@@ -173,3 +173,12 @@ def test_old_backups_are_rotated_with_their_metadata(backup_dir, settings):
                 ).exists()
     assert Path(backup_dir / f"{series}-2027-02-19-110000.{db_extension()}.gz.metadata"
                 ).exists()
+
+
+def test_settings_that_require_encryption_refuse_a_backup_without_a_key(
+        backup_dir, settings):
+    settings.BACKUP_REQUIRE_ENCRYPTION = True
+    with pytest.raises(CommandError, match="unencrypted"):
+        run_backup()
+    assert not backup_dir.exists() or not any(backup_dir.iterdir())
+    assert not Heartbeat.objects.filter(name=Heartbeat.Name.BACKUP).exists()
