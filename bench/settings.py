@@ -9,3 +9,5 @@ from portal.settings.production import *  # noqa: F403
 
 CALENDAR_FEED_RATE_PER_SECRET = 10**9
 CALENDAR_FEED_RATE_PER_IP = 10**9
+# The bench database is a demo database (seed_demo --scale 20).
+SEED_DEMO_ALLOWED = True

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from phonenumber_field.modelfields import PhoneNumberField
 from simple_history.models import HistoricalRecords
@@ -153,6 +154,9 @@ class Household(models.Model):
     def __str__(self):
         return f"{self._meta.verbose_name} #{self.pk}"
 
+    def get_absolute_url(self):
+        return reverse("cases:household", args=[self.pk])
+
 
 class HouseholdMember(models.Model):
     class Relationship(models.TextChoices):
@@ -235,6 +239,9 @@ class Case(models.Model):
     def __str__(self):
         return f"{self._meta.verbose_name} #{self.pk}"
 
+    def get_absolute_url(self):
+        return reverse("cases:case", args=[self.pk])
+
 
 class Assessment(models.Model):
     class Status(models.TextChoices):
@@ -274,6 +281,9 @@ class Assessment(models.Model):
 
     def __str__(self):
         return f"{self._meta.verbose_name} #{self.pk}"
+
+    def get_absolute_url(self):
+        return reverse("cases:assessment", args=[self.case_id, self.pk])
 
 
 class DomainScore(models.Model):
@@ -337,6 +347,9 @@ class CasePlan(models.Model):
 
     def __str__(self):
         return f"{self._meta.verbose_name} v{self.number}"
+
+    def get_absolute_url(self):
+        return reverse("cases:plan", args=[self.case_id, self.pk])
 
 
 class Goal(models.Model):
@@ -441,6 +454,8 @@ class Visit(models.Model):
     safety_concern = models.BooleanField(_("存在安全隐患"), default=False)
     next_due = models.DateField(_("下次探访"), null=True, blank=True)
     recorded_by = staff_ref(_("记录人"), optional=False)
+    # The submitting form's idempotency key: a retried POST finds its visit.
+    client_key = models.UUIDField(_("提交编号"), null=True, blank=True, editable=False)
 
     history = HistoricalRecords()
 
@@ -453,10 +468,16 @@ class Visit(models.Model):
                 condition=Q(planned_for__isnull=False) | Q(done_at__isnull=False),
                 name="visit_planned_or_done",
             ),
+            models.UniqueConstraint(fields=["case", "client_key"],
+                                    condition=Q(client_key__isnull=False),
+                                    name="visit_client_key_once"),
         ]
 
     def __str__(self):
         return f"{self.get_kind_display()} #{self.pk}"
+
+    def get_absolute_url(self):
+        return reverse("cases:visit", args=[self.case_id, self.pk])
 
 
 class AccessGrant(models.Model):

@@ -7,18 +7,31 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet
+from django.db.models import Max, Q, QuerySet
 
+from bookings.models import Booking
 from cases.models import (
     Assessment,
     Case,
     CasePlan,
+    CaseSettings,
     Goal,
     Household,
     HouseholdMember,
     PlannedService,
+    PointDirector,
+    RiskLevel,
     Visit,
 )
+from cases.permissions import (
+    Basis,
+    case_access,
+    goals_visible_to_counsellor,
+    household_access,
+)
+from courses.models import LessonCompletion
+from portal.errors import NotFound
+from portal.models import Role
 
 
 def likely_duplicates(*, phone, address: str, child_birth_years: Iterable[int],
@@ -342,3 +355,229 @@ def grant_for_actor(*, user, pk: int, head: bool):
 
     grants = AccessGrant.objects.all() if head else AccessGrant.objects.filter(user=user)
     return grants.filter(pk=pk).first()
+
+# --- work lists ----------------------------------------------------------------------
+
+# How far ahead "due" looks: visits within a week, plan reviews within two.
+VISIT_DUE_DAYS = 7
+REVIEW_DUE_DAYS = 14
+
+
+def work_scope(user) -> QuerySet[Case]:
+    """The open cases `user` works on: assigned to them, supervised by them
+    (every case for a child supervisor), or at a point they direct. A grant
+    lets a person read a case, not work on it, so grants are left out."""
+    cases = Case.objects.exclude(status=Case.Status.CLOSED)
+    if user.has_role(Role.CHILD_SUPERVISOR):
+        return cases
+    rule = Q(assigned_worker=user) | Q(supervisor=user)
+    if user.has_role(Role.CHILD_DIRECTOR):
+        rule |= Q(household__point__in=PointDirector.objects.filter(user=user)
+                  .values("point"))
+    return cases.filter(rule)
+
+
+@dataclass
+class WorkList:
+    """What waits for one worker or supervisor today."""
+
+    visits_overdue: list[Case]
+    visits_due: list[Case]
+    overdue_by_risk: list[Case]
+    reviews_due: list[CasePlan]
+    assessments_to_approve: list[Assessment]
+    plans_to_approve: list[CasePlan]
+    closable: list[Case]
+    services_behind: list[PlannedService]
+
+    @property
+    def is_empty(self) -> bool:
+        return not any(getattr(self, f) for f in self.__dataclass_fields__)
+
+
+def _case_rows(queryset: QuerySet[Case]) -> QuerySet[Case]:
+    return queryset.select_related("household__point", "member", "assigned_worker")
+
+
+def _since_last_visit_rule(settings: CaseSettings, today: dt.date) -> Q:
+    """Cases whose last visit (or opening, if never visited) is older than
+    their risk level's interval; an unassessed case counts as medium."""
+    rule = Q(pk__in=[])
+    for level in (*RiskLevel.values, ""):
+        cut = today - dt.timedelta(days=settings.visit_interval_days(level))
+        rule |= Q(risk_level=level) & (
+            Q(last_visit__lt=cut) | Q(last_visit__isnull=True, opened_on__lt=cut))
+    return rule
+
+
+def _behind_schedule(service: PlannedService, today: dt.date) -> bool:
+    """Delivered fewer units than a steady pace from approval to review
+    would have by today."""
+    plan = service.plan
+    start = plan.approved_at.date() if plan.approved_at else plan.review_due
+    span = (plan.review_due - start).days
+    if span <= 0:
+        return service.units_delivered < service.units_planned
+    elapsed = min(max((today - start).days, 0), span)
+    expected = service.units_planned * elapsed // span
+    return service.units_delivered < expected
+
+
+def work_list(*, user, today: dt.date, settings: CaseSettings) -> WorkList:
+    """The work list of `user` at `today`, in a fixed number of queries
+    whatever the number of cases (the user's roles, then one per list)."""
+    scope = work_scope(user)
+    due_by = today + dt.timedelta(days=VISIT_DUE_DAYS)
+    visits = list(_case_rows(scope.filter(next_visit_due__lte=due_by))
+                  .order_by("next_visit_due", "pk"))
+    late = list(_case_rows(scope).annotate(
+        last_visit=Max("visits__done_at__date")).filter(
+        _since_last_visit_rule(settings, today)).order_by("last_visit", "pk"))
+    reviews = list(CasePlan.objects.filter(
+        case__in=scope, status=CasePlan.Status.ACTIVE,
+        review_due__lte=today + dt.timedelta(days=REVIEW_DUE_DAYS),
+    ).select_related("case__member").order_by("review_due", "pk"))
+    running = [s for s in PlannedService.objects.filter(
+        plan__case__in=scope, plan__status=CasePlan.Status.ACTIVE, ended=False,
+    ).select_related("plan__case__member", "expert", "partner").order_by("pk")
+        if s.is_open and _behind_schedule(s, today)]
+    assessments: list[Assessment] = []
+    plans: list[CasePlan] = []
+    closable: list[Case] = []
+    if user.has_role(Role.CHILD_SUPERVISOR):
+        assessments = list(Assessment.objects.filter(
+            case__in=scope, status=Assessment.Status.SUBMITTED,
+        ).exclude(submitted_by=user).select_related("case__member", "submitted_by")
+            .order_by("submitted_at", "pk"))
+        plans = list(CasePlan.objects.filter(
+            case__in=scope, status=CasePlan.Status.SUBMITTED,
+        ).exclude(submitted_by=user).select_related("case__member", "submitted_by")
+            .order_by("pk"))
+        open_services = PlannedService.objects.filter(
+            plan__status=CasePlan.Status.ACTIVE, ended=False)
+        closable = list(_case_rows(scope.filter(status=Case.Status.MONITORING))
+                        .exclude(assigned_worker=user)
+                        .exclude(plans__services__in=open_services)
+                        .distinct().order_by("pk"))
+    return WorkList(
+        visits_overdue=[c for c in visits if c.next_visit_due < today],
+        visits_due=[c for c in visits if c.next_visit_due >= today],
+        overdue_by_risk=late, reviews_due=reviews,
+        assessments_to_approve=assessments, plans_to_approve=plans,
+        closable=closable, services_behind=running,
+    )
+
+
+# --- the case page -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    """One dated event on a case's timeline."""
+
+    at: dt.datetime
+    kind: str  # visit, visit_planned, assessment, plan, booking, workshop, lesson
+    title: str
+    detail: str = ""
+    url: str = ""
+
+
+def _family_bookings(household: Household) -> QuerySet[Booking]:
+    children = [m.child_id for m in household.members.all() if m.child_id]
+    rule = Q(child_id__in=children)
+    if household.portal_account_id:
+        rule |= Q(family_id=household.portal_account_id)
+    return Booking.objects.filter(rule).select_related(
+        "session_type", "group_session", "topic")
+
+
+def case_timeline(case: Case) -> list[TimelineEntry]:
+    """Visits, assessments, plan versions, and the family's bookings,
+    workshop seats and finished lessons, newest first. The family's side
+    names what and when only: no intake answers, no notes."""
+    entries: list[TimelineEntry] = []
+    for visit in case.visits.all():
+        at = visit.done_at or visit.planned_for
+        entries.append(TimelineEntry(
+            at=at, kind="visit" if visit.done_at else "visit_planned",
+            title=visit.get_kind_display(),
+            detail=str(Visit._meta.get_field("safety_concern").verbose_name)
+            if visit.safety_concern else "",
+            url=visit.get_absolute_url()))
+    for assessment in case.assessments.all():
+        entries.append(TimelineEntry(
+            at=assessment.submitted_at, kind="assessment",
+            title=str(Assessment._meta.verbose_name),
+            detail=f"{assessment.get_risk_level_display()} · "
+                   f"{assessment.get_status_display()}",
+            url=assessment.get_absolute_url()))
+    created = dict(CasePlan.history.filter(case_id=case.pk, history_type="+")
+                   .values_list("id", "history_date"))
+    for plan in case.plans.all():
+        entries.append(TimelineEntry(
+            at=plan.approved_at or created.get(plan.pk) or case.updated_at,
+            kind="plan", title=str(plan), detail=plan.get_status_display(),
+            url=plan.get_absolute_url()))
+    household = case.household
+    for booking in _family_bookings(household):
+        workshop = booking.group_session_id is not None
+        entries.append(TimelineEntry(
+            at=booking.start, kind="workshop" if workshop else "booking",
+            title=str(booking.group_session.title if workshop
+                      else booking.session_type.name),
+            detail=booking.get_status_display()))
+    if household.portal_account_id:
+        for done in LessonCompletion.objects.filter(
+                user_id=household.portal_account_id).select_related("lesson"):
+            entries.append(TimelineEntry(at=done.completed_at, kind="lesson",
+                                         title=done.lesson.title))
+    entries.sort(key=lambda e: e.at, reverse=True)
+    return entries
+
+
+# --- one record, for its page --------------------------------------------------------
+
+
+def case_for_viewer(*, user, pk: int, now: dt.datetime) -> tuple[Case, Basis]:
+    """The case and what allows `user` to read it; `NotFound` when nothing
+    does (a case one may not see and a missing one are the same answer)."""
+    case = Case.objects.select_related(
+        "household__point", "member", "assigned_worker", "supervisor").filter(
+        pk=pk).first()
+    basis = case_access(user, case, now=now) if case is not None else None
+    if basis is None:
+        raise NotFound
+    return case, basis
+
+
+def household_for_viewer(*, user, pk: int, now: dt.datetime) -> tuple[Household, Basis]:
+    household = Household.objects.select_related("point").filter(pk=pk).first()
+    basis = household_access(user, household, now=now) if household else None
+    if basis is None:
+        raise NotFound
+    return household, basis
+
+
+def household_for_counsellor(*, user, pk: int) -> tuple[Household, list[Goal]]:
+    """A household and the goals linked to this counsellor's sessions with
+    it; `NotFound` when there are none (nothing else of it is theirs)."""
+    household = Household.objects.filter(pk=pk).first()
+    goals = (list(goals_visible_to_counsellor(user, household)
+                  .select_related("plan", "topic").order_by("plan", "pk"))
+             if household else [])
+    if not goals:
+        raise NotFound
+    return household, goals
+
+
+def case_plans(case: Case) -> QuerySet[CasePlan]:
+    return case.plans.select_related("approved_by", "submitted_by").order_by("-number")
+
+
+def active_plan(case: Case) -> CasePlan | None:
+    return (case.plans.filter(status=CasePlan.Status.ACTIVE)
+            .prefetch_related("goals", "services__expert", "services__partner").first())
+
+
+def plan_services(plan: CasePlan) -> QuerySet[PlannedService]:
+    return plan.services.select_related("expert", "partner", "goal").order_by("pk")

@@ -8,6 +8,7 @@ author's own. Lock order where two rows are locked: the case, then the plan.
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -40,7 +41,7 @@ from portal.models import Consent, Role
 MAX_GRANT_DAYS = 30
 # Fields `plan_update` may change.
 PLAN_FIELDS = ("summary", "review_due")
-GOAL_FIELDS = ("text", "target_date", "status", "progress", "topic")
+GOAL_FIELDS = ("text", "target_date", "status", "progress", "topic", "shared_with_family")
 CASEWORK_ROLES = (Role.SOCIAL_WORKER, Role.CHILD_DIRECTOR, Role.CHILD_SUPERVISOR)
 # Bases that may write (a grant only reads).
 WRITE_BASES = (Basis.ASSIGNMENT, Basis.SUPERVISOR, Basis.SUPERVISOR_ROLE,
@@ -183,6 +184,26 @@ def case_open(*, household: Household, member: HouseholdMember, assigned_worker,
                 next_visit_due=opened_on + dt.timedelta(days=days))
     _save(case, by)
     return case
+
+
+@transaction.atomic
+def household_create_opening_case(*, by, opened_on: dt.date, **household
+                                  ) -> tuple[HouseholdResult, Case | None]:
+    """`household_create`, then a case for its first child assigned to the
+    creator when they are a worker (a social worker or child director):
+    their new file is one they can open at once. One transaction: a refused
+    case leaves no household behind."""
+    result = household_create(by=by, opened_on=opened_on, **household)
+    worker = by.has_role(Role.SOCIAL_WORKER) or by.has_role(Role.CHILD_DIRECTOR)
+    if result.household is None or not worker:
+        return result, None
+    child = result.household.members.filter(
+        relationship=HouseholdMember.Relationship.CHILD).order_by("pk").first()
+    if child is None:
+        return result, None
+    case = case_open(household=result.household, member=child, assigned_worker=by,
+                     by=by, opened_on=opened_on)
+    return result, case
 
 
 # The states a case moves between by hand; closing and reopening have their
@@ -407,12 +428,13 @@ def _check_target(case: Case, target_date: dt.date) -> None:
 
 @transaction.atomic
 def goal_add(*, plan: CasePlan, domain: str, text: str, target_date: dt.date, by,
-             topic=None, modules: Iterable = ()) -> Goal:
+             topic=None, modules: Iterable = (), shared_with_family: bool = False) -> Goal:
     case, plan = _lock_plan(plan)
     _require_open(case)
     _require_writer(by, case)
     _check_target(case, target_date)
-    goal = Goal(plan=plan, domain=domain, text=text, target_date=target_date, topic=topic)
+    goal = Goal(plan=plan, domain=domain, text=text, target_date=target_date, topic=topic,
+                shared_with_family=shared_with_family)
     _save(goal, by)
     goal.modules.set(list(modules))
     return goal
@@ -488,20 +510,30 @@ def visit_plan(*, case: Case, kind: str, planned_for: dt.datetime, by) -> Visit:
 def visit_record(*, case: Case, kind: str, done_at: dt.datetime, visitors: Sequence,
                  by, guardian_present: bool = False, observations: str = "",
                  needs_found: str = "", safety_concern: bool = False,
-                 visit: Visit | None = None, now: dt.datetime | None = None) -> Visit:
+                 visit: Visit | None = None, now: dt.datetime | None = None,
+                 client_key: uuid.UUID | None = None) -> Visit:
     """Record a visit made (a planned one, or a new one); the case's next
     visit falls due by its risk level (`CaseSettings`). A safety concern
-    alerts the coordinators and the safeguarding lead at once."""
+    alerts the coordinators and the safeguarding lead at once.
+
+    ``client_key`` is the submitting form's idempotency key: a retried
+    submission with the same key returns the visit it already recorded,
+    changing nothing and alerting no one twice (the case's row lock orders
+    the retries; ``visit_client_key_once`` makes it true)."""
     now = now or timezone.now()
     case = _lock_case(case)
-    _require_open(case)
     _require_writer(by, case, now)
+    if client_key is not None:
+        done = Visit.objects.filter(case=case, client_key=client_key).first()
+        if done is not None:
+            return done
+    _require_open(case)
     if done_at > now:
         raise CaseError(errors.VISIT_IN_FUTURE, field="done_at")
     if not visitors:
         raise CaseError(errors.VISITORS_REQUIRED, field="visitors")
     if visit is None:
-        visit = Visit(case=case, recorded_by=by)
+        visit = Visit(case=case, recorded_by=by, client_key=client_key)
     elif visit.case_id != case.pk:
         raise CaseError(errors.NOT_ALLOWED)
     days = case_settings().visit_interval_days(case.risk_level)

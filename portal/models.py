@@ -135,6 +135,13 @@ class User(AbstractUser):
         return self.has_role(Role.COUNSELLOR)
 
     @property
+    def is_caseworker(self) -> bool:
+        """Has a casework work list (/cases/): the navigation shows it."""
+        return any(self.has_role(r) for r in (
+            Role.SOCIAL_WORKER, Role.CHILD_DIRECTOR, Role.CHILD_SUPERVISOR,
+            Role.STATION_HEAD))
+
+    @property
     def is_coordinator(self) -> bool:
         return self.is_superuser or self.has_role(Role.COORDINATOR)
 

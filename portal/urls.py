@@ -44,6 +44,7 @@ urlpatterns += i18n_patterns(
     path("points/", include("network.urls")),
     path("staff/status/", ops_status.system_status, name="ops_status"),
     path("cases/grants/", include("cases.grant_urls")),
+    path("cases/", include("cases.urls")),
     path("", include(wagtail_urls)),
     prefix_default_language=False,
 )

@@ -140,3 +140,12 @@ def sms_outbox():
     sms.outbox.clear()
     yield sms.outbox
     sms.outbox.clear()
+
+
+@pytest.fixture(scope="session")
+def gpg_keypair():
+    """A GPG key pair for backup tests (tests.gpg_support)."""
+    from tests.gpg_support import throwaway_keypair
+
+    with throwaway_keypair() as pair:
+        yield pair

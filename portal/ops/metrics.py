@@ -249,8 +249,10 @@ def token_matches(request, expected: str) -> bool:
 
 
 def may_scrape(request) -> bool:
-    return token_matches(request, settings.METRICS_BEARER_TOKEN) or address_allowed(
-        client_address(request), settings.METRICS_ALLOWED_IPS)
+    token_ok = (request.is_secure() or not settings.METRICS_TOKEN_HTTPS_ONLY) \
+        and token_matches(request, settings.METRICS_BEARER_TOKEN)
+    return token_ok or address_allowed(client_address(request),
+                                       settings.METRICS_ALLOWED_IPS)
 
 
 def scrape_registry() -> CollectorRegistry:

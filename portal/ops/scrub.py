@@ -38,8 +38,17 @@ SAFE_KEYS = frozenset({"type", "module", "filename", "abs_path", "function",
                        "stacktrace", "frames", "message", "formatted"})
 
 
+# PostgreSQL's error details quote the rows and keys a statement failed on:
+# a check or unique violation on a case table would carry its plain words.
+ROW_DETAIL_RE = re.compile(
+    r"(Failing row contains|Key) \(.*?\)(=\(.*?\))?(?= already exists|\.|$| is not)",
+    re.S)
+
+
 def scrub_text(text: str) -> str:
-    """`text` with email addresses and phone numbers masked."""
+    """`text` with email addresses, phone numbers and the row values of a
+    database error's detail masked."""
+    text = ROW_DETAIL_RE.sub(lambda m: f"{m.group(1)} ({FILTERED})", text)
     return PHONE_RE.sub("[phone]", EMAIL_RE.sub("[email]", text))
 
 

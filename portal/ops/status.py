@@ -25,6 +25,7 @@ from django.views.decorators.http import require_safe
 from portal.health import cache_ready, database_ready
 from portal.middleware import require_staff_verification
 from portal.models import Heartbeat, Role
+from portal.ops import backup as backup_module
 from portal.ops.heartbeats import last_beats
 from portal.ops.metrics import task_queue
 from portal.roles import role_required
@@ -99,8 +100,13 @@ def system_checks(*, now: dt.datetime | None = None) -> list[Check]:
     checks.append(_beat_check("reminder_sweep", _("上次提醒扫描"),
                               beats.get(Heartbeat.Name.REMINDER_SWEEP),
                               stale_after=SWEEP_STALE_AFTER, now=now))
-    checks.append(_beat_check("backup", _("上次成功备份"), beats.get(Heartbeat.Name.BACKUP),
-                              stale_after=BACKUP_STALE_AFTER, now=now))
+    backup = _beat_check("backup", _("上次成功备份"), beats.get(Heartbeat.Name.BACKUP),
+                         stale_after=BACKUP_STALE_AFTER, now=now)
+    last = beats.get(Heartbeat.Name.BACKUP)
+    if last is not None and last.detail.endswith(backup_module.UNENCRYPTED_MARK):
+        # Readable by anyone who gets the files: not a healthy backup.
+        backup = Check(backup.key, backup.label, WARN, f"{backup.value} · {_('未加密')}")
+    checks.append(backup)
     return checks
 
 

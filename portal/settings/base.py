@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    "dbbackup",
     # django.contrib.admin with a superuser-only site (portal.admin_site).
     "portal.admin_site.PortalAdminConfig",
     "django.contrib.auth",
@@ -265,6 +266,7 @@ STAFF_AREA_PREFIXES = [
     "/bookings/counsellor/",
     "/bookings/coordinator/",
     "/account/privacy/access-log/",
+    "/cases/",
 ]
 SESSION_ABSOLUTE_TIMEOUT_SECONDS = 12 * 60 * 60
 SESSION_COOKIE_AGE = 14 * 24 * 60 * 60
@@ -294,6 +296,44 @@ STORAGES = {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },
 }
+# --- Backups (portal.ops.backup, `manage.py backup`) ------------------------
+# Written to BACKUP_DIR, or to an S3-compatible bucket when BACKUP_S3_BUCKET is
+# set (needs the `s3` extra: django-storages). Never inside MEDIA_ROOT: the
+# media backup would archive the backups.
+BACKUP_DIR = Path(os.environ.get("BACKUP_DIR", BASE_DIR / "backups"))
+if os.environ.get("BACKUP_S3_BUCKET"):
+    BACKUP_STORAGE = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": os.environ["BACKUP_S3_BUCKET"],
+            "endpoint_url": os.environ.get("BACKUP_S3_ENDPOINT_URL") or None,
+            "region_name": os.environ.get("BACKUP_S3_REGION") or None,
+            "access_key": os.environ.get("BACKUP_S3_ACCESS_KEY_ID", ""),
+            "secret_key": os.environ.get("BACKUP_S3_SECRET_ACCESS_KEY", ""),
+            "location": os.environ.get("BACKUP_S3_PREFIX", "weiai-backups"),
+            "default_acl": "private",
+            "file_overwrite": False,
+        },
+    }
+else:
+    BACKUP_STORAGE = {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": str(BACKUP_DIR), "file_permissions_mode": 0o600,
+                    "directory_permissions_mode": 0o700},
+    }
+STORAGES["dbbackup"] = BACKUP_STORAGE
+# Rotation (portal.ops.backup_rotation): the newest backup of each of the last
+# N days that have one, and of each of the last M ISO weeks.
+BACKUP_KEEP_DAILY = int(os.environ.get("BACKUP_KEEP_DAILY", "14"))
+BACKUP_KEEP_WEEKLY = int(os.environ.get("BACKUP_KEEP_WEEKLY", "8"))
+# Encryption: the armored GPG *public* key (or a file holding it) and its
+# fingerprint. The private key stays offline (README, "Backups").
+BACKUP_GPG_PUBLIC_KEY = os.environ.get("BACKUP_GPG_PUBLIC_KEY", "")
+BACKUP_GPG_PUBLIC_KEY_FILE = os.environ.get("BACKUP_GPG_PUBLIC_KEY_FILE", "")
+DBBACKUP_GPG_RECIPIENT = os.environ.get("BACKUP_GPG_RECIPIENT", "") or None
+# The keyring is made for one run and holds only that key.
+DBBACKUP_GPG_ALWAYS_TRUST = True
+DBBACKUP_SEND_EMAIL = False
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
@@ -458,6 +498,10 @@ METRICS_ALLOWED_IPS = [
     if a.strip()
 ]
 METRICS_BEARER_TOKEN = os.environ.get("METRICS_BEARER_TOKEN", "")
+METRICS_TOKEN_HTTPS_ONLY = False
+BACKUP_REQUIRE_ENCRYPTION = False
+# Demo data (published passwords): development and tests; production refuses.
+SEED_DEMO_ALLOWED = True
 # The status page (/staff/status/) is a staff area: TOTP first.
 STAFF_AREA_PREFIXES = [*STAFF_AREA_PREFIXES, "/staff/"]
 # The deployed commit, shown on the status page and sent with error reports.

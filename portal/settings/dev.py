@@ -4,7 +4,7 @@ console unless an SMTP host is given; links to the address `make run` serves."""
 import os
 
 from .base import *  # noqa: F403
-from .base import ALLOWED_HOSTS, SALT_KEY, SECRET_KEY
+from .base import ALLOWED_HOSTS, BACKUP_STORAGE, SALT_KEY, SECRET_KEY
 
 DEBUG = True
 SECRET_KEY = SECRET_KEY or "dev-only-insecure-key-never-used-in-production"  # noqa: S105
@@ -37,4 +37,5 @@ EMAIL_DELIVERY_BACKEND = os.environ.get("DJANGO_EMAIL_BACKEND") or (
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    "dbbackup": BACKUP_STORAGE,
 }

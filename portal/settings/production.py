@@ -92,6 +92,19 @@ if os.environ.get("DJANGO_TRUSTED_CLIENT_IP_HEADER", "").strip():
     ALLAUTH_TRUSTED_CLIENT_IP_HEADER = os.environ["DJANGO_TRUSTED_CLIENT_IP_HEADER"].strip()
 # Prometheus scrapes /metrics over the internal network, often plain HTTP.
 SECURE_REDIRECT_EXEMPT = [*SECURE_REDIRECT_EXEMPT, r"^metrics$"]
+# Only the addresses listed here (none by default: the bearer token then), since
+# behind a proxy on this machine that sends no X-Forwarded-For every visitor
+# would look like loopback; and the token only over HTTPS, where it cannot be
+# read on the way.
+METRICS_ALLOWED_IPS = [a.strip() for a in os.environ.get("METRICS_ALLOWED_IPS", "").split(",")
+                       if a.strip()]
+METRICS_TOKEN_HTTPS_ONLY = os.environ.get("METRICS_TOKEN_HTTPS_ONLY", "1") == "1"
+# A backup anyone holding the files could read is refused (the GPG public key
+# makes them unreadable on the server itself).
+BACKUP_REQUIRE_ENCRYPTION = os.environ.get("BACKUP_ALLOW_UNENCRYPTED", "") != "1"
+# seed_demo creates accounts with published passwords (a supervisor reads every
+# case): never on a production database unless asked for by name.
+SEED_DEMO_ALLOWED = os.environ.get("DJANGO_ALLOW_DEMO_DATA", "") == "1"
 # One JSON object a line on stderr, each with the request id, personal data
 # scrubbed (portal.ops.logs); DJANGO_LOG_FORMAT=plain for a terminal.
 if os.environ.get("DJANGO_LOG_FORMAT", "json") == "json":

@@ -1,7 +1,7 @@
 """Test settings: fast hashing, in-memory email, tasks queued in the database."""
 
 from .base import *  # noqa: F403
-from .base import DATABASES
+from .base import BACKUP_STORAGE, DATABASES
 
 DEBUG = False
 SECRET_KEY = "test-only-key"  # noqa: S105
@@ -14,6 +14,7 @@ EMAIL_DELIVERY_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    "dbbackup": BACKUP_STORAGE,
 }
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     DATABASES["default"]["TEST"] = {"NAME": ""}

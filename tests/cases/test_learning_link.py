@@ -2,6 +2,7 @@
 family's account page; their progress reaches the worker."""
 # ruff: noqa: F811 - the fixtures imported from tests.cases.learning are parameters
 
+import datetime as dt
 from http import HTTPStatus
 
 import pytest
@@ -180,3 +181,61 @@ def test_the_section_reads_in_english_too(client, shared_goal, family):
     html = client.get("/en" + reverse("portal:account")).content.decode()
     assert "Recommended by your social worker" in html
     assert "Book a session on this topic" in html
+
+
+def test_a_worker_prescribes_and_shares_a_module_through_the_goal_form(
+        client, worker, supervisor, module, emotions_topic, family):
+    """The staff pages, end to end: the goal form prescribes the module, names
+    the topic and shares it; once the plan is approved the family sees it,
+    and the worker sees the guardian's progress on the case page."""
+    import time_machine
+
+    from tests.cases.conftest import NOW
+    from tests.cases.web import client_for
+
+    # Cache generations are clock readings: this test's clock runs, so the
+    # plan's approval retires what the draft's page read.
+    with time_machine.travel(NOW, tick=True):
+        _prescribe_share_and_read(client, worker, supervisor, module, emotions_topic,
+                                  family, client_for)
+
+
+def _prescribe_share_and_read(client, worker, supervisor, module, emotions_topic,
+                              family, client_for):
+    case = make_case(worker=worker)
+    link(case.household, family, worker)
+    staff_client = client_for(worker)
+    staff_client.post(reverse("cases:plan_new", args=[case.pk]),
+                      {"review_due": (OPENED + dt.timedelta(days=90)).isoformat()})
+    plan = case.plans.get()
+    added = staff_client.post(reverse("cases:goal_add", args=[case.pk, plan.pk]), {
+        "domain": "emotions", "text": "妈妈和孩子一起说出今天的心情",
+        "target_date": (OPENED + dt.timedelta(days=60)).isoformat(),
+        "modules": [module.pk], "topic": emotions_topic.pk, "shared_with_family": "on"})
+    assert added.status_code == HTTPStatus.FOUND
+    goal = plan.goals.get()
+    assert list(goal.modules.all()) == [module]
+    assert goal.topic == emotions_topic and goal.shared_with_family
+    assert HEADING not in account_page(client, family)  # the plan is a draft
+    staff_client.post(reverse("cases:plan_submit", args=[case.pk, plan.pk]))
+    client_for(supervisor).post(reverse("cases:plan_approve", args=[case.pk, plan.pk]))
+    plan.refresh_from_db()
+    assert plan.status == plan.Status.ACTIVE
+    lesson_complete(user=family, lesson=lessons_of(module)[0])
+    html = account_page(client, family)
+    assert HEADING in html and "和孩子一起认识情绪" in html
+    assert "妈妈和孩子一起说出今天的心情" not in html
+    case_page = staff_client.get(case.get_absolute_url()).content.decode()
+    assert "和孩子一起认识情绪" in case_page
+    assert "已学完 1 / " in case_page
+
+
+def test_the_goal_form_offers_only_experts_with_a_valid_credential(worker):
+    from cases.forms import ServiceForm
+    from network.models import Expert
+
+    valid = Expert.objects.create(name="钱安", slug="e-valid", role="counsellor",
+                                  credential="社工师", credential_expires=None)
+    Expert.objects.create(name="孙过", slug="e-lapsed", role="counsellor",
+                          credential="社工师", credential_expires=OPENED - dt.timedelta(days=400))
+    assert list(ServiceForm().fields["expert"].queryset) == [valid]

@@ -182,3 +182,37 @@ def test_healthz_passes_no_metrics_middleware(client):
     assert requests_total._value.get() == before
     client.get("/robots.txt")
     assert requests_total._value.get() == before + 1
+
+
+def test_where_the_token_must_travel_over_https_plain_http_is_refused(client, settings):
+    settings.METRICS_BEARER_TOKEN = "s3cret-token-for-the-scraper"  # noqa: S105
+    settings.METRICS_TOKEN_HTTPS_ONLY = True
+    auth = {"REMOTE_ADDR": STRANGER,
+            "HTTP_AUTHORIZATION": "Bearer s3cret-token-for-the-scraper"}
+    assert client.get("/metrics", **auth).status_code == HTTPStatus.FORBIDDEN
+    assert client.get("/metrics", secure=True, **auth).status_code == HTTPStatus.OK
+
+
+def test_production_lists_no_address_unless_told():
+    """Behind a proxy that sends no X-Forwarded-For every visitor is loopback:
+    production's default list is empty (the token only)."""
+    import os
+    import subprocess  # noqa: S404
+    import sys
+
+    from django.conf import settings as live
+
+    code = ("from django.conf import settings;"
+            "print(settings.METRICS_ALLOWED_IPS, settings.METRICS_TOKEN_HTTPS_ONLY,"
+            " settings.SEED_DEMO_ALLOWED, settings.BACKUP_REQUIRE_ENCRYPTION)")
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("METRICS_ALLOWED_IPS", "DJANGO_ALLOW_DEMO_DATA",
+                        "BACKUP_ALLOW_UNENCRYPTED", "METRICS_TOKEN_HTTPS_ONLY")}
+    env.update({"DJANGO_SETTINGS_MODULE": "portal.settings.production",
+                "DJANGO_SECRET_KEY": "x" * 60, "DJANGO_ALLOWED_HOSTS": "weiai.example.cn",
+                "FIELD_ENCRYPTION_SALT": "metrics-test-salt-0123456789",
+                "DJANGO_SMS_DISABLED": "1"})
+    shown = subprocess.run(  # noqa: S603
+        [sys.executable, "-c", "import django; django.setup();" + code],
+        capture_output=True, text=True, check=True, cwd=live.BASE_DIR, env=env)
+    assert shown.stdout.split() == ["[]", "True", "False", "True"]

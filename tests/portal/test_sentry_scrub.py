@@ -142,3 +142,17 @@ def test_the_scrubber_masks_emails_and_phones_anywhere_and_filters_sensitive_key
 
 def test_without_a_dsn_nothing_is_initialised():
     assert not sentry_sdk.get_client().is_active()
+
+
+def test_a_database_errors_row_values_are_masked():
+    """PostgreSQL quotes the failing row: a case table's plain words would go
+    with the error."""
+    from portal.ops.scrub import scrub_text
+
+    check = ('new row for relation "cases_goal" violates check constraint "progress"\n'
+             'DETAIL:  Failing row contains (7, 母亲每天陪孩子说说心情, 9, 2027-06-01).')
+    unique = ('duplicate key value violates unique constraint "portal_user_phone_key"\n'
+              'DETAIL:  Key (phone)=(+8613812345678) already exists.')
+    assert "母亲" not in scrub_text(check) and "Failing row contains" in scrub_text(check)
+    assert "13812345678" not in scrub_text(unique)
+    assert "already exists" in scrub_text(unique)

@@ -138,3 +138,13 @@ def test_the_page_is_in_english_under_en(coordinator_client):
     html = coordinator_client.get("/en" + URL).content.decode()
     assert "System status" in html
     assert "Last successful backup" in html
+
+
+def test_a_recent_but_unencrypted_backup_warns(coordinator_client):
+    from portal.ops.backup import UNENCRYPTED_MARK
+
+    heartbeat_record(name=Heartbeat.Name.BACKUP, at=timezone.now() - dt.timedelta(hours=1),
+                     detail="default-2027-03-01.psql.gz" + UNENCRYPTED_MARK)
+    page = coordinator_client.get(URL)
+    assert states(page)["backup"] == "warn"
+    assert "未加密" in page.content.decode()

@@ -5,7 +5,7 @@ from pathlib import Path
 
 from django.apps import apps
 from django.conf import settings
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
 from portal.ops.progress import progress
 
@@ -36,6 +36,11 @@ class Command(BaseCommand):
                             help="Multiply counsellors, workshops and bookings (benchmarks).")
 
     def handle(self, *args, scale: int, **options):
+        if not settings.SEED_DEMO_ALLOWED:
+            raise CommandError(
+                "seed_demo creates accounts with published passwords and TOTP secrets; "
+                "these settings refuse it (DJANGO_ALLOW_DEMO_DATA=1 for a demo or "
+                "benchmark database, never for the station's own).")
         if scale < 1:
             self.stderr.write("--scale must be at least 1")
             return
