@@ -57,6 +57,33 @@ def test_a_read_is_logged_with_its_basis(case, worker):
     rows = list(AccessLog.objects.order_by("pk").values_list(
         "action", "basis", "object_type", "object_id", "subject_user_id", "actor_id"))
     assert rows == [
-        ("view_case", "assignment", "cases.case", str(case.pk), family.pk, worker.pk),
-        ("view_visit", "grant:7", "cases.visit", str(visit.pk), family.pk, worker.pk),
+        ("view_case", "assignment", "cases.case", str(case.pk), None, worker.pk),
+        ("view_visit", "grant:7", "cases.visit", str(visit.pk), None, worker.pk),
     ]
+
+
+def test_the_familys_export_lists_no_read_of_the_case_file(case, worker):
+    """Staff reads of the child's file (a visit with a safety concern, an
+    assessment, the household page) are audited, but never shown to the
+    linked guardian: the timing could tip off an abuser."""
+    from django.urls import reverse
+
+    from portal.privacy_export import export_payload
+    from tests.cases.web import client_for
+
+    family = FamilyFactory()
+    household_link_consent_give(user=family)
+    services.household_link_account(household=case.household, account=family, by=worker)
+    visit = services.visit_record(case=case, kind="home", visitors=[worker], by=worker,
+                                  done_at=NOW, safety_concern=True)
+    assessment = services.assessment_submit(case=case, scores=CALM, by=worker)
+    client = client_for(worker)
+    for url in (reverse("cases:visit", args=[case.pk, visit.pk]),
+                reverse("cases:assessment", args=[case.pk, assessment.pk]),
+                reverse("cases:case", args=[case.pk]),
+                reverse("cases:household", args=[case.household_id])):
+        assert client.get(url).status_code == 200
+    assert AccessLog.objects.filter(object_type="cases.visit",
+                                    object_id=str(visit.pk)).count() == 1
+    reads = export_payload(user=family)["reads_of_your_data"]
+    assert [r for r in reads if r["object_type"].startswith("cases.")] == []
