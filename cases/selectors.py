@@ -27,6 +27,7 @@ from cases.models import (
 from cases.permissions import (
     Basis,
     case_access,
+    cases_visible_to,
     goals_visible_to_counsellor,
     household_access,
 )
@@ -579,6 +580,15 @@ def household_for_viewer(*, user, pk: int, now: dt.datetime) -> tuple[Household,
     if basis is None:
         raise NotFound
     return household, basis
+
+
+def household_cases_for_viewer(*, user, household: Household,
+                               now: dt.datetime) -> QuerySet[Case]:
+    """The household's cases `user` may read (`cases_visible_to`): the worker
+    of one child's case sees that its siblings have a file only if their own
+    rules open it."""
+    return cases_visible_to(user, now=now).filter(household=household).select_related(
+        "member", "assigned_worker").order_by("pk")
 
 
 def household_for_counsellor(*, user, pk: int) -> tuple[Household, list[Goal]]:
