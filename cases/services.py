@@ -259,10 +259,14 @@ def case_close(*, case: Case, reason: str, by, now: dt.datetime | None = None) -
 
 @transaction.atomic
 def case_reopen(*, case: Case, by) -> Case:
-    """Back to assessment; the closure stays in the case's history."""
+    """Back to assessment; the closure stays in the case's history. An
+    anonymised case stays closed: the retention run never visits it again,
+    so new narratives on it would be kept for ever."""
     case = _lock_case(case)
     if case.status != Case.Status.CLOSED:
         raise CaseError(errors.BAD_TRANSITION, field="status")
+    if case.anonymised_at is not None:
+        raise CaseError(errors.ANONYMISED_CASE, field="status")
     if not _is_supervisor(by, case):
         raise CaseError(errors.NOT_SUPERVISOR)
     case.status, case.closed_at, case.closed_by, case.closure_reason = (
