@@ -12,7 +12,7 @@ import uuid
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 
@@ -169,10 +169,16 @@ def household_link_account(*, household: Household, account, by) -> Household:
 @transaction.atomic
 def case_open(*, household: Household, member: HouseholdMember, assigned_worker, by,
               opened_on: dt.date, supervisor=None) -> Case:
+    """A case for one child of `household`. The member's row is locked, so
+    two workers opening a case for the same child at once get one case and
+    a clear refusal, not a crash."""
     if not any(by.has_role(r) for r in CASEWORK_ROLES):
         raise CaseError(errors.NOT_ALLOWED)
     if member.household_id != household.pk:
         raise CaseError(errors.NOT_ALLOWED, field="member")
+    HouseholdMember.objects.select_for_update().filter(pk=member.pk).first()
+    if Case.objects.filter(member_id=member.pk).exists():
+        raise CaseError(errors.CASE_EXISTS, field="member")
     if not (assigned_worker.has_role(Role.SOCIAL_WORKER)
             or assigned_worker.has_role(Role.CHILD_DIRECTOR)):
         raise CaseError(errors.NOT_SOCIAL_WORKER, field="assigned_worker")
@@ -182,7 +188,11 @@ def case_open(*, household: Household, member: HouseholdMember, assigned_worker,
     case = Case(household=household, member=member, assigned_worker=assigned_worker,
                 supervisor=supervisor, opened_on=opened_on,
                 next_visit_due=opened_on + dt.timedelta(days=days))
-    _save(case, by)
+    try:
+        with transaction.atomic():
+            _save(case, by)
+    except IntegrityError:
+        raise CaseError(errors.CASE_EXISTS, field="member") from None
     return case
 
 
