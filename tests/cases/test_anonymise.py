@@ -76,7 +76,7 @@ def test_after_the_retention_period_the_narratives_go(closed_case):
     assert list(Assessment.objects.values_list("note", flat=True)) == [None]
     assert set(DomainScore.objects.values_list("note", flat=True)) == {None}
     assert list(Visit.objects.values_list("observations", "needs_found")) == [(None, None)]
-    assert list(CasePlan.objects.values_list("summary", flat=True)) == [""]
+    assert list(CasePlan.objects.values_list("summary", flat=True)) == [None]
     assert list(Goal.objects.values_list("text", flat=True)) == ["已匿名"]
 
 
