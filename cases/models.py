@@ -13,6 +13,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from encrypted_fields.fields import EncryptedTextField
 from phonenumber_field.modelfields import PhoneNumberField
 from simple_history.models import HistoricalRecords
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
@@ -324,7 +325,7 @@ class CasePlan(models.Model):
     version = models.PositiveIntegerField(_("修改次数"), default=1)
     status = models.CharField(_("状态"), max_length=20, choices=Status.choices,
                               default=Status.DRAFT)
-    summary = models.TextField(_("计划概述"), blank=True)
+    summary = narrative(_("计划概述"))
     review_due = models.DateField(_("复核日期"))
     created_by = staff_ref(_("制定人"), optional=False)
     submitted_by = staff_ref(_("提交人"))
@@ -490,7 +491,8 @@ class AccessGrant(models.Model):
                              related_name="grants")
     household = models.ForeignKey(Household, on_delete=models.CASCADE, null=True,
                                   blank=True, related_name="grants")
-    reason = models.TextField(_("申请理由"))
+    # Encrypted like the narratives: a reason names what is going on in the file.
+    reason = EncryptedTextField(_("申请理由"))
     requested_at = models.DateTimeField(_("申请时间"))
     expires_at = models.DateTimeField(_("到期时间"))
     approved_by = models.ForeignKey(USER, on_delete=models.PROTECT, null=True, blank=True,

@@ -58,10 +58,8 @@ def valid_grants(user, *, now: dt.datetime) -> QuerySet[AccessGrant]:
     ).exclude(approved_by=user)
 
 
-def case_access(user, case: Case, *, now: dt.datetime) -> Basis | None:
-    """The basis on which `user` may read `case` at `now`, or None."""
-    if not _signed_in(user):
-        return None
+def _standing_basis(user, case: Case) -> Basis | None:
+    """What `user`'s own work gives on `case`, grants aside."""
     if case.assigned_worker_id == user.pk:
         return Basis(Basis.ASSIGNMENT)
     if case.supervisor_id == user.pk:
@@ -71,6 +69,16 @@ def case_access(user, case: Case, *, now: dt.datetime) -> Basis | None:
     if user.has_role(Role.CHILD_DIRECTOR) and PointDirector.objects.filter(
             user=user, point_id=case.household.point_id).exists():
         return Basis(Basis.POINT_DIRECTOR)
+    return None
+
+
+def case_access(user, case: Case, *, now: dt.datetime) -> Basis | None:
+    """The basis on which `user` may read `case` at `now`, or None."""
+    if not _signed_in(user):
+        return None
+    basis = _standing_basis(user, case)
+    if basis is not None:
+        return basis
     grant = valid_grants(user, now=now).filter(
         Q(case=case) | Q(household_id=case.household_id)).order_by("pk").first()
     if grant is not None:
@@ -96,20 +104,24 @@ def cases_visible_to(user, *, now: dt.datetime) -> QuerySet[Case]:
 
 
 def household_access(user, household: Household, *, now: dt.datetime) -> Basis | None:
-    """Access to a household's file: a basis for any of its cases, or a
-    household grant."""
-    for case in household.cases.select_related("household"):
-        basis = case_access(user, case, now=now)
-        if basis is not None:
-            return basis
+    """Access to a household's file (its address, guardianship, members):
+    the worker or supervisor of record of any of its cases (who visit the
+    family), the child supervisor role, a director of its point, or a
+    household grant. A grant for one child's case does not open it: the
+    sibling cases listed there are the household's, not that case's. Which
+    of its cases the page lists is `cases_visible_to`'s answer."""
     if not _signed_in(user):
         return None
+    for case in household.cases.select_related("household"):
+        basis = _standing_basis(user, case)
+        if basis is not None:
+            return basis
     if user.has_role(Role.CHILD_SUPERVISOR):
         return Basis(Basis.SUPERVISOR_ROLE)
     if user.has_role(Role.CHILD_DIRECTOR) and PointDirector.objects.filter(
             user=user, point_id=household.point_id).exists():
         return Basis(Basis.POINT_DIRECTOR)
-    grant = valid_grants(user, now=now).filter(household=household).first()
+    grant = valid_grants(user, now=now).filter(household=household).order_by("pk").first()
     return Basis(Basis.GRANT, grant.pk) if grant else None
 
 

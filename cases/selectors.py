@@ -7,7 +7,8 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import Max, Q, QuerySet
+from django.db.models import CharField, Max, Q, QuerySet, TextField
+from encrypted_fields.fields import EncryptedFieldMixin
 
 from bookings.models import Booking
 from cases.models import (
@@ -26,6 +27,7 @@ from cases.models import (
 from cases.permissions import (
     Basis,
     case_access,
+    cases_visible_to,
     goals_visible_to_counsellor,
     household_access,
 )
@@ -52,7 +54,13 @@ def likely_duplicates(*, phone, address: str, child_birth_years: Iterable[int],
 
 @dataclass(frozen=True)
 class HistoryRow:
-    """One field changed on one record: who, when, from what to what."""
+    """One field changed on one record: who, when, from what to what.
+
+    ``redacted``: a narrative or free-text field (`is_free_text`); its values
+    are left out (``old`` and ``new`` are None) and the page says only that
+    it changed. The case page is read on a ``view_case`` log row, which does
+    not cover a visit's observations or an assessment's notes: those are read,
+    and logged, on their own pages."""
 
     at: dt.datetime
     user_id: int | None
@@ -63,6 +71,23 @@ class HistoryRow:
     old: object
     new: object
     change: str  # "+" created, "~" changed, "-" deleted
+    redacted: bool = False
+
+
+def is_free_text(field) -> bool:
+    """Narratives (encrypted) and free text: never shown in a history table.
+    Structured values (choices, dates, numbers, people) are."""
+    if isinstance(field, EncryptedFieldMixin):
+        return True
+    return isinstance(field, (CharField, TextField)) and not field.choices
+
+
+def _history_row(model, name: str, old, new, common: dict) -> HistoryRow:
+    field = model._meta.get_field(name)
+    if is_free_text(field):
+        return HistoryRow(field=str(field.verbose_name), old=None, new=None,
+                          redacted=True, **common)
+    return HistoryRow(field=str(field.verbose_name), old=old, new=new, **common)
 
 
 def _records(case: Case):
@@ -90,15 +115,14 @@ def case_history(case: Case) -> list[HistoryRow]:
                       "record_id": entry.id, "change": entry.history_type}
             before = previous.get(entry.id)
             if before is None:
-                changes = [(f.verbose_name, None, getattr(entry, f.attname))
+                changes = [(f.name, None, getattr(entry, f.attname))
                            for f in model._meta.concrete_fields
                            if f.name != "id" and getattr(entry, f.attname) not in
                            (None, "")]
             else:
                 delta = entry.diff_against(before)
-                changes = [(model._meta.get_field(c.field).verbose_name, c.old, c.new)
-                           for c in delta.changes]
-            rows += [HistoryRow(field=str(name), old=old, new=new, **common)
+                changes = [(c.field, c.old, c.new) for c in delta.changes]
+            rows += [_history_row(model, name, old, new, common)
                      for name, old, new in changes]
             previous[entry.id] = entry
     rows.sort(key=lambda r: r.at, reverse=True)
@@ -556,6 +580,15 @@ def household_for_viewer(*, user, pk: int, now: dt.datetime) -> tuple[Household,
     if basis is None:
         raise NotFound
     return household, basis
+
+
+def household_cases_for_viewer(*, user, household: Household,
+                               now: dt.datetime) -> QuerySet[Case]:
+    """The household's cases `user` may read (`cases_visible_to`): the worker
+    of one child's case sees that its siblings have a file only if their own
+    rules open it."""
+    return cases_visible_to(user, now=now).filter(household=household).select_related(
+        "member", "assigned_worker").order_by("pk")
 
 
 def household_for_counsellor(*, user, pk: int) -> tuple[Household, list[Goal]]:

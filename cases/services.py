@@ -12,7 +12,7 @@ import uuid
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 
@@ -169,10 +169,16 @@ def household_link_account(*, household: Household, account, by) -> Household:
 @transaction.atomic
 def case_open(*, household: Household, member: HouseholdMember, assigned_worker, by,
               opened_on: dt.date, supervisor=None) -> Case:
+    """A case for one child of `household`. The member's row is locked, so
+    two workers opening a case for the same child at once get one case and
+    a clear refusal, not a crash."""
     if not any(by.has_role(r) for r in CASEWORK_ROLES):
         raise CaseError(errors.NOT_ALLOWED)
     if member.household_id != household.pk:
         raise CaseError(errors.NOT_ALLOWED, field="member")
+    HouseholdMember.objects.select_for_update().filter(pk=member.pk).first()
+    if Case.objects.filter(member_id=member.pk).exists():
+        raise CaseError(errors.CASE_EXISTS, field="member")
     if not (assigned_worker.has_role(Role.SOCIAL_WORKER)
             or assigned_worker.has_role(Role.CHILD_DIRECTOR)):
         raise CaseError(errors.NOT_SOCIAL_WORKER, field="assigned_worker")
@@ -182,7 +188,11 @@ def case_open(*, household: Household, member: HouseholdMember, assigned_worker,
     case = Case(household=household, member=member, assigned_worker=assigned_worker,
                 supervisor=supervisor, opened_on=opened_on,
                 next_visit_due=opened_on + dt.timedelta(days=days))
-    _save(case, by)
+    try:
+        with transaction.atomic():
+            _save(case, by)
+    except IntegrityError:
+        raise CaseError(errors.CASE_EXISTS, field="member") from None
     return case
 
 
@@ -259,10 +269,14 @@ def case_close(*, case: Case, reason: str, by, now: dt.datetime | None = None) -
 
 @transaction.atomic
 def case_reopen(*, case: Case, by) -> Case:
-    """Back to assessment; the closure stays in the case's history."""
+    """Back to assessment; the closure stays in the case's history. An
+    anonymised case stays closed: the retention run never visits it again,
+    so new narratives on it would be kept for ever."""
     case = _lock_case(case)
     if case.status != Case.Status.CLOSED:
         raise CaseError(errors.BAD_TRANSITION, field="status")
+    if case.anonymised_at is not None:
+        raise CaseError(errors.ANONYMISED_CASE, field="status")
     if not _is_supervisor(by, case):
         raise CaseError(errors.NOT_SUPERVISOR)
     case.status, case.closed_at, case.closed_by, case.closure_reason = (

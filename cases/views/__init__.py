@@ -72,8 +72,9 @@ def case_page(*, write: bool = False, log: bool = True):
 
 
 def log_household_read(request, household, basis: Basis) -> None:
+    """Logged without a subject account, like every case read (`cases.audit`)."""
     log_access(actor=person(request), action=AccessLog.Action.VIEW_CASE,
-               subject_user_id=household.portal_account_id, obj=household,
+               subject_user_id=None, obj=household,
                request=request, basis=str(basis))
 
 

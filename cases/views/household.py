@@ -91,7 +91,8 @@ def household_detail(request, pk):
     return render_case(request, "household.html", {
         "household": household, "basis": basis,
         "members": household.members.select_related("case"),
-        "cases": household.cases.select_related("member", "assigned_worker"),
+        "cases": selectors.household_cases_for_viewer(
+            user=person(request), household=household, now=timezone.now()),
         "may_write": basis.kind in WRITE_BASES,
         "phone": _masked(household.phone) if basis.kind == Basis.GRANT
         else household.phone,

@@ -34,8 +34,11 @@ pytestmark = pytest.mark.django_db
 
 ROLES = ("anonymous", "family", "counsellor", "coordinator", "editor", "worker",
          "other_worker", "director_here", "director_elsewhere", "child_supervisor",
-         "station_head", "grant_holder", "superuser")
-READERS = {"worker", "director_here", "child_supervisor", "grant_holder"}
+         "station_head", "grant_holder", "household_grant_holder", "superuser")
+READERS = {"worker", "director_here", "child_supervisor", "grant_holder",
+           "household_grant_holder"}
+# A grant for one case does not open its household's file (siblings, address).
+HOUSEHOLD_READERS = READERS - {"grant_holder"}
 WRITERS = {"worker", "director_here", "child_supervisor"}
 WORKLIST = {"worker", "other_worker", "director_here", "director_elsewhere",
             "child_supervisor", "station_head"}
@@ -45,7 +48,7 @@ CREATORS = WORKLIST - {"station_head"}
 MATRIX = {
     "worklist": ("GET", WORKLIST, lambda w: []),
     "household_create": ("GET", CREATORS, lambda w: []),
-    "household": ("GET", READERS, lambda w: [w["case"].household_id]),
+    "household": ("GET", HOUSEHOLD_READERS, lambda w: [w["case"].household_id]),
     "case_open": ("GET", WRITERS, lambda w: [w["case"].household_id]),
     "counsellor_goals": ("GET", {"counsellor"}, lambda w: [w["case"].household_id]),
     "case": ("GET", READERS, lambda w: [w["case"].pk]),
@@ -114,17 +117,23 @@ def world(worker, supervisor):
     grant = services.grant_request(user=grant_holder, case=case, reason="复核转介",
                                    expires_at=NOW + dt.timedelta(days=3))
     services.grant_approve(grant=grant, by=head)
+    household_grant_holder = CoordinatorFactory()
+    household_grant = services.grant_request(
+        user=household_grant_holder, household=household, reason="家庭转介",
+        expires_at=NOW + dt.timedelta(days=3))
+    services.grant_approve(grant=household_grant, by=head)
     people = {
         "anonymous": None, "family": family, "counsellor": counsellor.user,
         "coordinator": CoordinatorFactory(), "editor": EditorFactory(),
         "worker": worker, "other_worker": staff(Role.SOCIAL_WORKER),
         "director_here": director_here, "director_elsewhere": director_elsewhere,
         "child_supervisor": staff(Role.CHILD_SUPERVISOR), "station_head": head,
-        "grant_holder": grant_holder,
+        "grant_holder": grant_holder, "household_grant_holder": household_grant_holder,
         "superuser": UserFactory(is_superuser=True, is_staff=True),
     }
     bases = {"worker": "assignment", "director_here": "point_director",
              "child_supervisor": "supervisor_role", "grant_holder": f"grant:{grant.pk}",
+             "household_grant_holder": f"grant:{household_grant.pk}",
              "counsellor": "counsellor_session"}
     return {"case": case, "plan": plan, "goal": goal, "service": service,
             "assessment": assessment, "visit": visit, "people": people, "bases": bases}

@@ -76,7 +76,7 @@ def test_after_the_retention_period_the_narratives_go(closed_case):
     assert list(Assessment.objects.values_list("note", flat=True)) == [None]
     assert set(DomainScore.objects.values_list("note", flat=True)) == {None}
     assert list(Visit.objects.values_list("observations", "needs_found")) == [(None, None)]
-    assert list(CasePlan.objects.values_list("summary", flat=True)) == [""]
+    assert list(CasePlan.objects.values_list("summary", flat=True)) == [None]
     assert list(Goal.objects.values_list("text", flat=True)) == ["已匿名"]
 
 
@@ -163,3 +163,26 @@ def test_an_open_case_is_never_anonymised(worker):
     run(NOW.replace(year=NOW.year + 30))
     case.refresh_from_db()
     assert (case.anonymised_at, Household.objects.get().address) == (None, ADDRESS)
+
+
+def test_an_anonymised_case_cannot_be_reopened(closed_case, supervisor):
+    """The retention run never visits an anonymised case again: reopened, its
+    new narratives would be kept for ever."""
+    from django.urls import reverse
+
+    from cases.errors import CaseError
+    from tests.cases.web import client_for
+
+    run(TEN_YEARS_ON)
+    with time_machine.travel(TEN_YEARS_ON, tick=False):
+        case = Case.objects.get()
+        with pytest.raises(CaseError) as refused:
+            services.case_reopen(case=case, by=supervisor)
+        assert refused.value.code == "anonymised_case"
+        assert "已匿名化，不能重新开案" in refused.value.message_dict["status"][0]
+        client = client_for(supervisor)
+        answer = client.post(reverse("cases:case_reopen", args=[case.pk]), follow=True)
+        assert answer.status_code == 200
+        assert "已匿名化，不能重新开案" in answer.content.decode()
+    case.refresh_from_db()
+    assert case.status == Case.Status.CLOSED

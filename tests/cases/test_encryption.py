@@ -1,6 +1,8 @@
 """Case narratives are unreadable at rest, in the history tables too, and
 still read after a key rotation."""
 
+import datetime as dt
+
 import pytest
 from django.db import connection
 
@@ -93,3 +95,73 @@ def test_without_the_old_key_the_value_stays_a_token(case, worker, settings):
                                   by=worker, observations=SECRET)
     settings.SALT_KEY = ["a-salt-that-never-wrote-it"]
     assert Visit.objects.get(pk=visit.pk).observations != SECRET
+
+
+def test_plan_summaries_and_grant_reasons_are_encrypted_too(case, worker, supervisor):
+    from cases.models import AccessGrant, CasePlan
+    from portal.models import Role
+    from tests.cases.factories import staff
+    from tests.factories import CoordinatorFactory
+
+    plan = services.plan_create_draft(case=case, review_due=case.opened_on, by=worker,
+                                      summary=SECRET)
+    services.plan_update(plan=plan, expected_version=1, by=worker, summary=SECRET + "。")
+    grant = services.grant_request(user=CoordinatorFactory(), case=case, reason=SECRET,
+                                   expires_at=NOW + dt.timedelta(days=1), now=NOW)
+    stored = [raw(CasePlan._meta.db_table, "summary", plan.pk),
+              raw(AccessGrant._meta.db_table, "reason", grant.pk),
+              *history_raw(CasePlan, "summary", plan.pk)]
+    assert len(stored) == 4
+    for value in stored:
+        assert value.startswith("gAAAA") and SECRET not in value
+    assert CasePlan.objects.get().summary == SECRET + "。"
+    # The station head's queue still reads the reason.
+    from django.urls import reverse
+
+    from tests.cases.web import client_for
+
+    queue = client_for(staff(Role.STATION_HEAD)).get(reverse("case_grants:queue"))
+    assert SECRET in queue.content.decode()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_migration_0004_encrypts_the_plaintext_already_stored(worker):
+    """Rows written while summaries and reasons were plaintext are encrypted
+    by the migration, and read back the same; going back restores them."""
+    from django.db.migrations.executor import MigrationExecutor
+
+    from cases.models import AccessGrant, CasePlan
+    from tests.cases.factories import make_case
+    from tests.factories import CoordinatorFactory
+
+    case = make_case(worker=worker)
+    plan = services.plan_create_draft(case=case, review_due=case.opened_on, by=worker,
+                                      summary=SECRET)
+    empty = services.plan_create_draft(case=case, review_due=case.opened_on, by=worker)
+    grant = services.grant_request(user=CoordinatorFactory(), case=case, reason=SECRET,
+                                   expires_at=NOW + dt.timedelta(days=1), now=NOW)
+    before, after = [("cases", "0003_learning_link_anonymise")], [
+        ("cases", "0004_encrypt_plan_summary_grant_reason")]
+    executor = MigrationExecutor(connection)
+    executor.migrate(before)
+    try:
+        assert raw("cases_caseplan", "summary", plan.pk) == SECRET
+        assert raw("cases_caseplan", "summary", empty.pk) == ""
+        assert raw("cases_accessgrant", "reason", grant.pk) == SECRET
+        assert SECRET in raw_rows_by("cases_historicalcaseplan", "summary", plan.pk)
+    finally:
+        executor = MigrationExecutor(connection)
+        executor.loader.build_graph()
+        executor.migrate(after)
+    stored = [raw("cases_caseplan", "summary", plan.pk),
+              raw("cases_accessgrant", "reason", grant.pk),
+              *raw_rows_by("cases_historicalcaseplan", "summary", plan.pk)]
+    for value in stored:
+        assert value.startswith("gAAAA") and SECRET not in value
+    assert raw("cases_caseplan", "summary", empty.pk) is None
+    assert CasePlan.objects.get(pk=plan.pk).summary == SECRET
+    assert AccessGrant.objects.get(pk=grant.pk).reason == SECRET
+
+
+def raw_rows_by(table: str, column: str, pk: int) -> list:
+    return raw_rows(table, column, pk)

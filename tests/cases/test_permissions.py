@@ -5,6 +5,7 @@ import datetime as dt
 import pytest
 from django.db import IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
 from cases import services
 from cases.errors import CaseError
@@ -210,3 +211,39 @@ def test_the_case_list_costs_the_same_queries_for_1_and_20_households(
     build(19)
     assert cases_visible_to(reader, now=NOW).count() == 20
     assert count() == one <= 2
+
+
+def test_a_case_grant_does_not_open_the_household_and_siblings_stay_hidden(
+        case, worker, head):
+    """The household page (address, guardianship, every child's case) needs
+    a household-level basis; each case row there is one the viewer may read."""
+    from cases.models import HouseholdMember
+    from cases.permissions import household_access
+    from tests.cases.web import client_for
+
+    household = case.household
+    sibling = HouseholdMember.objects.create(household=household, label="SIBLING-小明",
+                                             relationship="child", birth_year=2017)
+    sibling_worker = staff(Role.SOCIAL_WORKER)
+    sibling_case = services.case_open(household=household, member=sibling,
+                                      assigned_worker=sibling_worker, by=sibling_worker,
+                                      opened_on=TODAY)
+    url = reverse("cases:household", args=[household.pk])
+    case_reader = CoordinatorFactory()
+    services.grant_approve(grant=requested(case_reader, case=case), by=head)
+    assert access(case_reader, case).kind == Basis.GRANT
+    assert household_access(case_reader, household, now=NOW) is None
+    assert client_for(case_reader).get(url).status_code == 404
+
+    # The worker of one child visits the family: the household page opens,
+    # with their own case listed and not the sibling's.
+    page = client_for(worker).get(url)
+    assert page.status_code == 200
+    assert reverse("cases:case", args=[case.pk]) in page.content.decode()
+    assert reverse("cases:case", args=[sibling_case.pk]) not in page.content.decode()
+
+    household_reader = CoordinatorFactory()
+    services.grant_approve(grant=requested(household_reader, household=household),
+                           by=head)
+    body = client_for(household_reader).get(url).content.decode()
+    assert reverse("cases:case", args=[sibling_case.pk]) in body

@@ -383,3 +383,44 @@ def test_the_family_account_is_linked_only_with_the_guardians_consent(case, work
                                                 account=family, by=worker)
     assert (household.portal_account, household.link_consent) == (family, consent)
     assert errors.CONSENT_REQUIRED == "关联家庭账户须有监护人的同意记录。"
+
+
+def test_a_second_case_for_the_same_child_is_a_clear_refusal(worker):
+    household = make_household(by=worker)
+    child = household.members.get(relationship="child")
+    first = services.case_open(household=household, member=child, assigned_worker=worker,
+                               by=worker, opened_on=OPENED)
+    with pytest.raises(CaseError) as refused:
+        services.case_open(household=household, member=child, assigned_worker=worker,
+                           by=worker, opened_on=OPENED)
+    assert refused.value.code == "case_exists"
+    assert "已经有个案" in refused.value.message_dict["member"][0]
+    assert list(Case.objects.values_list("pk", flat=True)) == [first.pk]
+
+
+def test_a_case_opened_meanwhile_for_the_child_answers_422_with_the_reason(
+        worker, supervisor, monkeypatch):
+    """The form still offered the child when another worker's case for it
+    was saved: the page says so on the child's field, never a 500."""
+    from django.urls import reverse
+
+    from cases.forms import CaseOpenForm
+    from tests.cases.web import client_for
+
+    household = make_household(by=worker)
+    child = household.members.get(relationship="child")
+    checked = CaseOpenForm.is_valid
+
+    def valid_then_someone_opens(form):
+        answer = checked(form)
+        services.case_open(household=household, member=child, assigned_worker=worker,
+                           by=worker, opened_on=OPENED)
+        return answer
+
+    monkeypatch.setattr(CaseOpenForm, "is_valid", valid_then_someone_opens)
+    response = client_for(supervisor).post(
+        reverse("cases:case_open", args=[household.pk]),
+        {"member": child.pk, "assigned_worker": worker.pk, "opened_on": OPENED})
+    assert response.status_code == 422
+    assert "这个孩子已经有个案" in response.content.decode()
+    assert Case.objects.filter(member=child).count() == 1
