@@ -117,6 +117,21 @@ class CaseOpenForm(forms.Form):
             self.fields[name].label_from_instance = _person_label
 
 
+class ReassignForm(forms.Form):
+    """A new assigned worker and/or supervisor of record (blank: unchanged)."""
+
+    worker = forms.ModelChoiceField(
+        _staff_with(Role.SOCIAL_WORKER, Role.CHILD_DIRECTOR), label=_("负责社工"),
+        required=False)
+    supervisor = forms.ModelChoiceField(_staff_with(Role.CHILD_SUPERVISOR),
+                                        label=_("督导员"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("worker", "supervisor"):
+            self.fields[name].label_from_instance = _person_label
+
+
 def _person_label(user) -> str:
     return user.display_name or user.email or f"#{user.pk}"
 

@@ -2,9 +2,11 @@
 
 A case's content (the case, its assessments, plans and visits) is open to:
 
-- its **assigned worker** (``assignment``);
-- its **supervisor of record** (``supervisor``), and anyone holding the child
-  supervisor role, who supervises every point (``supervisor_role``);
+- its **assigned worker** (``assignment``) while they hold a worker role
+  (social worker or child director: `WORKER_ROLES`);
+- its **supervisor of record** (``supervisor``) while they hold the child
+  supervisor role, and anyone holding that role, who supervises every point
+  (``supervisor_role``);
 - a **child director** of the household's service point (``point_director``,
   through `cases.models.PointDirector`);
 - anyone holding an **access grant** for the case or its household that a
@@ -15,7 +17,8 @@ and not superusers either: the Django superuser flag is for running the site,
 not for reading children's files, so a superuser asks for a grant like anyone
 (the grant is logged and time-limited). Counsellors see only the goals linked
 to their sessions with the family (`goals_visible_to_counsellor`), never
-assessments or visits. Inactive and erased accounts see nothing.
+assessments or visits. Inactive and erased accounts see nothing. A role taken
+away takes its access with it: being named on a case is not a basis alone.
 """
 
 from __future__ import annotations
@@ -28,6 +31,13 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from bookings.models import Booking
 from cases.models import AccessGrant, Case, CasePlan, Goal, Household, PointDirector
 from portal.models import Role
+
+# The roles an assigned worker holds (`cases.services.case_open` checks the same).
+WORKER_ROLES = (Role.SOCIAL_WORKER, Role.CHILD_DIRECTOR)
+
+
+def is_worker(user) -> bool:
+    return any(user.has_role(role) for role in WORKER_ROLES)
 
 
 @dataclass(frozen=True)
@@ -60,9 +70,9 @@ def valid_grants(user, *, now: dt.datetime) -> QuerySet[AccessGrant]:
 
 def _standing_basis(user, case: Case) -> Basis | None:
     """What `user`'s own work gives on `case`, grants aside."""
-    if case.assigned_worker_id == user.pk:
+    if case.assigned_worker_id == user.pk and is_worker(user):
         return Basis(Basis.ASSIGNMENT)
-    if case.supervisor_id == user.pk:
+    if case.supervisor_id == user.pk and user.has_role(Role.CHILD_SUPERVISOR):
         return Basis(Basis.SUPERVISOR)
     if user.has_role(Role.CHILD_SUPERVISOR):
         return Basis(Basis.SUPERVISOR_ROLE)
@@ -93,7 +103,8 @@ def cases_visible_to(user, *, now: dt.datetime) -> QuerySet[Case]:
         return Case.objects.none()
     if user.has_role(Role.CHILD_SUPERVISOR):
         return Case.objects.all()
-    rule = Q(assigned_worker=user) | Q(supervisor=user)
+    # A child supervisor sees every case above; no role, no assignment.
+    rule = Q(assigned_worker=user) if is_worker(user) else Q(pk__in=[])
     if user.has_role(Role.CHILD_DIRECTOR):
         rule |= Q(household__point__in=PointDirector.objects.filter(user=user)
                   .values("point"))

@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cases import selectors, services
 from cases.models import Household
+from portal.models import Consent
 from portal.privacy_registry import PrivacyProvider, Statement, jsonable
 
 # Every model of the app points at a person (a staff member or the family)
@@ -69,6 +70,17 @@ class CasesPrivacy(PrivacyProvider):
         households = list(Household.objects.filter(portal_account=user).order_by("pk"))
         for household in households:
             services.household_unlink_account(household=household)
+        return {"cases.household.unlinked": len(households)} if households else {}
+
+    def consent_withdrawn(self, *, user, kind: str, now: dt.datetime) -> dict[str, int]:
+        """Withdrawing the household-link consent unlinks the account (and its
+        registered children) from every household file it was linked to."""
+        if kind != Consent.Kind.HOUSEHOLD_LINK:
+            return {}
+        households = list(Household.objects.filter(portal_account=user).order_by("pk"))
+        for household in households:
+            services.household_unlink_account(
+                household=household, reason=services.UNLINKED_ON_WITHDRAWAL)
         return {"cases.household.unlinked": len(households)} if households else {}
 
     def retention(self, *, cutoff: dt.datetime, now: dt.datetime) -> dict[str, int]:

@@ -29,10 +29,11 @@ from cases.models import (
     Household,
     HouseholdMember,
     PlannedService,
+    PointDirector,
     RiskLevel,
     Visit,
 )
-from cases.permissions import Basis, case_access
+from cases.permissions import Basis, case_access, household_access, is_worker
 from cases.selectors import likely_duplicates
 from cases.tasks import alert_urgent
 from portal.models import Consent, Role
@@ -42,6 +43,13 @@ MAX_GRANT_DAYS = 30
 # Fields `plan_update` may change.
 PLAN_FIELDS = ("summary", "review_due")
 GOAL_FIELDS = ("text", "target_date", "status", "progress", "topic", "shared_with_family")
+# What may change on an ACTIVE plan: the delivery record (how far a goal got,
+# how many units of a service were delivered, whether it ended) and whether a
+# goal is shown to the family (`goal_share_with_family`). Everything else is
+# the content a supervisor approved and changes only on a DRAFT plan; a
+# submitted, superseded or completed plan, or any plan of a closed case,
+# changes not at all.
+GOAL_PROGRESS_FIELDS = ("status", "progress", "shared_with_family")
 CASEWORK_ROLES = (Role.SOCIAL_WORKER, Role.CHILD_DIRECTOR, Role.CHILD_SUPERVISOR)
 # Bases that may write (a grant only reads).
 WRITE_BASES = (Basis.ASSIGNMENT, Basis.SUPERVISOR, Basis.SUPERVISOR_ROLE,
@@ -150,12 +158,26 @@ def household_create(*, point, address: str, guardianship: str, opened_on: dt.da
 
 
 @transaction.atomic
-def household_link_account(*, household: Household, account, by) -> Household:
+def household_link_account(*, household: Household, account, by,
+                           now: dt.datetime | None = None) -> Household:
     """Link the family's portal account, on the guardian's recorded consent
-    (`portal.services.household_link_consent_give`)."""
+    (`portal.services.household_link_consent_give`), by someone who may
+    write the household's file (`WRITE_BASES`; a grant only reads).
+
+    A consent links one household: one already recorded on another file does
+    not count again. `portal.models.Consent` has no field to name the
+    household the guardian agreed to (``notice_version`` is the notice's
+    version), so the record says "a household file", not which one; the
+    one-consent-one-file rule and the worker's write access stand in for it.
+    Withdrawing the consent unlinks (`cases.privacy.CasesPrivacy`)."""
+    basis = household_access(by, household, now=now or timezone.now())
+    if basis is None or basis.kind not in WRITE_BASES:
+        raise CaseError(errors.NOT_ALLOWED)
     consent = Consent.objects.filter(
         user=account, kind=Consent.Kind.HOUSEHOLD_LINK, withdrawn_at__isnull=True,
-    ).order_by("-given_at").first()
+    ).exclude(pk__in=Household.objects.exclude(pk=household.pk)
+              .exclude(link_consent=None).values("link_consent")
+              ).order_by("-given_at").first()
     if consent is None:
         raise CaseError(errors.CONSENT_REQUIRED, field="portal_account")
     household.portal_account, household.link_consent = account, consent
@@ -235,6 +257,48 @@ def case_transition(*, case: Case, to: str, by) -> Case:
     case.status = to
     _save(case, by)
     return case
+
+
+def can_reassign(user) -> bool:
+    """Station heads and child supervisors assign the worker and supervisor."""
+    return user.has_role(Role.STATION_HEAD) or user.has_role(Role.CHILD_SUPERVISOR)
+
+
+@transaction.atomic
+def case_reassign(*, case: Case, by, worker=None, supervisor=None) -> Case:
+    """Give an open case another assigned worker (a social worker or child
+    director) and/or supervisor of record (a child supervisor). A station
+    head's or child supervisor's decision; the case's history keeps who held
+    it before and who changed it."""
+    if not can_reassign(by):
+        raise CaseError(errors.NOT_REASSIGNER)
+    case = _lock_case(case)
+    _require_open(case)
+    if worker is not None:
+        if not is_worker(worker) or not worker.is_active:
+            raise CaseError(errors.NOT_SOCIAL_WORKER, field="worker")
+        case.assigned_worker = worker
+    if supervisor is not None:
+        if not supervisor.has_role(Role.CHILD_SUPERVISOR) or not supervisor.is_active:
+            raise CaseError(errors.NOT_SUPERVISOR, field="supervisor")
+        case.supervisor = supervisor
+    _save(case, by)
+    return case
+
+
+@transaction.atomic
+def point_director_set(*, user, point, by, directs: bool = True) -> bool:
+    """Make `user` (a child director) answer for `point`, or no longer
+    (``directs=False``): a station head's decision. Idempotent; returns
+    whether anything changed."""
+    if not by.has_role(Role.STATION_HEAD):
+        raise CaseError(errors.NOT_STATION_HEAD)
+    if not directs:
+        return PointDirector.objects.filter(user=user, point=point).delete()[0] > 0
+    if not user.has_role(Role.CHILD_DIRECTOR):
+        raise CaseError(errors.NOT_CHILD_DIRECTOR, field="user")
+    _row, created = PointDirector.objects.get_or_create(user=user, point=point)
+    return created
 
 
 def _open_services(case: Case) -> list[PlannedService]:
@@ -411,7 +475,8 @@ def plan_approve(*, plan: CasePlan, by, now: dt.datetime | None = None) -> CaseP
 
 @transaction.atomic
 def plan_update(*, plan: CasePlan, expected_version: int, by, **changes) -> CasePlan:
-    """Change ``summary``/``review_due`` of a plan read at ``expected_version``.
+    """Change ``summary``/``review_due`` of a plan read at ``expected_version``
+    (a draft or the active plan of an open case).
 
     Stale (someone saved since): `PlanConflict` with their values and these,
     nothing saved.
@@ -421,6 +486,7 @@ def plan_update(*, plan: CasePlan, expected_version: int, by, **changes) -> Case
         raise TypeError(f"plan_update cannot change {sorted(unknown)}")
     case, plan = _lock_plan(plan)
     _require_writer(by, case)
+    _require_open(case)
     if plan.version != expected_version:
         raise PlanConflict(expected=expected_version, current=plan.version,
                            theirs={f: getattr(plan, f) for f in changes}, mine=changes)
@@ -435,6 +501,20 @@ def plan_update(*, plan: CasePlan, expected_version: int, by, **changes) -> Case
     return plan
 
 
+def _require_plan_content(case: Case, plan: CasePlan, changed: Iterable[str] = (),
+                          progress: Iterable[str] = ()) -> None:
+    """Refuse a write to `plan` unless the case is open and either the plan is
+    a draft, or it is active and every changed field is a `progress` one."""
+    _require_open(case)
+    if plan.status == CasePlan.Status.DRAFT:
+        return
+    if plan.status == CasePlan.Status.ACTIVE:
+        if progress and set(changed) <= set(progress):
+            return
+        raise CaseError(errors.PLAN_CONTENT_APPROVED)
+    raise CaseError(errors.PLAN_LOCKED)
+
+
 def _check_target(case: Case, target_date: dt.date) -> None:
     if target_date < case.opened_on:
         raise CaseError(errors.TARGET_BEFORE_OPENING, field="target_date")
@@ -443,9 +523,11 @@ def _check_target(case: Case, target_date: dt.date) -> None:
 @transaction.atomic
 def goal_add(*, plan: CasePlan, domain: str, text: str, target_date: dt.date, by,
              topic=None, modules: Iterable = (), shared_with_family: bool = False) -> Goal:
+    """Add a goal to a draft plan of an open case (an approved plan's goals
+    are the supervisor's decision: a new goal goes in the next draft)."""
     case, plan = _lock_plan(plan)
-    _require_open(case)
     _require_writer(by, case)
+    _require_plan_content(case, plan)
     _check_target(case, target_date)
     goal = Goal(plan=plan, domain=domain, text=text, target_date=target_date, topic=topic,
                 shared_with_family=shared_with_family)
@@ -456,27 +538,39 @@ def goal_add(*, plan: CasePlan, domain: str, text: str, target_date: dt.date, by
 
 @transaction.atomic
 def goal_update(*, goal: Goal, by, modules: Iterable | None = None, **changes) -> Goal:
+    """Change a goal. On a draft plan anything in `GOAL_FIELDS` and its
+    modules; on the active plan only `GOAL_PROGRESS_FIELDS` (a value passed
+    unchanged is no change, so the whole edit form may be posted); on any
+    other plan, or a closed case, nothing (`CaseError`)."""
     unknown = set(changes) - set(GOAL_FIELDS)
     if unknown:
         raise TypeError(f"goal_update cannot change {sorted(unknown)}")
-    case, _plan = _lock_plan(goal.plan)
+    case, plan = _lock_plan(goal.plan)
     _require_writer(by, case)
+    changed = [name for name, value in changes.items()
+               if getattr(goal, name) != value]
+    modules = None if modules is None else list(modules)
+    if modules is not None and ({m.pk for m in modules}
+                                != set(goal.modules.values_list("pk", flat=True))):
+        changed.append("modules")
+    _require_plan_content(case, plan, changed, GOAL_PROGRESS_FIELDS)
     if "target_date" in changes:
         _check_target(case, changes["target_date"])
     for name, value in changes.items():
         setattr(goal, name, value)
     _save(goal, by)
     if modules is not None:
-        goal.modules.set(list(modules))
+        goal.modules.set(modules)
     return goal
 
 
 @transaction.atomic
 def service_add(*, plan: CasePlan, kind: str, frequency: str, units_planned: int, by,
                 expert=None, partner=None, goal: Goal | None = None) -> PlannedService:
+    """Plan a service on a draft plan of an open case."""
     case, plan = _lock_plan(plan)
-    _require_open(case)
     _require_writer(by, case)
+    _require_plan_content(case, plan)
     if (expert is None) == (partner is None):
         raise CaseError(errors.PROVIDER_ONE, field="expert")
     if expert is not None and not expert.credential_valid_on(timezone.localdate()):
@@ -492,9 +586,16 @@ def service_add(*, plan: CasePlan, kind: str, frequency: str, units_planned: int
 def service_update(*, service: PlannedService, by, units_delivered: int | None = None,
                    ended: bool | None = None, frequency: str | None = None
                    ) -> PlannedService:
-    case, _plan = _lock_plan(service.plan)
+    """Record delivery (``units_delivered``, ``ended``: allowed on a draft or
+    the active plan) or change the ``frequency`` (approved content: a draft
+    only). Nothing changes on another plan or a closed case."""
+    case, plan = _lock_plan(service.plan)
     _require_writer(by, case)
     service = PlannedService.objects.select_for_update().get(pk=service.pk)
+    changed = [name for name, value in (("units_delivered", units_delivered),
+                                        ("ended", ended), ("frequency", frequency))
+               if value is not None and getattr(service, name) != value]
+    _require_plan_content(case, plan, changed, ("units_delivered", "ended"))
     if units_delivered is not None:
         if units_delivered > service.units_planned:
             raise CaseError(errors.UNITS_INVALID, field="units_delivered")
@@ -567,6 +668,18 @@ def visit_record(*, case: Case, kind: str, done_at: dt.datetime, visitors: Seque
 # --- access grants -------------------------------------------------------------------
 
 
+def grant_request_check(*, reason: str, expires_at: dt.datetime,
+                        now: dt.datetime) -> None:
+    """The checks of a request that do not depend on its target: the request
+    page runs them for a number that names no file too, so that an unknown
+    number and a known one answer alike."""
+    if not reason.strip():
+        raise CaseError(errors.GRANT_REASON_REQUIRED, field="reason")
+    if not now < expires_at <= now + dt.timedelta(days=MAX_GRANT_DAYS):
+        raise CaseError(errors.GRANT_EXPIRY_INVALID, field="expires_at",
+                        params={"days": MAX_GRANT_DAYS})
+
+
 @transaction.atomic
 def grant_request(*, user, reason: str, expires_at: dt.datetime, case: Case | None = None,
                   household: Household | None = None,
@@ -574,11 +687,7 @@ def grant_request(*, user, reason: str, expires_at: dt.datetime, case: Case | No
     now = now or timezone.now()
     if (case is None) == (household is None):
         raise CaseError(errors.GRANT_TARGET_ONE, field="case")
-    if not reason.strip():
-        raise CaseError(errors.GRANT_REASON_REQUIRED, field="reason")
-    if not now < expires_at <= now + dt.timedelta(days=MAX_GRANT_DAYS):
-        raise CaseError(errors.GRANT_EXPIRY_INVALID, field="expires_at",
-                        params={"days": MAX_GRANT_DAYS})
+    grant_request_check(reason=reason, expires_at=expires_at, now=now)
     grant = AccessGrant(user=user, case=case, household=household, reason=reason.strip(),
                         requested_at=now, expires_at=expires_at)
     grant.full_clean()
@@ -623,6 +732,7 @@ def grant_revoke(*, grant: AccessGrant, by, now: dt.datetime | None = None
 
 ANONYMISED = "已匿名"
 UNLINKED_ON_ERASURE = "family account erased"
+UNLINKED_ON_WITHDRAWAL = "household-link consent withdrawn"
 ANONYMISED_REASON = "anonymised after the retention period"
 
 

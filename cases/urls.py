@@ -14,6 +14,7 @@ urlpatterns = [
     path("<int:pk>/", case.case_detail, name="case"),
     path("<int:pk>/close/", case.case_close, name="case_close"),
     path("<int:pk>/reopen/", case.case_reopen, name="case_reopen"),
+    path("<int:pk>/reassign/", case.case_reassign, name="case_reassign"),
     path("<int:pk>/status/", case.case_transition, name="case_transition"),
     path("<int:pk>/assessments/new/", assessment.assessment_new, name="assessment_new"),
     path("<int:pk>/assessments/<int:assessment_pk>/", assessment.assessment_detail,

@@ -138,6 +138,9 @@ def consent_withdraw(*, user: User, kind: str, child_id: int | None = None,
       (bookings stay, without the child).
     - privacy notice: recorded here; the view then leads to account erasure,
       since the account cannot be used without it.
+    - household link: the station's household file is unlinked from the
+      account (casework's `consent_withdrawn` hook); the file itself stays.
+    Every provider hears of every withdrawal (`consent_withdrawn`).
     Returns counts of what changed.
     """
     now = now or timezone.now()
@@ -162,6 +165,8 @@ def consent_withdraw(*, user: User, kind: str, child_id: int | None = None,
         Consent.objects.filter(child=child).update(child=None)
         child.delete()
         result["children_deleted"] = 1
+    for provider in privacy_registry.providers():
+        result.update(provider.consent_withdrawn(user=user, kind=kind, now=now))
     return result
 
 

@@ -55,6 +55,11 @@ class PrivacyProvider:
         """The family withdrew its separate consent for sensitive data."""
         return {}
 
+    def consent_withdrawn(self, *, user, kind: str, now: dt.datetime) -> dict[str, int]:
+        """The family withdrew a consent of `kind` (a `Consent.Kind` value),
+        in the withdrawal's transaction: undo what it allowed. Counts."""
+        return {}
+
     def erase(self, *, user, now: dt.datetime) -> dict[str, int]:
         """Runs inside the erasure transaction before the user row is deleted
         (whose cascades remove the rows that point at it). Returns counts."""

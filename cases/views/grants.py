@@ -31,7 +31,6 @@ from portal.middleware import require_staff_verification
 from portal.models import Role
 
 DAY_CHOICES = [(d, format_lazy(_("{days} 天"), days=d)) for d in (1, 3, 7, 14, 30)]
-TARGET_UNKNOWN = _("找不到这个编号，请核对后再填。")
 TARGET_ONE = _("请只填写一个：个案编号或家庭档案编号。")
 REQUESTED = _("访问申请已提交，站长批准后生效。")
 APPROVED = _("已批准这份访问申请。")
@@ -53,14 +52,14 @@ class GrantRequestForm(forms.Form):
         case_id, household_id = data.get("case"), data.get("household")
         if bool(case_id) == bool(household_id):
             raise forms.ValidationError(TARGET_ONE)
+        # A number that names no file is not said so (that would tell anyone
+        # which files exist): the page answers as for a known one.
         if case_id:
             data["case"] = Case.objects.filter(pk=case_id).first()
-            if data["case"] is None:
-                self.add_error("case", TARGET_UNKNOWN)
+            data["unknown"] = data["case"] is None
         else:
             data["household"] = Household.objects.filter(pk=household_id).first()
-            if data["household"] is None:
-                self.add_error("household", TARGET_UNKNOWN)
+            data["unknown"] = data["household"] is None
         return data
 
 
@@ -104,11 +103,16 @@ def grant_request(request):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         now = timezone.now()
+        expires_at = now + dt.timedelta(days=data["days"])
         try:
-            services.grant_request(
-                user=request.user, reason=data["reason"], case=data["case"] or None,
-                household=data["household"] or None, now=now,
-                expires_at=now + dt.timedelta(days=data["days"]))
+            if data["unknown"]:
+                # Checked like any request, then nothing is stored.
+                services.grant_request_check(reason=data["reason"],
+                                             expires_at=expires_at, now=now)
+            else:
+                services.grant_request(
+                    user=request.user, reason=data["reason"], case=data["case"] or None,
+                    household=data["household"] or None, now=now, expires_at=expires_at)
         except CaseError as exc:
             for field, errors in exc.message_dict.items():
                 form.add_error(field if field in form.fields else None, errors)

@@ -15,7 +15,7 @@ from cases import errors, selectors, services
 from cases.errors import CaseError
 from cases.forms import CaseOpenForm, HouseholdForm, apply_errors
 from cases.models import HouseholdMember
-from cases.permissions import Basis
+from cases.permissions import Basis, household_access
 from cases.services import CASEWORK_ROLES, WRITE_BASES
 from cases.views import (
     answer_status,
@@ -42,7 +42,7 @@ def household_create(request):
         raise Http404
     today = timezone.localdate(timezone=STATION_TZ)
     form = HouseholdForm(posted(request), initial={"opened_on": today})
-    duplicates = []
+    duplicates, hidden = [], False
     status = answer_status(request)
     if form.is_valid():
         data = form.cleaned_data
@@ -67,12 +67,25 @@ def household_create(request):
             if result.household is not None:
                 messages.success(request, _("家庭档案已建立。"))
                 return redirect((case or result.household).get_absolute_url())
-            duplicates = [{"number": h.pk, "point": h.point, "phone": _masked(h.phone)}
-                          for h in result.duplicates]
+            duplicates, hidden = _duplicates_for(user, result.duplicates)
             status = HTTPStatus.CONFLICT
     return render_case(request, "household_form.html", {
-        "form": form, "duplicates": duplicates,
+        "form": form, "duplicates": duplicates, "hidden_duplicate": hidden,
         "duplicate_message": _(errors.DUPLICATE_HOUSEHOLD)}, status=status)
+
+
+def _duplicates_for(user, found) -> tuple[list[dict], bool]:
+    """The likely duplicates `user` may read, with their masked details, and
+    whether there are others: those are only said to exist, with no number,
+    point or phone (a file outside one's scope stays unseen)."""
+    now, shown, hidden = timezone.now(), [], False
+    for household in found:
+        if household_access(user, household, now=now) is None:
+            hidden = True
+        else:
+            shown.append({"number": household.pk, "point": household.point,
+                          "phone": _masked(household.phone)})
+    return shown, hidden
 
 
 def _household(request, pk):

@@ -53,6 +53,8 @@ MATRIX = {
     "counsellor_goals": ("GET", {"counsellor"}, lambda w: [w["case"].household_id]),
     "case": ("GET", READERS, lambda w: [w["case"].pk]),
     "case_close": ("GET", WRITERS, lambda w: [w["case"].pk]),
+    "case_reassign": ("GET", {"child_supervisor", "station_head"},
+                      lambda w: [w["case"].pk]),
     "assessment_new": ("GET", WRITERS, lambda w: [w["case"].pk]),
     "assessment": ("GET", READERS, lambda w: [w["case"].pk, w["assessment"].pk]),
     "plan_new": ("GET", WRITERS, lambda w: [w["case"].pk]),
@@ -76,8 +78,9 @@ MATRIX = {
                          lambda w: [w["case"].pk, w["plan"].pk, w["service"].pk]),
 }
 # Pages of one case record log that record's read; lists and empty forms
-# that show no case content log nothing.
-UNLOGGED = {"worklist", "household_create"}
+# that show no case content log nothing (the reassign page names only who
+# holds the case).
+UNLOGGED = {"worklist", "household_create", "case_reassign"}
 
 
 def test_every_case_url_is_in_the_matrix():

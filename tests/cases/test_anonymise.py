@@ -30,9 +30,9 @@ def closed_case(worker, supervisor):
     member = household.members.get(relationship="child")
     member.child = ChildFactory(family=family.family_profile)
     member.save()
+    case = make_case(worker=worker, household=household, supervisor=supervisor)
     household_link_consent_give(user=family)
     services.household_link_account(household=household, account=family, by=worker)
-    case = make_case(worker=worker, household=household, supervisor=supervisor)
     assessment = services.assessment_submit(case=case, scores=CALM, by=worker,
                                             note="评估：祖孙关系亲密",
                                             notes={"emotions": "夜里哭醒"})

@@ -70,11 +70,20 @@ def test_more_than_thirty_days_cannot_be_asked_for(client, asker, case):
     assert not AccessGrant.objects.exists()
 
 
-def test_an_unknown_case_number_is_a_field_error(client, asker, case):
+def test_an_unknown_number_answers_as_a_known_one(client, asker, case):
+    """The form is no way to learn which case or household numbers exist."""
     client.force_login(asker)
-    response = client.post(REQUEST, {"case": case.pk + 99, "reason": "x", "days": 7})
-    assert response.status_code == HTTPStatus.UNPROCESSABLE_ENTITY
-    assert "找不到这个编号，请核对后再填。" in response.content.decode()
+    answers = []
+    for field, number in (("case", case.pk), ("case", case.pk + 99),
+                          ("household", case.household_id + 99)):
+        response = client.post(REQUEST, {field: number, "reason": "接手转介", "days": 7},
+                               follow=True)
+        answers.append((response.status_code, "访问申请已提交，站长批准后生效。"
+                        in response.content.decode()))
+        blank = client.post(REQUEST, {field: number, "reason": " ", "days": 7})
+        answers.append((blank.status_code, "请填写申请理由。" in blank.content.decode()))
+    assert answers == [(HTTPStatus.OK, True), (HTTPStatus.UNPROCESSABLE_ENTITY, True)] * 3
+    assert AccessGrant.objects.get().case == case
 
 
 def test_the_station_head_approves_and_the_grant_opens_the_case(client, asker, head,

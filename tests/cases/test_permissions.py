@@ -169,12 +169,12 @@ def test_a_counsellor_sees_only_goals_on_the_topic_of_their_sessions(
     case = make_case(worker=worker, household=household)
     topic, other_topic = TopicFactory(), TopicFactory()
     plan = services.plan_create_draft(case=case, review_due=TODAY, by=worker)
-    services.plan_submit(plan=plan, by=worker)
-    services.plan_approve(plan=plan, by=supervisor)
     linked = services.goal_add(plan=plan, domain="emotions", text="学会表达情绪",
                                target_date=TODAY, topic=topic, by=worker)
     services.goal_add(plan=plan, domain="study", text="按时完成作业", target_date=TODAY,
                       topic=other_topic, by=worker)
+    services.plan_submit(plan=plan, by=worker)
+    services.plan_approve(plan=plan, by=supervisor)
     counsellor = CounsellorFactory()
     assert list(goals_visible_to_counsellor(counsellor.user, household)) == []
     BookingFactory(counsellor=counsellor, family=family, child=child, topic=topic)

@@ -15,7 +15,7 @@ from cases.tasks import send_case_alert
 from portal.models import Role
 from portal.services import household_link_consent_give
 from tests.cases.conftest import NOW, TODAY
-from tests.cases.factories import CALM, OPENED, make_household, staff
+from tests.cases.factories import CALM, OPENED, make_case, make_household, staff
 from tests.factories import CoordinatorFactory, FamilyFactory
 from tests.network.test_experts import ExpertFactory, PartnerFactory
 
@@ -118,7 +118,8 @@ def test_missing_scores_are_a_field_error(case, worker):
     assert not Assessment.objects.exists()
 
 
-def test_an_approved_critical_assessment_alerts_the_coordinators(case, worker, supervisor):
+def test_an_approved_critical_assessment_alerts_the_team_and_coordinators(
+        case, worker, supervisor):
     coordinator = CoordinatorFactory()
     assessment = services.assessment_submit(
         case=case, scores={**CALM, "safety": 3}, by=worker)
@@ -126,10 +127,11 @@ def test_an_approved_critical_assessment_alerts_the_coordinators(case, worker, s
     services.assessment_approve(assessment=assessment, by=supervisor)
     task = DBTaskResult.objects.get(task_path=ALERT_TASK)
     assert task.args_kwargs["args"] == [case.pk, "critical_risk"]
-    assert send_case_alert.call(case.pk, "critical_risk") == 1
-    assert mail.outbox[0].to == [coordinator.email]
-    assert f"#{case.pk}" in mail.outbox[0].subject
-    assert "12356" in mail.outbox[0].body or "110" in mail.outbox[0].body
+    assert send_case_alert.call(case.pk, "critical_risk") == 3
+    assert [m.to for m in mail.outbox] == [[worker.email], [supervisor.email],
+                                           [coordinator.email]]
+    assert f"#{case.pk}" in mail.outbox[2].subject
+    assert "12356" in mail.outbox[2].body or "110" in mail.outbox[2].body
 
 
 # --- plans ------------------------------------------------------------------------
@@ -199,7 +201,7 @@ def test_a_stale_plan_update_is_a_conflict_with_both_values(case, worker):
 
 
 def test_goals_and_services_belong_to_a_plan(case, worker, supervisor):
-    plan = active_plan(case, worker, supervisor)
+    plan = services.plan_create_draft(case=case, review_due=TODAY, by=worker)
     goal = services.goal_add(plan=plan, domain="study", text="按时完成作业",
                              target_date=TODAY + dt.timedelta(days=60), by=worker)
     services.goal_update(goal=goal, by=worker, progress=2)
@@ -214,7 +216,7 @@ def test_goals_and_services_belong_to_a_plan(case, worker, supervisor):
 
 
 def test_an_expert_whose_credential_expired_cannot_be_planned(case, worker, supervisor):
-    plan = active_plan(case, worker, supervisor)
+    plan = services.plan_create_draft(case=case, review_due=TODAY, by=worker)
     expert = ExpertFactory(credential_expires=TODAY - dt.timedelta(days=1))
     with pytest.raises(CaseError) as exc:
         services.service_add(plan=plan, kind="psychological", frequency="每周",
@@ -222,14 +224,93 @@ def test_an_expert_whose_credential_expired_cannot_be_planned(case, worker, supe
     assert exc.value.code == "credential_expired"
 
 
+def _goal_and_service(plan, worker):
+    goal = services.goal_add(plan=plan, domain="study", text="按时完成作业",
+                             target_date=TODAY, by=worker)
+    service = services.service_add(plan=plan, kind="study", frequency="每周一次",
+                                   units_planned=4, partner=PartnerFactory(), by=worker)
+    return goal, service
+
+
+def test_an_approved_plan_takes_progress_but_not_new_content(case, worker, supervisor):
+    plan = services.plan_create_draft(case=case, review_due=TODAY, by=worker)
+    goal, service = _goal_and_service(plan, worker)
+    services.plan_submit(plan=plan, by=worker)
+    with pytest.raises(CaseError) as exc:
+        services.goal_add(plan=plan, domain="emotions", text="提交后加的", by=worker,
+                          target_date=TODAY)
+    assert exc.value.messages == ["这份计划已提交、已被取代或已完成，不能再修改。"]
+    with pytest.raises(CaseError):
+        services.goal_update(goal=goal, by=worker, progress=1)
+    plan = services.plan_approve(plan=plan, by=supervisor)
+    # Delivery records change on the active plan; the whole form may be posted.
+    services.goal_update(goal=goal, by=worker, progress=2, status=goal.status,
+                         text=goal.text, target_date=goal.target_date, modules=[])
+    services.service_update(service=service, by=worker, units_delivered=3,
+                            frequency="每周一次")
+    with pytest.raises(CaseError) as exc:
+        services.goal_update(goal=goal, by=worker, text="批准后改写")
+    assert exc.value.code == "plan_content_approved"
+    with pytest.raises(CaseError) as exc:
+        services.service_update(service=service, by=worker, frequency="每月一次")
+    assert exc.value.code == "plan_content_approved"
+    for add in (lambda: services.goal_add(plan=plan, domain="emotions", text="新目标",
+                                          target_date=TODAY, by=worker),
+                lambda: services.service_add(plan=plan, kind="study", frequency="每月",
+                                             units_planned=1, by=worker,
+                                             partner=PartnerFactory())):
+        with pytest.raises(CaseError) as exc:
+            add()
+        assert exc.value.code == "plan_content_approved"
+    goal.refresh_from_db()
+    service.refresh_from_db()
+    assert (goal.text, goal.progress) == ("按时完成作业", 2)
+    assert (service.frequency, service.units_delivered) == ("每周一次", 3)
+    assert plan.goals.count() == 1 and plan.services.count() == 1
+
+
+def test_a_superseded_plan_changes_no_more(case, worker, supervisor):
+    plan = services.plan_create_draft(case=case, review_due=TODAY, by=worker)
+    goal, service = _goal_and_service(plan, worker)
+    services.plan_submit(plan=plan, by=worker)
+    services.plan_approve(plan=plan, by=supervisor)
+    active_plan(case, worker, supervisor)
+    with pytest.raises(CaseError) as exc:
+        services.goal_update(goal=goal, by=worker, progress=3)
+    assert exc.value.code == "plan_locked"
+    with pytest.raises(CaseError) as exc:
+        services.service_update(service=service, by=worker, units_delivered=1)
+    assert exc.value.code == "plan_locked"
+
+
+def test_a_closed_case_plans_change_no_more(case, worker, supervisor):
+    plan = services.plan_create_draft(case=case, review_due=TODAY, by=worker)
+    goal, service = _goal_and_service(plan, worker)
+    services.service_update(service=service, by=worker, ended=True)
+    services.case_close(case=case, reason="目标达成", by=supervisor)
+    for write in (lambda: services.goal_update(goal=goal, by=worker, text="结案后改"),
+                  lambda: services.service_update(service=service, by=worker,
+                                                  units_delivered=1),
+                  lambda: services.plan_update(plan=plan, expected_version=plan.version,
+                                               by=worker, summary="结案后改")):
+        with pytest.raises(CaseError) as exc:
+            write()
+        assert exc.value.code == "closed_case"
+    plan.refresh_from_db()
+    goal.refresh_from_db()
+    assert (plan.summary, goal.text) == (None, "按时完成作业")  # empty narratives are NULL
+
+
 # --- closing ---------------------------------------------------------------------------
 
 
 def test_closing_needs_a_reason_a_supervisor_and_no_running_service(
         case, worker, supervisor):
-    plan = active_plan(case, worker, supervisor)
+    plan = services.plan_create_draft(case=case, review_due=TODAY, by=worker)
     service = services.service_add(plan=plan, kind="cleaning", frequency="每月一次",
                                    units_planned=3, partner=PartnerFactory(), by=worker)
+    services.plan_submit(plan=plan, by=worker)
+    plan = services.plan_approve(plan=plan, by=supervisor)
     with pytest.raises(CaseError) as exc:
         services.case_close(case=case, reason="目标达成", by=worker)
     assert exc.value.code == "not_supervisor"
@@ -424,3 +505,41 @@ def test_a_case_opened_meanwhile_for_the_child_answers_422_with_the_reason(
     assert response.status_code == 422
     assert "这个孩子已经有个案" in response.content.decode()
     assert Case.objects.filter(member=child).count() == 1
+
+
+def test_only_a_writer_of_the_household_links_and_one_consent_links_one_file(
+        case, worker):
+    family = FamilyFactory()
+    household_link_consent_give(user=family)
+    for outsider in (staff(Role.SOCIAL_WORKER), CoordinatorFactory()):
+        with pytest.raises(CaseError) as exc:
+            services.household_link_account(household=case.household, account=family,
+                                            by=outsider)
+        assert exc.value.code == "not_allowed"
+    services.household_link_account(household=case.household, account=family, by=worker)
+    other = make_household(by=worker, phone="+8613900000000", address="别处 2 号")
+    make_case(worker=worker, household=other)
+    with pytest.raises(CaseError) as exc:
+        services.household_link_account(household=other, account=family, by=worker)
+    assert exc.value.code == "consent_required"
+    other.refresh_from_db()
+    assert other.portal_account is None
+
+
+def test_withdrawing_the_link_consent_unlinks_the_household(case, worker):
+    from portal.privacy import consent_withdraw
+    family = FamilyFactory()
+    household_link_consent_give(user=family)
+    services.household_link_account(household=case.household, account=family, by=worker)
+    result = consent_withdraw(user=family, kind="household_link")
+    household = Household.objects.get(pk=case.household_id)
+    assert (household.portal_account, household.link_consent) == (None, None)
+    assert result["cases.household.unlinked"] == 1
+    assert household.history.latest("history_id").history_change_reason == (
+        "household-link consent withdrawn")
+    # Other withdrawals leave the link alone.
+    household_link_consent_give(user=family)
+    services.household_link_account(household=household, account=family, by=worker)
+    consent_withdraw(user=family, kind="sensitive_data")
+    household.refresh_from_db()
+    assert household.portal_account == family

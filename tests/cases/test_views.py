@@ -191,7 +191,7 @@ def _household_post(point, **extra):
 
 
 def test_a_likely_duplicate_is_shown_masked_and_nothing_is_saved(worker):
-    existing = make_household(by=worker)
+    existing = make_case(worker=worker).household
     client = client_for(worker)
     response = client.post(reverse("cases:household_create"),
                            _household_post(existing.point))
@@ -208,6 +208,18 @@ def test_a_likely_duplicate_is_shown_masked_and_nothing_is_saved(worker):
     assert Household.objects.count() == 2
     new = Household.objects.exclude(pk=existing.pk).get()
     assert confirmed["Location"] == new.cases.get().get_absolute_url()
+
+
+def test_a_duplicate_outside_ones_scope_is_only_said_to_exist(worker):
+    existing = make_case(worker=staff(Role.SOCIAL_WORKER)).household
+    response = client_for(worker).post(reverse("cases:household_create"),
+                                       _household_post(existing.point))
+    text = response.content.decode()
+    assert response.status_code == HTTPStatus.CONFLICT
+    assert "可能已有这个家庭的档案，请联系站长核实。" in text
+    assert f"#{existing.pk}" not in text
+    assert "+86139****5678" not in text
+    assert Household.objects.count() == 1
 
 
 def _(msgid):
