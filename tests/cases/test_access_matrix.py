@@ -172,3 +172,49 @@ def test_each_role_gets_200_where_the_rules_let_it_in_and_404_elsewhere(world, r
         if not ok:
             wrong.append((name, status))
     assert wrong == []
+
+
+# The access-grant pages (cases.grant_urls): station staff may ask for a grant
+# and see their own; only the station head reviews and approves; the head or
+# the grant's own holder (here other_worker, who asked for it) revokes it.
+STAFF = set(ROLES) - {"anonymous", "family"}
+GRANT_MATRIX = {
+    "mine": ("GET", STAFF, lambda w: []),
+    "request": ("GET", STAFF, lambda w: []),
+    "queue": ("GET", {"station_head"}, lambda w: []),
+    "approve": ("POST", {"station_head"}, lambda w: [w["pending"].pk]),
+    "revoke": ("POST", {"station_head", "other_worker"}, lambda w: [w["pending"].pk]),
+}
+
+
+def test_every_grant_url_is_in_the_matrix():
+    from cases import grant_urls
+
+    assert {p.name for p in grant_urls.urlpatterns} == set(GRANT_MATRIX)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_each_role_reaches_only_the_grant_pages_it_may(world, role):
+    world["pending"] = services.grant_request(
+        user=world["people"]["other_worker"], case=world["case"], reason="协助走访",
+        expires_at=NOW + dt.timedelta(days=2))
+    user = world["people"][role]
+    client = client_for(user)
+    wrong = []
+    for name, (method, allowed, args) in sorted(GRANT_MATRIX.items(),
+                                                key=lambda i: i[1][0] == "POST"):
+        url = reverse(f"case_grants:{name}", args=args(world))
+        response = client.get(url) if method == "GET" else client.post(url, {})
+        status = response.status_code
+        if user is None:
+            ok = status == HTTPStatus.FOUND and response["Location"].startswith(
+                reverse("account_login"))
+        elif role not in allowed:
+            ok = status == HTTPStatus.NOT_FOUND
+        elif method == "GET":
+            ok = status == HTTPStatus.OK and "no-store" in response["Cache-Control"]
+        else:
+            ok = status in (HTTPStatus.FOUND, HTTPStatus.UNPROCESSABLE_ENTITY)
+        if not ok:
+            wrong.append((name, status))
+    assert wrong == []
