@@ -17,7 +17,7 @@ def _rewrite(apps, schema_editor, *, encrypt: bool) -> None:
         field = model._meta.get_field(column)
         table, pk = quote(model._meta.db_table), quote(model._meta.pk.column)
         with connection.cursor() as cursor:
-            cursor.execute(f"SELECT {pk}, {quote(column)} FROM {table}"  # noqa: S608
+            cursor.execute(f"SELECT {pk}, {quote(column)} FROM {table}"  # noqa: S608  # nosec B608 (quoted names from the model, values bound)
                            f" WHERE {quote(column)} IS NOT NULL")
             rows = cursor.fetchall()
             for row_id, stored in rows:
@@ -31,7 +31,7 @@ def _rewrite(apps, schema_editor, *, encrypt: bool) -> None:
                     value = plain
                 else:
                     continue
-                cursor.execute(f"UPDATE {table} SET {quote(column)} = %s"  # noqa: S608
+                cursor.execute(f"UPDATE {table} SET {quote(column)} = %s"  # noqa: S608  # nosec B608 (quoted names from the model, values bound)
                                f" WHERE {pk} = %s", [value, row_id])
 
 
@@ -46,7 +46,7 @@ def decrypt(apps, schema_editor):
     with schema_editor.connection.cursor() as cursor:
         for model_name in ("CasePlan", "HistoricalCasePlan"):
             table = quote(apps.get_model("cases", model_name)._meta.db_table)
-            cursor.execute(f"UPDATE {table} SET summary = '' "  # noqa: S608
+            cursor.execute(f"UPDATE {table} SET summary = '' "  # noqa: S608  # nosec B608 (quoted names from the model, values bound)
                            "WHERE summary IS NULL")
 
 
